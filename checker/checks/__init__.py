@@ -1,0 +1,82 @@
+"""Rule kinds: the Python side of the declarative rules.
+
+A rule in ``rules/*.toml`` names a *kind*; the kind's check is a small pure function
+``check(doc, params, ctx) -> Iterable[Finding]``. The engine turns findings into
+diagnostics with the rule's code, severity and message template. Adding a rule of an
+existing kind needs TOML only; a new kind is one function registered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from checker.model import Document, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A message in both languages govlint speaks."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class FindingLabel:
+    span: Span
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    span: Span | None
+    variant: str = "default"  # which of the rule's messages to use
+    args: Mapping[str, object] = field(default_factory=dict)
+    labels: tuple[FindingLabel, ...] = ()
+    note: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Run-wide settings a check may read (from flags, later from config files)."""
+
+    deadline_month: int = 3
+    deadline_day: int = 31
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    settings: Settings
+    # Compiled parameters of every rule by code, so a rule can name another rule's part
+    # (S107 inspects the part that S102 finds) without repeating its keywords.
+    params_by_code: Mapping[str, Any]
+
+
+CheckFn = Callable[[Document, Any, Context], Iterable[Finding]]
+
+# Expression names each kind binds; rule files are checked against these at load time.
+KIND_NAMES: dict[str, frozenset[str]] = {
+    "year-relation": frozenset({"plan_year", "report_year"}),
+    "date-relation": frozenset({"date", "report_year", "deadline_month", "deadline_day"}),
+}
+
+
+def registry() -> dict[str, CheckFn]:
+    """Kind name → check function (imported on first use: a rule set only pays for its kinds)."""
+    from checker.checks import dates, patterns, structure
+
+    return {
+        "section": structure.check_section,
+        "section-content": structure.check_section_content,
+        "title": structure.check_title,
+        "numbering": structure.check_numbering,
+        "year-relation": dates.check_year_relation,
+        "date-relation": dates.check_date_relation,
+        "pattern": patterns.check_pattern,
+        "traditional": patterns.check_traditional,
+    }

@@ -1,0 +1,211 @@
+"""Command line: ``govlint [check] PATH…``, ``govlint rules``, ``govlint explain CODE``.
+
+Exit status: 0 no failing findings, 1 findings at or above ``--fail-on`` (default
+error), 2 a file or rule could not be read or the usage was wrong. Only this module
+knows about the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from checker.checks import Settings
+from checker.engine import LOAD_ERROR, INTERNAL_ERROR, Options, expand_paths, lint_path
+from checker.model import SEVERITY_ORDER, FileResult
+from checker.ruleset import RuleFileError, RuleSet, load_rules
+
+COMMANDS = ("check", "rules", "explain")
+EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
+
+
+def _deadline(value: str) -> tuple[int, int]:
+    try:
+        parsed = dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")  # a leap year admits 02-29
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected MM-DD, e.g. 03-31, got {value!r}") from None
+    return parsed.month, parsed.day
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
+    parser.add_argument("--rules", dest="rule_dirs", action="append", type=Path, default=[], metavar="DIR",
+                        help="also load rule files from DIR (repeatable)")
+    parser.add_argument("--no-cache", action="store_true", help="validate rule files afresh instead of using the cache")
+
+
+def _parser(command: str) -> argparse.ArgumentParser:
+    if command == "rules":
+        parser = argparse.ArgumentParser(prog="govlint rules", description="List every rule.")
+        parser.add_argument("--format", choices=("human", "json"), default="human")
+    elif command == "explain":
+        parser = argparse.ArgumentParser(prog="govlint explain", description="Explain one rule.")
+        parser.add_argument("code", help="a rule code such as S103")
+    else:
+        parser = argparse.ArgumentParser(
+            prog="govlint",
+            description="Lint Chinese government annual reports (法治政府建设年度报告). "
+            "Commands: check (default), rules, explain CODE.",
+        )
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (*.txt, *.md)")
+        parser.add_argument("--format", choices=("human", "json"), default="human")
+        parser.add_argument("--select", type=_codes, action="extend", default=[], metavar="CODES",
+                            help="only these codes or prefixes, comma-separated (S, T40, D301)")
+        parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
+                            help="skip these codes or prefixes")
+        parser.add_argument("--profile", choices=("annual", "summary"), default="annual",
+                            help="annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, "
+                            "without the annual report's structure and date rules")
+        parser.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                            help="lowest severity that makes the exit status 1 (default error)")
+        parser.add_argument("--publication-deadline", type=_deadline, default=(3, 31), metavar="MM-DD",
+                            help="last day of publication in the year after the report year (default 03-31)")
+        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _common(parser)
+    return parser
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _load(args: argparse.Namespace) -> RuleSet | None:
+    try:
+        return load_rules(args.rule_dirs, use_cache=not args.no_cache)
+    except RuleFileError as e:
+        print(f"govlint: error: {e}", file=sys.stderr)
+        return None
+
+
+def _exit_status(results: Sequence[FileResult], fail_on: str) -> int:
+    diagnostics = [d for r in results for d in r.diagnostics]
+    if any(d.code in (LOAD_ERROR, INTERNAL_ERROR) for d in diagnostics):
+        return EXIT_TROUBLE
+    threshold = SEVERITY_ORDER[fail_on]
+    return EXIT_FINDINGS if any(SEVERITY_ORDER[d.severity] >= threshold for d in diagnostics) else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    ruleset = _load(args)
+    if ruleset is None:
+        return EXIT_TROUBLE
+    month, day = args.publication_deadline
+    options = Options(
+        select=tuple(args.select),
+        ignore=tuple(args.ignore),
+        profile=args.profile,
+        lang=args.lang,
+        settings=Settings(deadline_month=month, deadline_day=day),
+    )
+    results = [lint_path(path, ruleset, options) for path in expand_paths(args.paths)]
+    out = sys.stdout
+    if args.format == "json":
+        from checker.report.machine import render_json
+
+        render_json(results, out)
+    elif any(r.diagnostics for r in results):
+        from checker.report.human import render_human
+
+        render_human(results, out, color=_use_color(args.color, out), lang=args.lang)
+    else:
+        from checker.report.summary import summary_line
+
+        print(summary_line(results, args.lang), file=out)
+    return _exit_status(results, args.fail_on)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    ruleset = _load(args)
+    if ruleset is None:
+        return EXIT_TROUBLE
+    if args.format == "json":
+        import json
+
+        rows = [
+            {"code": r.code, "name": r.name, "severity": r.severity, "profiles": sorted(r.profiles),
+             "summary": r.summary.get(args.lang), "file": r.file}
+            for r in ruleset.rules
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, header_style="bold")
+    for column in ("code", "name", "severity", "profiles", "summary"):
+        table.add_column(column, no_wrap=column != "summary")
+    for rule in ruleset.rules:
+        profiles = "all" if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
+        table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang))
+    Console(highlight=False).print(table)
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    ruleset = _load(args)
+    if ruleset is None:
+        return EXIT_TROUBLE
+    code = args.code.upper()
+    rule = ruleset.by_code.get(code) or next((r for r in ruleset.rules if r.name == args.code), None)
+    if rule is None:
+        print(f"govlint: error: no rule {args.code!r}; `govlint rules` lists them", file=sys.stderr)
+        return EXIT_TROUBLE
+    zh = args.lang == "zh"
+    lines = [
+        f"{rule.code} {rule.name} ({rule.severity})",
+        "",
+        rule.summary.get(args.lang),
+        "",
+        "## 说明 / What it does" if zh else "## What it does",
+        rule.explanation,
+        "",
+        "## 依据 / Source" if zh else "## Source",
+        rule.source,
+        "",
+        "## 示例(不通过) / Example" if zh else "## Example (fails)",
+        *("    " + line for line in rule.example_fail.splitlines()),
+        "",
+        "## 应写作 / Use instead" if zh else "## Use instead",
+        *("    " + line for line in rule.example_pass.splitlines()),
+    ]
+    if rule.help:
+        lines += ["", "## 修改建议 / Fix" if zh else "## Fix", rule.help.get(args.lang)]
+    profiles = "、".join(sorted(rule.profiles)) if zh else ", ".join(sorted(rule.profiles))
+    lines += ["", ("适用 profile: " if zh else "Profiles: ") + profiles, ("定义于: " if zh else "Defined in: ") + rule.file]
+    print("\n".join(lines))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = "check"
+    if argv and argv[0] in COMMANDS:
+        command = argv.pop(0)
+    args = _parser(command).parse_args(argv)
+    handler = {"check": _check, "rules": _rules, "explain": _explain}[command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

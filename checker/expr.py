@@ -1,0 +1,592 @@
+"""Rule conditions: a tiny, safe expression language.
+
+Some rules carry a condition such as::
+
+    plan_year == report_year + 1
+    publication_date <= date(report_year + 1, deadline_month, deadline_day)
+    year(document_date) != report_year
+    not (a > 3 and b < 2) or c == 0
+
+The source is parsed (LALR, by lark) into a tree of plain dataclasses and evaluated by
+the tree walker in this module. Nothing is ever handed to Python's ``eval``: there are no
+attribute access, no indexing, no strings, no imports and no user-defined functions, so
+a rule cannot run code.
+
+Values
+    ``int``, ``bool`` (``true``/``false``), ``date``, and *unknown* (``None``): a fact the
+    document lacks.
+
+Syntax, loosest binding first
+    ``a or b``                      boolean or
+    ``a and b``                     boolean and
+    ``not a``                       boolean not
+    ``a == b`` ``!=`` ``<`` ``<=`` ``>`` ``>=``   comparison
+    ``a + b`` ``a - b``             addition, subtraction (left-associative)
+    ``-a``                          negation
+    ``2024`` ``true`` ``false`` ``name`` ``f(x, ...)`` ``( ... )``
+
+    Names are lowercase ASCII, ``[a-z_][a-z0-9_]*``; ``and or not true false`` are
+    reserved. Integer literals are non-negative decimals (write ``-1`` for negatives).
+    Spaces, tabs and line breaks between tokens are ignored.
+
+    Comparisons do not chain: ``a < b < c`` is a syntax error; write
+    ``a < b and b < c``. (Python and C disagree on what it means; we refuse to guess.)
+
+Types
+    ``int + int``, ``int - int`` -> int;  ``date + int``, ``int + date``, ``date - int``
+    -> date shifted by that many days;  ``date - date`` -> int (days);  ``-int`` -> int.
+    ``< <= > >=`` compare two ints or two dates; ``== !=`` also compare two bools.
+    ``and or not`` take bools. Booleans are not numbers: ``true + 1`` is an error.
+    Anything else is a type error, reported when it is evaluated.
+
+Functions (a fixed list; no other call is possible)
+    ``date(y, m, d)``   the date; an impossible one (``date(2023, 2, 30)``) is an error
+    ``year(d)`` ``month(d)`` ``day(d)``   the part of a date, as an int
+    ``abs(x)``          absolute value of an int
+    ``min(a, b)`` ``max(a, b)``   of two ints or two dates
+
+Unknown values
+    Arithmetic, comparison and function calls with an unknown operand are unknown, and
+    ``not`` unknown is unknown. ``and``/``or`` follow three-valued (Kleene) logic:
+    ``false and unknown`` is false, ``true or unknown`` is true, and otherwise unknown
+    poisons the result. They evaluate left to right and stop at the first deciding
+    operand (``false`` for ``and``, ``true`` for ``or``). A rule whose condition is
+    unknown cannot decide and reports nothing.
+
+Limits
+    Sources over 1000 characters and expressions nested more than 50 levels deep (each
+    operator, ``not``, negation or call is a level; chains like ``a + b + c`` and
+    ``a and b and c`` are one level, bare parentheses none) are rejected.
+
+Errors
+    Every problem, at parse or evaluation time, raises :class:`ExpressionError` with a
+    one-line message naming a 1-based column: the character offset in the source (line
+    breaks count as one character).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import operator
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from lark import Lark, Tree
+    from lark.exceptions import UnexpectedInput
+
+__all__ = [
+    "And",
+    "Arith",
+    "Call",
+    "Compare",
+    "Const",
+    "Expr",
+    "ExpressionError",
+    "Name",
+    "Neg",
+    "Not",
+    "Or",
+    "Term",
+    "Value",
+    "evaluate",
+    "names_used",
+    "parse_expression",
+]
+
+Value = int | bool | dt.date | None
+
+MAX_SOURCE_LENGTH = 1000
+MAX_DEPTH = 50
+
+
+class ExpressionError(Exception):
+    """A syntax, name, type or value error in a rule condition."""
+
+    def __init__(self, message: str, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.column = column
+
+    def __reduce__(self) -> tuple[type[ExpressionError], tuple[str, int | None]]:
+        # Keep ``column`` across process boundaries (parallel runs pickle errors).
+        return (ExpressionError, (self.message, self.column))
+
+
+# --- AST ---------------------------------------------------------------------------
+# Plain frozen dataclasses of str/int/bool/tuples only, so cached ASTs unpickle without
+# lark. ``column`` is where error messages point; it is left out of equality so that
+# ``a+1`` and ``a + 1`` compare equal.
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: int | bool
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Neg:
+    operand: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One ``+ x`` or ``- x`` step of an :class:`Arith` chain; ``column`` is the operator's."""
+
+    op: Literal["+", "-"]
+    operand: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    """``first op1 x1 op2 x2 ...``, left-associative; flat so long sums stay shallow."""
+
+    first: Expr
+    rest: tuple[Term, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """``left op right``; ``column`` is the operator's."""
+
+    op: Literal["==", "!=", "<", "<=", ">", ">="]
+    left: Expr
+    right: Expr
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    operands: tuple[Expr, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    operands: tuple[Expr, ...]
+    column: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    func: str
+    args: tuple[Expr, ...]
+    column: int = field(default=0, compare=False)
+
+
+Expr = Const | Name | Neg | Not | Arith | Compare | And | Or | Call
+
+
+# --- Parsing -----------------------------------------------------------------------
+
+_GRAMMAR = r"""
+?start: or_expr
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: not_expr (_AND not_expr)*
+?not_expr: NOT not_expr -> not_
+         | comparison
+?comparison: sum (COMP_OP sum)?
+?sum: unary ((PLUS | MINUS) unary)*
+?unary: MINUS unary -> neg
+      | atom
+?atom: INT -> int_
+     | TRUE -> true
+     | FALSE -> false
+     | NAME -> name
+     | NAME "(" (or_expr ("," or_expr)*)? ")" -> call
+     | "(" or_expr ")"
+
+NOT: "not"
+_AND: "and"
+_OR: "or"
+TRUE: "true"
+FALSE: "false"
+COMP_OP: "==" | "!=" | "<=" | ">=" | "<" | ">"
+PLUS: "+"
+MINUS: "-"
+NAME: /[a-z_][a-z0-9_]*/
+INT: /[0-9]+/
+%ignore /[ \t\r\n]+/
+"""
+
+_parser: Lark | None = None
+
+# Tokens that can start an operand; when all are acceptable we just say "an expression".
+_OPERAND_START = frozenset({"NAME", "INT", "TRUE", "FALSE", "NOT", "MINUS", "LPAR"})
+_OPERATORS = frozenset({"COMP_OP", "PLUS", "MINUS", "_AND", "_OR"})
+_PUNCTUATION = {"LPAR": "'('", "RPAR": "')'", "COMMA": "','"}
+
+
+def _get_parser() -> Lark:
+    global _parser
+    if _parser is None:
+        from lark import Lark  # lazy: a clean run with cached ASTs never needs lark
+
+        # The basic lexer reserves keywords everywhere; the contextual one could lex
+        # ``and`` as a name where no operator is acceptable.
+        _parser = Lark(_GRAMMAR, parser="lalr", lexer="basic", propagate_positions=True)
+    return _parser
+
+
+def parse_expression(source: str, names: Collection[str]) -> Expr:
+    """Parse ``source``; every name it uses must be in ``names``."""
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ExpressionError(
+            f"expression is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH}"
+        )
+    from lark.exceptions import UnexpectedInput
+
+    parser = _get_parser()
+    try:
+        tree = parser.parse(source)
+    except UnexpectedInput as exc:
+        raise _syntax_error(parser, source, exc) from None
+    return _Builder(frozenset(names)).build(tree, 1)
+
+
+def _syntax_error(parser: Lark, source: str, exc: UnexpectedInput) -> ExpressionError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream
+        char = source[pos]
+        # The lexer does not know what the parser wanted; replay the (valid) prefix.
+        interactive = parser.parse_interactive(source[:pos])
+        interactive.exhaust_lexer()
+        message = f"unexpected character {char!r} at column {pos + 1}"
+        message += f"; expected {_describe_expected(interactive.accepts())}"
+        if char == "=":
+            message += " (use '==' to compare)"
+        elif "A" <= char <= "Z":
+            message += " (names and keywords are lowercase)"
+        return ExpressionError(message, pos + 1)
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        if token.type == "$END":
+            column = len(source) + 1
+            message = f"unexpected end of expression at column {column}"
+        else:
+            column = token.start_pos + 1
+            message = f"unexpected {token.value!r} at column {column}"
+        message += f"; expected {_describe_expected(exc.expected)}"
+        if token.type == "COMP_OP" and not exc.expected & {"COMP_OP", "NAME"}:
+            message += " (comparisons cannot be chained; join them with 'and')"
+        return ExpressionError(message, column)
+    # UnexpectedEOF is Earley-only; kept total in case lark changes.
+    return ExpressionError(f"syntax error at column {len(source) + 1}", len(source) + 1)
+
+
+def _describe_expected(terminals: Collection[str]) -> str:
+    expected = set(terminals)
+    parts: list[str] = []
+    if "NAME" in expected:
+        parts.append("an expression")
+        expected -= _OPERAND_START
+    if expected & _OPERATORS:
+        parts.append("an operator")
+    parts.extend(text for name, text in _PUNCTUATION.items() if name in expected)
+    if "$END" in expected:
+        parts.append("end of expression")
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+class _Builder:
+    """Turns lark's parse tree into the AST, checking names, calls and depth."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+
+    def build(self, tree: Tree, depth: int) -> Expr:
+        column = tree.meta.start_pos + 1
+        if depth > MAX_DEPTH:
+            # Checked before recursing, so the walk itself stays shallow.
+            raise ExpressionError(
+                f"expression nested more than {MAX_DEPTH} levels deep at column {column}",
+                column,
+            )
+        children = tree.children
+        match tree.data:
+            case "int_":
+                return Const(int(children[0].value), column)
+            case "true":
+                return Const(True, column)
+            case "false":
+                return Const(False, column)
+            case "name":
+                return Name(self._check_name(children[0].value, column), column)
+            case "neg":
+                return Neg(self.build(children[1], depth + 1), column)
+            case "not_":
+                return Not(self.build(children[1], depth + 1), column)
+            case "sum":
+                rest = tuple(
+                    Term(op.value, self.build(operand, depth + 1), op.start_pos + 1)
+                    for op, operand in zip(children[1::2], children[2::2])
+                )
+                return Arith(self.build(children[0], depth + 1), rest, column)
+            case "comparison":
+                left, op, right = children
+                return Compare(
+                    op.value,
+                    self.build(left, depth + 1),
+                    self.build(right, depth + 1),
+                    op.start_pos + 1,
+                )
+            case "and_expr":
+                return And(tuple(self.build(c, depth + 1) for c in children), column)
+            case "or_expr":
+                return Or(tuple(self.build(c, depth + 1) for c in children), column)
+            case "call":
+                func = children[0].value
+                args = tuple(self.build(c, depth + 1) for c in children[1:])
+                self._check_call(func, len(args), column)
+                return Call(func, args, column)
+        raise AssertionError(f"unhandled grammar rule {tree.data!r}")
+
+    def _check_name(self, name: str, column: int) -> str:
+        if name not in self.names:
+            known = ", ".join(sorted(self.names)) or "(none)"
+            raise ExpressionError(
+                f"unknown name {name!r} at column {column}"
+                f"{_did_you_mean(name, self.names)}; known names: {known}",
+                column,
+            )
+        return name
+
+    @staticmethod
+    def _check_call(func: str, argc: int, column: int) -> None:
+        if func not in _FUNCTIONS:
+            raise ExpressionError(
+                f"unknown function {func!r} at column {column}"
+                f"{_did_you_mean(func, _FUNCTIONS)}; functions: {', '.join(sorted(_FUNCTIONS))}",
+                column,
+            )
+        params = _FUNCTIONS[func].params
+        if argc != len(params):
+            raise ExpressionError(
+                f"{func}({', '.join(params)}) takes {len(params)} argument"
+                f"{'' if len(params) == 1 else 's'}, got {argc}, at column {column}",
+                column,
+            )
+
+
+def _did_you_mean(word: str, candidates: Collection[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- Evaluation --------------------------------------------------------------------
+
+
+def _type_name(value: Value) -> str:
+    if isinstance(value, bool):  # before int: bool is an int subclass
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    return "date"
+
+
+def _is_int(value: Value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_env_value(name: str, value: object, column: int) -> Value:
+    # datetime is a date subclass but does not compare with dates; refuse it up front.
+    if value is None or isinstance(value, int) or (
+        isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    ):
+        return value  # type: ignore[return-value]
+    raise ExpressionError(
+        f"name {name!r} at column {column} has a value of unsupported type "
+        f"{type(value).__name__} (expected int, bool or date)",
+        column,
+    )
+
+
+def _shift(day: dt.date, days: int, column: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        raise ExpressionError(
+            f"date out of range: {day.isoformat()} shifted by {days} days at column {column}",
+            column,
+        ) from None
+
+
+def _arith(op: str, left: Value, right: Value, column: int) -> Value:
+    if left is None or right is None:
+        return None
+    if _is_int(left) and _is_int(right):
+        return left + right if op == "+" else left - right
+    if isinstance(left, dt.date) and _is_int(right):
+        return _shift(left, right if op == "+" else -right, column)
+    if op == "+" and _is_int(left) and isinstance(right, dt.date):
+        return _shift(right, left, column)
+    if op == "-" and isinstance(left, dt.date) and isinstance(right, dt.date):
+        return (left - right).days
+    raise ExpressionError(
+        f"cannot apply '{op}' to {_type_name(left)} and {_type_name(right)} at column {column}",
+        column,
+    )
+
+
+_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def _compare(op: str, left: Value, right: Value, column: int) -> Value:
+    if left is None or right is None:
+        return None
+    left_type, right_type = _type_name(left), _type_name(right)
+    if left_type != right_type:
+        raise ExpressionError(
+            f"cannot compare {left_type} with {right_type} using '{op}' at column {column}",
+            column,
+        )
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    if left_type == "bool":
+        raise ExpressionError(f"cannot order bools with '{op}' at column {column}", column)
+    return _ORDERINGS[op](left, right)
+
+
+def _make_date(y: int, m: int, d: int) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except (ValueError, OverflowError):
+        raise ExpressionError(f"invalid date: year {y}, month {m}, day {d}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Function:
+    params: tuple[str, ...]
+    accepts: frozenset[str]  # type names; all arguments must share one of them
+    wants: str  # ``accepts`` in words, for messages
+    impl: Callable[..., Value]
+
+
+_INT = frozenset({"int"})
+_DATE = frozenset({"date"})
+
+_FUNCTIONS: dict[str, _Function] = {
+    "date": _Function(("y", "m", "d"), _INT, "ints", _make_date),
+    "year": _Function(("d",), _DATE, "a date", lambda d: d.year),
+    "month": _Function(("d",), _DATE, "a date", lambda d: d.month),
+    "day": _Function(("d",), _DATE, "a date", lambda d: d.day),
+    "abs": _Function(("x",), _INT, "an int", abs),
+    "min": _Function(("a", "b"), _INT | _DATE, "two ints or two dates", min),
+    "max": _Function(("a", "b"), _INT | _DATE, "two ints or two dates", max),
+}
+
+
+def _call(func: str, values: tuple[Value, ...], column: int) -> Value:
+    if any(v is None for v in values):
+        return None
+    spec = _FUNCTIONS[func]
+    types = {_type_name(v) for v in values}
+    if len(types) != 1 or not types <= spec.accepts:
+        got = ", ".join(_type_name(v) for v in values)
+        raise ExpressionError(
+            f"{func}() takes {spec.wants}, got ({got}) at column {column}", column
+        )
+    try:
+        return spec.impl(*values)
+    except ExpressionError as exc:  # add the position the impl cannot know
+        raise ExpressionError(f"{exc.message} at column {column}", column) from None
+
+
+def _truth(op: str, value: Value, column: int) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ExpressionError(
+        f"'{op}' needs true/false, got {_type_name(value)} at column {column}", column
+    )
+
+
+def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
+    """Evaluate ``expr`` with names bound by ``env``; ``None`` means unknown."""
+    match expr:
+        case Const(value):
+            return value
+        case Name(name, column):
+            if name not in env:
+                raise ExpressionError(f"no value given for name {name!r} at column {column}", column)
+            return _check_env_value(name, env[name], column)
+        case Neg(operand, column):
+            value = evaluate(operand, env)
+            if value is None:
+                return None
+            if _is_int(value):
+                return -value
+            raise ExpressionError(f"cannot negate {_type_name(value)} at column {column}", column)
+        case Not(operand, column):
+            value = _truth("not", evaluate(operand, env), column)
+            return None if value is None else not value
+        case Arith(first, rest):
+            acc = evaluate(first, env)
+            for term in rest:
+                acc = _arith(term.op, acc, evaluate(term.operand, env), term.column)
+            return acc
+        case Compare(op, left, right, column):
+            return _compare(op, evaluate(left, env), evaluate(right, env), column)
+        case And(operands) | Or(operands):
+            # Kleene logic: the deciding value (false for and, true for or) wins over
+            # unknown; otherwise any unknown makes the result unknown.
+            op = "and" if isinstance(expr, And) else "or"
+            decisive = op == "or"
+            unknown = False
+            for operand in operands:
+                value = _truth(op, evaluate(operand, env), operand.column)
+                if value is decisive:
+                    return decisive
+                unknown = unknown or value is None
+            return None if unknown else not decisive
+        case Call(func, args, column):
+            return _call(func, tuple(evaluate(arg, env) for arg in args), column)
+    raise TypeError(f"not an expression node: {expr!r}")
+
+
+def names_used(expr: Expr) -> frozenset[str]:
+    """Every name ``expr`` reads (function names excluded)."""
+    found: set[str] = set()
+    stack: list[Expr] = [expr]
+    while stack:
+        match stack.pop():
+            case Name(name):
+                found.add(name)
+            case Neg(operand) | Not(operand):
+                stack.append(operand)
+            case Arith(first, rest):
+                stack.append(first)
+                stack.extend(term.operand for term in rest)
+            case Compare(_, left, right):
+                stack += (left, right)
+            case And(operands) | Or(operands) | Call(_, operands):
+                stack.extend(operands)
+    return frozenset(found)

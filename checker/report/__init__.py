@@ -1,0 +1,1 @@
+"""Output formats for lint results (``human`` is the terminal format)."""

@@ -1,0 +1,346 @@
+"""Human-readable terminal report in the style of rustc / Ruff / miette.
+
+Each diagnostic is printed as a header, a ``-->`` location and a code frame whose
+carets sit under exactly the characters of the span.  Report text is mostly Chinese
+(two terminal cells per character) and a paragraph is often one line of thousands of
+characters, so every column is measured in cells with ``rich.cells.cell_len`` and
+long lines are cut to a window of about ``WINDOW_CELLS`` cells around the span.
+
+Everything user-supplied is printed through ``rich.text.Text`` objects, never as
+markup: reports contain things like ``字体:[ ]`` that rich would otherwise eat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, TextIO
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from checker.model import Diagnostic, FileResult, Label, SourceText, Span
+from checker.report.summary import counts, summary_line
+
+Lang = Literal["zh", "en"]
+
+WINDOW_CELLS = 100  # most cells of line text shown in one code frame line
+BEFORE_CELLS = 40  # of which at most this many come before the first mark
+MIN_BEFORE_CELLS = 10  # ... and at least this many, however wide the marks
+ELLIPSIS = "…"
+TAB = "    "
+# Soft wrap is on, so the width never wraps or crops; fixing it keeps the output
+# independent of the terminal and of $COLUMNS.
+_CONSOLE_WIDTH = 200
+
+# Control characters are zero cells wide (carets would drift) and rich silently drops
+# some of them (\r, \f, ...) while ESC would reach the terminal: show C0 controls as
+# their Unicode "control pictures" (one cell each), C1 controls as U+FFFD.
+_DISPLAY = str.maketrans(
+    {
+        **{c: chr(0x2400 + c) for c in range(0x20)},
+        0x09: TAB,
+        0x7F: "\u2421",
+        **{c: "\ufffd" for c in range(0x80, 0xA0)},
+    }
+)
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+_GUTTER_STYLE = "bold blue"
+_SECONDARY_STYLE = "bold blue"
+
+
+def _display(text: str) -> str:
+    return text.translate(_DISPLAY)
+
+
+def _inline(text: str) -> str:
+    """Text for a single output line (messages, labels)."""
+    return _display(" ".join(text.splitlines()))
+
+
+def _summary_style(results: Sequence[FileResult]) -> str:
+    errors, warnings, infos = counts(results)
+    if errors:
+        return _SEVERITY_STYLE["error"]
+    if warnings:
+        return _SEVERITY_STYLE["warning"]
+    return _SEVERITY_STYLE["info"] if infos else "bold green"
+
+
+# --------------------------------------------------------------------------- code frame
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """A span on one line, in character offsets within the line (end clipped to it)."""
+
+    start: int
+    end: int
+    primary: bool
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A mark placed in a shown window, in cells from the start of the shown text."""
+
+    col: int
+    width: int
+    primary: bool
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Snippet:
+    line: int
+    text: str  # display text of the window, without the ellipses
+    elided_left: bool
+    elided_right: bool
+    marks: list[_Placed]
+
+
+def _marks_by_line(
+    primary: Span, labels: tuple[Label, ...], source: SourceText, lang: Lang
+) -> dict[int, list[_Mark]]:
+    primary_message = next((label.message for label in labels if label.span == primary), None)
+    spans = [(primary, True, primary_message)]
+    spans += [(label.span, False, label.message) for label in labels if label.span != primary]
+    by_line: dict[int, list[_Mark]] = {}
+    for span, is_primary, message in spans:
+        line = source.position(span.start).line
+        line_span = source.line_span(line)
+        start = min(span.start, line_span.end)
+        end = min(span.end, line_span.end)
+        # The line of the last character covered: a span that merely ends with this
+        # line's newline is still a one-line span.
+        last_line = source.position(max(span.start, span.end - 1)).line
+        if last_line > line:
+            more = f"(延续至第 {last_line} 行)" if lang == "zh" else f"(continues to line {last_line})"
+            message = f"{message} {more}" if message else more
+        by_line.setdefault(line, []).append(
+            _Mark(
+                start - line_span.start,
+                end - line_span.start,
+                is_primary,
+                _inline(message) if message else None,
+            )
+        )
+    return by_line
+
+
+def _clusters(raw: str, marks: list[_Mark]) -> list[list[_Mark]]:
+    """Group the marks of a long line into runs that fit one window together."""
+    clusters: list[list[_Mark]] = []
+    for mark in sorted(marks, key=lambda m: (m.start, m.end)):
+        if clusters:
+            first = clusters[-1][0].start
+            last = max(mark.end, *(m.end for m in clusters[-1]))
+            if cell_len(_display(raw[first:last])) <= WINDOW_CELLS - 2 * MIN_BEFORE_CELLS:
+                clusters[-1].append(mark)
+                continue
+        clusters.append([mark])
+    return clusters
+
+
+def _window(raw: str, first: int, last: int) -> tuple[int, int]:
+    """Character range ``[left, right)`` of a long line to show for marks on ``[first, last)``."""
+
+    # Measured per character on demand: lines run to thousands of characters.
+    def width(i: int) -> int:
+        return cell_len(_display(raw[i]))
+
+    # Centre narrow marks in their context, but keep the start of wide ones in view.
+    marked = cell_len(_display(raw[first:last]))
+    before = min(BEFORE_CELLS, max(MIN_BEFORE_CELLS, (WINDOW_CELLS - marked) // 2))
+    left, used = first, 0
+    while left > 0 and used + width(left - 1) <= before:
+        left -= 1
+        used += width(left)
+    right = first
+    while right < len(raw) and used + width(right) <= WINDOW_CELLS:
+        used += width(right)
+        right += 1
+    # Near the end of the line: spend the unused budget on context before the marks.
+    while left > 0 and used + width(left - 1) <= WINDOW_CELLS:
+        left -= 1
+        used += width(left)
+    return left, right
+
+
+def _snippet(line: int, raw: str, marks: list[_Mark], left: int, right: int) -> _Snippet:
+    """Place ``marks`` in the window ``raw[left:right]``."""
+    offset = cell_len(ELLIPSIS) if left > 0 else 0
+    placed = []
+    for mark in marks:
+        start = min(max(mark.start, left), right)
+        end = min(max(mark.end, start), right)  # a span longer than the window stops at its edge
+        placed.append(
+            _Placed(
+                col=offset + cell_len(_display(raw[left:start])),
+                width=max(1, cell_len(_display(raw[start:end]))),  # empty spans still get a caret
+                primary=mark.primary,
+                message=mark.message,
+            )
+        )
+    return _Snippet(line, _display(raw[left:right]), left > 0, right < len(raw), placed)
+
+
+def _marker_rows(marks: list[_Placed], primary_style: str) -> list[Text]:
+    """Underline rows in rustc's layout.
+
+    Marks that do not overlap share a row (the primary always on the first); the
+    rightmost mark's message follows its underline, the others hang below it on
+    ``|`` connectors, right to left.
+    """
+    rows: list[list[_Placed]] = []
+    for mark in sorted(marks, key=lambda m: (not m.primary, m.col)):
+        for row in rows:
+            if all(mark.col + mark.width <= o.col or o.col + o.width <= mark.col for o in row):
+                row.append(mark)
+                break
+        else:
+            rows.append([mark])
+
+    def style(mark: _Placed) -> str:
+        return primary_style if mark.primary else _SECONDARY_STYLE
+
+    def connectors(pending: list[_Placed]) -> Text:
+        text = Text()
+        for mark in pending:
+            text.append(" " * (mark.col - text.cell_len))
+            text.append("|", style(mark))
+        return text
+
+    out: list[Text] = []
+    for row in rows:
+        row.sort(key=lambda m: m.col)
+        underline = Text()
+        for mark in row:
+            underline.append(" " * (mark.col - underline.cell_len))
+            underline.append(("^" if mark.primary else "-") * mark.width, style(mark))
+        if row[-1].message:
+            underline.append(" " + row[-1].message, style(row[-1]))
+        out.append(underline)
+        pending = [mark for mark in row[:-1] if mark.message]
+        if pending:
+            out.append(connectors(pending))
+            for i in range(len(pending) - 1, -1, -1):
+                text = connectors(pending[:i])
+                text.append(" " * (pending[i].col - text.cell_len))
+                text.append(pending[i].message or "", style(pending[i]))
+                out.append(text)
+    return out
+
+
+def _snippets(primary: Span, labels: tuple[Label, ...], source: SourceText, lang: Lang) -> list[_Snippet]:
+    by_line = _marks_by_line(primary, labels, source, lang)
+    snippets: list[_Snippet] = []
+    for line in sorted(by_line):
+        raw = source.line_text(line)
+        if cell_len(_display(raw)) <= WINDOW_CELLS:
+            snippets.append(_snippet(line, raw, by_line[line], 0, len(raw)))
+            continue
+        for cluster in _clusters(raw, by_line[line]):
+            left, right = _window(raw, min(m.start for m in cluster), max(m.end for m in cluster))
+            snippets.append(_snippet(line, raw, cluster, left, right))
+    return snippets
+
+
+# --------------------------------------------------------------------------- diagnostic
+
+
+def _render_diagnostic(diag: Diagnostic, source: SourceText | None, lang: Lang) -> Text:
+    severity_style = _SEVERITY_STYLE[diag.severity]
+    lines: list[Text] = []
+    header = Text()
+    header.append(f"{diag.severity}[{_inline(diag.code)}]", severity_style)
+    header.append(": ")
+    header.append(_inline(diag.message), "bold")
+    lines.append(header)
+
+    snippets: list[_Snippet] = []
+    where = ""
+    # No frame without a span, or without text (a file that could not be read).
+    if diag.span is not None and source is not None:
+        snippets = _snippets(diag.span, diag.labels, source, lang)
+        position = source.position(diag.span.start)
+        where = f":{position.line}:{position.column}"
+    width = len(str(max(s.line for s in snippets))) if snippets else 1
+    pad = " " * width
+
+    location = Text(pad)
+    location.append("--> ", _GUTTER_STYLE)
+    location.append(_inline(diag.path) + where)
+    lines.append(location)
+
+    bar = Text(f"{pad} |", _GUTTER_STYLE)
+    if snippets:
+        lines.append(bar)
+        previous: int | None = None
+        for snippet in snippets:
+            if previous is not None and snippet.line > previous + 1:
+                lines.append(Text("...", _GUTTER_STYLE))
+            previous = snippet.line
+            # Styles go on spans, not as the Text's base style, which appended text would inherit.
+            code = Text().append(f"{snippet.line:>{width}} | ", _GUTTER_STYLE)
+            if snippet.elided_left:
+                code.append(ELLIPSIS, "dim")
+            code.append(snippet.text)
+            if snippet.elided_right:
+                code.append(ELLIPSIS, "dim")
+            lines.append(code)
+            for row in _marker_rows(snippet.marks, severity_style):
+                lines.append(Text().append(f"{pad} | ", _GUTTER_STYLE).append_text(row))
+
+    extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note)) if body]
+    if extras and snippets:
+        lines.append(bar)
+    for kind, body in extras:
+        first, *rest = body.splitlines()
+        line = Text(f"{pad} ")
+        line.append("=", _GUTTER_STYLE)
+        line.append(f" {kind}:", "bold")
+        line.append(" ")
+        # Continuation lines line up with the text after "= help: ".
+        indent = " " * line.cell_len
+        line.append(_display(first))
+        lines.append(line)
+        lines.extend(Text(indent + _display(more)) for more in rest)
+    return Text("\n").join(lines)
+
+
+def _order(diag: Diagnostic) -> tuple[bool, int, str]:
+    # Whole-file findings first, then by position and code.
+    return (diag.span is not None, diag.span.start if diag.span else 0, diag.code)
+
+
+def render_human(
+    results: Sequence[FileResult],
+    out: TextIO,
+    *,
+    color: bool,
+    lang: Lang = "zh",
+    show_summary: bool = True,
+) -> None:
+    """Write every diagnostic of ``results`` with code frames, then the summary line."""
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        # Explicit so that color=True means colour even under TERM=dumb.
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+        width=_CONSOLE_WIDTH,
+        legacy_windows=False,
+    )
+    for result in results:
+        for diag in sorted(result.diagnostics, key=_order):
+            console.print(_render_diagnostic(diag, result.source, lang))
+            console.print()
+    if show_summary:
+        console.print(Text(summary_line(results, lang), _summary_style(results)))

@@ -1,0 +1,143 @@
+"""The compiled rule set, and loading it from ``rules/*.toml`` through a cache.
+
+Validating rule files needs pydantic and lark (~160 ms of imports); a pre-commit hook
+runs govlint on every commit. So the validated, compiled rule set is pickled into a
+cache keyed by the content of every rule file, and a run whose rules did not change
+imports neither. Validation itself lives in checker.ruleschema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from checker.checks import Text
+from checker.model import Severity
+
+CACHE_FORMAT = 1  # bump when the pickled classes change shape
+
+
+class RuleFileError(Exception):
+    """A rule file that cannot be used. ``str()`` is one line naming file, rule and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    kind: str
+    severity: Severity
+    summary: Text
+    messages: dict[str, Text]  # variant → template with {placeholders}
+    help: Text | None
+    explanation: str
+    source: str
+    example_fail: str
+    example_pass: str
+    profiles: frozenset[str]
+    file: str
+    params: Any = None
+
+    def message(self, variant: str, args: dict[str, object], lang: str) -> str:
+        template = self.messages.get(variant, self.messages["default"]).get(lang)
+        return fill(template, args)
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def fill(template: str, args: dict[str, object]) -> str:
+    """Substitute ``{name}`` placeholders. Deliberately not str.format: a format string can
+    reach attributes (``{x.__class__}``), and rule files are not trusted with that."""
+    return _PLACEHOLDER.sub(lambda m: str(args.get(m.group(1), m.group(0))), template)
+
+
+def placeholders(template: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(template))
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    by_code: dict[str, Rule] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rules: list[Rule]) -> RuleSet:
+        ordered = tuple(sorted(rules, key=lambda r: r.code))
+        return cls(ordered, {r.code: r for r in ordered})
+
+
+def builtin_rules_dir() -> Path:
+    """``rules/`` of a source checkout, else the copy the wheel ships as checker/_rules."""
+    shipped = Path(str(resources.files("checker") / "_rules"))
+    if shipped.is_dir():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def rule_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for directory in dirs:
+        if not directory.is_dir():
+            raise RuleFileError(f"{directory}: rules directory not found")
+        files.extend(sorted(directory.glob("*.toml")))
+    return files
+
+
+def _cache_dir() -> Path:
+    if env := os.environ.get("GOVLINT_CACHE_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "govlint"
+
+
+def _cache_key(files: list[tuple[Path, bytes]]) -> str:
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version_info[:2]}".encode())
+    for path, content in files:
+        digest.update(str(path).encode() + b"\0" + content + b"\0")
+    return digest.hexdigest()[:32]
+
+
+def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> RuleSet:
+    files = rule_files([builtin_rules_dir(), *(extra_dirs or [])])
+    contents: list[tuple[Path, bytes]] = []
+    for path in files:
+        try:
+            contents.append((path, path.read_bytes()))
+        except OSError as e:
+            raise RuleFileError(f"{path}: cannot read rule file: {e.strerror}") from None
+    cache_file = _cache_dir() / f"rules-{_cache_key(contents)}.pickle"
+    if use_cache:
+        try:
+            with cache_file.open("rb") as f:
+                cached = pickle.load(f)
+            if isinstance(cached, RuleSet):
+                return cached
+        except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
+            pass
+
+    from checker.ruleschema import compile_rule_files
+
+    ruleset = compile_rule_files(contents)
+    if use_cache:
+        _write_cache(cache_file, ruleset)
+    return ruleset
+
+
+def _write_cache(cache_file: Path, ruleset: RuleSet) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".rules-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(ruleset, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_file)  # atomic: a concurrent run never reads half a file
+    except OSError:
+        pass  # a read-only home only costs validation time
