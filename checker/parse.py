@@ -38,7 +38,7 @@ def chinese_ordinal(text: str) -> int | None:
     if "十" not in text:
         return CN_DIGITS[text] if len(text) == 1 else None
     tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
+    if len(tens) > 1 or len(ones) > 1 or "十" in tens + ones:
         return None
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
 
@@ -97,7 +97,7 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"\((\d{1,2})\)[、.]?")),
 )
 # 一是…二是… items inside a paragraph: at its start or after a clause ends.
-_INLINE_ITEM = re.compile(r"(?:^|(?<=[。;:!?]))\s*([一二三四五六七八九十]{1,2})是")
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[。;:!?,]))\s*([一二三四五六七八九十]{1,2})是")
 _HEADING_END = re.compile(r"[。!?]")
 HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
 
@@ -252,7 +252,7 @@ def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]
     """The title is the first non-chrome line near the top that reads like one.
     Returns the title and the line numbers that repeat it (a pasted duplicate)."""
     for line in lines[:_TITLE_SEARCH_LINES]:
-        if is_chrome_line(line.text) or _DATE_ONLY.fullmatch(line.text):
+        if is_chrome_line(line.text) or _DATE_ONLY.fullmatch(line.text) or _BANNER.search(line.text):
             continue
         looks_like_title = (
             len(line.text) <= _TITLE_MAX_LEN

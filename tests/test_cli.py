@@ -1,0 +1,201 @@
+"""The command line end to end: exit codes, formats, bad input, rule commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from conftest import ROOT
+
+SEED_003 = ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt"
+SEED_004 = ROOT / "seeds" / "004_e7ca214a9da63628.txt"
+CLEAN = """青山县2023年法治政府建设年度报告
+2023年,我县坚持依法行政。
+一、2023年推进法治政府建设的主要举措和成效
+全年审查规范性文件12件。
+二、存在的不足和原因
+基层执法力量不足,主要是编制没有随任务增加。
+三、党政主要负责人履行推进法治建设第一责任人职责情况
+县长主持召开常务会议专题研究法治政府建设4次。
+四、2024年推进法治政府建设的主要安排
+深化行政执法体制改革。
+青山县人民政府
+2024年2月20日
+"""
+
+
+def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """govlint in a subprocess, as a user or CI runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "checker.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_clean_report_exits_0(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(CLEAN, encoding="utf-8")
+    proc = run(report)
+    assert proc.returncode == 0, proc.stdout
+    assert "未发现问题(1 个文件)" in proc.stdout
+
+
+def test_seeds_exit_1_with_summary() -> None:
+    proc = run("seeds/", "--color", "never")
+    assert proc.returncode == 1
+    assert proc.stdout.rstrip().splitlines()[-1].startswith("共发现")
+    assert "\x1b[" not in proc.stdout
+    assert proc.stderr == ""
+
+
+def test_json_contract() -> None:
+    proc = run("--format", "json", SEED_004)
+    items = json.loads(proc.stdout)
+    assert items and proc.returncode == 1
+    for item in items:
+        assert {"path", "code", "name", "severity", "message", "line", "column", "end_line", "end_column"} <= item.keys()
+        assert item["severity"] in ("error", "warning", "info")
+        assert item["line"] >= 1 and item["column"] >= 1
+    d301 = next(i for i in items if i["code"] == "D301")
+    line = SEED_004.read_text(encoding="utf-8").splitlines()[d301["line"] - 1]
+    assert line[d301["column"] - 1 : d301["end_column"] - 1] == "2021"
+
+
+def test_undecodable_file_is_e001_and_others_still_linted(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    proc = run("--format", "json", bad, SEED_003)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    items = json.loads(proc.stdout)
+    e001 = [i for i in items if i["code"] == "E001"]
+    assert len(e001) == 1 and e001[0]["path"] == str(bad)
+    assert any(i["path"] == str(SEED_003) for i in items)
+
+
+def test_missing_file_names_the_reason(tmp_path: Path) -> None:
+    proc = run("--color", "never", tmp_path / "nope.txt")
+    assert proc.returncode == 2
+    assert "E001" in proc.stdout and "no such file" in proc.stdout.lower()
+
+
+def test_malformed_rule_file_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text(
+        '[[rule]]\ncode = "X901"\nname = "my-rule"\nkind = "pattern"\nseverity = "fatal"\n', encoding="utf-8"
+    )
+    proc = run("--rules", tmp_path, SEED_003)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    line = proc.stderr.strip()
+    assert "\n" not in line
+    assert "mine.toml:2" in line and "X901" in line and "severity" in line
+
+
+def test_user_rule_directory_adds_a_rule(tmp_path: Path) -> None:
+    (tmp_path / "local.toml").write_text(
+        """
+[[rule]]
+code = "X901"
+name = "old-outline-name"
+kind = "pattern"
+severity = "error"
+summary = "旧纲要名称"
+summary_en = "outdated outline name"
+message = "“{match}”是错别字,应为“法治政府”"
+message_en = "“{match}” is a typo for 法治政府"
+explanation = "法制政府是常见错别字。"
+source = "《法治政府建设实施纲要(2021—2025年)》"
+example = { fail = "建设法制政府", pass = "建设法治政府" }
+[rule.params]
+patterns = [{ regex = "法制政府", label = { zh = "错别字", en = "typo" } }]
+""",
+        encoding="utf-8",
+    )
+    report = tmp_path / "r.txt"
+    report.write_text("坚持建设法制政府。\n", encoding="utf-8")
+    proc = run("--rules", tmp_path, "--select", "X9", "--format", "json", report)
+    assert [i["code"] for i in json.loads(proc.stdout)] == ["X901"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (["--select", "T40"], {"T402"}),
+        (["--select", "S105,T402"], {"S105", "T402"}),
+        (["--ignore", "S"], {"T402"}),
+        (["--select", "S", "--ignore", "S105"], set()),
+    ],
+)
+def test_select_and_ignore_prefixes(flags: list[str], expected: set[str]) -> None:
+    proc = run("--format", "json", *flags, SEED_003)
+    assert {i["code"] for i in json.loads(proc.stdout)} == expected
+
+
+def test_fail_on_warning() -> None:
+    assert run(SEED_003).returncode == 0  # warnings only
+    assert run("--fail-on", "warning", SEED_003).returncode == 1
+
+
+def test_summary_profile_turns_off_structure_rules() -> None:
+    items = json.loads(run("--format", "json", "--profile", "summary", SEED_004).stdout)
+    assert {i["code"] for i in items} == {"T402"}
+
+
+def test_english_messages() -> None:
+    proc = run("--lang", "en", "--color", "never", SEED_003)
+    assert "no title line" in proc.stdout
+    assert proc.stdout.rstrip().endswith("2 warnings in 1 file")
+
+
+def test_publication_deadline_flag() -> None:
+    seed_000 = ROOT / "seeds" / "000_00ec3fcab6499c92.txt"
+    late = json.loads(run("--format", "json", "--select", "D302", seed_000).stdout)
+    lenient = json.loads(run("--format", "json", "--select", "D302", "--publication-deadline", "12-31", seed_000).stdout)
+    assert [i["code"] for i in late] == ["D302"] and lenient == []
+
+
+def test_bad_usage_exits_2() -> None:
+    proc = run("--publication-deadline", "13-45", SEED_003)
+    assert proc.returncode == 2 and "MM-DD" in proc.stderr
+    assert run().returncode == 2
+
+
+def test_color_only_when_asked() -> None:
+    assert "\x1b[" in run("--color", "always", SEED_003).stdout
+    assert "\x1b[" not in run(SEED_003, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+
+
+def test_rules_table_lists_every_rule() -> None:
+    proc = run("rules", "--format", "json")
+    codes = [r["code"] for r in json.loads(proc.stdout)]
+    assert {"E001", "S101", "S103", "D301", "T401", "T407"} <= set(codes)
+    assert codes == sorted(codes)
+    table = run("rules")
+    assert table.returncode == 0 and "S103" in table.stdout
+
+
+def test_explain_shows_source_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "s103", "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert "S103 missing-leader-duties-part (error)" in out
+    assert "《法治政府建设与责任落实督察工作规定》" in out
+    assert "顺带" in out  # says that a passing mention does not count
+    assert main(["explain", "Z999"]) == 2
+
+
+def test_linting_never_modifies_the_file(tmp_path: Path) -> None:
+    report = tmp_path / "r.txt"
+    report.write_bytes(SEED_004.read_bytes())
+    before = (report.read_bytes(), report.stat().st_mtime_ns)
+    run(report)
+    assert (report.read_bytes(), report.stat().st_mtime_ns) == before

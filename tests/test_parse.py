@@ -1,0 +1,104 @@
+"""The document model: title, report year, dates and their roles, headings, sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from checker.model import Document, SourceText
+from checker.normalize import normalize
+from checker.parse import chinese_ordinal, parse, split_sentences
+from conftest import SEEDS
+
+
+def doc_of(text: str) -> Document:
+    return parse("t.txt", SourceText(text), normalize(text))
+
+
+def seed(prefix: str) -> Document:
+    path = next(p for p in SEEDS if p.name.startswith(prefix))
+    return doc_of(path.read_text(encoding="utf-8"))
+
+
+def test_chinese_ordinals() -> None:
+    assert [chinese_ordinal(t) for t in ("一", "九", "十", "十二", "二十", "二十三")] == [1, 9, 10, 12, 20, 23]
+    assert chinese_ordinal("两") is None and chinese_ordinal("十十") is None
+
+
+def test_title_and_year_skip_page_chrome() -> None:
+    doc = doc_of("今天是:2024年3月1日 星期五\n来源:县司法局 浏览量:12\n青山县2023年法治政府建设年度报告\n正文。\n")
+    assert doc.title is not None and doc.title.text == "青山县2023年法治政府建设年度报告"
+    assert doc.report_year == 2023
+
+
+def test_no_title_year_from_opening_sentence() -> None:
+    doc = seed("003")
+    assert doc.title is None
+    assert doc.report_year == 2023
+    assert doc.report_year_span is not None
+    assert doc.source.text[doc.report_year_span.start : doc.report_year_span.end] == "2023"
+
+
+def test_seed_titles_and_years() -> None:
+    assert seed("000").title.text == "湄洲岛2021年度法治政府建设工作总结"  # type: ignore[union-attr]
+    assert seed("001").title.text == "金石镇2021年法治政府建设年度报告"  # type: ignore[union-attr]  # view: simplified, no pinyin
+    assert seed("002").report_year == 2020
+    assert seed("004").report_year == 2021
+
+
+def test_date_roles() -> None:
+    doc = doc_of(
+        "今天是:2019年10月31日 星期三\n青山县2023年法治政府建设年度报告\n日期:2024年3月2日 来源:政府办\n"
+        "2023年5月1日起施行新规定。\n青山县人民政府\n二〇二四年二月二十日\n"
+    )
+    roles = {(d.date, d.role) for d in doc.dates}
+    assert roles == {
+        (dt.date(2019, 10, 31), "banner"),
+        (dt.date(2024, 3, 2), "publication"),
+        (dt.date(2023, 5, 1), "other"),
+        (dt.date(2024, 2, 20), "signature"),
+    }
+
+
+def test_seed_dates() -> None:
+    assert [(d.date.isoformat(), d.role) for d in seed("000").dates if d.role != "other"] == [("2022-11-28", "publication")]
+    assert [(d.date.isoformat(), d.role) for d in seed("002").dates if d.role != "other"] == [("2021-01-15", "publication")]
+    assert [(d.date.isoformat(), d.role) for d in seed("003").dates if d.role != "other"] == [("2024-01-29", "signature")]
+    assert [(d.date.isoformat(), d.role) for d in seed("004").dates if d.role != "other"] == [("2021-10-19", "publication")]
+
+
+def test_heading_tree_levels_and_bodies() -> None:
+    text = "一、甲部分\n(一)子项。一是做法,二是成效。\n1.细目\n(1)小项\n二、乙部分\n正文\n"
+    doc = doc_of(text)
+    top = doc.headings
+    assert [(h.level, h.ordinal, h.text) for h in top] == [(1, 1, "甲部分"), (1, 2, "乙部分")]
+    sub = top[0].children[0]
+    assert (sub.level, sub.text, sub.runs_on) == (2, "子项", True)
+    assert [(c.level, c.ordinal) for c in sub.children] == [(5, 1), (5, 2), (3, 1)]
+    assert sub.children[2].children[0].level == 4
+    body = top[0].body_span
+    assert body is not None and text[body.end :].startswith("二、乙部分")
+
+
+def test_full_width_and_traditional_headings() -> None:
+    doc = doc_of("一、工作措施和成效\n（二）存在問題\n")
+    assert doc.headings[0].children[0].text == "存在问题"
+    marker = doc.headings[0].children[0].marker_span
+    assert doc.source.text[marker.start : marker.end] == "（二）"
+
+
+def test_seed_001_broken_headings_are_not_headings() -> None:
+    doc = seed("001")
+    texts = [h.text for h in doc.headings]
+    assert texts == ["工作措施和成效", "存在问题", "下一步工作打算"]
+    assert doc.headings[2].children == []  # (一)(二)(三) were eaten by mojibake
+
+
+def test_sentences_respect_quotes_and_brackets() -> None:
+    text = "他说:“好。很好。”然后离开。《条例(试行。)》已施行;完"
+    parts = [text[s:e] for s, e in split_sentences(text)]
+    assert parts == ["他说:“好。很好。”然后离开。", "《条例(试行。)》已施行;", "完"]
+
+
+def test_chrome_lines_are_not_paragraphs() -> None:
+    doc = seed("004")
+    assert all("阅读:" not in p.text and "扫一扫" not in p.text for p in doc.paragraphs)
