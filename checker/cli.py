@@ -18,6 +18,7 @@ from typing import TextIO
 from checker.checks import Settings
 from checker.engine import LOAD_ERROR, INTERNAL_ERROR, Options, expand_paths, lint_path
 from checker.model import SEVERITY_ORDER, FileResult
+from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.ruleset import RuleFileError, RuleSet, load_rules
 
 COMMANDS = ("check", "rules", "explain")
@@ -57,7 +58,13 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "Commands: check (default), rules, explain CODE.",
         )
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (*.txt, *.md)")
-        parser.add_argument("--format", choices=("human", "json"), default="human")
+        parser.add_argument("--format", choices=FORMATS, default="human",
+                            help="human (default), json, sarif (GitHub code scanning), github (Actions "
+                            "annotations), junit (GitLab, Jenkins) or concise (one line per finding)")
+        parser.add_argument("--statistics", action="store_true",
+                            help="print the number of findings per code instead of the findings")
+        parser.add_argument("--output-file", "-o", type=Path, metavar="PATH",
+                            help="write the report to PATH instead of standard output")
         parser.add_argument("--select", type=_codes, action="extend", default=[], metavar="CODES",
                             help="only these codes or prefixes, comma-separated (S, T40, D301)")
         parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
@@ -113,19 +120,24 @@ def _check(args: argparse.Namespace) -> int:
         settings=Settings(deadline_month=month, deadline_day=day),
     )
     results = [lint_path(path, ruleset, options) for path in expand_paths(args.paths)]
-    out = sys.stdout
-    if args.format == "json":
-        from checker.report.machine import render_json
+    # A report written to a file never has colour codes in it.
+    color = args.output_file is None and _use_color(args.color, sys.stdout)
 
-        render_json(results, out)
-    elif any(r.diagnostics for r in results):
-        from checker.report.human import render_human
+    def write(out: TextIO) -> None:
+        if args.statistics:
+            render_statistics(args.format, results, out, lang=args.lang)
+        else:
+            render(args.format, results, out, ruleset=ruleset, color=color, lang=args.lang)
 
-        render_human(results, out, color=_use_color(args.color, out), lang=args.lang)
+    if args.output_file is None:
+        write(sys.stdout)
     else:
-        from checker.report.summary import summary_line
-
-        print(summary_line(results, args.lang), file=out)
+        try:
+            with atomic_output(args.output_file) as out:
+                write(out)
+        except OSError as e:
+            print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_TROUBLE
     return _exit_status(results, args.fail_on)
 
 

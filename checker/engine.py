@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checker.checks import Context, Finding, Settings, registry
+from checker.checks import NUMERIC_KINDS, Context, Finding, Settings, registry
 from checker.load import LoadError, load_path
 from checker.model import Diagnostic, Document, FileResult, Label, SourceText
 from checker.normalize import normalize
@@ -47,7 +47,7 @@ def _diagnostic(rule: Rule, finding: Finding, path: str, lang: str) -> Diagnosti
     return Diagnostic(
         code=rule.code,
         name=rule.name,
-        severity=rule.severity,
+        severity=finding.severity or rule.severity,
         message=rule.message(finding.variant, dict(finding.args), lang),
         path=path,
         span=finding.span,
@@ -71,7 +71,7 @@ def _builtin(ruleset: RuleSet, code: str, path: str, reason: str, lang: str) -> 
 
 def check_document(doc: Document, rules: list[Rule], ruleset: RuleSet, options: Options) -> list[Diagnostic]:
     kinds = registry()
-    ctx = Context(options.settings, {r.code: r.params for r in ruleset.rules})
+    ctx = Context(options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
     diagnostics: list[Diagnostic] = []
     for rule in rules:
         try:
@@ -88,7 +88,12 @@ def check_document(doc: Document, rules: list[Rule], ruleset: RuleSet, options: 
 def lint_text(path: str, text: str, ruleset: RuleSet, options: Options) -> FileResult:
     source = SourceText(text)
     doc = parse(path, source, normalize(text))
-    return FileResult(path, source, check_document(doc, active_rules(ruleset, options), ruleset, options))
+    rules = active_rules(ruleset, options)
+    if any(rule.kind in NUMERIC_KINDS for rule in rules):
+        from checker.extract.claims import extract
+
+        doc.facts = extract(doc, ruleset.vocabulary)
+    return FileResult(path, source, check_document(doc, rules, ruleset, options))
 
 
 def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:

@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from lark import Lark, Tree
-    from lark.exceptions import UnexpectedInput
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 __all__ = [
     "And",
@@ -252,18 +252,20 @@ def parse_expression(source: str, names: Collection[str]) -> Expr:
         raise ExpressionError(
             f"expression is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH}"
         )
-    from lark.exceptions import UnexpectedInput
+    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
     parser = _get_parser()
     try:
         tree = parser.parse(source)
-    except UnexpectedInput as exc:
+    except (UnexpectedCharacters, UnexpectedToken) as exc:  # the LALR parser's only two
         raise _syntax_error(parser, source, exc) from None
     return _Builder(frozenset(names)).build(tree, 1)
 
 
-def _syntax_error(parser: Lark, source: str, exc: UnexpectedInput) -> ExpressionError:
-    from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+def _syntax_error(
+    parser: Lark, source: str, exc: UnexpectedCharacters | UnexpectedToken
+) -> ExpressionError:
+    from lark.exceptions import UnexpectedCharacters
 
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
@@ -278,20 +280,19 @@ def _syntax_error(parser: Lark, source: str, exc: UnexpectedInput) -> Expression
         elif "A" <= char <= "Z":
             message += " (names and keywords are lowercase)"
         return ExpressionError(message, pos + 1)
-    if isinstance(exc, UnexpectedToken):
-        token = exc.token
-        if token.type == "$END":
-            column = len(source) + 1
-            message = f"unexpected end of expression at column {column}"
-        else:
-            column = token.start_pos + 1
-            message = f"unexpected {token.value!r} at column {column}"
-        message += f"; expected {_describe_expected(exc.expected)}"
-        if token.type == "COMP_OP" and not exc.expected & {"COMP_OP", "NAME"}:
-            message += " (comparisons cannot be chained; join them with 'and')"
-        return ExpressionError(message, column)
-    # UnexpectedEOF is Earley-only; kept total in case lark changes.
-    return ExpressionError(f"syntax error at column {len(source) + 1}", len(source) + 1)
+    token = exc.token
+    if token.type == "$END":
+        column = len(source) + 1
+        message = f"unexpected end of expression at column {column}"
+    else:
+        column = token.start_pos + 1
+        message = f"unexpected {token.value!r} at column {column}"
+    # accepts() is exact; exc.expected is LALR's merged look-ahead (too generous).
+    accepted = exc.interactive_parser.accepts()
+    message += f"; expected {_describe_expected(accepted)}"
+    if token.type == "COMP_OP" and not accepted & {"COMP_OP", "NAME"}:
+        message += " (comparisons cannot be chained; join them with 'and')"
+    return ExpressionError(message, column)
 
 
 def _describe_expected(terminals: Collection[str]) -> str:
@@ -536,7 +537,9 @@ def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
             return value
         case Name(name, column):
             if name not in env:
-                raise ExpressionError(f"no value given for name {name!r} at column {column}", column)
+                raise ExpressionError(
+                    f"no value given for name {name!r} at column {column}", column
+                )
             return _check_env_value(name, env[name], column)
         case Neg(operand, column):
             value = evaluate(operand, env)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from checker.extract.claims import Facts
     from checker.normalize import View
 
 Severity = Literal["error", "warning", "info"]
@@ -152,6 +153,7 @@ class Document:
     dates: list[DateMention]
     headings: list[Heading]  # top level of the heading tree
     paragraphs: list[Paragraph]
+    facts: Facts | None = None  # numeric claims, filled by the extract stage when a rule needs them
 
     def all_headings(self) -> list[Heading]:
         out: list[Heading] = []

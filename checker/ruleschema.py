@@ -15,9 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from checker.checks import KIND_NAMES, Text
 from checker.checks.dates import DateRelationParams, YearRelationParams
+from checker.checks.numbers import PartWholeParams
 from checker.checks.patterns import PatternItem, PatternParams, TraditionalParams
 from checker.checks.structure import NumberingParams, SectionContentParams, SectionParams, TitleParams
 from checker.expr import ExpressionError, parse_expression
+from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
 from checker.ruleset import Rule, RuleFileError, RuleSet, placeholders
 
 PROFILES = ("annual", "summary")
@@ -164,6 +166,20 @@ class TraditionalModel(_Strict):
         return TraditionalParams(self.min_count, self.max_labels)
 
 
+class PartWholeModel(_Strict):
+    carry_over_severity: Literal["error", "warning", "info"] = "warning"
+
+    def compile(self) -> PartWholeParams:
+        return PartWholeParams(self.carry_over_severity)
+
+
+class NoParamsModel(_Strict):
+    """Kinds whose behaviour the vocabulary decides."""
+
+    def compile(self) -> None:
+        return None
+
+
 class BuiltinModel(_Strict):
     """Findings the engine itself raises (E001: a file that cannot be read)."""
 
@@ -181,10 +197,23 @@ PARAMS: dict[str, type[_Strict]] = {
     "pattern": PatternModel,
     "traditional": TraditionalModel,
     "builtin": BuiltinModel,
+    "part-whole": PartWholeModel,
+    **{
+        kind: NoParamsModel
+        for kind in ("rate", "full-rate", "breakdown", "bounds", "growth", "rate-change-unit", "metric-conflict")
+    },
 }
 
 # Message variants a kind emits besides "default", and the placeholders its findings fill.
-VARIANTS: dict[str, set[str]] = {"section": {"mentioned"}, "title": {"missing", "incomplete"}}
+VARIANTS: dict[str, set[str]] = {
+    "section": {"mentioned"},
+    "title": {"missing", "incomplete"},
+    "part-whole": {"breakdown"},
+    "breakdown": {"exhaustive"},
+    "bounds": {"decline"},
+    "growth": {"delta"},
+}
+_RATE_ARGS = {"rate_name", "stated", "part", "whole", "computed"}
 ARGS: dict[str, set[str]] = {
     "title": {"missing_zh", "missing_en"},
     "numbering": {"found", "expected", "level"},
@@ -193,6 +222,14 @@ ARGS: dict[str, set[str]] = {
     "pattern": {"match", "count"},
     "traditional": {"count", "examples"},
     "builtin": {"reason"},
+    "part-whole": {"part_role", "part", "whole_role", "whole"},
+    "rate": _RATE_ARGS,
+    "full-rate": _RATE_ARGS | {"shortfall"},
+    "breakdown": {"sum", "total", "count"},
+    "bounds": {"name", "stated"},
+    "growth": {"before", "after", "stated", "computed"},
+    "rate-change-unit": {"rate_name", "stated", "points"},
+    "metric-conflict": {"metric", "first", "second"},
 }
 
 
@@ -200,7 +237,9 @@ class RuleModel(_Strict):
     code: str = Field(pattern=r"^[A-Z][0-9]{3}$")
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
     kind: Literal[
-        "section", "section-content", "title", "numbering", "year-relation", "date-relation", "pattern", "traditional", "builtin"
+        "section", "section-content", "title", "numbering", "year-relation", "date-relation", "pattern", "traditional",
+        "builtin", "part-whole", "rate", "full-rate", "breakdown", "bounds", "growth", "rate-change-unit",
+        "metric-conflict",
     ]
     severity: Literal["error", "warning", "info"]
     profiles: list[Literal["annual", "summary"]] = list(PROFILES)
@@ -217,8 +256,65 @@ class RuleModel(_Strict):
     params: dict[str, Any] = {}
 
 
+class PairModel(_Strict):
+    whole: list[str] = Field(min_length=1)
+    part: list[str] = Field(min_length=1)
+    carry_over_possible: bool = False
+
+
+class RateModel(_Strict):
+    name: list[str] = Field(min_length=1)
+    part: list[str] = Field(min_length=1)
+    whole: list[str] = Field(min_length=1)
+
+
+class VocabularyModel(_Strict):
+    units: dict[str, list[str]] = {}
+    carry_over: list[str] = []
+    bounded_rate: list[str] = []
+    unbounded_rate: list[str] = []
+    pair: list[PairModel] = []
+    rate: list[RateModel] = []
+
+    @field_validator("bounded_rate", "unbounded_rate")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            _compile(p)
+        return patterns
+
+
 class RuleFile(_Strict):
-    rule: list[dict[str, Any]] = Field(min_length=1)
+    """A rule file holds rules, a vocabulary, or both."""
+
+    rule: list[dict[str, Any]] = []
+    vocabulary: VocabularyModel | None = None
+
+
+def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
+    unit_class: dict[str, str] = {}
+    carry, bounded, unbounded = [], [], []
+    pairs: list[PairDef] = []
+    rates: list[RateDef] = []
+    for v in parts:
+        for cls, units in v.units.items():
+            unit_class.update((u, cls) for u in units)
+        carry += v.carry_over
+        bounded += v.bounded_rate
+        unbounded += v.unbounded_rate
+        pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
+        rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole)) for r in v.rate]
+    roles = {w for p in pairs for w in p.whole | p.part} | {w for r in rates for w in r.whole | r.part}
+    return Vocabulary(
+        unit_class=unit_class,
+        carry_over=words_pattern(carry),
+        pairs=tuple(pairs),
+        rates=tuple(rates),
+        roles=words_pattern(roles),
+        rate_names=words_pattern({n for r in rates for n in r.names}),
+        bounded=_alternation(bounded) if bounded else None,
+        unbounded=_alternation(unbounded) if unbounded else None,
+    )
 
 
 def _rule_line(text: str, code: object) -> int | None:
@@ -286,6 +382,7 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
 def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
+    vocabularies: list[VocabularyModel] = []
     for path, content in files:
         try:
             text = content.decode("utf-8")
@@ -295,10 +392,14 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
         except tomllib.TOMLDecodeError as e:
             raise RuleFileError(f"{path}: invalid TOML: {e}") from None
         try:
-            RuleFile.model_validate(data)
+            parsed = RuleFile.model_validate(data)
         except ValidationError as e:
             raise RuleFileError(f"{path}: {_first_error(e)}") from None
-        for raw in data["rule"]:
+        if not parsed.rule and parsed.vocabulary is None:
+            raise RuleFileError(f"{path}: no [[rule]] and no [vocabulary]: nothing to load")
+        if parsed.vocabulary is not None:
+            vocabularies.append(parsed.vocabulary)
+        for raw in parsed.rule:
             rule = _compile_rule(path, text, raw)
             for seen, key in ((rules, rule.code), (names, rule.name)):
                 if key in seen:
@@ -316,4 +417,4 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != "section"):
                     raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a section rule")
-    return RuleSet.of(list(rules.values()))
+    return RuleSet.of(list(rules.values()), _merge_vocabularies(vocabularies))

@@ -14,15 +14,16 @@ import pickle
 import re
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from checker.checks import Text
+from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.model import Severity
 
-CACHE_FORMAT = 1  # bump when the pickled classes change shape
+CACHE_FORMAT = 2  # bump when the pickled classes change shape
 
 
 class RuleFileError(Exception):
@@ -67,12 +68,13 @@ def placeholders(template: str) -> set[str]:
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     rules: tuple[Rule, ...]
-    by_code: dict[str, Rule] = field(default_factory=dict)
+    by_code: dict[str, Rule]
+    vocabulary: Vocabulary
 
     @classmethod
-    def of(cls, rules: list[Rule]) -> RuleSet:
+    def of(cls, rules: list[Rule], vocabulary: Vocabulary = EMPTY) -> RuleSet:
         ordered = tuple(sorted(rules, key=lambda r: r.code))
-        return cls(ordered, {r.code: r for r in ordered})
+        return cls(ordered, {r.code: r for r in ordered}, vocabulary)
 
 
 def builtin_rules_dir() -> Path:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from checker.model import Document, Span
+from checker.extract.vocabulary import EMPTY, Vocabulary
+from checker.model import Document, Severity, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Finding:
     args: Mapping[str, object] = field(default_factory=dict)
     labels: tuple[FindingLabel, ...] = ()
     note: Text | None = None
+    severity: Severity | None = None  # a kind may lower the rule's severity where it is less sure
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class Context:
     # Compiled parameters of every rule by code, so a rule can name another rule's part
     # (S107 inspects the part that S102 finds) without repeating its keywords.
     params_by_code: Mapping[str, Any]
+    vocabulary: Vocabulary = EMPTY
 
 
 CheckFn = Callable[[Document, Any, Context], Iterable[Finding]]
@@ -68,7 +71,7 @@ KIND_NAMES: dict[str, frozenset[str]] = {
 
 def registry() -> dict[str, CheckFn]:
     """Kind name → check function (imported on first use: a rule set only pays for its kinds)."""
-    from checker.checks import dates, patterns, structure
+    from checker.checks import dates, numbers, patterns, structure
 
     return {
         "section": structure.check_section,
@@ -79,4 +82,18 @@ def registry() -> dict[str, CheckFn]:
         "date-relation": dates.check_date_relation,
         "pattern": patterns.check_pattern,
         "traditional": patterns.check_traditional,
+        "part-whole": numbers.check_part_whole,
+        "rate": numbers.check_rate,
+        "full-rate": numbers.check_full_rate,
+        "breakdown": numbers.check_breakdown,
+        "bounds": numbers.check_bounds,
+        "growth": numbers.check_growth,
+        "rate-change-unit": numbers.check_rate_change_unit,
+        "metric-conflict": numbers.check_metric_conflict,
     }
+
+
+# Kinds that read doc.facts: the extract stage runs only when one of them is active.
+NUMERIC_KINDS = frozenset(
+    {"part-whole", "rate", "full-rate", "breakdown", "bounds", "growth", "rate-change-unit", "metric-conflict"}
+)

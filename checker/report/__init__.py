@@ -1,1 +1,87 @@
-"""Output formats for lint results (``human`` is the terminal format)."""
+"""Output formats for lint results, and the one place that picks a renderer.
+
+``human`` (checker.report.human) is the only format that imports rich; every other
+renderer is imported only when chosen, so a pre-commit run pays for nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from checker.model import FileResult
+from checker.report.summary import Lang
+
+if TYPE_CHECKING:
+    from checker.ruleset import RuleSet
+
+FORMATS = ("human", "json", "sarif", "github", "junit", "concise")
+
+
+def render(
+    fmt: str, results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet, color: bool, lang: Lang
+) -> None:
+    """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``."""
+    if fmt == "human":
+        if any(r.diagnostics for r in results):
+            from checker.report.human import render_human
+
+            render_human(results, out, color=color, lang=lang)
+        else:  # a clean run prints one line and never imports rich
+            from checker.report.summary import summary_line
+
+            out.write(summary_line(results, lang) + "\n")
+    elif fmt == "sarif":
+        from checker.report.sarif import render_sarif
+
+        render_sarif(results, out, ruleset=ruleset, lang=lang)
+    else:
+        from checker.report import machine
+
+        if fmt == "json":
+            machine.render_json(results, out)
+        elif fmt == "github":
+            machine.render_github(results, out)
+        elif fmt == "junit":
+            machine.render_junit(results, out)
+        elif fmt == "concise":
+            machine.render_concise(results, out, lang=lang)
+        else:
+            raise ValueError(f"unknown format {fmt!r}")
+
+
+def render_statistics(fmt: str, results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
+    """Counts per code instead of the findings: a JSON list for ``json``, else a table
+    (as Ruff's ``--statistics``: the other machine formats have no place for counts)."""
+    from checker.report import machine
+
+    if fmt == "json":
+        machine.render_statistics_json(results, out)
+    else:
+        machine.render_statistics_text(results, out, lang=lang)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream that replaces ``path`` only once it is complete: a CI step that
+    uploads the report never reads half of one, and a failed run leaves the old file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            yield stream
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a report is not
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise

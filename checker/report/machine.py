@@ -1,4 +1,5 @@
-"""Machine-readable output.
+"""Machine-readable output: json, github, junit, concise and the statistics table.
+(SARIF has its own module, checker.report.sarif.) None of these imports rich.
 
 JSON contract: one array; each item has ``path``, ``code``, ``name``, ``severity``,
 ``message``, ``line``, ``column``, ``end_line``, ``end_column`` (1-based; columns count
@@ -11,10 +12,13 @@ position 1:1–1:1.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import PurePath
 from typing import Any, TextIO
 
 from checker.model import Diagnostic, FileResult, SourceText, Span
+from checker.report.summary import Lang, summary_line
 
 
 def _position(source: SourceText | None, span: Span | None) -> dict[str, int]:
@@ -46,3 +50,126 @@ def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
 def render_json(results: Sequence[FileResult], out: TextIO) -> None:
     json.dump(records(results), out, ensure_ascii=False, indent=2)
     out.write("\n")
+
+
+def _located(results: Sequence[FileResult]) -> Iterator[tuple[Diagnostic, dict[str, int], bool]]:
+    """Each diagnostic with its JSON position and whether it is about the whole file."""
+    for result in results:
+        for diag in result.diagnostics:
+            yield diag, _position(result.source, diag.span), result.source is None or diag.span is None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
+
+
+# --------------------------------------------------------------------------- concise
+
+
+def render_concise(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
+    """``path:line:col: CODE [severity] message`` per finding, then the summary line."""
+    for diag, pos, _ in _located(results):
+        where = f"{diag.path}:{pos['line']}:{pos['column']}"
+        out.write(f"{where}: {diag.code} [{diag.severity}] {_one_line(diag.message)}\n")
+    out.write(summary_line(results, lang) + "\n")
+
+
+# --------------------------------------------------------------------------- github
+
+_GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(results: Sequence[FileResult], out: TextIO) -> None:
+    """GitHub Actions workflow commands (``::error file=…,line=…::message``), one per finding."""
+    for diag, pos, whole_file in _located(results):
+        props = {"file": PurePath(diag.path).as_posix(), "line": pos["line"], "col": pos["column"]}
+        if not whole_file:  # a missing part has no end: GitHub pins it to the file's first line
+            props |= {"endLine": pos["end_line"], "endColumn": pos["end_column"]}
+        props["title"] = f"{diag.code} {diag.name}"
+        joined = ",".join(f"{key}={_escape_property(str(value))}" for key, value in props.items())
+        out.write(f"::{_GITHUB_COMMAND[diag.severity]} {joined}::{_escape_data(diag.message)}\n")
+
+
+# --------------------------------------------------------------------------- junit
+
+# XML 1.0 cannot carry C0 controls other than tab and newlines, even escaped; reports
+# copied from web pages and converters do contain them.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def render_junit(results: Sequence[FileResult], out: TextIO) -> None:
+    """JUnit XML (GitLab, Jenkins): a suite per file, a failing test case per finding,
+    one passing test case for a file without findings."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="govlint")
+    total = failures = 0
+    for result in results:
+        path = _xml_text(result.path)
+        # Jenkins reads dots in classname as packages: keep the file's extension out of it.
+        classname = path.removesuffix(PurePath(path).suffix)
+        suite = ET.SubElement(root, "testsuite", name=path)
+        for diag in result.diagnostics:
+            pos = _position(result.source, diag.span)
+            where = f"{pos['line']}:{pos['column']}"
+            case = ET.SubElement(
+                suite, "testcase", name=f"{diag.code} {diag.name} @ {where}", classname=classname,
+                file=path, line=str(pos["line"]),
+            )
+            failure = ET.SubElement(case, "failure", message=_xml_text(diag.message), type=diag.code)
+            details = [f"{path}:{where}: {diag.code} [{diag.severity}] {diag.message}"]
+            details += [f"{kind}: {text}" for kind, text in (("help", diag.help), ("note", diag.note)) if text]
+            failure.text = _xml_text("\n".join(details))
+        cases = len(result.diagnostics) or 1
+        if not result.diagnostics:
+            ET.SubElement(suite, "testcase", name="govlint", classname=classname, file=path)
+        suite.attrib |= {"tests": str(cases), "failures": str(len(result.diagnostics)), "errors": "0", "skipped": "0"}
+        total += cases
+        failures += len(result.diagnostics)
+    root.attrib |= {"tests": str(total), "failures": str(failures), "errors": "0"}
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
+    """Findings per code: ``code``, ``name``, ``severity``, ``count``; most frequent first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for diag in result.diagnostics:
+            row = rows.setdefault(
+                diag.code, {"code": diag.code, "name": diag.name, "severity": diag.severity, "count": 0}
+            )
+            row["count"] += 1
+    return sorted(rows.values(), key=lambda row: (-row["count"], row["code"]))
+
+
+def render_statistics_json(results: Sequence[FileResult], out: TextIO) -> None:
+    json.dump(statistics(results), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def render_statistics_text(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
+    """``count  code  severity  name`` in aligned columns, then the summary line."""
+    rows = statistics(results)
+    count_width = max((len(str(row["count"])) for row in rows), default=1)
+    code_width = max((len(row["code"]) for row in rows), default=4)
+    for row in rows:
+        out.write(f"{row['count']:>{count_width}}  {row['code']:<{code_width}}  {row['severity']:<7}  {row['name']}\n")
+    out.write(summary_line(results, lang) + "\n")

@@ -1,0 +1,1 @@
+"""Extract stage: facts read from the normalized view (quantities, …) for the checks."""

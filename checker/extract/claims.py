@@ -1,0 +1,320 @@
+"""Extract stage, second half: quantities bound to their role in the clause.
+
+Reads the parsed document (paragraphs and sentences of the view) and the vocabulary;
+produces typed facts that the numeric rules check. Rules never re-read the text.
+
+- **Count**: a quantity with a counting unit, bound to the counting word that governs
+  it in its clause (``受理矛盾纠纷891件`` → role 受理, object 矛盾纠纷). A role is taken
+  only from the same clause (no ``,;:`` between it and the number); a number written
+  right after another (``326件445余人次``) shares its role.
+- **Rate**: a percentage right after a rate name (``化解率达100%``, ``破案率69.6%``).
+- **Change**: a percentage right after a change word (``同比下降24.21%``); it is about a
+  rate when a rate name or a stated rate comes just before it (for N207).
+- **Breakdown**: ``其中`` (or a list ``A、B分别为…``) after a total: the counts that
+  follow, with the total's unit class and no counting word of their own (a 调处 count
+  after 其中 is a part of a category, not a category).
+- **Growth**: ``由A增至B`` with the stated percentage or difference that follows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from checker.extract.quantity import Quantity, find_quantities
+from checker.extract.vocabulary import Vocabulary
+from checker.model import Document, Span
+
+_CLAUSE_BREAK = re.compile(r"[,;:。!?]")
+_RATE_NAME = re.compile(r"([\u4e00-\u9fff]{0,10}(?:率|满意度|知晓度|占比|比重))(?:均|分别)?(?:达到|达|为|是|保持在|保持|约为|约|近|超过)?\s*$")
+_CHANGE = re.compile(
+    r"(?:同比|环比|比上年|比去年|比去年同期|较上年|较去年|较去年同期|与去年同期相比)?[,]?"
+    r"(上升|增长|增加|提高|提升|上涨|下降|减少|降低|下滑|回落)了?\s*$"
+)
+_DOWN = frozenset({"下降", "减少", "降低", "下滑", "回落"})
+_QIZHONG = re.compile(r"其中")
+_RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
+_GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
+_GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
+_OBJECT_TRIM = "了的共计累计各类总有达为是,、 "
+_MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this governs something else
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """Where a quantity stands: its original spans and its place in the document."""
+
+    quantity: Quantity
+    span: Span  # marker + number + unit, in the original
+    number_span: Span
+    text: str  # the original characters of span
+    paragraph: int
+    sentence: int  # index over the whole document
+    in_parens: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CountFact(Fact):
+    role: str | None = None
+    role_span: Span | None = None
+    object: str = ""
+    unit_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RateFact(Fact):
+    name: str = ""
+    name_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeFact(Fact):
+    direction: int = 1  # +1 up, -1 down
+    word_span: Span | None = None
+    about_rate: str | None = None  # the rate whose change this is, if any
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownFact:
+    total: CountFact
+    parts: tuple[CountFact, ...]
+    marker: str  # 其中 or 分别
+    marker_span: Span
+    exhaustive: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GrowthFact:
+    before: CountFact
+    after: CountFact
+    direction: int
+    stated_percent: ChangeFact | None
+    stated_delta: CountFact | None
+
+
+@dataclass(slots=True)
+class Facts:
+    counts: list[CountFact] = field(default_factory=list)
+    rates: list[RateFact] = field(default_factory=list)
+    changes: list[ChangeFact] = field(default_factory=list)
+    breakdowns: list[BreakdownFact] = field(default_factory=list)
+    growths: list[GrowthFact] = field(default_factory=list)
+
+
+def _paren_depths(text: str) -> list[int]:
+    depths = []
+    depth = 0
+    for ch in text:
+        if ch in "(":
+            depth += 1
+        depths.append(depth)
+        if ch in ")":
+            depth = max(0, depth - 1)
+    return depths
+
+
+class _Paragraph:
+    """The facts of one paragraph, built in text order."""
+
+    def __init__(self, doc: Document, vocab: Vocabulary, index: int, sentence_base: int) -> None:
+        self.doc = doc
+        self.vocab = vocab
+        self.index = index
+        paragraph = doc.paragraphs[index]
+        self.text = paragraph.text
+        self.base = paragraph.view_start
+        self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
+        self.sentence_base = sentence_base
+        self.depths = _paren_depths(self.text)
+        self.items: list[Fact] = []
+
+    def span(self, start: int, end: int) -> Span:
+        return self.doc.view.span(self.base + start, self.base + end)
+
+    def sentence_of(self, offset: int) -> int:
+        for i, end in enumerate(self.sentence_ends):
+            if offset < end:
+                return self.sentence_base + i
+        return self.sentence_base + max(0, len(self.sentence_ends) - 1)
+
+    def fact_fields(self, q: Quantity) -> dict[str, object]:
+        span = self.span(q.start, q.end)
+        return {
+            "quantity": q,
+            "span": span,
+            "number_span": self.span(q.number_start, q.number_end),
+            "text": self.doc.source.text[span.start : span.end],
+            "paragraph": self.index,
+            "sentence": self.sentence_of(q.start),
+            "in_parens": self.depths[q.start] > 0 if q.start < len(self.depths) else False,
+        }
+
+    def add(self, q: Quantity, previous: Quantity | None) -> None:
+        """Classify ``q`` by the words between it and the previous number of its sentence."""
+        gap_start = self._sentence_start(q.start)
+        if previous is not None and previous.end > gap_start:
+            gap_start = previous.end
+        gap = self.text[gap_start : q.start]
+        fields = self.fact_fields(q)
+        if q.is_percent:
+            self._add_percent(q, gap, gap_start, fields)
+        elif q.unit is not None and q.unit in self.vocab.unit_class:
+            self._add_count(q, gap, gap_start, fields)
+
+    def _sentence_start(self, offset: int) -> int:
+        starts = [0] + self.sentence_ends
+        return max(s for s in starts if s <= offset)
+
+    def _add_percent(self, q: Quantity, gap: str, gap_start: int, fields: dict[str, object]) -> None:
+        change = _CHANGE.search(gap)
+        if change:
+            about = self._rate_before(gap[: change.start()])
+            if about is None and not gap[: change.start()].strip(" ,") and self.items:
+                last = self.items[-1]
+                if isinstance(last, RateFact) and last.sentence == fields["sentence"]:
+                    about = last.name
+            word = change.group(1)
+            self.items.append(
+                ChangeFact(
+                    **fields,  # type: ignore[arg-type]
+                    direction=-1 if word in _DOWN else 1,
+                    word_span=self.span(gap_start + change.start(1), gap_start + change.end(1)),
+                    about_rate=about,
+                )
+            )
+            return
+        name = _RATE_NAME.search(gap)
+        if name:
+            self.items.append(
+                RateFact(
+                    **fields,  # type: ignore[arg-type]
+                    name=name.group(1),
+                    name_span=self.span(gap_start + name.start(1), gap_start + name.end(1)),
+                )
+            )
+
+    @staticmethod
+    def _rate_before(text: str) -> str | None:
+        m = re.search(r"([\u4e00-\u9fff]{0,10}(?:率|满意度|知晓度|占比|比重))\s*$", text)
+        return m.group(1) if m else None
+
+    def _add_count(self, q: Quantity, gap: str, gap_start: int, fields: dict[str, object]) -> None:
+        unit_class = self.vocab.unit_class[q.unit]  # type: ignore[index]
+        role: str | None = None
+        role_span: Span | None = None
+        obj = ""
+        last_role = None
+        if self.vocab.roles is not None:
+            for m in self.vocab.roles.finditer(gap):
+                last_role = m
+        if (
+            last_role is not None
+            and not _CLAUSE_BREAK.search(gap, last_role.end())
+            and len(gap) - last_role.end() <= _MAX_OBJECT_LENGTH
+        ):
+            role = last_role.group()
+            role_span = self.span(gap_start + last_role.start(), gap_start + last_role.end())
+            obj = gap[last_role.end() :].strip(_OBJECT_TRIM)
+        elif not re.search(r"[\u4e00-\u9fff]", gap) and self.items and isinstance(self.items[-1], CountFact):
+            # "326件445余人次": the second number shares the first one's role.
+            previous = self.items[-1]
+            role, role_span, obj = previous.role, previous.role_span, previous.object
+        self.items.append(CountFact(**fields, role=role, role_span=role_span, object=obj, unit_class=unit_class))  # type: ignore[arg-type]
+
+
+def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
+    text = p.text
+    markers = [(m, "其中") for m in _QIZHONG.finditer(text)] + [(m, "分别") for m in _respectively(text, counts)]
+    for marker, kind in markers:
+        pos = marker.start()
+        inside = p.depths[pos] > 0 if pos < len(p.depths) else False
+        end_of_sentence = text.find("。", pos)
+        close = end_of_sentence if end_of_sentence != -1 else len(text)
+        if inside:
+            paren_end = text.find(")", pos)
+            close = paren_end if paren_end != -1 else close
+        before = [c for c in counts if c.quantity.end <= pos]
+        if inside:
+            before = [c for c in before if not c.in_parens] or before
+        if not before:
+            continue
+        total = before[-1]
+        if total.quantity.upper is None or total.quantity.approx is not None and total.quantity.approx not in ("余", "多"):
+            continue
+        parts = tuple(
+            c
+            for c in counts
+            if pos < c.quantity.start < close
+            and c.unit_class == total.unit_class
+            # After 其中 a count with a counting word of its own is a part of an item (调处
+            # after 矛盾纠纷), not an item; in "A、B分别为…" the words are the items.
+            and (kind == "分别" or c.role is None or c.role == total.role)
+            and c.quantity.lower is not None
+        )
+        if not parts:
+            continue
+        facts.breakdowns.append(
+            BreakdownFact(
+                total=total,
+                parts=parts,
+                marker=kind,
+                marker_span=p.span(marker.start(), marker.end()),
+                # "A、B分别为…" straight after a total lists the whole; after 其中 it lists a part.
+                exhaustive=kind == "分别" and not _QIZHONG.search(text, total.quantity.end, pos),
+            )
+        )
+
+
+def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]:
+    """``A、B、C分别为x、y、z`` right after a total: the list is the whole."""
+    for c in counts:
+        m = _RESPECTIVELY.match(text, c.quantity.end)
+        if m is None:
+            continue
+        following = [d for d in counts if d.quantity.start >= m.end()]
+        if following and following[0].quantity.start - m.end() <= 2:
+            yield m
+
+
+def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
+    counts = [i for i in items if isinstance(i, CountFact)]
+    for first, second in zip(counts, counts[1:]):
+        a_start, a_end = first.quantity.start, first.quantity.end
+        b_start = second.quantity.start
+        if first.unit_class != second.unit_class or first.sentence != second.sentence:
+            continue
+        if not _GROWTH_FROM.search(p.text[max(0, a_start - 2) : a_start]):
+            continue
+        between = _GROWTH_TO.match(p.text[a_end:b_start])
+        if not between:
+            continue
+        direction = -1 if any(w in between.group() for w in _DOWN) else 1
+        later = [i for i in items if i.quantity.start > b_start and i.sentence == second.sentence]
+        percent = next((i for i in later if isinstance(i, ChangeFact)), None)
+        delta = next(
+            (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
+            None,
+        )
+        if delta is not None and not re.search(r"(增加|减少|上升|下降|增长)了?\s*$", p.text[: delta.quantity.start]):
+            delta = None
+        facts.growths.append(GrowthFact(first, second, direction, percent, delta))
+
+
+def extract(doc: Document, vocab: Vocabulary) -> Facts:
+    facts = Facts()
+    sentence_base = 0
+    for index, paragraph in enumerate(doc.paragraphs):
+        p = _Paragraph(doc, vocab, index, sentence_base)
+        sentence_base += len(paragraph.sentences)
+        previous: Quantity | None = None
+        for q in find_quantities(paragraph.text):
+            p.add(q, previous)
+            previous = q
+        counts = [i for i in p.items if isinstance(i, CountFact)]
+        facts.counts += counts
+        facts.rates += [i for i in p.items if isinstance(i, RateFact)]
+        facts.changes += [i for i in p.items if isinstance(i, ChangeFact)]
+        _breakdowns(p, counts, facts)
+        _growths(p, p.items, facts)
+    return facts

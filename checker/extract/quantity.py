@@ -1,0 +1,375 @@
+"""Extract stage, first half: the quantities a report states (``326件``, ``1.6万余条``,
+``近305万元``, ``99.89%``, ``八十多项``, ``百分之百``).
+
+Two passes, for speed and precision: a compiled :data:`CANDIDATE` regex finds candidate
+spans (marker + number + multiplier + unit; ~30 MB/s), then the LALR grammar
+:data:`GRAMMAR` (lark, built once on first use) parses the number of each candidate that
+survives the context checks (~11 MB/s for the whole extraction on the seeds). Never
+Earley: it is ~60× slower and misreads 百分之百.
+
+Grammar of numbers (:func:`parse_number`)
+    Arabic ``1582``, ``1,582`` (groups of exactly three), ``99.563``; full-width digits
+    are folded (the view has them folded already). Chinese: the standard written form
+    below 10¹²: sections below 10⁴ (``一千零一十``, ``一百零五``, ``三十六``) joined by
+    万 and 亿, each 零 standing for the gap before a smaller place (``一万零五``,
+    ``一亿零五百万``, ``一亿零一千``);
+    ``十``/``十二`` at the start (``一十二`` is accepted too), inner tens as ``一十``;
+    ``两`` for 2 alone or before 百/千/万/亿, never next to 十; ``点`` + digits for a
+    fraction; a lone ``零`` is 0. ``百分之`` + a Chinese number or ``百`` is a
+    percentage in words. Anything else (``二〇二一``, ``三四十``, ``十四五``, ``一百二``)
+    is a syntax error: not a number we can read, hence no quantity.
+
+A quantity (:class:`Quantity`) needs a unit or a percent sign
+    A bare number is a name, a date, a ranking or debris far more often than a count, so
+    ``12345热线``, ``110刑事治安总警情``, ``3820战略``, ``6.26禁毒日``, ``2023年``,
+    ``1月29日`` and ``1080万外来游客`` yield nothing. Units are the counting words of
+    DOMAIN.md §3 plus a few more (:data:`UNITS`); the unit must follow the number
+    directly (after an optional 万/亿 and 余/多).
+
+Multipliers and money
+    万/亿 after an Arabic number, or after 余/多 (``十多万人``), multiply the value:
+    ``1.6万余条`` is 16000 条. Money keeps the unit as written, because reports compare
+    money in that unit: ``近305万元`` is 305 with unit 万元 (also ``251余万元``); a
+    Chinese numeral carries 万 as a place value, so ``三万元`` is 30000 元. Compare money
+    by :attr:`Quantity.base_value` (元), or scale bounds by :attr:`Quantity.scale`.
+
+Approximation markers → bounds (``lower``/``upper``; ``None`` = unbounded)
+    exact: lower = upper = value (``达`` is not a marker: 化解率达100% is exact);
+    余 多 超 超过 逾 以上: [value, ∞);  近 将近 以下: (−∞, value] (近 means just below);
+    约 左右 上下: unbounded both ways — approximate either side, so a check may use it
+    only loosely. Two markers (``超过90%以上``) intersect; ``approx`` then reads
+    ``超过…以上``. A marker glued to a word is not one: 节约 制约 签约, 附近 最近 临近,
+    赶超 高超 leave the quantity exact.
+
+Not quantities (precision first: skipping a real count costs less than inventing one)
+    - inside quotes or titles: “…” ‘…’ 「…」 《…》 "…" (up to 80 characters): slogans and
+      names (“三重一大”, “1+5+N”, “八五”普法, “6.26”, “四个意识”, 《…2020年度…》);
+    - ordinals: after 第 (第3次), after 届 (六届九次), X次全会, and a Chinese numeral
+      before 期 (一期工程, 二期), since counts of sessions are written in Arabic (3期);
+    - lists of bare numerals and ranges: after ``一、`` / ``3、`` (一、二期), and both ends
+      of ``3-5人``, ``5%～10%``, ``9亿至16亿`` (a range is not a stated count); after
+      ``digit:`` or ``digit/`` (times, dates);
+    - a lone 一 or 二 (一批, 一次会议, 二次创业: an article or an ordinal; a count of two
+      is written 两), a lone 零/〇 (零件), vague 数十/几十 (after 数, 几);
+    - a unit character that starts a word: 人民 人大 人口 名单 条例 元旦 期间 户籍 …
+      (:data:`NOT_A_UNIT`), and fixed political phrases 四个意识 两个维护 五个现代化 …;
+    - Arabic numbers with a leading zero (``05人``, ``00%``), and numbers longer than
+      32 characters (no count is; it also bounds the parser's work).
+Headings (一、 (一) 1.), 一是/二是, 十九大, years and dates need no rule: no unit follows.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+GRAMMAR = r"""
+// A numeral as written. Rules prefixed with ? are inlined when they have one child.
+?start: ARABIC                              -> arabic
+      | chinese
+      | "百分之" chinese                    // 百分之九十五
+      | "百分之" "百"                       -> one_hundred
+
+chinese: integer ("点" FRACTION)?
+
+?integer: _ZERO                             -> zero
+        | lead "亿" after_yi?              -> yi
+        | lead "万" after_wan?             -> wan
+        | lead
+
+// After 亿: the 万 section starting at 千 (一亿二千万), or 零 and a smaller number.
+?after_yi: thousands "万" after_wan?       -> wan
+         | _ZERO below_1000 "万" after_wan? -> wan
+         | _ZERO section
+
+// After 万: a full section starting at 千 (一万二千), or 零 and a smaller one (一万零五).
+?after_wan: thousands
+          | _ZERO below_1000
+
+?lead: section
+     | "十" ones?                           -> ten      // 十, 十二: only at the start
+
+?section: thousands | below_1000
+?below_1000: hundreds | tens | digit
+
+thousands: digit "千" after_thousand?
+?after_thousand: hundreds | _ZERO tens | _ZERO ones
+hundreds: digit "百" after_hundred?
+?after_hundred: tens | _ZERO ones
+tens: ones "十" ones?
+
+digit: DIGIT | LIANG                        // alone or before 百 千 万 亿
+ones: DIGIT                                 // next to 十 or after 零
+
+ARABIC: /[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?|[0-9]+(\.[0-9]+)?/
+DIGIT: /[一二三四五六七八九]/
+LIANG: "两"
+_ZERO: /[零〇]/
+FRACTION: /[零〇一二三四五六七八九]+/
+"""
+
+# Counting units (DOMAIN.md §3) and a few more; 万元/亿元 arise from 万/亿 + 元.
+UNITS: tuple[str, ...] = (
+    "个百分点", "百分点", "人次", "批次", "场次", "剂次", "户次", "件次", "小时", "平方米", "公里",
+    "%", "‰", "件", "起", "宗", "人", "名", "批", "场", "次", "期", "项", "份", "家", "户", "个",
+    "条", "元", "处", "块", "所", "例", "篇", "张", "台", "辆", "支", "轮", "亩",
+)  # fmt: skip
+
+_UNIT_CLASS: dict[str, str] = {
+    **dict.fromkeys(("件", "起", "宗", "个", "条", "项", "例"), "case"),
+    **dict.fromkeys(("人", "名"), "person"),
+    "人次": "person-time",
+    **dict.fromkeys(("次", "场", "场次", "期"), "occasion"),
+    **dict.fromkeys(("元", "万元", "亿元"), "money"),
+    "%": "percent",
+}
+_MONEY_SCALE: dict[str, int] = {"万元": 10**4, "亿元": 10**8}
+
+# Words that begin with a unit character: the number before them counts nothing
+# (12345人民热线, 2021元旦, X次全会) or is a fixed political phrase (四个意识).
+NOT_A_UNIT: re.Pattern[str] = re.compile(
+    "人民|人大|人口|人才|人社|人防|人身|人力|人事|人文|人居|人员|人工|名单|名称|名义|名录"
+    "|条例|条件|条款|元旦|元宵|元素|元年|元月|期间|期限|户籍|户口|户外|家庭|家属|家长"
+    "|起诉|起草|起来|起到|起点|宗教|宗旨|场所|场地|场景|处理|处置|处罚|批准|批复|批示"
+    "|份额|次日|次全会|张贴|台账|所有|所属|支持|支部|支出"
+    "|个意识|个自信|个维护|个全面|个确立|个现代化|个走在|个一百年"
+)
+
+_CN_CHARS = "〇零一二两三四五六七八九十百千万亿"
+_CN_FRACTION = r"(?:点[〇零一二三四五六七八九]++)?+"
+_PREFIXES = ("将近", "超过", "近", "约", "超", "逾")
+
+CANDIDATE: re.Pattern[str] = re.compile(
+    rf"(?P<prefix>{'|'.join(_PREFIXES)})?"
+    r"(?:"
+    # a percentage in words; no unit follows
+    rf"(?P<words>百分之[{_CN_CHARS}]++{_CN_FRACTION})"
+    # or a number, multipliers, 余/多 and a unit. Possessive quantifiers: a number is
+    # taken whole or not at all, never retried shorter, so failing costs linear time.
+    # A Chinese number starts with a digit or 十 (百姓, 千万, 万一 are words).
+    r"|(?P<number>"
+    r"(?<![0-9.])(?:[0-9]{1,3}+(?:,[0-9]{3})++|[0-9]++)(?:\.[0-9]++)?+"
+    rf"|(?<![{_CN_CHARS}])[〇零一二两三四五六七八九十][{_CN_CHARS}]*+{_CN_FRACTION}"
+    r")"
+    r"(?P<mult1>[万亿])?+(?P<more>[余多])?+(?P<mult2>[万亿])?+"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})"
+    r")"
+    r"(?P<around>左右|以上|以下|上下)?+"
+)
+
+# Quoted stretches within one line; bounded, so an unpaired quote costs at most 80 steps.
+_QUOTED = re.compile(r"“[^“”\n]{0,80}”|‘[^‘’\n]{0,80}’|「[^「」\n]{0,80}」|《[^《》\n]{0,80}》|\"[^\"\n]{0,80}\"")
+
+_LOWER_MARKERS = frozenset({"余", "多", "超", "超过", "逾", "以上"})
+_UPPER_MARKERS = frozenset({"近", "将近", "以下"})
+# A prefix glued to the word before it is part of that word: 节约30万元 is exact.
+_NOT_A_PREFIX_AFTER: dict[str, str] = {"约": "节制签预契相违履邀", "近": "附最临靠贴亲邻", "超": "赶高"}
+_RANGE_JOINERS = frozenset("-~～—–至到+")
+_ARABIC_DIGITS = frozenset("0123456789")
+_NUMERAL_CHARS = frozenset(_CN_CHARS) | _ARABIC_DIGITS
+_MAX_NUMBER_LENGTH = 32
+_ONE = Decimal(1)
+_FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0C: ord(","), 0xFF0E: ord(".")}
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    value: Decimal  # the number as written, multiplier applied ("1.6万" → 16000)
+    lower: Decimal | None  # bounds implied by approximation markers; None = unbounded
+    upper: Decimal | None  # exact numbers: lower == upper == value
+    approx: str | None  # the marker(s) as written, or None
+    decimals: int  # digits after the decimal point as written
+    unit: str | None  # "%" also for 百分之…; "百分点" for 个百分点
+    is_percent: bool
+    numeral: Literal["arabic", "chinese", "mixed"]  # mixed: Arabic digits with 万/亿
+    start: int  # offsets in the text given to find_quantities: marker + number + unit
+    end: int
+    number_start: int  # the number alone
+    number_end: int
+
+    @property
+    def scale(self) -> int:
+        """Factor from ``unit`` to its base unit: 10⁴ for 万元, 10⁸ for 亿元, else 1."""
+        return _MONEY_SCALE.get(self.unit or "", 1)
+
+    @property
+    def base_value(self) -> Decimal:
+        """``value`` in the base unit of its class (money in 元)."""
+        return self.value * self.scale
+
+
+def unit_class(unit: str | None) -> str:
+    """The class a unit compares within: "case", "person", "person-time", "occasion",
+    "money", "percent" or "other" (份 家 户 批 ‰ 百分点 …)."""
+    return _UNIT_CLASS.get(unit or "", "other")
+
+
+class _Evaluate:
+    """Lark callbacks (applied while parsing): rule name → value of the subtree.
+    A plain class, so that defining it does not import lark."""
+
+    _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+    def arabic(self, c: list[str]) -> tuple[Decimal, int]:
+        text = c[0].replace(",", "")
+        return Decimal(text), len(text.partition(".")[2])
+
+    def one_hundred(self, c: list[object]) -> tuple[Decimal, int]:
+        return Decimal(100), 0
+
+    def chinese(self, c: list[int | str]) -> tuple[Decimal, int]:
+        if len(c) == 1:
+            return Decimal(c[0]), 0
+        fraction = "".join(str(self._DIGITS[ch]) for ch in str(c[1]))
+        return Decimal(f"{c[0]}.{fraction}"), len(fraction)
+
+    def zero(self, c: list[int]) -> int:
+        return 0
+
+    def yi(self, c: list[int]) -> int:
+        return c[0] * 10**8 + sum(c[1:])
+
+    def wan(self, c: list[int]) -> int:
+        return c[0] * 10**4 + sum(c[1:])
+
+    def ten(self, c: list[int]) -> int:
+        return 10 + sum(c)
+
+    def thousands(self, c: list[int]) -> int:
+        return c[0] * 1000 + sum(c[1:])
+
+    def hundreds(self, c: list[int]) -> int:
+        return c[0] * 100 + sum(c[1:])
+
+    def tens(self, c: list[int]) -> int:
+        return c[0] * 10 + sum(c[1:])
+
+    def digit(self, c: list[str]) -> int:
+        return self._DIGITS[c[0]]
+
+    ones = digit
+
+
+@cache
+def _parser() -> Lark:
+    from lark import Lark  # lazy: importing this module must not import lark
+
+    return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate())
+
+
+def _parse(text: str) -> tuple[Decimal, int]:
+    """(value, decimals) of a numeral; ValueError if it is not one."""
+    from lark.exceptions import LarkError
+
+    try:
+        return _parser().parse(text.strip().translate(_FULL_WIDTH))  # type: ignore[return-value]
+    except LarkError as exc:
+        raise ValueError(f"not a number: {text!r}") from exc
+
+
+def parse_number(text: str) -> Decimal:
+    """The value of one numeral: ``三十六`` → 36, ``1,582`` → 1582, ``百分之百`` → 100.
+    Multipliers after Arabic numbers (``1.6万``) belong to the quantity, not the numeral.
+    Raises ValueError for anything else, e.g. ``二〇二一`` (a year, not a count)."""
+    return _parse(text)[0]
+
+
+def find_quantities(view_text: str) -> list[Quantity]:
+    """All quantities in ``view_text`` (a normalized view or a part of one), in order."""
+    quoted = [m.span() for m in _QUOTED.finditer(view_text)]
+    quoted_starts = [s for s, _ in quoted]
+    found: list[Quantity] = []
+    previous_end = -1  # where the previous candidate ended: "3人至5人" is a range
+    for m in CANDIDATE.finditer(view_text):
+        q = _quantity(view_text, m, previous_end)
+        previous_end = m.end()
+        if q is None:
+            continue
+        i = bisect.bisect_right(quoted_starts, q.number_start) - 1
+        if i < 0 or q.number_start >= quoted[i][1]:
+            found.append(q)
+    return found
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _quantity(text: str, m: re.Match[str], previous_end: int) -> Quantity | None:
+    """The quantity of one candidate, or None when its context says it is not one."""
+    words = m["words"]
+    number = words or m["number"]
+    ns, ne = m.span("words" if words else "number")
+    if len(number) > _MAX_NUMBER_LENGTH:
+        return None
+    prefix = m["prefix"]
+    if prefix and m.start() > 0 and text[m.start() - 1] in _NOT_A_PREFIX_AFTER.get(prefix, ""):
+        prefix = None
+    start = ns - len(prefix) if prefix else ns
+    before = text[start - 1] if start > 0 else "\n"
+    before2 = text[start - 2] if start > 1 else "\n"
+    unit = m["unit"]
+    chinese = number[0] not in _ARABIC_DIGITS
+
+    if before in "第届" or (chinese and before in "数几"):
+        return None
+    if before in _RANGE_JOINERS and (before2 in _NUMERAL_CHARS or previous_end == start - 1):
+        return None  # the upper end of a range: 3-5人, 5%～10%, 3人至5人
+    if before in ":/" and before2 in _ARABIC_DIGITS or before == "、" and before2 in _NUMERAL_CHARS:
+        return None  # 11:48, 2021/1/15, 一、二期
+    end = m.end()
+    if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
+        return None  # the lower end of a range: 3人-5人
+    if unit and NOT_A_UNIT.match(text, m.start("unit")):
+        return None
+    if chinese and not words and (number in ("一", "二", "零", "〇") or unit == "期"):
+        return None
+    if not chinese and len(number) > 1 and number[0] == "0" and number[1] != ".":
+        return None
+    mult = m["mult1"] or m["mult2"]
+    if m["mult1"] and m["mult2"] or mult and unit in ("%", "‰", "个百分点", "百分点"):
+        return None
+
+    try:
+        value, decimals = _parse(number)
+    except ValueError:
+        return None  # 十四五, 三四十, 一二: Chinese numerals that are not numbers
+    numeral: Literal["arabic", "chinese", "mixed"] = "chinese" if chinese else "arabic"
+    if words:
+        unit = "%"
+    elif unit == "元" and mult:
+        unit = mult + "元"  # money stays in the unit as written: 305万元
+    elif mult:
+        value = value.scaleb(4 if mult == "万" else 8)
+        if value.as_tuple().exponent > 0:  # type: ignore[operator]
+            value = value.quantize(_ONE)  # 16000, not 1.6E+4
+        numeral = "chinese" if chinese else "mixed"
+    if unit == "个百分点":
+        unit = "百分点"
+
+    markers = [x for x in (prefix, m["more"], m["around"]) if x]
+    lower = upper = value
+    if markers:
+        lower = value if any(x in _LOWER_MARKERS for x in markers) else None
+        upper = value if any(x in _UPPER_MARKERS for x in markers) else None
+    return Quantity(
+        value=value,
+        lower=lower,
+        upper=upper,
+        approx="…".join(markers) or None,
+        decimals=decimals,
+        unit=unit,
+        is_percent=unit == "%",
+        numeral=numeral,
+        start=start,
+        end=end,
+        number_start=ns,
+        number_end=ne,
+    )
+

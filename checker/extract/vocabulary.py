@@ -1,0 +1,57 @@
+"""The compiled vocabulary of numeric claims (from ``[vocabulary]`` tables in rules/*.toml).
+
+Plain dataclasses with compiled patterns: pickled with the rule set, so a warm run
+neither re-reads nor re-validates it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class PairDef:
+    whole: frozenset[str]
+    part: frozenset[str]
+    carry_over_possible: bool  # e.g. 审结 > 收案 in court figures: last year's cases close this year
+
+
+@dataclass(frozen=True, slots=True)
+class RateDef:
+    names: frozenset[str]
+    part: frozenset[str]
+    whole: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    unit_class: dict[str, str]  # unit → class; units of one class compare
+    carry_over: re.Pattern[str] | None
+    pairs: tuple[PairDef, ...]
+    rates: tuple[RateDef, ...]
+    roles: re.Pattern[str] | None  # every counting word, longest first
+    rate_names: re.Pattern[str] | None  # every rate name with a definition, longest first
+    bounded: re.Pattern[str] | None  # names of rates that lie in [0, 100]
+    unbounded: re.Pattern[str] | None  # names that look bounded but are not (增长率)
+
+    def rate(self, name: str) -> RateDef | None:
+        return next((r for r in self.rates if name in r.names), None)
+
+    def pair_of(self, whole: str, part: str) -> PairDef | None:
+        return next((p for p in self.pairs if whole in p.whole and part in p.part), None)
+
+    def is_bounded(self, name: str) -> bool:
+        if self.bounded is None or not self.bounded.fullmatch(name):
+            return False
+        return self.unbounded is None or not self.unbounded.search(name)
+
+
+def words_pattern(words: list[str] | set[str] | frozenset[str]) -> re.Pattern[str] | None:
+    """One alternation, longest word first, so 调处成功 wins over 调处."""
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))))
+
+
+EMPTY = Vocabulary({}, None, (), (), None, None, None, None)

@@ -1,0 +1,112 @@
+"""``govlint facts FILE``: what the checker understood, so a reviewer can inspect it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from checker.extract.claims import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact
+from checker.model import SourceText, Span
+
+
+def _where(source: SourceText, span: Span) -> str:
+    position = source.position(span.start)
+    return f"{position.line}:{position.column}"
+
+
+def _quantity(fact: CountFact | RateFact | ChangeFact) -> dict[str, Any]:
+    q = fact.quantity
+    return {
+        "text": fact.text,
+        "value": str(q.value),
+        "lower": None if q.lower is None else str(q.lower),
+        "upper": None if q.upper is None else str(q.upper),
+        "approx": q.approx,
+        "unit": q.unit,
+    }
+
+
+def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for c in facts.counts:
+        records.append(
+            {"type": "count", "at": _where(source, c.span), "role": c.role, "object": c.object,
+             "unit_class": c.unit_class, **_quantity(c)}
+        )
+    for r in facts.rates:
+        records.append({"type": "rate", "at": _where(source, r.span), "name": r.name, **_quantity(r)})
+    for ch in facts.changes:
+        records.append(
+            {"type": "change", "at": _where(source, ch.span), "direction": "down" if ch.direction < 0 else "up",
+             "about_rate": ch.about_rate, **_quantity(ch)}
+        )
+    for b in facts.breakdowns:
+        records.append(_breakdown(b, source))
+    for g in facts.growths:
+        records.append(_growth(g, source))
+    records.sort(key=lambda r: tuple(int(x) for x in r["at"].split(":")))
+    return records
+
+
+def _breakdown(b: BreakdownFact, source: SourceText) -> dict[str, Any]:
+    return {
+        "type": "breakdown",
+        "at": _where(source, b.marker_span),
+        "marker": b.marker,
+        "exhaustive": b.exhaustive,
+        "total": b.total.text,
+        "parts": [p.text for p in b.parts],
+    }
+
+
+def _growth(g: GrowthFact, source: SourceText) -> dict[str, Any]:
+    return {
+        "type": "growth",
+        "at": _where(source, g.before.span),
+        "before": g.before.text,
+        "after": g.after.text,
+        "stated_percent": g.stated_percent.text if g.stated_percent else None,
+        "stated_delta": g.stated_delta.text if g.stated_delta else None,
+    }
+
+
+def render_facts_json(path: str, records: list[dict[str, Any]], out: TextIO) -> None:
+    json.dump({"path": path, "facts": records}, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *, color: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=path, title_justify="left", header_style="bold", show_lines=False)
+    for column in ("at", "type", "text", "role / name", "value", "details"):
+        table.add_column(column, no_wrap=column in ("at", "type"))
+    for r in records:
+        kind = r["type"]
+        if kind == "count":
+            label, value = r["role"] or "", _bounds(r)
+            details = " ".join(x for x in (r["object"], f"[{r['unit_class']}]") if x)
+        elif kind == "rate":
+            label, value, details = r["name"], _bounds(r), ""
+        elif kind == "change":
+            label, value = r["direction"], _bounds(r)
+            details = f"change of {r['about_rate']}" if r["about_rate"] else ""
+        elif kind == "breakdown":
+            label, value = r["marker"], r["total"]
+            details = (" = " if r["exhaustive"] else " ⊇ ") + " + ".join(r["parts"])
+        else:
+            label, value = "", f"{r['before']} → {r['after']}"
+            details = " ".join(x for x in (r["stated_percent"], r["stated_delta"]) if x)
+        text = r.get("text", "")
+        table.add_row(r["at"], kind, text, label, value, details)
+    console = Console(file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None)
+    console.print(table)
+
+
+def _bounds(r: dict[str, Any]) -> str:
+    if r["lower"] == r["upper"]:
+        return r["value"]
+    low = r["lower"] if r["lower"] is not None else ""
+    high = r["upper"] if r["upper"] is not None else ""
+    return f"{r['value']} ({low}…{high})"
