@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import TextIO
 
 from checker.checks import Settings
-from checker.engine import LOAD_ERROR, INTERNAL_ERROR, Options, expand_paths, lint_path
+from checker.engine import INTERNAL_ERROR, LOAD_ERROR, Options, analyse, expand_paths, lint_path
 from checker.model import SEVERITY_ORDER, FileResult
 from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.ruleset import RuleFileError, RuleSet, load_rules
 
-COMMANDS = ("check", "rules", "explain")
+COMMANDS = ("check", "rules", "explain", "facts")
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
@@ -51,11 +51,18 @@ def _parser(command: str) -> argparse.ArgumentParser:
     elif command == "explain":
         parser = argparse.ArgumentParser(prog="govlint explain", description="Explain one rule.")
         parser.add_argument("code", help="a rule code such as S103")
+    elif command == "facts":
+        parser = argparse.ArgumentParser(
+            prog="govlint facts", description="Show the numeric claims govlint extracted from reports."
+        )
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("--format", choices=("human", "json"), default="human")
+        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     else:
         parser = argparse.ArgumentParser(
             prog="govlint",
             description="Lint Chinese government annual reports (法治政府建设年度报告). "
-            "Commands: check (default), rules, explain CODE.",
+            "Commands: check (default), rules, explain CODE, facts PATH.",
         )
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (*.txt, *.md)")
         parser.add_argument("--format", choices=FORMATS, default="human",
@@ -141,6 +148,30 @@ def _check(args: argparse.Namespace) -> int:
     return _exit_status(results, args.fail_on)
 
 
+def _facts(args: argparse.Namespace) -> int:
+    ruleset = _load(args)
+    if ruleset is None:
+        return EXIT_TROUBLE
+    from checker.load import LoadError, load_path
+    from checker.report.facts import fact_records, render_facts_json, render_facts_table
+
+    status = EXIT_OK
+    for path in expand_paths(args.paths):
+        try:
+            doc = analyse(str(path), load_path(path).text, ruleset)
+        except LoadError as e:
+            print(f"govlint: error: {path}: {e.reason}", file=sys.stderr)
+            status = EXIT_TROUBLE
+            continue
+        assert doc.facts is not None
+        records = fact_records(doc.facts, doc.source)
+        if args.format == "json":
+            render_facts_json(str(path), records, sys.stdout)
+        else:
+            render_facts_table(str(path), records, sys.stdout, color=_use_color(args.color, sys.stdout))
+    return status
+
+
 def _rules(args: argparse.Namespace) -> int:
     ruleset = _load(args)
     if ruleset is None:
@@ -210,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
-    handler = {"check": _check, "rules": _rules, "explain": _explain}[command]
+    handler = {"check": _check, "rules": _rules, "explain": _explain, "facts": _facts}[command]
     try:
         return handler(args)
     except KeyboardInterrupt:

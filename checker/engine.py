@@ -85,15 +85,20 @@ def check_document(doc: Document, rules: list[Rule], ruleset: RuleSet, options: 
     return diagnostics
 
 
-def lint_text(path: str, text: str, ruleset: RuleSet, options: Options) -> FileResult:
-    source = SourceText(text)
-    doc = parse(path, source, normalize(text))
-    rules = active_rules(ruleset, options)
-    if any(rule.kind in NUMERIC_KINDS for rule in rules):
+def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) -> Document:
+    """normalize → parse → (extract): the document model the rules read."""
+    doc = parse(path, SourceText(text), normalize(text))
+    if with_facts:
         from checker.extract.claims import extract
 
         doc.facts = extract(doc, ruleset.vocabulary)
-    return FileResult(path, source, check_document(doc, rules, ruleset, options))
+    return doc
+
+
+def lint_text(path: str, text: str, ruleset: RuleSet, options: Options) -> FileResult:
+    rules = active_rules(ruleset, options)
+    doc = analyse(path, text, ruleset, with_facts=any(rule.kind in NUMERIC_KINDS for rule in rules))
+    return FileResult(path, doc.source, check_document(doc, rules, ruleset, options))
 
 
 def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:

@@ -199,3 +199,15 @@ def test_linting_never_modifies_the_file(tmp_path: Path) -> None:
     before = (report.read_bytes(), report.stat().st_mtime_ns)
     run(report)
     assert (report.read_bytes(), report.stat().st_mtime_ns) == before
+
+
+def test_facts_shows_what_was_understood() -> None:
+    proc = run("facts", "--format", "json", SEED_003)
+    assert proc.returncode == 0
+    facts = json.loads(proc.stdout)["facts"]
+    rate = next(f for f in facts if f["type"] == "rate" and f["text"] == "99%")
+    assert rate["name"] == "化解率"
+    counts = {(f["role"], f["text"]) for f in facts if f["type"] == "count"}
+    assert {("摸排", "126个"), ("化解", "125件"), ("接待", "445余人次")} <= counts
+    table = run("facts", "--color", "never", SEED_003)
+    assert "化解率" in table.stdout and "\x1b[" not in table.stdout

@@ -185,7 +185,9 @@ def test_fields_of_a_mixed_quantity() -> None:
         ("2万余条", 20000, 0, "条", "mixed"),
     ],
 )
-def test_value_precision_unit_and_numeral(text: str, value: int | Decimal, decimals: int, unit: str, numeral: str) -> None:
+def test_value_precision_unit_and_numeral(
+    text: str, value: int | Decimal, decimals: int, unit: str, numeral: str
+) -> None:
     q = _one(text)
     assert (q.value, q.decimals, q.unit, q.numeral) == (value, decimals, unit, numeral)
     assert q.is_percent == (unit == "%")
@@ -213,14 +215,15 @@ def test_value_precision_unit_and_numeral(text: str, value: int | Decimal, decim
         ("附近3家", 3, 3, None),
     ],
 )
-def test_approximation_markers_give_bounds(text: str, lower: int | None, upper: int | None, approx: str | None) -> None:
+def test_approximation_markers_give_bounds(
+    text: str, lower: int | None, upper: int | None, approx: str | None
+) -> None:
     q = _one(text)
     assert (q.lower, q.upper, q.approx) == (lower, upper, approx)
 
 
 def test_units_compare_by_class_and_money_by_base_value() -> None:
-    classes = {u: unit_class(u) for u in ("件", "起", "宗", "个", "条", "项", "人", "名", "人次", "次", "场", "场次", "期", "元", "万元", "亿元", "%")}
-    assert classes == {
+    assert {u: unit_class(u) for u in "件 起 宗 个 条 项 人 名 人次 次 场 场次 期 元 万元 亿元 %".split()} == {
         "件": "case", "起": "case", "宗": "case", "个": "case", "条": "case", "项": "case",
         "人": "person", "名": "person", "人次": "person-time",
         "次": "occasion", "场": "occasion", "场次": "occasion", "期": "occasion",
@@ -296,7 +299,7 @@ def test_every_quantity_lies_in_the_text_and_its_number_reads_back(text: str) ->
 # --------------------------------------------------------------------------- seeds
 
 # Numbers in the seeds that name or date something: never quantities.
-SEED_NON_QUANTITIES = {"12345", "3820", "6.26", "11.9", "11.1", "12.4", "7.01", "4.11", "4.15", "110", "2421", "1279", "1964"}
+SEED_NON_QUANTITIES = set("12345 3820 6.26 11.9 11.1 12.4 7.01 4.11 4.15 110 2421 1279 1964".split())
 SEED_NON_QUANTITIES |= {str(year) for year in range(2000, 2030)}
 
 
@@ -322,12 +325,17 @@ def test_a_seed_s_counts_and_rates() -> None:
         assert stated in found
 
 
-# --------------------------------------------------------------------------- speed
+# --------------------------------------------------------------------------- no catastrophic backtracking
+# A hang guard, not a speed goal (throughput is measured by bench/, never by a test):
+# each input takes ~20 ms; backtracking would take minutes.
 
 
 @pytest.mark.parametrize(
     "text",
-    ["1" * 100_000, "1" * 100_000 + "人", "一十" * 100_000, "一十" * 100_000 + "个", "1," * 50_000, "1," * 50_000 + "人", "“" * 100_000, "百分之" * 20_000],
+    [
+        "1" * 100_000, "1" * 100_000 + "人", "一十" * 100_000, "一十" * 100_000 + "个",
+        "1," * 50_000, "1," * 50_000 + "人", "“" * 100_000, "百分之" * 20_000,
+    ],  # fmt: skip
     ids=["digits", "digits+unit", "yishi", "yishi+unit", "commas", "commas+unit", "quotes", "baifenzhi"],
 )
 def test_pathological_inputs_run_fast(text: str) -> None:
@@ -335,11 +343,3 @@ def test_pathological_inputs_run_fast(text: str) -> None:
     start = time.perf_counter()
     find_quantities(text)
     assert time.perf_counter() - start < 1.0
-
-
-def test_seeds_run_at_more_than_one_megabyte_a_second() -> None:
-    text = "".join(normalize(p.read_text(encoding="utf-8")).text for p in SEEDS) * 10
-    find_quantities("预热3人")
-    start = time.perf_counter()
-    find_quantities(text)
-    assert time.perf_counter() - start < len(text.encode()) / 1e6

@@ -37,7 +37,7 @@ _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
 _GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
 _GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
-_OBJECT_TRIM = "了的共计累计各类总有达为是,、 "
+_OBJECT_TRIM = "了的出共计累计各类总有达为是,、 "
 _MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this governs something else
 
 
