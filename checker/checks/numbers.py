@@ -78,13 +78,14 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
                 for w in reversed(facts.counts[:index])
                 if w.sentence == part.sentence
                 and w.in_parens == part.in_parens
+                and w.unit_class == part.unit_class
                 and w.role is not None
                 and w.role != part.role
                 and vocab.pair_of(w.role, part.role) is not None
             ),
             None,
         )
-        if whole is None or whole.unit_class != part.unit_class or whole.quantity.upper is None:
+        if whole is None or whole.quantity.upper is None:
             continue
         if not _objects_agree(whole, part) or part.quantity.lower <= whole.quantity.upper:
             continue

@@ -32,7 +32,7 @@ class Vocabulary:
     rates: tuple[RateDef, ...]
     roles: re.Pattern[str] | None  # every counting word, longest first
     rate_names: re.Pattern[str] | None  # every rate name with a definition, longest first
-    bounded: re.Pattern[str] | None  # names of rates that lie in [0, 100]
+    bounded: re.Pattern[str] | None  # endings of rate names that lie in [0, 100]
     unbounded: re.Pattern[str] | None  # names that look bounded but are not (增长率)
 
     def rate(self, name: str) -> RateDef | None:
@@ -42,7 +42,7 @@ class Vocabulary:
         return next((p for p in self.pairs if whole in p.whole and part in p.part), None)
 
     def is_bounded(self, name: str) -> bool:
-        if self.bounded is None or not self.bounded.fullmatch(name):
+        if self.bounded is None or not self.bounded.search(name):
             return False
         return self.unbounded is None or not self.unbounded.search(name)
 
