@@ -179,21 +179,26 @@ def _build_tree(flat: list[tuple[Heading, int]], doc_end: int) -> list[Heading]:
 _OPENERS = "“‘《(【[〔「『"
 _CLOSERS = "”’》)】]〕」』"
 _TERMINATORS = "。!?;"
+# Only punctuation matters to the splitter: scanning its matches keeps the loop off
+# the (many) ordinary characters.
+_SENTENCE_PUNCT = re.compile("[" + re.escape(_OPENERS + _CLOSERS + _TERMINATORS) + "]")
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
     """Yield [start, end) of sentences: split after 。!?; outside quotes and brackets."""
     depth = 0
     start = 0
-    for i, ch in enumerate(text):
+    for m in _SENTENCE_PUNCT.finditer(text):
+        ch = m.group()
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in _TERMINATORS and depth == 0:
-            if text[start : i + 1].strip():
-                yield start, i + 1
-            start = i + 1
+        elif depth == 0:
+            end = m.end()
+            if text[start:end].strip():
+                yield start, end
+            start = end
     if text[start:].strip():
         yield start, len(text)
 

@@ -102,16 +102,9 @@ class Facts:
     growths: list[GrowthFact] = field(default_factory=list)
 
 
-def _paren_depths(text: str) -> list[int]:
-    depths = []
-    depth = 0
-    for ch in text:
-        if ch in "(":
-            depth += 1
-        depths.append(depth)
-        if ch in ")":
-            depth = max(0, depth - 1)
-    return depths
+def _in_parens(text: str, offset: int) -> bool:
+    """Whether ``offset`` lies inside (…): counted with str.count, not a per-character loop."""
+    return text.count("(", 0, offset) > text.count(")", 0, offset)
 
 
 class _Paragraph:
@@ -126,7 +119,6 @@ class _Paragraph:
         self.base = paragraph.view_start
         self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
         self.sentence_base = sentence_base
-        self.depths = _paren_depths(self.text)
         self.items: list[Fact] = []
 
     def span(self, start: int, end: int) -> Span:
@@ -147,7 +139,7 @@ class _Paragraph:
             "text": self.doc.source.text[span.start : span.end],
             "paragraph": self.index,
             "sentence": self.sentence_of(q.start),
-            "in_parens": self.depths[q.start] > 0 if q.start < len(self.depths) else False,
+            "in_parens": _in_parens(self.text, q.start),
         }
 
     def add(self, q: Quantity, previous: Quantity | None) -> None:
@@ -228,7 +220,7 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
     markers = [(m, "其中") for m in _QIZHONG.finditer(text)] + [(m, "分别") for m in _respectively(text, counts)]
     for marker, kind in markers:
         pos = marker.start()
-        inside = p.depths[pos] > 0 if pos < len(p.depths) else False
+        inside = _in_parens(text, pos)
         end_of_sentence = text.find("。", pos)
         close = end_of_sentence if end_of_sentence != -1 else len(text)
         if inside:

@@ -264,8 +264,14 @@ def _parser() -> Lark:
     return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate())
 
 
+_PLAIN_ARABIC = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.(\d+))?")
+
+
 def _parse(text: str) -> tuple[Decimal, int]:
     """(value, decimals) of a numeral; ValueError if it is not one."""
+    plain = _PLAIN_ARABIC.fullmatch(text)
+    if plain:  # most numbers in a report: Decimal reads them as the grammar would, without lark
+        return Decimal(text.replace(",", "")), len(plain.group(1) or "")
     from lark.exceptions import LarkError
 
     try:
