@@ -9,6 +9,7 @@ bound checks only.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -18,6 +19,9 @@ from checker.extract.claims import CountFact, Facts, RateFact
 from checker.model import Document
 
 HUNDRED = Decimal(100)
+# How many counts before a part or a rate may hold its whole: a figure further back than
+# this is about something else, and the bound keeps hostile input linear.
+LOOK_BACK = 40
 # A rate stated with 约/近/左右 is checked within this many percentage points.
 APPROX_TOLERANCE = Decimal(1)
 
@@ -75,7 +79,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
         whole = next(
             (
                 w
-                for w in reversed(facts.counts[:index])
+                for w in reversed(facts.counts[max(0, index - LOOK_BACK) : index])
                 if w.sentence == part.sentence
                 and w.in_parens == part.in_parens
                 and w.unit_class == part.unit_class
@@ -137,13 +141,15 @@ def rate_checks(doc: Document, ctx: Context) -> Iterator[tuple[RateFact, list[Ra
     before it in its paragraph. Empty when the counts are not there to check."""
     facts = _facts(doc)
     vocab = ctx.vocabulary
+    starts = [c.span.start for c in facts.counts]
     for rate in facts.rates:
         definition = next((d for d in vocab.rates if any(rate.name.endswith(n) for n in d.names)), None)
         if definition is None:
             continue
+        end = bisect.bisect_left(starts, rate.span.start)
         before = [
             c
-            for c in facts.counts
+            for c in facts.counts[max(0, end - LOOK_BACK) : end]
             if c.paragraph == rate.paragraph
             and c.span.end <= rate.span.start
             and (rate.in_parens or not c.in_parens)

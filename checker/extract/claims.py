@@ -18,6 +18,7 @@ produces typed facts that the numeric rules check. Rules never re-read the text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,10 +36,14 @@ _CHANGE = re.compile(
 _DOWN = frozenset({"下降", "减少", "降低", "下滑", "回落"})
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
+_DELTA_WORD = re.compile(r"(?:增加|减少|上升|下降|增长)了?\s*$")
 _GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
 _GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
 _OBJECT_TRIM = "了的出共计累计各类总有达为是,、 "
 _MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this governs something else
+_MAX_GAP = 80  # the words that classify a number stand right before it; never scan further back
+_LOOKAHEAD = 8  # facts after a growth pair that may state its change
+_MAX_PARTS = 40  # items of one breakdown; a longer "list" is not a breakdown a reader checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +107,19 @@ class Facts:
     growths: list[GrowthFact] = field(default_factory=list)
 
 
-def _in_parens(text: str, offset: int) -> bool:
-    """Whether ``offset`` lies inside (…): counted with str.count, not a per-character loop."""
-    return text.count("(", 0, offset) > text.count(")", 0, offset)
+class _Parens:
+    """Which offsets of a text lie inside (…), by bisecting the bracket positions."""
+
+    def __init__(self, text: str) -> None:
+        self.opens = [m.start() for m in re.finditer(r"\(", text)]
+        self.closes = [m.start() for m in re.finditer(r"\)", text)]
+
+    def inside(self, offset: int) -> bool:
+        return bisect.bisect_left(self.opens, offset) > bisect.bisect_left(self.closes, offset)
+
+    def close_after(self, offset: int) -> int | None:
+        i = bisect.bisect_left(self.closes, offset)
+        return self.closes[i] if i < len(self.closes) else None
 
 
 class _Paragraph:
@@ -118,6 +133,8 @@ class _Paragraph:
         self.text = paragraph.text
         self.base = paragraph.view_start
         self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
+        self.full_stops = [m.start() for m in re.finditer("。", self.text)]
+        self.parens = _Parens(self.text)
         self.sentence_base = sentence_base
         self.items: list[Fact] = []
 
@@ -125,10 +142,13 @@ class _Paragraph:
         return self.doc.view.span(self.base + start, self.base + end)
 
     def sentence_of(self, offset: int) -> int:
-        for i, end in enumerate(self.sentence_ends):
-            if offset < end:
-                return self.sentence_base + i
-        return self.sentence_base + max(0, len(self.sentence_ends) - 1)
+        i = bisect.bisect_right(self.sentence_ends, offset)
+        return self.sentence_base + min(i, max(0, len(self.sentence_ends) - 1))
+
+    def sentence_end_after(self, offset: int) -> int:
+        """The first 。 at or after ``offset``, else the end of the paragraph."""
+        i = bisect.bisect_left(self.full_stops, offset)
+        return self.full_stops[i] if i < len(self.full_stops) else len(self.text)
 
     def fact_fields(self, q: Quantity) -> dict[str, object]:
         span = self.span(q.start, q.end)
@@ -139,12 +159,12 @@ class _Paragraph:
             "text": self.doc.source.text[span.start : span.end],
             "paragraph": self.index,
             "sentence": self.sentence_of(q.start),
-            "in_parens": _in_parens(self.text, q.start),
+            "in_parens": self.parens.inside(q.start),
         }
 
     def add(self, q: Quantity, previous: Quantity | None) -> None:
         """Classify ``q`` by the words between it and the previous number of its sentence."""
-        gap_start = self._sentence_start(q.start)
+        gap_start = max(self._sentence_start(q.start), q.start - _MAX_GAP)
         if previous is not None and previous.end > gap_start:
             gap_start = previous.end
         gap = self.text[gap_start : q.start]
@@ -155,8 +175,8 @@ class _Paragraph:
             self._add_count(q, gap, gap_start, fields)
 
     def _sentence_start(self, offset: int) -> int:
-        starts = [0] + self.sentence_ends
-        return max(s for s in starts if s <= offset)
+        i = bisect.bisect_right(self.sentence_ends, offset)
+        return self.sentence_ends[i - 1] if i else 0
 
     def _add_percent(self, q: Quantity, gap: str, gap_start: int, fields: dict[str, object]) -> None:
         change = _CHANGE.search(gap)
@@ -217,28 +237,34 @@ class _Paragraph:
 
 def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
     text = p.text
+    starts = [c.quantity.start for c in counts]
+    ends = [c.quantity.end for c in counts]
     markers = [(m, "其中") for m in _QIZHONG.finditer(text)] + [(m, "分别") for m in _respectively(text, counts)]
+    qizhong_starts = [m.start() for m, kind in markers if kind == "其中"]
     for marker, kind in markers:
         pos = marker.start()
-        inside = _in_parens(text, pos)
-        end_of_sentence = text.find("。", pos)
-        close = end_of_sentence if end_of_sentence != -1 else len(text)
+        close = p.sentence_end_after(pos)
+        next_marker = bisect.bisect_right(qizhong_starts, pos)
+        if next_marker < len(qizhong_starts):
+            close = min(close, qizhong_starts[next_marker])  # a new 其中 starts a new breakdown
+        inside = p.parens.inside(pos)
         if inside:
-            paren_end = text.find(")", pos)
-            close = paren_end if paren_end != -1 else close
-        before = [c for c in counts if c.quantity.end <= pos]
-        if inside:
-            before = [c for c in before if not c.in_parens] or before
-        if not before:
+            paren_end = p.parens.close_after(pos)
+            close = min(close, paren_end) if paren_end is not None else close
+        before = bisect.bisect_right(ends, pos)
+        if before == 0:
             continue
-        total = before[-1]
-        if total.quantity.upper is None or total.quantity.approx is not None and total.quantity.approx not in ("余", "多"):
+        total = counts[before - 1]
+        if inside and total.in_parens:
+            # "(其中…)" breaks down the figure outside the brackets.
+            total = next((c for c in reversed(counts[max(0, before - _LOOKAHEAD) : before]) if not c.in_parens), total)
+        if total.quantity.upper is None or total.quantity.approx not in (None, "余", "多"):
             continue
+        first = bisect.bisect_right(starts, pos)
         parts = tuple(
             c
-            for c in counts
-            if pos < c.quantity.start < close
-            and c.unit_class == total.unit_class
+            for c in counts[first : min(bisect.bisect_left(starts, close), first + _MAX_PARTS)]
+            if c.unit_class == total.unit_class
             # After 其中 a count with a counting word of its own is a part of an item (调处
             # after 矛盾纠纷), not an item; in "A、B分别为…" the words are the items.
             and (kind == "分别" or c.role is None or c.role == total.role)
@@ -253,42 +279,41 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
                 marker=kind,
                 marker_span=p.span(marker.start(), marker.end()),
                 # "A、B分别为…" straight after a total lists the whole; after 其中 it lists a part.
-                exhaustive=kind == "分别" and not _QIZHONG.search(text, total.quantity.end, pos),
+                exhaustive=kind == "分别" and "其中" not in text[total.quantity.end : pos],
             )
         )
 
 
 def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]:
     """``A、B、C分别为x、y、z`` right after a total: the list is the whole."""
-    for c in counts:
+    for c, following in zip(counts, counts[1:]):
         m = _RESPECTIVELY.match(text, c.quantity.end)
-        if m is None:
-            continue
-        following = [d for d in counts if d.quantity.start >= m.end()]
-        if following and following[0].quantity.start - m.end() <= 2:
+        if m is not None and following.quantity.start - m.end() <= 2:
             yield m
 
 
 def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
-    counts = [i for i in items if isinstance(i, CountFact)]
-    for first, second in zip(counts, counts[1:]):
+    """由A增至B, then the percentage or difference stated within the next few facts."""
+    for index, first in enumerate(items):
+        second = items[index + 1] if index + 1 < len(items) else None
+        if not isinstance(first, CountFact) or not isinstance(second, CountFact):
+            continue
         a_start, a_end = first.quantity.start, first.quantity.end
-        b_start = second.quantity.start
         if first.unit_class != second.unit_class or first.sentence != second.sentence:
             continue
         if not _GROWTH_FROM.search(p.text[max(0, a_start - 2) : a_start]):
             continue
-        between = _GROWTH_TO.match(p.text[a_end:b_start])
+        between = _GROWTH_TO.match(p.text[a_end : second.quantity.start])
         if not between:
             continue
         direction = -1 if any(w in between.group() for w in _DOWN) else 1
-        later = [i for i in items if i.quantity.start > b_start and i.sentence == second.sentence]
+        later = [i for i in items[index + 2 : index + 2 + _LOOKAHEAD] if i.sentence == second.sentence]
         percent = next((i for i in later if isinstance(i, ChangeFact)), None)
         delta = next(
             (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
             None,
         )
-        if delta is not None and not re.search(r"(增加|减少|上升|下降|增长)了?\s*$", p.text[: delta.quantity.start]):
+        if delta is not None and not _DELTA_WORD.search(p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]):
             delta = None
         facts.growths.append(GrowthFact(first, second, direction, percent, delta))
 
