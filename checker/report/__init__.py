@@ -19,7 +19,7 @@ from checker.report.summary import Lang
 if TYPE_CHECKING:
     from checker.ruleset import RuleSet
 
-FORMATS = ("human", "json", "sarif", "github", "junit", "concise")
+FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html")
 
 
 def render(
@@ -39,6 +39,10 @@ def render(
         from checker.report.sarif import render_sarif
 
         render_sarif(results, out, ruleset=ruleset, lang=lang)
+    elif fmt == "html":
+        from checker.report.html import render_html
+
+        render_html(results, out, ruleset=ruleset, lang=lang)
     else:
         from checker.report import machine
 
