@@ -8,18 +8,18 @@ knows about the terminal.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from checker.checks import Settings
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR, Options, analyse, expand_paths, lint_path
+from checker.config import ConfigError, ConfigResolver, Overrides, file_settings, parse_deadline
+from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths
 from checker.model import SEVERITY_ORDER, FileResult
 from checker.report import FORMATS, atomic_output, render, render_statistics
-from checker.ruleset import RuleFileError, RuleSet, load_rules
+from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
+from checker.runner import Job, default_jobs, lint_jobs
 
 COMMANDS = ("check", "rules", "explain", "facts")
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
@@ -27,18 +27,23 @@ EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 def _deadline(value: str) -> tuple[int, int]:
     try:
-        parsed = dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")  # a leap year admits 02-29
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected MM-DD, e.g. 03-31, got {value!r}") from None
-    return parsed.month, parsed.day
+        return parse_deadline(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {value!r}")
+    return int(value)
 
 
 def _codes(value: str) -> list[str]:
     return [part.strip().upper() for part in value.split(",") if part.strip()]
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of messages (default zh)")
+def _common(parser: argparse.ArgumentParser, lang_default: str | None = "zh") -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default=lang_default, help="language of messages (default zh)")
     parser.add_argument("--rules", dest="rule_dirs", action="append", type=Path, default=[], metavar="DIR",
                         help="also load rule files from DIR (repeatable)")
     parser.add_argument("--no-cache", action="store_true", help="validate rule files afresh instead of using the cache")
@@ -72,18 +77,34 @@ def _parser(command: str) -> argparse.ArgumentParser:
                             help="print the number of findings per code instead of the findings")
         parser.add_argument("--output-file", "-o", type=Path, metavar="PATH",
                             help="write the report to PATH instead of standard output")
-        parser.add_argument("--select", type=_codes, action="extend", default=[], metavar="CODES",
-                            help="only these codes or prefixes, comma-separated (S, T40, D301)")
+        # Defaults are None: a flag given overrides the config file, a flag not given does not.
+        parser.add_argument("--select", type=_codes, action="extend", default=None, metavar="CODES",
+                            help="only these codes or prefixes, comma-separated (S, T40, D301); "
+                            "replaces the config file's select")
+        parser.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES",
+                            help="add these codes or prefixes to the selection")
         parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
                             help="skip these codes or prefixes")
-        parser.add_argument("--profile", choices=("annual", "summary"), default="annual",
+        parser.add_argument("--profile", choices=("annual", "summary"), default=None,
                             help="annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, "
                             "without the annual report's structure and date rules")
-        parser.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+        parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
                             help="lowest severity that makes the exit status 1 (default error)")
-        parser.add_argument("--publication-deadline", type=_deadline, default=(3, 31), metavar="MM-DD",
+        parser.add_argument("--publication-deadline", type=_deadline, default=None, metavar="MM-DD",
                             help="last day of publication in the year after the report year (default 03-31)")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+        parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                            help="lint in N processes (default: all cores; small runs stay in one)")
+        parser.add_argument("--config", type=Path, metavar="PATH",
+                            help="use this config file for every file instead of discovering "
+                            "govlint.toml, .govlint.toml or pyproject.toml [tool.govlint]")
+        baseline = parser.add_mutually_exclusive_group()
+        baseline.add_argument("--baseline", type=Path, metavar="PATH",
+                              help="report only findings that are not in this baseline file")
+        baseline.add_argument("--write-baseline", type=Path, metavar="PATH",
+                              help="record today's findings in PATH and exit 0 (see --baseline)")
+        _common(parser, lang_default=None)
+        return parser
     _common(parser)
     return parser
 
@@ -106,35 +127,89 @@ def _load(args: argparse.Namespace) -> RuleSet | None:
         return None
 
 
-def _exit_status(results: Sequence[FileResult], fail_on: str) -> int:
-    diagnostics = [d for r in results for d in r.diagnostics]
-    if any(d.code in (LOAD_ERROR, INTERNAL_ERROR) for d in diagnostics):
+def _exit_status(results: Sequence[FileResult], fail_on: Sequence[str]) -> int:
+    """2 on trouble; else 1 if a file has a finding at or above its own ``fail_on``
+    (files may have different config files)."""
+    if any(d.code in (LOAD_ERROR, INTERNAL_ERROR) for r in results for d in r.diagnostics):
         return EXIT_TROUBLE
-    threshold = SEVERITY_ORDER[fail_on]
-    return EXIT_FINDINGS if any(SEVERITY_ORDER[d.severity] >= threshold for d in diagnostics) else EXIT_OK
+    failing = any(
+        SEVERITY_ORDER[d.severity] >= SEVERITY_ORDER[level] for r, level in zip(results, fail_on) for d in r.diagnostics
+    )
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
-    ruleset = _load(args)
-    if ruleset is None:
+    try:
+        return _lint(args)
+    except (ConfigError, RuleFileError) as e:
+        print(f"govlint: error: {e}", file=sys.stderr)
         return EXIT_TROUBLE
-    month, day = args.publication_deadline
-    options = Options(
-        select=tuple(args.select),
+
+
+def _lint(args: argparse.Namespace) -> int:
+    use_cache = not args.no_cache
+    resolver = ConfigResolver(args.config, use_cache=use_cache)
+    cli = Overrides(
+        select=tuple(args.select) if args.select is not None else None,
+        extend_select=tuple(args.extend_select),
         ignore=tuple(args.ignore),
         profile=args.profile,
+        publication_deadline=args.publication_deadline,
+        fail_on=args.fail_on,
         lang=args.lang,
-        settings=Settings(deadline_month=month, deadline_day=day),
+        rule_dirs=tuple(args.rule_dirs),
     )
-    results = [lint_path(path, ruleset, options) for path in expand_paths(args.paths)]
+    baseline = None
+    if args.baseline:
+        from checker.baseline import BaselineError, load_baseline
+
+        try:
+            baseline = load_baseline(args.baseline)  # before linting: a bad file fails at once
+        except BaselineError as e:
+            print(f"govlint: error: {e}", file=sys.stderr)
+            return EXIT_TROUBLE
+
+    # Files whose configs name different rule folders need different rule sets.
+    rulesets: dict[tuple[Path, ...], RuleSet] = {}
+
+    def ruleset_for(dirs: tuple[Path, ...]) -> RuleSet:
+        if dirs not in rulesets:
+            rulesets[dirs] = load_rules(list(dirs), use_cache=use_cache)
+        return rulesets[dirs]
+
+    jobs: list[Job] = []
+    fail_on: list[str] = []
+    for path in expand_paths(args.paths, resolver.excluded):
+        settings = file_settings(path, resolver.for_path(path), cli)
+        ruleset_for(settings.rule_dirs)  # a bad rule file fails here, once, before any work
+        jobs.append((path, settings.rule_dirs, settings.options))
+        fail_on.append(settings.fail_on)
+
+    workers = args.jobs or default_jobs()
+    linted = lint_jobs(jobs, rulesets, workers=workers, use_cache=use_cache)
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, list(linted))
+    results: list[FileResult] = []
+    for result in linted:
+        if baseline is not None:
+            result = baseline.filter([result])[0]
+        # The HTML page shows each report's whole text; every other format needs only the
+        # lines findings point at, so a run over an archive keeps memory flat.
+        results.append(result if args.format == "html" else result.compact())
+
+    # Run-wide settings (the language of headers and summaries) come from the command
+    # line, else from the config of the working directory, as Ruff's global settings.
+    cwd_config = resolver.for_directory(Path.cwd())
+    lang = args.lang or (cwd_config.values.lang if cwd_config else None) or "zh"
+    ruleset = _report_ruleset(list(rulesets.values())) if rulesets else ruleset_for(cli.rule_dirs)
     # A report written to a file never has colour codes in it.
     color = args.output_file is None and _use_color(args.color, sys.stdout)
 
     def write(out: TextIO) -> None:
         if args.statistics:
-            render_statistics(args.format, results, out, lang=args.lang)
+            render_statistics(args.format, results, out, lang=lang)
         else:
-            render(args.format, results, out, ruleset=ruleset, color=color, lang=args.lang)
+            render(args.format, results, out, ruleset=ruleset, color=color, lang=lang)
 
     if args.output_file is None:
         write(sys.stdout)
@@ -145,7 +220,33 @@ def _check(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)
             return EXIT_TROUBLE
-    return _exit_status(results, args.fail_on)
+    return _exit_status(results, fail_on)
+
+
+def _report_ruleset(rulesets: list[RuleSet]) -> RuleSet:
+    """One rule set describing every rule that ran (SARIF lists them)."""
+    if len(rulesets) == 1:
+        return rulesets[0]
+    by_code: dict[str, Rule] = {}
+    for ruleset in rulesets:
+        for rule in ruleset.rules:
+            by_code.setdefault(rule.code, rule)
+    return RuleSet.of(list(by_code.values()), rulesets[0].vocabulary)
+
+
+def _write_baseline(path: Path, results: list[FileResult]) -> int:
+    from checker.baseline import BaselineError, write_baseline
+
+    try:
+        count = write_baseline(path, results)
+    except BaselineError as e:
+        print(f"govlint: error: {e}", file=sys.stderr)
+        return EXIT_TROUBLE
+    print(f"govlint: recorded {count} finding(s) of {len(results)} file(s) in {path}", file=sys.stderr)
+    trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in (LOAD_ERROR, INTERNAL_ERROR)]
+    for file, d in trouble:  # never recorded: an unreadable file must not pass unseen
+        print(f"govlint: error: {file}: {d.code} {d.message}", file=sys.stderr)
+    return EXIT_TROUBLE if trouble else EXIT_OK
 
 
 def _facts(args: argparse.Namespace) -> int:

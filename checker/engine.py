@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from checker.checks import NUMERIC_KINDS, Context, Finding, Settings, registry
-from checker.load import LoadError, load_path
-from checker.model import Diagnostic, Document, FileResult, Label, SourceText
+from checker.load import LOADED_SUFFIXES, LoadError, load_path
+from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
 from checker.normalize import normalize
 from checker.parse import parse
 from checker.ruleset import Rule, RuleSet
 
-TEXT_SUFFIXES = (".txt", ".md")
+if TYPE_CHECKING:
+    from checker.suppress import Suppressions
+
+# Formats with comments, so with suppression comments (plain text has none).
+MARKDOWN_SUFFIX = ".md"
+HTML_SUFFIXES = (".html", ".htm")
+MARKER = "govlint-"  # every suppression comment holds it: files without it skip that stage
+Level = Literal["error", "warning", "info", "off"]
 LOAD_ERROR = "E001"
 INTERNAL_ERROR = "E002"
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """One layer of rule selection: a config file, then the command line, then per-file ignores."""
+
+    select: tuple[str, ...] | None = None  # replaces what earlier layers selected; None keeps it
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,28 +43,59 @@ class Options:
     profile: str = "annual"
     lang: str = "zh"
     settings: Settings = field(default_factory=Settings)
+    # Layers from configuration, applied in order before select/ignore above.
+    layers: tuple[Selection, ...] = ()
+    # (code or prefix, level): the most specific entry wins; "off" disables the rule.
+    severity: tuple[tuple[str, Level], ...] = ()
 
 
 def _matches(code: str, selectors: tuple[str, ...]) -> bool:
     return any(s == "ALL" or code.startswith(s) for s in selectors)
 
 
+def severity_override(code: str, options: Options) -> Level | None:
+    best: tuple[int, Level] | None = None
+    for selector, level in options.severity:
+        if _matches(code, (selector,)):
+            rank = -1 if selector == "ALL" else len(selector)
+            if best is None or rank > best[0]:
+                best = (rank, level)
+    return best[1] if best else None
+
+
+def effective_severity(code: str, default: Severity, options: Options) -> Severity:
+    level = severity_override(code, options)
+    return default if level is None or level == "off" else level
+
+
+def is_selected(code: str, options: Options) -> bool:
+    """Whether the layers select ``code``: a layer's select resets the choice, its
+    extend-select adds, its ignore removes; a severity of "off" removes too."""
+    on = True
+    for layer in (*options.layers, Selection(options.select or None, (), options.ignore)):
+        if layer.select is not None:
+            on = _matches(code, layer.select)
+        if _matches(code, layer.extend_select):
+            on = True
+        if _matches(code, layer.ignore):
+            on = False
+    return on and severity_override(code, options) != "off"
+
+
 def active_rules(ruleset: RuleSet, options: Options) -> list[Rule]:
     return [
         rule
         for rule in ruleset.rules
-        if rule.kind != "builtin"
-        and options.profile in rule.profiles
-        and (not options.select or _matches(rule.code, options.select))
-        and not _matches(rule.code, options.ignore)
+        if rule.kind != "builtin" and options.profile in rule.profiles and is_selected(rule.code, options)
     ]
 
 
-def _diagnostic(rule: Rule, finding: Finding, path: str, lang: str) -> Diagnostic:
+def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Diagnostic:
+    lang = options.lang
     return Diagnostic(
         code=rule.code,
         name=rule.name,
-        severity=finding.severity or rule.severity,
+        severity=effective_severity(rule.code, finding.severity or rule.severity, options),
         message=rule.message(finding.variant, dict(finding.args), lang),
         path=path,
         span=finding.span,
@@ -80,9 +128,13 @@ def check_document(doc: Document, rules: list[Rule], ruleset: RuleSet, options: 
             reason = f"rule {rule.code} failed: {type(e).__name__}: {e}"
             diagnostics.append(_builtin(ruleset, INTERNAL_ERROR, doc.path, reason, options.lang))
             continue
-        diagnostics.extend(_diagnostic(rule, f, doc.path, options.lang) for f in findings)
-    diagnostics.sort(key=lambda d: (d.span.start if d.span else -1, d.code))
+        diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
+    diagnostics.sort(key=sort_key)
     return diagnostics
+
+
+def sort_key(diagnostic: Diagnostic) -> tuple[int, str]:
+    return (diagnostic.span.start if diagnostic.span else -1, diagnostic.code)
 
 
 def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) -> Document:
@@ -95,10 +147,59 @@ def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) 
     return doc
 
 
-def lint_text(path: str, text: str, ruleset: RuleSet, options: Options) -> FileResult:
+def lint_text(
+    path: str,
+    text: str,
+    ruleset: RuleSet,
+    options: Options,
+    *,
+    suppressions: Suppressions | None = None,
+    locations: tuple[str, ...] | None = None,
+) -> FileResult:
+    """Lint ``text``. Markdown comments are read here; ``suppressions`` come from where
+    the loader dropped the comments (a web page's source)."""
     rules = active_rules(ruleset, options)
-    doc = analyse(path, text, ruleset, with_facts=any(rule.kind in NUMERIC_KINDS for rule in rules))
-    return FileResult(path, doc.source, check_document(doc, rules, ruleset, options))
+    analysed = text
+    if suppressions is None and path.lower().endswith(MARKDOWN_SUFFIX) and MARKER in text:
+        from checker.suppress import from_markdown
+
+        suppressions, analysed = from_markdown(text)  # the parser sees the comments as blanks
+    doc = analyse(path, analysed, ruleset, with_facts=any(rule.kind in NUMERIC_KINDS for rule in rules))
+    diagnostics = check_document(doc, rules, ruleset, options)
+    source = doc.source if analysed is text else SourceText(text)
+    if suppressions is not None:
+        diagnostics = _suppress(suppressions, diagnostics, source, rules, ruleset, options, path)
+    return FileResult(path, source, diagnostics, locations)
+
+
+def _suppress(
+    suppressions: Suppressions,
+    diagnostics: list[Diagnostic],
+    source: SourceText,
+    rules: list[Rule],
+    ruleset: RuleSet,
+    options: Options,
+    path: str,
+) -> list[Diagnostic]:
+    kept, notices = suppressions.apply(
+        diagnostics, source, [r.code for r in ruleset.rules], frozenset(r.code for r in rules)
+    )
+    for notice in notices:
+        rule = ruleset.by_code.get(notice.code)
+        if rule is None or not is_selected(notice.code, options):
+            continue
+        kept.append(
+            Diagnostic(
+                code=rule.code,
+                name=rule.name,
+                severity=effective_severity(rule.code, rule.severity, options),
+                message=rule.message("default", {"reason": notice.reason[options.lang]}, options.lang),
+                path=path,
+                span=notice.span,
+                help=rule.help.get(options.lang) if rule.help else None,
+            )
+        )
+    return sorted(kept, key=sort_key)
 
 
 def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
@@ -106,17 +207,33 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
         loaded = load_path(path)
     except LoadError as e:
         return FileResult(str(path), None, [_builtin(ruleset, LOAD_ERROR, str(path), e.reason, options.lang)])
-    return lint_text(str(path), loaded.text, ruleset, options)
+    suppressions = None
+    if path.suffix.lower() in HTML_SUFFIXES:
+        from checker.suppress import from_html, read_page
+
+        page = read_page(path)
+        if page is not None and MARKER in page:
+            suppressions = from_html(page, loaded.text, loaded.locations)
+    return lint_text(str(path), loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
 
 
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files as given; folders searched recursively for report files, in a stable order."""
+def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+    """Files as given; folders searched recursively for report files, in a stable order.
+    ``excluded`` prunes what a folder search finds (files named on the command line stay)."""
     for path in paths:
         if path.is_dir():
             found: list[Path] = []
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in files if f.endswith(TEXT_SUFFIXES))
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith(".") and not (excluded and excluded(Path(root) / d))
+                )
+                found.extend(
+                    Path(root) / f
+                    for f in files
+                    if f.lower().endswith(LOADED_SUFFIXES)
+                    and not f.startswith("~$")  # Word's lock file beside an open document
+                    and not (excluded and excluded(Path(root) / f))
+                )
             yield from sorted(found)
         else:
             yield path  # a missing file becomes an E001 diagnostic when it is loaded

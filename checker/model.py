@@ -11,6 +11,7 @@ normalized view maps its offsets back before it builds a Span.
 from __future__ import annotations
 
 import bisect
+from array import array
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -74,6 +75,34 @@ class SourceText:
     def line_text(self, line: int) -> str:
         span = self.line_span(line)
         return self.text[span.start : span.end]
+
+    def keep_lines(self, lines: set[int]) -> SourceText:
+        """A copy holding only these lines' text (positions still work everywhere): what
+        renderers need once a file is linted, at a fraction of the memory."""
+        return _SparseSourceText(self, lines)
+
+
+class _SparseSourceText(SourceText):
+    __slots__ = ("_lines", "_length")
+
+    def __init__(self, source: SourceText, lines: set[int]) -> None:
+        self.text = ""  # not kept: use line_text
+        self._line_starts = array("q", source._line_starts)  # type: ignore[assignment]
+        self._length = len(source.text)
+        self._lines = {n: source.line_text(n) for n in lines if 1 <= n <= source.line_count}
+
+    def position(self, offset: int) -> Position:
+        offset = max(0, min(offset, self._length))
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return Position(line + 1, offset - self._line_starts[line] + 1)
+
+    def line_span(self, line: int) -> Span:
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else self._length
+        return Span(start, end)
+
+    def line_text(self, line: int) -> str:
+        return self._lines.get(line, "")
 
 
 # --------------------------------------------------------------------------- document
@@ -194,3 +223,24 @@ class FileResult:
     path: str
     source: SourceText | None  # None when the file could not be read
     diagnostics: list[Diagnostic]
+    # A label per line for formats whose line numbers mean nothing to a person
+    # (.docx "¶37", .pdf "p.3", .html "L12"); None for plain text.
+    locations: tuple[str, ...] | None = None
+
+    def where(self, line: int) -> str:
+        """What a person looks for: the loader's label of ``line``, else the line number."""
+        if self.locations and 1 <= line <= len(self.locations):
+            return self.locations[line - 1]
+        return str(line)
+
+    def compact(self) -> FileResult:
+        """Keep only the lines the diagnostics point at (a long run holds thousands of results)."""
+        if self.source is None:
+            return self
+        lines: set[int] = set()
+        for d in self.diagnostics:
+            for span in (d.span, *(label.span for label in d.labels)):
+                if span is not None:
+                    lines.add(self.source.position(span.start).line)
+                    lines.add(self.source.position(max(span.start, span.end - 1)).line)
+        return FileResult(self.path, self.source.keep_lines(lines), self.diagnostics, self.locations)

@@ -9,16 +9,14 @@ imports neither. Validation itself lives in checker.ruleschema.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from checker import cache
 from checker.checks import Text
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.model import Severity
@@ -94,13 +92,6 @@ def rule_files(dirs: list[Path]) -> list[Path]:
     return files
 
 
-def _cache_dir() -> Path:
-    if env := os.environ.get("GOVLINT_CACHE_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "govlint"
-
-
 def _cache_key(files: list[tuple[Path, bytes]]) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}:{sys.version_info[:2]}".encode())
     for path, content in files:
@@ -116,30 +107,13 @@ def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) 
             contents.append((path, path.read_bytes()))
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read rule file: {e.strerror}") from None
-    cache_file = _cache_dir() / f"rules-{_cache_key(contents)}.pickle"
-    if use_cache:
-        try:
-            with cache_file.open("rb") as f:
-                cached = pickle.load(f)
-            if isinstance(cached, RuleSet):
-                return cached
-        except Exception:  # a missing, stale or corrupt cache is rebuilt, never fatal
-            pass
+    cache_file = cache.cache_dir() / f"rules-{_cache_key(contents)}.pickle"
+    if use_cache and (cached := cache.read(cache_file, RuleSet)) is not None:
+        return cached
 
     from checker.ruleschema import compile_rule_files
 
     ruleset = compile_rule_files(contents)
     if use_cache:
-        _write_cache(cache_file, ruleset)
+        cache.write(cache_file, ruleset)
     return ruleset
-
-
-def _write_cache(cache_file: Path, ruleset: RuleSet) -> None:
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".rules-")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(ruleset, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache_file)  # atomic: a concurrent run never reads half a file
-    except OSError:
-        pass  # a read-only home only costs validation time

@@ -211,3 +211,24 @@ def test_facts_shows_what_was_understood() -> None:
     assert {("摸排", "126个"), ("化解", "125件"), ("接待", "445余人次")} <= counts
     table = run("facts", "--color", "never", SEED_003)
     assert "化解率" in table.stdout and "\x1b[" not in table.stdout
+
+
+def test_docx_findings_name_the_paragraph(tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("青山县2023年法治政府建设年度报告")
+    document.add_paragraph("全年共召开常务会议*次,浏览量:{{ pvCount }}")
+    path = tmp_path / "r.docx"
+    document.save(str(path))
+    proc = run("--format", "concise", "--select", "T401", path)
+    assert f"{path}:¶2:" in proc.stdout
+    items = json.loads(run("--format", "json", "--select", "T401", path).stdout)
+    assert {i["location"] for i in items} == {"¶2"}
+
+
+def test_folder_scan_picks_up_every_loaded_format(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("青山县2023年法治政府建设年度报告\n", encoding="utf-8")
+    (tmp_path / "b.html").write_text("<html><body><article><p>某某县</p></article></body></html>", encoding="utf-8")
+    (tmp_path / "~$c.docx").write_bytes(b"lock")  # Word's lock file: never a report
+    items = json.loads(run("--format", "json", "--select", "T401,E001", tmp_path).stdout)
+    assert {Path(i["path"]).name for i in items} == {"b.html"}

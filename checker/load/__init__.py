@@ -1,28 +1,52 @@
 """The load stage: turn a file on disk into text, or say in one line why it can't be.
 
-:func:`load_path` picks a loader by file suffix. Only plain text exists so far; loaders
-for .docx, .html and .pdf will be added to ``_LOADERS``. Unknown suffixes are read as
-text, so that a report saved as ``报告.doc.txt`` or without a suffix still loads.
+:func:`load_path` picks a loader by file suffix: plain text, Word .docx, a saved web
+page, a PDF's text layer. Each returns the same :class:`LoadedText`, so every later
+stage works on plain text. Unknown suffixes are read as text, so that a report saved
+as ``报告.doc.txt`` or without a suffix still loads.
+
+The loaders for other formats live in their own modules and are imported on first use
+only: a run over text files never imports python-docx, pdfplumber or html.parser.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import pathlib
 from collections.abc import Callable
 
 from checker.load.text import LoadedText, LoadError, decode_bytes, load_text
 
-__all__ = ["LoadError", "LoadedText", "decode_bytes", "load_path"]
+__all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "decode_bytes", "load_path"]
 
-_LOADERS: dict[str, Callable[[pathlib.Path], LoadedText]] = {
-    ".txt": load_text,
-    ".md": load_text,
+# suffix → "module:function" of its loader
+_LOADERS: dict[str, str] = {
+    ".txt": "checker.load.text:load_text",
+    ".md": "checker.load.text:load_text",
+    ".docx": "checker.load.docx:load_docx",
+    ".html": "checker.load.html:load_html",
+    ".htm": "checker.load.html:load_html",
+    ".pdf": "checker.load.pdf:load_pdf",
 }
+# Every suffix that names a report format, for folder scanning.
+LOADED_SUFFIXES = tuple(_LOADERS)
+_LEGACY_WORD = (".doc", ".wps")
 
 
 def load_path(path: str | os.PathLike[str]) -> LoadedText:
     """Read and decode ``path``; raise :class:`LoadError` with the reason if it fails."""
     path = pathlib.Path(path)
-    loader = _LOADERS.get(path.suffix.lower(), load_text)
-    return loader(path)
+    suffix = path.suffix.lower()
+    if suffix in _LEGACY_WORD:
+        raise LoadError(f"legacy Word format ({suffix}): save as .docx")
+    return _loader(suffix)(path)
+
+
+def _loader(suffix: str) -> Callable[[pathlib.Path], LoadedText]:
+    target = _LOADERS.get(suffix)
+    if target is None:
+        return load_text
+    module, function = target.split(":")
+    loader: Callable[[pathlib.Path], LoadedText] = getattr(importlib.import_module(module), function)
+    return loader

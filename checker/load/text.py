@@ -60,7 +60,12 @@ class LoadError(Exception):
 @dataclass(frozen=True, slots=True)
 class LoadedText:
     text: str  # decoded, BOM removed, every line end "\n"
-    encoding: str  # as detected: "utf-8", "utf-8-sig", "utf-16-le", "gb18030", ...
+    # As detected: "utf-8", "utf-8-sig", "utf-16-le", "gb18030", ...; for other formats
+    # the format, with the encoding where there is one: "docx", "pdf", "html/gb18030".
+    encoding: str
+    # One label per line of ``text`` ("¶37", "表2 行3", "p.3") for formats whose line
+    # numbers mean nothing to a person; None for plain text, whose lines are the file's.
+    locations: tuple[str, ...] | None = None
 
 
 def decode_bytes(data: bytes) -> LoadedText:

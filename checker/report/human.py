@@ -251,7 +251,8 @@ def _snippets(primary: Span, labels: tuple[Label, ...], source: SourceText, lang
 # --------------------------------------------------------------------------- diagnostic
 
 
-def _render_diagnostic(diag: Diagnostic, source: SourceText | None, lang: Lang) -> Text:
+def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> Text:
+    source = result.source
     severity_style = _SEVERITY_STYLE[diag.severity]
     lines: list[Text] = []
     header = Text()
@@ -266,7 +267,7 @@ def _render_diagnostic(diag: Diagnostic, source: SourceText | None, lang: Lang) 
     if diag.span is not None and source is not None:
         snippets = _snippets(diag.span, diag.labels, source, lang)
         position = source.position(diag.span.start)
-        where = f":{position.line}:{position.column}"
+        where = f":{result.where(position.line)}:{position.column}"
     width = len(str(max(s.line for s in snippets))) if snippets else 1
     pad = " " * width
 
@@ -340,7 +341,7 @@ def render_human(
     )
     for result in results:
         for diag in sorted(result.diagnostics, key=_order):
-            console.print(_render_diagnostic(diag, result.source, lang))
+            console.print(_render_diagnostic(diag, result, lang))
             console.print()
     if show_summary:
         console.print(Text(summary_line(results, lang), _summary_style(results)))

@@ -29,8 +29,9 @@ def _position(source: SourceText | None, span: Span | None) -> dict[str, int]:
     return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
 
 
-def diagnostic_record(diag: Diagnostic, source: SourceText | None) -> dict[str, Any]:
-    return {
+def diagnostic_record(diag: Diagnostic, result: FileResult) -> dict[str, Any]:
+    source = result.source
+    record = {
         "path": diag.path,
         "code": diag.code,
         "name": diag.name,
@@ -41,10 +42,13 @@ def diagnostic_record(diag: Diagnostic, source: SourceText | None) -> dict[str, 
         "help": diag.help,
         "note": diag.note,
     }
+    if result.locations is not None and source is not None and diag.span is not None:
+        record["location"] = result.where(source.position(diag.span.start).line)  # ¶37, p.3, L12
+    return record
 
 
 def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
-    return [diagnostic_record(d, r.source) for r in results for d in r.diagnostics]
+    return [diagnostic_record(d, r) for r in results for d in r.diagnostics]
 
 
 def render_json(results: Sequence[FileResult], out: TextIO) -> None:
@@ -67,10 +71,13 @@ def _one_line(text: str) -> str:
 
 
 def render_concise(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
-    """``path:line:col: CODE [severity] message`` per finding, then the summary line."""
-    for diag, pos, _ in _located(results):
-        where = f"{diag.path}:{pos['line']}:{pos['column']}"
-        out.write(f"{where}: {diag.code} [{diag.severity}] {_one_line(diag.message)}\n")
+    """``path:line:col: CODE [severity] message`` per finding, then the summary line
+    (the line is the loader's label where it has one: ``report.docx:¶37:12``)."""
+    for result in results:
+        for diag in result.diagnostics:
+            pos = _position(result.source, diag.span)
+            where = f"{diag.path}:{result.where(pos['line'])}:{pos['column']}"
+            out.write(f"{where}: {diag.code} [{diag.severity}] {_one_line(diag.message)}\n")
     out.write(summary_line(results, lang) + "\n")
 
 

@@ -1,0 +1,147 @@
+"""govlint's benchmark: cold start, throughput, parallel files and memory.
+
+    python bench/run.py                 # the full run (2 000-report corpus, 10 000 for memory)
+    python bench/run.py --quick         # a smaller corpus, for a quick look
+
+Builds a corpus from the seeds (copies with varied names, some numbers perturbed so that
+findings occur), then prints a table of medians and ratios. The numbers in
+docs/performance.md come from this script; no unit test times anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+NUMBER = re.compile(r"(?<=[^\d.])(\d{2,4})(?=[件起个人名])")
+
+
+def build_corpus(directory: Path, copies: int, seed: int = 7) -> int:
+    """Write ``copies`` reports; returns their total size in bytes."""
+    rng = random.Random(seed)
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    total = 0
+    for i in range(copies):
+        text = texts[i % len(texts)]
+        if i % 3 == 0:  # perturb one number so that numeric rules have something to find
+            matches = list(NUMBER.finditer(text))
+            if matches:
+                m = rng.choice(matches)
+                text = text[: m.start()] + str(int(m.group(1)) + rng.randint(1, 9)) + text[m.end() :]
+        sub = directory / f"{i // 500:03d}"
+        sub.mkdir(exist_ok=True)
+        path = sub / f"report_{i:05d}_{SEEDS[i % len(SEEDS)].stem[:3]}.txt"
+        path.write_text(text, encoding="utf-8")
+        total += len(text.encode("utf-8"))
+    return total
+
+
+def timed(cmd: list[str], env: dict[str, str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
+    """Peak resident memory of a child process, from GNU time or getrusage."""
+    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+    if gnu_time:
+        proc = subprocess.run([gnu_time, "-f", "%M", *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return int(proc.stderr.strip().splitlines()[-1]) / 1024
+    import resource
+
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def throughput(corpus: Path) -> tuple[float, int]:
+    """MB/s of report text through every default rule in this process (rules pre-loaded)."""
+    sys.path.insert(0, str(ROOT))
+    from checker.engine import Options, lint_text
+    from checker.ruleset import load_rules
+
+    ruleset = load_rules()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))]
+    size = sum(len(t.encode("utf-8")) for t in texts)
+    options = Options()
+    lint_text("warm-up.txt", texts[0], ruleset, options)  # build the grammar outside the timing
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for text in texts:
+            lint_text("r.txt", text, ruleset, options)
+        runs.append(time.perf_counter() - start)
+    return size / 1e6 / statistics.median(runs), size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller corpora and fewer runs")
+    parser.add_argument("--runs", type=int, default=15, help="cold-start runs (median reported)")
+    args = parser.parse_args()
+    reports = 200 if args.quick else 2000
+    memory_reports = 1000 if args.quick else 10000
+    runs = 5 if args.quick else args.runs
+
+    # PYTHONDONTWRITEBYTECODE=1 in this environment: precompile, or every cold start
+    # would include compiling govlint's sources.
+    compileall.compile_dir(str(ROOT / "checker"), quiet=1)
+    work = Path(tempfile.mkdtemp(prefix="govlint-bench-"))
+    env = {**os.environ, "GOVLINT_CACHE_DIR": str(work / "cache"), "NO_COLOR": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    python = sys.executable
+    govlint = [python, "-m", "checker.cli"]
+    try:
+        corpus = work / "corpus"
+        corpus.mkdir()
+        build_corpus(corpus, reports)
+        big = work / "big"
+        big.mkdir()
+        build_corpus(big, memory_reports)
+        one = SEEDS[2]  # seed 002: 18 KB, the longest paragraphs
+
+        subprocess.run([*govlint, str(one)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)  # fill the rule cache
+        baseline = statistics.median(timed([python, "-c", "pass"], env, runs))
+        cold = statistics.median(timed([*govlint, str(one)], env, runs))
+        mbps, size = throughput(corpus)
+        jobs = os.cpu_count() or 1
+        serial = statistics.median(timed([*govlint, "-j", "1", str(corpus)], env, 3))
+        parallel = statistics.median(timed([*govlint, "-j", str(jobs), str(corpus)], env, 3))
+        rss = peak_rss_mb([*govlint, str(big)], env)
+
+        rows = [
+            ("python -c pass", f"{baseline * 1000:.0f} ms", ""),
+            (f"cold start, one report ({one.stat().st_size // 1024} KB), human output",
+             f"{cold * 1000:.0f} ms", f"{cold / baseline:.1f} × python -c pass (target ≤ 8 ×)"),
+            (f"throughput, one process, all rules ({size / 1e6:.1f} MB)", f"{mbps:.1f} MB/s", "target ≥ 10 MB/s"),
+            (f"{reports} reports, -j 1", f"{serial:.2f} s", ""),
+            (f"{reports} reports, -j {jobs}", f"{parallel:.2f} s", f"{serial / parallel:.2f} × faster (target ≥ 1.7 × on 2 cores)"),
+            (f"peak RSS, {memory_reports} reports", f"{rss:.0f} MB", "target ≤ 150 MB"),
+        ]
+        print(f"govlint benchmark — Python {sys.version.split()[0]}, {jobs} cores, medians of {runs} runs;")
+        print("sources precompiled (compileall) because PYTHONDONTWRITEBYTECODE=1 is set here; rule cache warm.\n")
+        width = max(len(r[0]) for r in rows)
+        for name, value, note in rows:
+            print(f"{name:<{width}}  {value:>10}  {note}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""Configuration files: discovery, validation and the per-file settings they give.
+
+Discovered like Ruff's: ``.govlint.toml``, ``govlint.toml`` or ``[tool.govlint]`` in a
+``pyproject.toml``, searched upward from each linted file's directory; the closest
+applies, and ``--config PATH`` replaces discovery for every file. Paths and globs in a
+file are relative to its directory.
+
+A run without a config file must not pay for pydantic (~100 ms of imports): this module
+imports only the standard library, validation imports pydantic on first need, and a
+validated file is pickled into the rule cache keyed by its content, so a pre-commit run
+in a configured project does not import pydantic either.
+
+Precedence: command line > config file > defaults. ``--select`` replaces the file's
+``select``; ``--extend-select`` and ``--ignore`` add to it (:class:`Selection` layers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from checker.checks import Settings
+from checker.engine import Level, Options, Selection
+from checker import cache
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+CONFIG_NAMES = (".govlint.toml", "govlint.toml", "pyproject.toml")  # one folder: first wins, as Ruff
+CACHE_FORMAT = 1  # bump when ConfigValues changes shape
+SELECTOR = re.compile(r"^(ALL|[A-Z][0-9]{0,3})$")
+# A pyproject.toml is parsed only if it can hold a govlint table: most never do.
+# ([tool.govlint], [tool.govlint.severity], tool.govlint = …, or govlint = {…} / govlint.x = …
+# under [tool]; not the `govlint = "checker.cli:main"` of a [project.scripts] table.)
+_MENTIONS_GOVLINT = re.compile(rb"""(?m)tool\s*\.\s*["']?govlint\b|^\s*["']?govlint["']?\s*(?:\.|=\s*\{)""")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used. ``str()`` is one line naming the file and key."""
+
+
+def parse_deadline(value: str) -> tuple[int, int]:
+    """``"MM-DD"`` → (month, day); ValueError if it is not a day of the year."""
+    try:
+        parsed = dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")  # a leap year admits 02-29
+    except ValueError:
+        raise ValueError(f"expected MM-DD, e.g. 03-31, got {value!r}") from None
+    return parsed.month, parsed.day
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigValues:
+    """A validated configuration, independent of where the file is (so it can be cached)."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    severity: tuple[tuple[str, Level], ...] = ()
+    profile: str | None = None
+    publication_deadline: tuple[int, int] | None = None
+    rules: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    fail_on: str | None = None
+    lang: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path  # the file, as it is shown in messages
+    root: Path  # its directory, absolute: globs and rule folders are relative to it
+    values: ConfigValues
+
+
+@dataclass(frozen=True, slots=True)
+class Overrides:
+    """What the command line says; None or empty where a flag was not given."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    profile: str | None = None
+    publication_deadline: tuple[int, int] | None = None
+    fail_on: str | None = None
+    lang: str | None = None
+    rule_dirs: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    options: Options
+    fail_on: str
+    rule_dirs: tuple[Path, ...]  # --rules first, then the config's folders
+
+
+def file_settings(path: Path, config: Config | None, cli: Overrides) -> FileSettings:
+    """The settings for linting ``path``: command line over ``config`` over defaults."""
+    values = config.values if config else ConfigValues()
+    layers = [
+        Selection(values.select, values.extend_select, values.ignore),
+        Selection(cli.select, cli.extend_select, cli.ignore),
+    ]
+    if config and values.per_file_ignores:
+        ignored = tuple(
+            code for glob, codes in values.per_file_ignores if matches(glob, path, config.root) for code in codes
+        )
+        layers.append(Selection(ignore=ignored))  # last: a per-file ignore holds even against --select
+    month, day = cli.publication_deadline or values.publication_deadline or (3, 31)
+    options = Options(
+        profile=cli.profile or values.profile or "annual",
+        lang=cli.lang or values.lang or "zh",
+        settings=Settings(deadline_month=month, deadline_day=day),
+        layers=tuple(layers),
+        severity=values.severity,
+    )
+    rule_dirs = cli.rule_dirs + (tuple(config.root / d for d in values.rules) if config else ())
+    return FileSettings(options, cli.fail_on or values.fail_on or "error", rule_dirs)
+
+
+# --------------------------------------------------------------------------- globs
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Glob → regex: ``*`` and ``?`` stay inside one folder, ``**`` crosses folders."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and (close := pattern.find("]", i + 2)) != -1:
+            body = pattern[i + 1 : close]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def matches(pattern: str, path: Path, root: Path) -> bool:
+    """Does ``pattern`` match the file or folder ``path``? As Ruff's globs: a pattern
+    without a slash matches its name (``drafts``, ``*.md``), one with a slash its path
+    from ``root`` (``archive/2019-*.txt``, ``drafts/**``)."""
+    if "/" not in pattern:
+        return _glob_regex(pattern).fullmatch(path.name) is not None
+    try:
+        relative = Path(os.path.abspath(path)).relative_to(root).as_posix()
+    except ValueError:  # outside the config's folder
+        return False
+    return _glob_regex(pattern.removeprefix("./").strip("/")).fullmatch(relative) is not None
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+class ConfigResolver:
+    """Finds the config of each file (closest wins) and loads each file once."""
+
+    def __init__(self, explicit: Path | None = None, *, use_cache: bool = True) -> None:
+        self._use_cache = use_cache
+        self._by_dir: dict[Path, Config | None] = {}
+        self._explicit = load_config(explicit, use_cache=use_cache) if explicit else None
+
+    def for_path(self, path: Path) -> Config | None:
+        """The config that applies to the file or folder ``path``."""
+        if self._explicit:
+            return self._explicit
+        return self._find(Path(os.path.abspath(path)).parent)
+
+    def for_directory(self, directory: Path) -> Config | None:
+        return self._explicit or self._find(Path(os.path.abspath(directory)))
+
+    def excluded(self, path: Path) -> bool:
+        """Whether folder scanning should skip ``path``, a file or a folder (whose
+        contents are then never visited)."""
+        config = self.for_path(path)
+        return config is not None and any(matches(p, path, config.root) for p in config.values.exclude)
+
+    def _find(self, directory: Path) -> Config | None:
+        visited: list[Path] = []
+        found: Config | None = None
+        for folder in (directory, *directory.parents):
+            if folder in self._by_dir:
+                found = self._by_dir[folder]
+                break
+            visited.append(folder)
+            if (found := self._config_in(folder)) is not None:
+                break
+        for folder in visited:
+            self._by_dir[folder] = found
+        return found
+
+    def _config_in(self, folder: Path) -> Config | None:
+        for name in CONFIG_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    if not _MENTIONS_GOVLINT.search(candidate.read_bytes()):
+                        continue
+                except OSError:
+                    continue
+            config = load_config(_shown(candidate), use_cache=self._use_cache, required=name != "pyproject.toml")
+            if config is not None:
+                return config
+        return None
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is below it, for messages."""
+    relative = os.path.relpath(path)
+    return Path(relative) if not relative.startswith("..") else path
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_config(path: Path, *, use_cache: bool = True, required: bool = True) -> Config | None:
+    """Read and validate one config file. A pyproject.toml without ``[tool.govlint]``
+    gives None, unless ``required`` (it was named by ``--config``): then it is an error."""
+    import tomllib
+
+    try:
+        content = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read config file: {e.strerror or e}") from None
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    where = str(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("govlint")
+        if table is None:
+            if required:
+                raise ConfigError(f"{path}: no [tool.govlint] table")
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.govlint] must be a table")
+        data, where = table, f"{path} [tool.govlint]"
+    return Config(path, Path(os.path.abspath(path)).parent, _validated(data, where, use_cache))
+
+
+def _validated(data: dict[str, Any], where: str, use_cache: bool) -> ConfigValues:
+    key = hashlib.sha256(
+        f"{CACHE_FORMAT}:{sys.version_info[:2]}:".encode() + json.dumps(data, sort_keys=True, default=str).encode()
+    ).hexdigest()[:32]
+    cache_file = cache.cache_dir() / f"config-{key}.pickle"
+    if use_cache and (cached := cache.read(cache_file, ConfigValues)) is not None:
+        return cached
+    values = _validate(data, where)
+    if use_cache:
+        cache.write(cache_file, values)
+    return values
+
+
+def _validate(data: dict[str, Any], where: str) -> ConfigValues:
+    from pydantic import ValidationError
+
+    model_class = _model()
+    try:
+        model = model_class.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(f"{where}: {_describe(e.errors()[0], model_class)}") from None
+    m: Any = model
+    return ConfigValues(
+        select=tuple(m.select) if m.select is not None else None,
+        extend_select=tuple(m.extend_select),
+        ignore=tuple(m.ignore),
+        per_file_ignores=tuple((glob, tuple(codes)) for glob, codes in m.per_file_ignores.items()),
+        severity=tuple(m.severity.items()),
+        profile=m.profile,
+        publication_deadline=parse_deadline(m.publication_deadline) if m.publication_deadline else None,
+        rules=tuple(m.rules),
+        exclude=tuple(m.exclude),
+        fail_on=m.fail_on,
+        lang=m.lang,
+    )
+
+
+def _describe(error: Any, model_class: type[BaseModel]) -> str:
+    """One pydantic error as ``unknown key 'selct' (did you mean 'select'?)`` or
+    ``key 'severity.N201': Input should be …``."""
+    import difflib
+
+    loc = [str(p) for p in error["loc"] if p != "[key]"]
+    if error["type"] == "extra_forbidden" and len(loc) == 1:
+        keys = [f.alias or name for name, f in model_class.model_fields.items()]
+        close = difflib.get_close_matches(loc[0], keys, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(keys)})"
+        return f"unknown key '{loc[0]}'{hint}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"key '{'.'.join(loc)}': {message}" if loc else message
+
+
+@functools.cache
+def _model() -> type[BaseModel]:
+    """The pydantic model, built on first use so that importing this module stays cheap."""
+    from typing import Annotated, Literal
+
+    from pydantic import AfterValidator, BaseModel, ConfigDict
+
+    def selector(value: str) -> str:
+        code = value.strip().upper()
+        if not SELECTOR.match(code):
+            raise ValueError(f"{value!r} is not a rule code or prefix (e.g. S, T40, D301, ALL)")
+        return code
+
+    def deadline(value: str) -> str:
+        parse_deadline(value)
+        return value
+
+    Selector = Annotated[str, AfterValidator(selector)]
+
+    class ConfigModel(BaseModel):
+        model_config = ConfigDict(extra="forbid", frozen=True, alias_generator=lambda name: name.replace("_", "-"))
+
+        select: list[Selector] | None = None
+        extend_select: list[Selector] = []
+        ignore: list[Selector] = []
+        per_file_ignores: dict[str, list[Selector]] = {}
+        severity: dict[Selector, Literal["error", "warning", "info", "off"]] = {}
+        profile: Literal["annual", "summary"] | None = None
+        publication_deadline: Annotated[str, AfterValidator(deadline)] | None = None
+        rules: list[str] = []
+        exclude: list[str] = []
+        fail_on: Literal["error", "warning", "info"] | None = None
+        lang: Literal["zh", "en"] | None = None
+
+    return ConfigModel

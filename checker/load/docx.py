@@ -1,0 +1,448 @@
+"""Word .docx loading: the body's paragraphs and table rows, in document order, one a line.
+
+Reports are written in Word, and the numbers a reader sees before headings are often
+not text at all but automatic list numbering (``一、`` from a ``chineseCounting`` list
+whose level text is ``%1、``). Such markers are computed here from numbering.xml and
+prepended, so that the parser finds the headings as in a plain-text copy. Counting is
+kept simple: one counter per list (numId) and level, starting at the level's start
+value (or its override); advancing a level restarts every deeper one.
+
+Tables are read row by row, cells joined by a tab, at their place among the
+paragraphs, so that their numbers are checked too. Headers, footers, footnotes,
+comments and text boxes are not the report's body and are left out; deleted tracked
+changes are left out, inserted ones kept (the text as Word shows it with markup off).
+
+Each line gets a label a person can find in Word: ``¶37`` (the 37th paragraph of the
+body, empty ones included), ``¶3(标题1)`` for a paragraph of outline level 1 (a
+"Heading 1"/"标题 1" style), ``表2 行3`` (row 3 of the body's 2nd table).
+
+python-docx (and with it lxml) is imported inside :func:`load_docx` only: a run over
+plain-text files never pays for it.
+"""
+
+from __future__ import annotations
+
+import io
+import pathlib
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from checker.load.text import LoadedText, LoadError, read_bytes
+
+# A .docx is a ZIP: refuse archives that would inflate past this (a "zip bomb").
+MAX_UNZIPPED_BYTES = 256 * 2**20
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
+_VAL = _W + "val"
+# Elements whose children are the content (block-level or run-level wrappers).
+_WRAPPERS = frozenset(
+    _W + tag
+    for tag in ("sdt", "sdtContent", "customXml", "smartTag", "r", "hyperlink", "ins", "moveTo", "fldSimple",
+                "dir", "bdo")
+)
+_TABLE_PARTS = frozenset({_TBL, _TR, _TC})
+_MAX_LEVELS = 9
+
+
+def load_docx(path: pathlib.Path) -> LoadedText:
+    """Read a .docx file; raise :class:`LoadError` if it is not a readable Word document."""
+    data = read_bytes(path)
+    _check_archive(data)
+    try:
+        import docx  # deferred: 52 ms with lxml, paid only by .docx inputs
+    except ImportError as e:  # pragma: no cover - a dependency of the package
+        raise LoadError(f"cannot read .docx files: {e}") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+        numbering = _Numbering(document.part.numbering_part.element)
+        styles = _Styles(document.styles.element)
+        lines, locations = _Extractor(styles, numbering).body(document.element.body)
+    except Exception as e:  # python-docx and lxml raise many kinds on damaged files
+        raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
+    return LoadedText("\n".join(lines), "docx", tuple(locations))
+
+
+def _check_archive(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a .doc renamed to .docx
+            raise LoadError("legacy Word format (.doc) despite the .docx suffix: save as .docx") from None
+        raise LoadError("not a .docx file (not a ZIP archive)") from None
+    if inflated > MAX_UNZIPPED_BYTES:
+        limit = MAX_UNZIPPED_BYTES // 2**20
+        raise LoadError(f"file too large ({inflated / 2**20:.0f} MB unpacked > {limit} MB limit)")
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    based_on: str | None
+    outline: int | None  # 0-based outline level; 9 means body text
+    num_id: str | None
+    ilvl: int | None
+    heading_name: int | None  # N of a style named "heading N" / "标题 N"
+
+
+_HEADING_NAME = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
+
+
+class _Styles:
+    def __init__(self, root: Any) -> None:
+        self._styles: dict[str, _Style] = {}
+        for style in root.iterchildren(_W + "style"):
+            ppr = style.find(_W + "pPr")
+            name = _val(style.find(_W + "name")) or ""
+            heading = _HEADING_NAME.fullmatch(name.strip())
+            num_id, ilvl = _num_pr(ppr)
+            self._styles[style.get(_W + "styleId", "")] = _Style(
+                based_on=_val(style.find(_W + "basedOn")),
+                outline=_int(_val(ppr.find(_W + "outlineLvl"))) if ppr is not None else None,
+                num_id=num_id,
+                ilvl=ilvl,
+                heading_name=int(heading.group(1)) if heading else None,
+            )
+
+    def chain(self, style_id: str | None) -> Iterator[_Style]:
+        """The style and the styles it is based on, nearest first (cycles cut)."""
+        seen: set[str] = set()
+        while style_id and style_id not in seen and style_id in self._styles:
+            seen.add(style_id)
+            style = self._styles[style_id]
+            yield style
+            style_id = style.based_on
+
+    def outline_level(self, style_id: str | None) -> int | None:
+        """1-based heading level the style gives a paragraph, or None for body text."""
+        for style in self.chain(style_id):
+            if style.outline is not None:
+                return style.outline + 1 if style.outline < _MAX_LEVELS else None
+            if style.heading_name is not None:
+                return style.heading_name
+        return None
+
+    def numbering(self, style_id: str | None) -> tuple[str, int | None] | None:
+        for style in self.chain(style_id):
+            if style.num_id is not None:
+                return style.num_id, style.ilvl
+        return None
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    start: int
+    fmt: str
+    text: str  # lvlText: "%1、", "（%1）", "%1.%2"
+    suffix: str  # what Word puts after the marker: "tab", "space" or "nothing"
+    legal: bool  # isLgl: every %n shown as a decimal ("1.1" under "一、")
+    style: str | None  # the paragraph style linked to this level
+
+
+_DEFAULT_LEVEL = _Level(1, "decimal", "", "tab", False, None)
+
+
+class _Numbering:
+    """numbering.xml: the levels of each list, and the running counters."""
+
+    def __init__(self, root: Any) -> None:
+        abstract: dict[str, dict[int, _Level]] = {}
+        links: dict[str, str] = {}  # abstractNumId → style named by numStyleLink
+        for node in root.iterchildren(_W + "abstractNum"):
+            key = node.get(_W + "abstractNumId", "")
+            abstract[key] = dict(map(_level, node.iterchildren(_W + "lvl")))
+            link = _val(node.find(_W + "numStyleLink"))
+            if link:
+                links[key] = link
+        self._abstract_of: dict[str, str] = {}
+        self._levels: dict[str, dict[int, _Level]] = {}
+        for num in root.iterchildren(_W + "num"):
+            num_id = num.get(_W + "numId", "")
+            self._abstract_of[num_id] = _val(num.find(_W + "abstractNumId")) or ""
+            levels = dict(abstract.get(self._abstract_of[num_id], {}))
+            for override in num.iterchildren(_W + "lvlOverride"):
+                ilvl = _int(override.get(_W + "ilvl")) or 0
+                if (lvl := override.find(_W + "lvl")) is not None:
+                    levels[ilvl] = _level(lvl)[1]
+                if (start := _int(_val(override.find(_W + "startOverride")))) is not None:
+                    levels[ilvl] = replace(levels.get(ilvl, _DEFAULT_LEVEL), start=start)
+            self._levels[num_id] = levels
+        self._links = links
+        self._counters: dict[str, list[int | None]] = {}
+
+    def resolve_links(self, styles: _Styles) -> None:
+        """A list defined by a list style (numStyleLink) takes its levels from the list
+        that style points to."""
+        for num_id, abstract_id in self._abstract_of.items():
+            style = self._links.get(abstract_id)
+            target = styles.numbering(style) if style else None
+            if target and target[0] in self._levels and target[0] != num_id:
+                self._levels[num_id] = {**self._levels[target[0]], **self._levels[num_id]}
+
+    def marker(self, num_id: str, ilvl: int | None, style_id: str | None) -> tuple[str, str] | None:
+        """Advance the list's counter; return (marker text, suffix), or None when the
+        paragraph shows no number (numId 0, an unknown list, a bullet)."""
+        levels = self._levels.get(num_id)
+        if not levels:
+            return None
+        if ilvl is None:  # numbering from a style: the level linked to that style
+            ilvl = next((i for i, level in levels.items() if style_id and level.style == style_id), 0)
+        ilvl = min(max(ilvl, 0), _MAX_LEVELS - 1)
+        level = levels.get(ilvl, _DEFAULT_LEVEL)
+        counters = self._counters.setdefault(num_id, [None] * _MAX_LEVELS)
+        current = counters[ilvl]
+        counters[ilvl] = level.start if current is None else current + 1
+        counters[ilvl + 1 :] = [None] * (_MAX_LEVELS - ilvl - 1)
+        if level.fmt in ("bullet", "none") or not level.text:
+            return None
+
+        def number(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            value = counters[k]
+            if value is None:  # a level above that never appeared shows its start value
+                value = levels.get(k, _DEFAULT_LEVEL).start
+            return _format_number(value, "decimal" if level.legal else levels.get(k, _DEFAULT_LEVEL).fmt)
+
+        return re.sub(r"%([1-9])", number, level.text), level.suffix
+
+
+def _level(lvl: Any) -> tuple[int, _Level]:
+    start = _int(_val(lvl.find(_W + "start")))
+    return _int(lvl.get(_W + "ilvl")) or 0, _Level(
+        start=1 if start is None else start,  # the schema's default is 0; Word always writes it
+        fmt=_val(lvl.find(_W + "numFmt")) or "decimal",
+        text=_val(lvl.find(_W + "lvlText")) or "",
+        suffix=_val(lvl.find(_W + "suff")) or "tab",
+        legal=_on(lvl.find(_W + "isLgl")),
+        style=_val(lvl.find(_W + "pStyle")),
+    )
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_STEMS = "甲乙丙丁戊己庚辛壬癸"
+_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """``n`` in one of Word's number formats (ST_NumberFormat); unknown ones as decimal."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "koreanCounting"):
+        return _chinese(n, _CN_DIGITS, "十百千")
+    if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
+        return _chinese(n, _LEGAL_DIGITS, "拾佰仟", teens_with_one=True)
+    if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
+        return "".join(_CN_DIGITS[int(d)] for d in str(n))
+    if fmt == "ideographTraditional" and 1 <= n <= len(_STEMS):
+        return _STEMS[n - 1]
+    if fmt == "ideographZodiac" and 1 <= n <= len(_BRANCHES):
+        return _BRANCHES[n - 1]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("lowerLetter", "upperLetter") and n >= 1:
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word: a … z, aa … zz
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman") and 1 <= n < 4000:
+        roman = _roman(n)
+        return roman.lower() if fmt == "lowerRoman" else roman
+    return str(n)
+
+
+def _chinese(n: int, digits: str, units: str, *, teens_with_one: bool = False) -> str:
+    """Chinese counting below 10 000 (十一, 二十, 一百零五); digit by digit above."""
+    if not 0 <= n < 10000:
+        return "".join(digits[int(d)] for d in str(abs(n)))
+    if n < 10:
+        return digits[n]
+    out: list[str] = []
+    zero = False
+    for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
+        d = n // power % 10
+        if d == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append("零")  # 一百零五: the zero inside a number, whichever digits
+            zero = False
+        if not (d == 1 and power == 10 and not out and not teens_with_one):  # 十一, not 一十一
+            out.append(digits[d])
+        out.append(unit)
+    return "".join(out)
+
+
+def _roman(n: int) -> str:
+    out = []
+    for value, numeral in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        count, n = divmod(n, value)
+        out.append(numeral * count)
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- body
+
+
+class _Extractor:
+    def __init__(self, styles: _Styles, numbering: _Numbering) -> None:
+        self._styles = styles
+        self._numbering = numbering
+        numbering.resolve_links(styles)
+
+    def body(self, body: Any) -> tuple[list[str], list[str]]:
+        lines: list[str] = []
+        locations: list[str] = []
+        paragraphs = tables = 0
+        for block in _blocks(body):
+            if block.tag == _P:
+                paragraphs += 1
+                level = self._outline_level(block)
+                label = f"¶{paragraphs}" + (f"(标题{level})" if level else "")
+                for line in self._paragraph(block).split("\n"):  # a line break (w:br) inside
+                    lines.append(line)
+                    locations.append(label)
+            else:
+                tables += 1
+                for row_number, row in enumerate(_children(block, _TR), 1):
+                    cells = (" ".join(map(self._paragraph, _paragraphs(tc))) for tc in _children(row, _TC))
+                    lines.append("\t".join(cell.replace("\n", " ") for cell in cells))
+                    locations.append(f"表{tables} 行{row_number}")
+        return (lines, locations) if lines else ([""], ["¶1"])  # an empty text is one empty line
+
+    def _outline_level(self, p: Any) -> int | None:
+        ppr = p.find(_W + "pPr")
+        direct = _int(_val(ppr.find(_W + "outlineLvl"))) if ppr is not None else None
+        if direct is not None:
+            return direct + 1 if direct < _MAX_LEVELS else None
+        return self._styles.outline_level(_style_id(p))
+
+    def _paragraph(self, p: Any) -> str:
+        """The paragraph as Word shows it: its list marker, then its runs' text."""
+        text = _run_text(p)
+        ppr = p.find(_W + "pPr")
+        num_id, ilvl = _num_pr(ppr)
+        style_id = _style_id(p)
+        if num_id is None:  # numbering from the style; a direct ilvl still picks the level
+            from_style = self._styles.numbering(style_id)
+            if from_style is None:
+                return text
+            num_id, ilvl = from_style[0], from_style[1] if ilvl is None else ilvl
+        marked = self._numbering.marker(num_id, ilvl, style_id)
+        if marked is None:
+            return text
+        marker, suffix = marked
+        return marker + _separator(marker, suffix, text) + text
+
+
+def _separator(marker: str, suffix: str, text: str) -> str:
+    """What stands for Word's tab or space after a marker: nothing after punctuation
+    ("一、加强", as typed text has it), a space after a word ("第一章 总则") and
+    between "1." and a digit, so that "1. 2023年" is not read as the number 1.2023."""
+    if suffix == "nothing" or not text:
+        return ""
+    if unicodedata.category(marker[-1]).startswith("P"):
+        return " " if marker[-1] == "." and text[:1].isdigit() else ""
+    return " "
+
+
+def _run_text(p: Any) -> str:
+    """Text of the runs of ``p``, walking only into wrappers that Word displays: a
+    whitelist, so that deleted text, field codes, drawings and text boxes stay out."""
+    out: list[str] = []
+    stack = list(reversed(p))
+    while stack:
+        el = stack.pop()
+        tag = el.tag
+        if tag in _WRAPPERS:
+            stack.extend(reversed(el))
+        elif tag == _W + "t":
+            out.append((el.text or "").replace("\n", " ").replace("\r", " "))
+        elif tag in (_W + "tab", _W + "ptab"):
+            out.append("\t")
+        elif tag == _W + "br":
+            if el.get(_W + "type") in (None, "textWrapping"):  # page and column breaks are no line break
+                out.append("\n")
+        elif tag == _W + "cr":
+            out.append("\n")
+        elif tag == _W + "noBreakHyphen":
+            out.append("-")
+    return "".join(out)
+
+
+def _blocks(container: Any) -> Iterator[Any]:
+    """Paragraphs and tables of a body or cell in document order, through content
+    controls and custom XML (which often wrap a whole table of contents)."""
+    stack = list(reversed(container))
+    while stack:
+        el = stack.pop()
+        if el.tag in (_P, _TBL):
+            yield el
+        elif el.tag in _WRAPPERS:
+            stack.extend(reversed(el))
+
+
+def _children(container: Any, tag: str) -> Iterator[Any]:
+    """Rows of a table or cells of a row, through content controls around them."""
+    stack = list(reversed(container))
+    while stack:
+        el = stack.pop()
+        if el.tag == tag:
+            yield el
+        elif el.tag in _WRAPPERS:
+            stack.extend(reversed(el))
+
+
+def _paragraphs(cell: Any) -> Iterator[Any]:
+    """Every paragraph of a cell, those of nested tables included, in order."""
+    stack = list(reversed(cell))
+    while stack:
+        el = stack.pop()
+        if el.tag == _P:
+            yield el
+        elif el.tag in _WRAPPERS or el.tag in _TABLE_PARTS:
+            stack.extend(reversed(el))
+
+
+# --------------------------------------------------------------------------- XML helpers
+
+
+def _val(el: Any) -> str | None:
+    return None if el is None else el.get(_VAL)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
+
+
+def _on(el: Any) -> bool:
+    """A toggle such as <w:isLgl/>: on when present, unless its val says off."""
+    return el is not None and _val(el) not in ("0", "false", "off")
+
+
+def _style_id(p: Any) -> str | None:
+    ppr = p.find(_W + "pPr")
+    return _val(ppr.find(_W + "pStyle")) if ppr is not None else None
+
+
+def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
+    num_pr = ppr.find(_W + "numPr") if ppr is not None else None
+    if num_pr is None:
+        return None, None
+    return _val(num_pr.find(_W + "numId")), _int(_val(num_pr.find(_W + "ilvl")))

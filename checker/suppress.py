@@ -1,0 +1,261 @@
+"""Suppression comments, a filter stage after the rules.
+
+In Markdown and HTML (plain text has no comment syntax)::
+
+    <!-- govlint-disable-next-line N201 -- 含上年结转 -->   the next line with text
+    <!-- govlint-disable T402 -- 转载页面 -->               …the lines up to…
+    <!-- govlint-enable T402 -->
+    <!-- govlint-disable-file T405 -- 引用繁体原文 -->       the whole file
+
+Codes are codes or prefixes, separated by commas or spaces; none means every code. The
+reason after `` -- `` is required: a suppression without one still applies and is
+reported (G001), as are suppressions that suppressed nothing (G002, Ruff's RUF100) and
+codes or directives that do not exist (G003). Findings about the whole file (no span)
+are suppressed by ``disable-file`` only; E001 and E002 never are.
+
+Scopes are lines of the *file the comment is in*: the linted text for Markdown, the
+page source for HTML, whose loader keeps the article text only and drops comments; the
+HTML loader labels each text line ``L<n>`` with its source line, which maps findings
+back. In HTML a comment should stand on a line of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from checker.engine import INTERNAL_ERROR, LOAD_ERROR
+from checker.model import Diagnostic, SourceText, Span
+
+UNSUPPRESSIBLE = frozenset({LOAD_ERROR, INTERNAL_ERROR})
+WITHOUT_REASON, UNUSED, INVALID = "G001", "G002", "G003"
+
+_COMMENT = re.compile(r"<!--\s*govlint-([A-Za-z-]*)(.*?)-->", re.DOTALL)
+_REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
+_LOCATION = re.compile(r"L(\d+)")
+_ACTIONS = ("disable-next-line", "disable", "enable", "disable-file")
+# The directives that suppress (and so need a reason), narrowest scope first.
+_NARROWEST_FIRST = {"disable-next-line": 0, "disable": 1, "disable-file": 2}
+_MESSAGES = {
+    "unknown_code": {"zh": "未知代码 {}", "en": "unknown code {}"},
+    "unknown_directive": {"zh": "未知指令 {}", "en": "unknown directive {}"},
+}
+
+
+@dataclass(slots=True)
+class Directive:
+    action: str
+    selectors: tuple[str, ...]
+    reason: str | None
+    span: Span | None  # the comment in the linted text; None where the loader dropped it (HTML)
+    first_line: int  # lines of the file the comment is in
+    last_line: int
+
+    @property
+    def text(self) -> str:
+        return " ".join((f"govlint-{self.action}", *self.selectors))
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A finding about a suppression (G001–G003); ``reason`` fills the rule's message."""
+
+    code: str
+    span: Span | None
+    reason: dict[str, str]  # lang → text
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One code of one directive, with the lines it covers."""
+
+    directive: Directive
+    selector: str
+    lo: float  # covered source lines: lo < line < hi
+    hi: float
+    used: bool = False
+
+
+@dataclass(slots=True)
+class Suppressions:
+    directives: list[Directive]
+    text_lines: list[int]  # lines of the file that carry linted text, ascending
+    # Linted-text line (1-based) → line of the file the comments are in; None: the same.
+    line_map: list[int | None] | None = None
+
+    def apply(
+        self, diagnostics: list[Diagnostic], source: SourceText, known: Sequence[str], ran: frozenset[str]
+    ) -> tuple[list[Diagnostic], list[Notice]]:
+        """The diagnostics no directive covers, and the notices about the directives.
+        ``known`` are all rule codes; ``ran`` those of the rules that ran: a code that did
+        not run cannot be called unused."""
+        entries, enables_unused, problems = self._entries_of(known)
+        kept: list[Diagnostic] = []
+        for d in diagnostics:
+            entry = None if d.code in UNSUPPRESSIBLE else self._covering(entries, d, source)
+            if entry is None:
+                kept.append(d)
+            else:
+                entry.used = True
+        unused: dict[int, list[str]] = {}
+        for entry in entries:
+            if not entry.used and _could_fire(entry.selector, ran):
+                unused.setdefault(id(entry.directive), []).append(entry.selector)
+        for directive, selector in enables_unused:
+            if _could_fire(selector, ran):
+                unused.setdefault(id(directive), []).append(selector)
+        notices: list[Notice] = []
+        for directive in self.directives:
+            # An HTML comment is not in the linted text: say where in the page it is.
+            where = "" if directive.span else f" (L{directive.first_line})"
+            if directive.action in _NARROWEST_FIRST and directive.reason is None:
+                notices.append(Notice(WITHOUT_REASON, directive.span, _both_languages(directive.text + where)))
+            if codes := unused.get(id(directive)):
+                notices.append(Notice(UNUSED, directive.span, _both_languages(", ".join(codes) + where)))
+            if problem := problems.get(id(directive)):
+                notices.append(Notice(INVALID, directive.span, {lang: text + where for lang, text in problem.items()}))
+        return kept, notices
+
+    def _entries_of(
+        self, known: Sequence[str]
+    ) -> tuple[list[_Entry], list[tuple[Directive, str]], dict[int, dict[str, str]]]:
+        """Entries with their line ranges; enable codes that closed nothing; G003 texts."""
+        entries: list[_Entry] = []
+        open_ranges: list[_Entry] = []
+        enables_unused: list[tuple[Directive, str]] = []
+        problems: dict[int, dict[str, str]] = {}
+        for directive in self.directives:
+            if directive.action not in _ACTIONS:
+                name = f"govlint-{directive.action}"
+                problems[id(directive)] = {lang: m.format(name) for lang, m in _MESSAGES["unknown_directive"].items()}
+                continue
+            unknown = [s for s in directive.selectors if s != "ALL" and not any(c.startswith(s) for c in known)]
+            if unknown:
+                codes = ", ".join(unknown)
+                problems[id(directive)] = {lang: m.format(codes) for lang, m in _MESSAGES["unknown_code"].items()}
+            selectors = [s for s in directive.selectors if s not in unknown] if directive.selectors else ["ALL"]
+            if directive.action == "enable":
+                for selector in selectors:
+                    closing = [e for e in open_ranges if selector == "ALL" or e.selector == selector]
+                    if not closing:
+                        enables_unused.append((directive, selector))
+                    for entry in closing:
+                        entry.hi = directive.first_line
+                        open_ranges.remove(entry)
+                continue
+            lo, hi = self._scope(directive)
+            for selector in selectors:
+                entry = _Entry(directive, selector, lo, hi)
+                entries.append(entry)
+                if directive.action == "disable":
+                    open_ranges.append(entry)
+        return entries, enables_unused, problems
+
+    def _scope(self, directive: Directive) -> tuple[float, float]:
+        inf = float("inf")
+        if directive.action == "disable-file":
+            return -inf, inf
+        if directive.action == "disable":
+            return directive.last_line, inf  # until its enable, else to the end
+        following = next((n for n in self.text_lines if n > directive.last_line), None)
+        return (following - 1, following + 1) if following is not None else (inf, inf)
+
+    def _covering(self, entries: list[_Entry], d: Diagnostic, source: SourceText) -> _Entry | None:
+        """The narrowest entry that covers ``d`` (so a redundant broader one shows as unused)."""
+        line = self._line_of(d, source)
+        candidates = [
+            e for e in entries
+            if (e.selector == "ALL" or d.code.startswith(e.selector))
+            and (e.directive.action == "disable-file" or (line is not None and e.lo < line < e.hi))
+        ]
+        # Among ranges the innermost (latest opened) is the narrowest.
+        return min(candidates, key=lambda e: (_NARROWEST_FIRST[e.directive.action], -e.lo), default=None)
+
+    def _line_of(self, d: Diagnostic, source: SourceText) -> int | None:
+        if d.span is None:
+            return None
+        line = source.position(d.span.start).line
+        if self.line_map is None:
+            return line
+        return self.line_map[line - 1] if line <= len(self.line_map) else None
+
+
+def _both_languages(text: str) -> dict[str, str]:
+    return {"zh": text, "en": text}
+
+
+def _could_fire(selector: str, ran: frozenset[str]) -> bool:
+    return any(selector == "ALL" or code.startswith(selector) for code in ran)
+
+
+def parse_directives(text: str, *, in_text: bool) -> list[Directive]:
+    """The govlint comments of ``text``; spans only when ``text`` is the linted text."""
+    directives = []
+    line_starts = SourceText(text)
+    for m in _COMMENT.finditer(text):
+        body = m.group(2)
+        split = _REASON.search(body)
+        codes, reason = (body[: split.start()], body[split.end() :].strip()) if split else (body, "")
+        directives.append(Directive(
+            action=m.group(1).lower(),
+            selectors=tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c),
+            reason=reason or None,
+            span=Span(m.start(), m.end()) if in_text else None,
+            first_line=line_starts.position(m.start()).line,
+            last_line=line_starts.position(m.end() - 1).line,
+        ))
+    return directives
+
+
+def blank(text: str, directives: Sequence[Directive]) -> str:
+    """``text`` with each comment replaced by spaces (newlines kept): no rule sees the
+    comments, and every offset and line still points at the original."""
+    pieces, pos = [], 0
+    for d in directives:
+        assert d.span is not None
+        pieces += [text[pos : d.span.start], re.sub(r"[^\n]", " ", text[d.span.start : d.span.end])]
+        pos = d.span.end
+    return "".join(pieces) + text[pos:]
+
+
+def from_markdown(text: str) -> tuple[Suppressions | None, str]:
+    """The suppressions of a Markdown text, and the text the parser should see."""
+    directives = parse_directives(text, in_text=True)
+    if not directives:
+        return None, text
+    blanked = blank(text, directives)
+    lines = [n for n, line in enumerate(blanked.split("\n"), 1) if line.strip()]
+    return Suppressions(directives, lines), blanked
+
+
+def from_html(page: str, text: str, locations: Sequence[str] | None) -> Suppressions | None:
+    """The suppressions of a web page whose article text is ``text``, its lines labelled
+    ``L<n>`` by the HTML loader. Without labels only ``disable-file`` can apply."""
+    directives = parse_directives(page, in_text=False)
+    if not directives:
+        return None
+    line_map = [int(m.group(1)) if (m := _LOCATION.fullmatch(label)) else None for label in locations or ()]
+    lines = sorted({
+        source_line
+        for source_line, line in zip(line_map, text.split("\n"))
+        if source_line is not None and line.strip()
+    })
+    return Suppressions(directives, lines, line_map)
+
+
+def read_page(path: Path) -> str | None:
+    """The source of a web page, decoded well enough to find comments and count lines."""
+    from checker.load import LoadError, decode_bytes
+    from checker.load.text import read_bytes
+
+    try:
+        data = read_bytes(path)
+    except LoadError:
+        return None
+    try:
+        return decode_bytes(data).text
+    except LoadError:  # directives are ASCII: any ASCII-compatible reading finds them
+        return data.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
+
