@@ -186,7 +186,9 @@ def _lint(args: argparse.Namespace) -> int:
         fail_on.append(settings.fail_on)
 
     workers = args.jobs or default_jobs()
-    linted = lint_jobs(jobs, rulesets, workers=workers, use_cache=use_cache)
+    # Cached results are compact; the HTML page and the baseline need each file's text.
+    results_cache = use_cache and args.format != "html" and not args.baseline and not args.write_baseline
+    linted = lint_jobs(jobs, rulesets, workers=workers, use_cache=use_cache, results_cache=results_cache)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, list(linted))
     results: list[FileResult] = []

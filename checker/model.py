@@ -61,6 +61,10 @@ class SourceText:
     def line_count(self) -> int:
         return len(self._line_starts)
 
+    def length(self) -> int:
+        """Characters in the text (a method, not __len__: an empty file's source is still truthy)."""
+        return len(self.text)
+
     def position(self, offset: int) -> Position:
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self._line_starts, offset) - 1
@@ -88,7 +92,7 @@ class _SparseSourceText(SourceText):
     def __init__(self, source: SourceText, lines: set[int]) -> None:
         self.text = ""  # not kept: use line_text
         self._line_starts = array("q", source._line_starts)  # type: ignore[assignment]
-        self._length = len(source.text)
+        self._length = source.length()
         self._lines = {n: source.line_text(n) for n in lines if 1 <= n <= source.line_count}
 
     def position(self, offset: int) -> Position:
@@ -103,6 +107,9 @@ class _SparseSourceText(SourceText):
 
     def line_text(self, line: int) -> str:
         return self._lines.get(line, "")
+
+    def length(self) -> int:
+        return self._length
 
 
 # --------------------------------------------------------------------------- document

@@ -8,6 +8,7 @@ imports neither. Validation itself lives in checker.ruleschema.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import sys
@@ -21,7 +22,7 @@ from checker.checks import Text
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.model import Severity
 
-CACHE_FORMAT = 2  # bump when the pickled classes change shape
+CACHE_FORMAT = 3  # bump when the pickled classes change shape
 
 
 class RuleFileError(Exception):
@@ -68,6 +69,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     by_code: dict[str, Rule]
     vocabulary: Vocabulary
+    key: str = ""  # content hash of the rule files it came from (keys the results cache)
 
     @classmethod
     def of(cls, rules: list[Rule], vocabulary: Vocabulary = EMPTY) -> RuleSet:
@@ -107,13 +109,14 @@ def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) 
             contents.append((path, path.read_bytes()))
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read rule file: {e.strerror}") from None
-    cache_file = cache.cache_dir() / f"rules-{_cache_key(contents)}.pickle"
+    key = _cache_key(contents)
+    cache_file = cache.cache_dir() / f"rules-{key}.pickle"
     if use_cache and (cached := cache.read(cache_file, RuleSet)) is not None:
         return cached
 
     from checker.ruleschema import compile_rule_files
 
-    ruleset = compile_rule_files(contents)
+    ruleset = dataclasses.replace(compile_rule_files(contents), key=key)
     if use_cache:
         cache.write(cache_file, ruleset)
     return ruleset

@@ -232,3 +232,16 @@ def test_folder_scan_picks_up_every_loaded_format(tmp_path: Path) -> None:
     (tmp_path / "~$c.docx").write_bytes(b"lock")  # Word's lock file: never a report
     items = json.loads(run("--format", "json", "--select", "T401,E001", tmp_path).stdout)
     assert {Path(i["path"]).name for i in items} == {"b.html"}
+
+
+def test_results_cache_reuses_unchanged_files_only(tmp_path: Path) -> None:
+    env = {"GOVLINT_CACHE_DIR": str(tmp_path / "cache")}
+    report = tmp_path / "r.txt"
+    report.write_text("青山县2023年法治政府建设年度报告\n浏览量:{{ pvCount }}\n", encoding="utf-8")
+    first = run("--format", "json", report, env=env).stdout
+    assert list((tmp_path / "cache" / "results").rglob("*.pickle")), "results were cached"
+    assert run("--format", "json", report, env=env).stdout == first
+    assert run("--format", "json", "--no-cache", report, env=env).stdout == first
+    report.write_text("青山县2023年法治政府建设年度报告\n某某县\n", encoding="utf-8")
+    changed = json.loads(run("--format", "json", report, env=env).stdout)
+    assert [i["message"] for i in changed if i["code"] == "T401"] == ["残留模板占位符“某某”"]
