@@ -30,19 +30,23 @@ Job = tuple[Path, tuple[Path, ...], Options]  # a file, its rule folders, its op
 _worker_rulesets: dict[tuple[Path, ...], RuleSet] = {}
 _worker_use_cache = True
 _worker_results_cache = False
+_worker_compact = False
 
 
-def _init_worker(use_cache: bool, results_cache: bool) -> None:
-    global _worker_use_cache, _worker_results_cache
+def _init_worker(use_cache: bool, results_cache: bool, compact: bool) -> None:
+    global _worker_use_cache, _worker_results_cache, _worker_compact
     _worker_use_cache = use_cache
     _worker_results_cache = results_cache
+    _worker_compact = compact
 
 
 def _lint_job(job: Job) -> FileResult:
     path, rule_dirs, options = job
     if rule_dirs not in _worker_rulesets:
         _worker_rulesets[rule_dirs] = load_rules(list(rule_dirs), use_cache=_worker_use_cache)
-    return _lint(path, _worker_rulesets[rule_dirs], options, _worker_results_cache)
+    result = _lint(path, _worker_rulesets[rule_dirs], options, _worker_results_cache)
+    # Compacting here sends a few lines back to the parent instead of the whole text.
+    return result.compact() if _worker_compact else result
 
 
 @functools.lru_cache(maxsize=1)
@@ -92,15 +96,18 @@ def lint_jobs(
     workers: int,
     use_cache: bool,
     results_cache: bool = False,
+    compact: bool = False,
 ) -> Iterator[FileResult]:
-    """Lint every job, in order. ``ruleset_for`` holds the rule sets already loaded here."""
+    """Lint every job, in order. ``ruleset_for`` holds the rule sets already loaded here.
+    With ``compact`` results keep only the lines their findings point at."""
     if workers <= 1 or len(jobs) < MIN_FILES_PER_POOL:
         for path, rule_dirs, options in jobs:
             if rule_dirs not in ruleset_for:
                 ruleset_for[rule_dirs] = load_rules(list(rule_dirs), use_cache=use_cache)
-            yield _lint(path, ruleset_for[rule_dirs], options, results_cache)
+            result = _lint(path, ruleset_for[rule_dirs], options, results_cache)
+            yield result.compact() if compact else result
         return
     _worker_rulesets.update(ruleset_for)  # forked workers start with the loaded rule sets
-    initargs = (use_cache, results_cache)
+    initargs = (use_cache, results_cache, compact)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
         yield from pool.map(_lint_job, jobs, chunksize=_CHUNK)
