@@ -1,4 +1,5 @@
-"""Command line: ``govlint [check] PATH…``, ``govlint rules``, ``govlint explain CODE``.
+"""Command line: ``govlint [check] PATH…`` (``--fix``, ``--diff``), ``govlint rules``,
+``govlint explain CODE``, ``govlint facts PATH…``, ``govlint annotate REPORT.docx``.
 
 Exit status: 0 no failing findings, 1 findings at or above ``--fail-on`` (default
 error), 2 a file or rule could not be read or the usage was wrong. Only this module
@@ -10,18 +11,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from checker.config import ConfigError, ConfigResolver, Overrides, file_settings, parse_deadline
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths
+from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path
 from checker.model import SEVERITY_ORDER, FileResult
 from checker.report import FORMATS, atomic_output, render, render_statistics
+from checker.report.summary import summary_line
 from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
 from checker.runner import Job, default_jobs, lint_jobs
 
-COMMANDS = ("check", "rules", "explain", "facts")
+if TYPE_CHECKING:
+    from checker.fix import FileFix
+
+COMMANDS = ("check", "rules", "explain", "facts", "annotate")
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
@@ -49,7 +54,41 @@ def _common(parser: argparse.ArgumentParser, lang_default: str | None = "zh") ->
     parser.add_argument("--no-cache", action="store_true", help="validate rule files afresh instead of using the cache")
 
 
+def _selection(parser: argparse.ArgumentParser) -> None:
+    """The flags that decide which rules run on a file, and how its findings count."""
+    # Defaults are None: a flag given overrides the config file, a flag not given does not.
+    parser.add_argument("--select", type=_codes, action="extend", default=None, metavar="CODES",
+                        help="only these codes or prefixes, comma-separated (S, T40, D301); "
+                        "replaces the config file's select")
+    parser.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES",
+                        help="add these codes or prefixes to the selection")
+    parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
+                        help="skip these codes or prefixes")
+    parser.add_argument("--profile", choices=("annual", "summary"), default=None,
+                        help="annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, "
+                        "without the annual report's structure and date rules")
+    parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
+                        help="lowest severity that makes the exit status 1 (default error)")
+    parser.add_argument("--publication-deadline", type=_deadline, default=None, metavar="MM-DD",
+                        help="last day of publication in the year after the report year (default 03-31)")
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help="use this config file for every file instead of discovering "
+                        "govlint.toml, .govlint.toml or pyproject.toml [tool.govlint]")
+
+
 def _parser(command: str) -> argparse.ArgumentParser:
+    if command == "annotate":
+        parser = argparse.ArgumentParser(
+            prog="govlint annotate",
+            description="Write a copy of a Word report with one comment per finding, "
+            "anchored on the characters it is about. The report itself is never changed.",
+        )
+        parser.add_argument("path", type=Path, metavar="REPORT.docx")
+        parser.add_argument("--output", "-o", type=Path, metavar="PATH",
+                            help="where to write the annotated copy (default: REPORT.reviewed.docx beside it)")
+        _selection(parser)
+        _common(parser, lang_default=None)
+        return parser
     if command == "rules":
         parser = argparse.ArgumentParser(prog="govlint rules", description="List every rule.")
         parser.add_argument("--format", choices=("human", "json"), default="human")
@@ -67,7 +106,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="govlint",
             description="Lint Chinese government annual reports (法治政府建设年度报告). "
-            "Commands: check (default), rules, explain CODE, facts PATH.",
+            "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx.",
         )
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (*.txt, *.md)")
         parser.add_argument("--format", choices=FORMATS, default="human",
@@ -77,27 +116,15 @@ def _parser(command: str) -> argparse.ArgumentParser:
                             help="print the number of findings per code instead of the findings")
         parser.add_argument("--output-file", "-o", type=Path, metavar="PATH",
                             help="write the report to PATH instead of standard output")
-        # Defaults are None: a flag given overrides the config file, a flag not given does not.
-        parser.add_argument("--select", type=_codes, action="extend", default=None, metavar="CODES",
-                            help="only these codes or prefixes, comma-separated (S, T40, D301); "
-                            "replaces the config file's select")
-        parser.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES",
-                            help="add these codes or prefixes to the selection")
-        parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
-                            help="skip these codes or prefixes")
-        parser.add_argument("--profile", choices=("annual", "summary"), default=None,
-                            help="annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, "
-                            "without the annual report's structure and date rules")
-        parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
-                            help="lowest severity that makes the exit status 1 (default error)")
-        parser.add_argument("--publication-deadline", type=_deadline, default=None, metavar="MM-DD",
-                            help="last day of publication in the year after the report year (default 03-31)")
+        _selection(parser)
+        parser.add_argument("--fix", action="store_true",
+                            help="fix what is certain in .txt and .md files (T403 pinyin, T402 lines that are "
+                            "nothing but page chrome), then report what remains")
+        parser.add_argument("--diff", action="store_true",
+                            help="print the changes --fix would make, without writing; exit 1 if there are any")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                             help="lint in N processes (default: all cores; small runs stay in one)")
-        parser.add_argument("--config", type=Path, metavar="PATH",
-                            help="use this config file for every file instead of discovering "
-                            "govlint.toml, .govlint.toml or pyproject.toml [tool.govlint]")
         baseline = parser.add_mutually_exclusive_group()
         baseline.add_argument("--baseline", type=Path, metavar="PATH",
                               help="report only findings that are not in this baseline file")
@@ -146,10 +173,8 @@ def _check(args: argparse.Namespace) -> int:
         return EXIT_TROUBLE
 
 
-def _lint(args: argparse.Namespace) -> int:
-    use_cache = not args.no_cache
-    resolver = ConfigResolver(args.config, use_cache=use_cache)
-    cli = Overrides(
+def _overrides(args: argparse.Namespace) -> Overrides:
+    return Overrides(
         select=tuple(args.select) if args.select is not None else None,
         extend_select=tuple(args.extend_select),
         ignore=tuple(args.ignore),
@@ -159,6 +184,12 @@ def _lint(args: argparse.Namespace) -> int:
         lang=args.lang,
         rule_dirs=tuple(args.rule_dirs),
     )
+
+
+def _lint(args: argparse.Namespace) -> int:
+    use_cache = not args.no_cache
+    resolver = ConfigResolver(args.config, use_cache=use_cache)
+    cli = _overrides(args)
     baseline = None
     if args.baseline:
         from checker.baseline import BaselineError, load_baseline
@@ -185,19 +216,33 @@ def _lint(args: argparse.Namespace) -> int:
         jobs.append((path, settings.rule_dirs, settings.options))
         fail_on.append(settings.fail_on)
 
+    fix_trouble = False
+    if args.fix or args.diff:
+        fixes, fix_trouble = _fix(jobs, ruleset_for, write=not args.diff)
+        if args.diff:
+            for fix in fixes:
+                sys.stdout.write(fix.diff())
+            changed = sum(fix.changed for fix in fixes)
+            print(f"govlint: {changed} file(s) would be fixed", file=sys.stderr)
+            return EXIT_TROUBLE if fix_trouble else EXIT_FINDINGS if changed else EXIT_OK
+        for fix in fixes:
+            if fix.changed:
+                print(f"govlint: fixed {fix.path}: {fix.describe()}", file=sys.stderr)
+
     workers = args.jobs or default_jobs()
     # Cached results are compact; the HTML page and the baseline need each file's text.
-    results_cache = use_cache and args.format != "html" and not args.baseline and not args.write_baseline
-    linted = lint_jobs(jobs, rulesets, workers=workers, use_cache=use_cache, results_cache=results_cache)
+    needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
+    results_cache = use_cache and not needs_text
+    linted = lint_jobs(
+        jobs, rulesets, workers=workers, use_cache=use_cache, results_cache=results_cache, compact=not needs_text
+    )
     if args.write_baseline:
         return _write_baseline(args.write_baseline, list(linted))
     results: list[FileResult] = []
     for result in linted:
         if baseline is not None:
             result = baseline.filter([result])[0]
-        # The HTML page shows each report's whole text; every other format needs only the
-        # lines findings point at, so a run over an archive keeps memory flat.
-        results.append(result if args.format == "html" else result.compact())
+        results.append(result)
 
     # Run-wide settings (the language of headers and summaries) come from the command
     # line, else from the config of the working directory, as Ruff's global settings.
@@ -222,7 +267,71 @@ def _lint(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)
             return EXIT_TROUBLE
-    return _exit_status(results, fail_on)
+    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
+
+
+def _fix(
+    jobs: list[Job], ruleset_for: Callable[[tuple[Path, ...]], RuleSet], *, write: bool
+) -> tuple[list[FileFix], bool]:
+    """The fixes of each plain-text file (written if ``write``), and whether any file
+    could not be fixed. Other formats are skipped with a note."""
+    from checker.fix import FixError, fix_file, fixable
+
+    fixes: list[FileFix] = []
+    trouble = False
+    for path, rule_dirs, options in jobs:
+        if not fixable(path):
+            print(f"govlint: note: {path} left as it is: only .txt and .md files are fixed", file=sys.stderr)
+            continue
+        try:
+            fixes.append(fix_file(path, ruleset_for(rule_dirs), options, write=write))
+        except FixError as e:
+            print(f"govlint: error: {path}: not fixed: {e}", file=sys.stderr)
+            trouble = True
+        except OSError as e:
+            print(f"govlint: error: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+            trouble = True
+    return fixes, trouble
+
+
+def _annotate(args: argparse.Namespace) -> int:
+    try:
+        return _annotate_report(args)
+    except (ConfigError, RuleFileError) as e:
+        print(f"govlint: error: {e}", file=sys.stderr)
+        return EXIT_TROUBLE
+
+
+def _annotate_report(args: argparse.Namespace) -> int:
+    from checker.annotate import AnnotateError, annotate_docx, default_output, whole_file_anchor
+
+    path: Path = args.path
+    if path.suffix.lower() != ".docx":
+        print(f"govlint: error: {path}: annotate writes comments into Word .docx files only", file=sys.stderr)
+        return EXIT_TROUBLE
+    output: Path = args.output or default_output(path)
+    if output.resolve() == path.resolve() or (output.exists() and path.exists() and os.path.samefile(output, path)):
+        print(f"govlint: error: {output} is the report itself: choose another --output", file=sys.stderr)
+        return EXIT_TROUBLE
+    use_cache = not args.no_cache
+    settings = file_settings(path, ConfigResolver(args.config, use_cache=use_cache).for_path(path), _overrides(args))
+    ruleset = load_rules(list(settings.rule_dirs), use_cache=use_cache)
+    result = lint_path(path, ruleset, settings.options)
+    if result.source is None:  # E001: its reason is the whole story
+        print(f"govlint: error: {path}: {result.diagnostics[0].message}", file=sys.stderr)
+        return EXIT_TROUBLE
+    try:
+        anchor = whole_file_anchor(str(path), result.source.text, ruleset)
+        count = annotate_docx(path, output, result.source.text, result.diagnostics, anchor)
+    except AnnotateError as e:
+        print(f"govlint: error: {path}: {e}", file=sys.stderr)
+        return EXIT_TROUBLE
+    except OSError as e:
+        print(f"govlint: error: cannot write {output}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_TROUBLE
+    print(summary_line([result], settings.options.lang))  # type: ignore[arg-type]
+    print(f"govlint: wrote {output} with {count} comment(s)", file=sys.stderr)
+    return _exit_status([result], [settings.fail_on])
 
 
 def _report_ruleset(rulesets: list[RuleSet]) -> RuleSet:
@@ -344,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
-    handler = {"check": _check, "rules": _rules, "explain": _explain, "facts": _facts}[command]
+    handler = {"check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate}[command]
     try:
         return handler(args)
     except KeyboardInterrupt:

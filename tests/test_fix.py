@@ -1,0 +1,179 @@
+"""`govlint --fix` / `--diff`: only certain fixes, written atomically in the file's own encoding."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from checker.cli import main
+from checker.engine import Options, lint_path
+from checker.fix import fix_file, fix_text
+from checker.ruleset import RuleSet
+from conftest import ROOT
+
+SEEDS = {n: next((ROOT / "seeds").glob(f"{n}_*.txt")) for n in ("000", "001", "003", "004")}
+FIXED_CODES = {"T402", "T403"}
+
+REPORT = """金石鎮(zhèn)2021年法治政府建設(shè)年度報(bào)告
+日期:2022年11月28日 来源:政法委 浏览量:{{ pvCount }}
+浏览量:{{ pvCount }}
+| | |
+全年受理矛盾纠纷120件,成功化解126件,分享经验3次。
+扫一扫在手机打开当前页
+金石镇人民政府
+"""
+FIXED = """金石鎮2021年法治政府建設年度報告
+日期:2022年11月28日 来源:政法委 浏览量:{{ pvCount }}
+全年受理矛盾纠纷120件,成功化解126件,分享经验3次。
+金石镇人民政府
+"""
+
+
+def codes(path: Path, ruleset: RuleSet) -> Counter[str]:
+    return Counter(d.code for d in lint_path(path, ruleset, Options()).diagnostics)
+
+
+def has_error(path: Path, ruleset: RuleSet) -> bool:
+    return any(d.severity == "error" for d in lint_path(path, ruleset, Options()).diagnostics)
+
+
+@pytest.mark.parametrize("number", sorted(SEEDS))
+def test_fixed_seed_has_nothing_fixable_left(number: str, tmp_path: Path, ruleset: RuleSet) -> None:
+    path = tmp_path / SEEDS[number].name
+    shutil.copy(SEEDS[number], path)
+    before = codes(path, ruleset)
+    assert before.keys() & FIXED_CODES
+
+    status = main(["--fix", "--format", "json", str(path)])
+    assert status == (1 if has_error(path, ruleset) else 0)  # the exit status of what remains
+    after = codes(path, ruleset)
+    assert "T403" not in after
+    assert not fix_file(path, ruleset, Options(), write=False).changed  # a second --fix changes nothing
+    # Nothing but chrome and pinyin went: every other finding is still there.
+    assert {c: n for c, n in after.items() if c not in FIXED_CODES} == {
+        c: n for c, n in before.items() if c not in FIXED_CODES
+    }
+
+
+def test_fix_removes_only_what_is_certain(ruleset: RuleSet) -> None:
+    fixed, counts = fix_text(REPORT, "r.txt", ruleset, Options())
+    assert fixed == FIXED
+    assert counts == {"T403": 3, "T402": 3}
+    # A numeric inconsistency, a placeholder in a sentence, a long line: never touched.
+    text = "浏览量:{{ pvCount }}全年受理120件,化解126件。" + "依法行政" * 20 + "\n"
+    assert fix_text(text, "r.txt", ruleset, Options()) == (text, Counter())
+
+
+def test_fixpoint_and_selection(ruleset: RuleSet) -> None:
+    assert fix_text("金石鎮(zhèn)(zhèn)\n", "r.txt", ruleset, Options())[0] == "金石鎮\n"
+    kept_pinyin = fix_text(REPORT, "r.txt", ruleset, Options(ignore=("T403",)))[0]
+    assert kept_pinyin.startswith("金石鎮(zhèn)") and "扫一扫" not in kept_pinyin
+    # Without T401 the placeholder is not debris, so its line is not pure chrome.
+    assert "浏览量:{{ pvCount }}\n" in fix_text(REPORT, "r.txt", ruleset, Options(ignore=("T401",)))[0]
+
+
+def test_markdown_comments_and_tables_are_respected(ruleset: RuleSet) -> None:
+    text = (
+        "<!-- govlint-disable T402 -- 附件为网页原文,照录 -->\n"
+        "扫一扫在手机打开当前页\n"
+        "<!-- govlint-enable T402 -->\n"
+        "<!-- govlint-disable-next-line N201 -- 金石鎮(zhèn)含结转 -->\n"
+        "相关信息 <!-- 页脚 -->\n"
+        "| | |\n"
+        "|---|---|\n"
+        "| 受理 | 120件 |\n"
+        "分享\n"
+    )
+    fixed, counts = fix_text(text, "r.md", ruleset, Options())
+    # Suppressed chrome stays; pinyin in a govlint comment is not the report's; another
+    # comment is text, not chrome; an empty table header row is a table's. Only the last line goes.
+    assert fixed == text.removesuffix("分享\n")
+    assert counts == {"T402": 1}
+
+
+def test_gbk_crlf_file_stays_gbk_crlf(tmp_path: Path, ruleset: RuleSet) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(REPORT.replace("\n", "\r\n").encode("gb18030"))
+    assert main(["--fix", str(path)]) == 1
+    assert path.read_bytes() == FIXED.replace("\n", "\r\n").encode("gb18030")
+
+
+def test_bom_mixed_line_ends_and_permissions_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_bytes("\ufeff标题\r\n扫一扫\r二维码\n正文鎮(zhèn)。".encode("utf-8"))
+    path.chmod(0o640)
+    main(["--fix", str(path)])
+    assert path.read_bytes() == "\ufeff标题\r\n正文鎮。".encode("utf-8")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_symlink_target_is_fixed_and_link_kept(tmp_path: Path) -> None:
+    target = tmp_path / "report.txt"
+    target.write_text("正文鎮(zhèn)。\n", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    main(["--fix", str(link)])
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "正文鎮。\n"
+
+
+def test_diff_shows_changes_without_writing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    assert main(["--diff", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith(f"--- {path}\n+++ {path}\n@@ ")
+    assert "-扫一扫在手机打开当前页\n" in out and "+金石鎮2021年法治政府建設年度報告\n" in out
+    assert "+日期" not in out and "-全年受理" not in out  # lines kept are not in the diff
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+    path.write_text(FIXED, encoding="utf-8")
+    assert main(["--diff", str(path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_fix_reports_what_remains(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    main(["--fix", "--format", "json", "--select", "T40", str(path)])
+    captured = capsys.readouterr()
+    assert f"fixed {path}: T402 ×3, T403 ×3" in captured.err
+    remaining = {(d["code"], d["line"]) for d in json.loads(captured.out)}
+    assert remaining == {("T402", 2), ("T401", 2)}  # the date line is not pure chrome
+
+
+def test_other_formats_are_not_fixed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("正文鎮(zhèn)。")
+    path = tmp_path / "report.docx"
+    document.save(str(path))
+    before = path.read_bytes()
+    assert main(["--fix", str(path)]) == 1  # linted all the same
+    assert "only .txt and .md files are fixed" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync"])
+def test_interrupted_write_leaves_the_original(
+    failing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    before = path.read_bytes()
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, failing, fail)
+    assert main(["--fix", str(path)]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left
