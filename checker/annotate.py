@@ -29,6 +29,7 @@ from typing import Any
 
 from checker.fix import write_atomic
 from checker.load.docx import (
+    _numbering_root,
     _P,
     _TC,
     _TR,
@@ -130,7 +131,7 @@ class _CharMap:
     cell separators the loader adds) for each of its characters."""
 
     def __init__(self, document: Any) -> None:
-        extractor = _Extractor(_Styles(document.styles.element), _Numbering(document.part.numbering_part.element))
+        extractor = _Extractor(_Styles(document.styles.element), _Numbering(_numbering_root(document)))
         pieces: list[str] = []
         self._at: list[_At | None] = []
         body = document.element.body

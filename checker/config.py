@@ -212,7 +212,7 @@ class ConfigResolver:
     def _config_in(self, folder: Path) -> Config | None:
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if not candidate.is_file():
+            if not os.path.isfile(candidate):  # is_file() raises for a folder that cannot be entered
                 continue
             if name == "pyproject.toml":
                 try:

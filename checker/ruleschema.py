@@ -6,6 +6,7 @@ rule, the rule's code and the field, in one line.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from pathlib import Path
@@ -317,14 +318,16 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     )
 
 
-def _rule_line(text: str, code: object) -> int | None:
-    m = re.search(rf'^\s*code\s*=\s*"{re.escape(str(code))}"', text, re.MULTILINE)
+def _rule_line(text: str, code: object, occurrence: int = 0) -> int | None:
+    """The line of the ``occurrence``-th (0-based) rule of ``code`` in the file."""
+    found = re.finditer(rf'^\s*code\s*=\s*"{re.escape(str(code))}"', text, re.MULTILINE)
+    m = next(itertools.islice(found, occurrence, None), None)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def _where(path: Path, text: str, raw: dict[str, Any]) -> str:
+def _where(path: Path, text: str, raw: dict[str, Any], occurrence: int = 0) -> str:
     code = raw.get("code", "?")
-    line = _rule_line(text, code)
+    line = _rule_line(text, code, occurrence)
     return f"{path}:{line}: rule {code}" if line else f"{path}: rule {code}"
 
 
@@ -399,12 +402,13 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
             raise RuleFileError(f"{path}: no [[rule]] and no [vocabulary]: nothing to load")
         if parsed.vocabulary is not None:
             vocabularies.append(parsed.vocabulary)
-        for raw in parsed.rule:
+        for index, raw in enumerate(parsed.rule):
             rule = _compile_rule(path, text, raw)
             for seen, key in ((rules, rule.code), (names, rule.name)):
                 if key in seen:
+                    earlier = sum(r.get("code") == rule.code for r in parsed.rule[:index])  # the same code above
                     raise RuleFileError(
-                        f"{_where(path, text, raw)}: duplicate {'code' if seen is rules else 'name'} {key!r} "
+                        f"{_where(path, text, raw, earlier)}: duplicate {'code' if seen is rules else 'name'} {key!r} "
                         f"(first defined in {seen[key].file})"
                     )
             rules[rule.code] = rule

@@ -16,7 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from checker import cache
-from checker.engine import Options, lint_path
+from checker.engine import Options, display_path, lint_path
+from checker.load import LoadError
+from checker.load.text import read_bytes
 from checker.model import FileResult
 from checker.ruleset import RuleSet, load_rules
 
@@ -66,18 +68,19 @@ def _lint(path: Path, ruleset: RuleSet, options: Options, results_cache: bool) -
     if not results_cache:
         return lint_path(path, ruleset, options)
     try:
-        data = path.read_bytes()
-    except OSError:
+        data = read_bytes(path)  # bounded like every load: no FIFO hang, no oversized read
+    except LoadError:
         return lint_path(path, ruleset, options)  # reports the reason as E001
+    limits = sorted((k, v) for k, v in os.environ.items() if k.startswith("GOVLINT_MAX_"))  # loader limits
     key = hashlib.sha256(
-        f"{_code_fingerprint()}\0{ruleset.key}\0{options!r}\0{path.suffix.lower()}\0".encode() + data
+        f"{_code_fingerprint()}\0{ruleset.key}\0{options!r}\0{limits}\0{path.suffix.lower()}\0".encode() + data
     ).hexdigest()
     cache_file = cache.cache_dir() / "results" / key[:2] / f"{key}.pickle"
     cached = cache.read(cache_file, FileResult)
     if cached is not None:
-        cached.path = str(path)
+        cached.path = display_path(path)
         for diagnostic in cached.diagnostics:
-            diagnostic.path = str(path)
+            diagnostic.path = cached.path
         return cached
     result = lint_path(path, ruleset, options).compact()
     if result.source is not None:  # an unreadable file may be readable next time

@@ -7,6 +7,9 @@ as ``报告.doc.txt`` or without a suffix still loads.
 
 The loaders for other formats live in their own modules and are imported on first use
 only: a run over text files never imports python-docx, pdfplumber or html.parser.
+
+Report files are untrusted: every load is bounded in size (:mod:`checker.load.limits`)
+and in time (:mod:`checker.load.deadline`); docs/security.md has the whole picture.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import os
 import pathlib
 from collections.abc import Callable
 
+from checker.load import limits
+from checker.load.deadline import time_limit
+from checker.load.limits import MAX_LOAD_SECONDS
 from checker.load.text import LoadedText, LoadError, decode_bytes, load_text
 
 __all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "decode_bytes", "load_path"]
@@ -36,11 +42,14 @@ _LEGACY_WORD = (".doc", ".wps")
 
 def load_path(path: str | os.PathLike[str]) -> LoadedText:
     """Read and decode ``path``; raise :class:`LoadError` with the reason if it fails."""
+    if limits.PROBLEM:
+        raise LoadError(limits.PROBLEM)
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
     if suffix in _LEGACY_WORD:
         raise LoadError(f"legacy Word format ({suffix}): save as .docx")
-    return _loader(suffix)(path)
+    with time_limit(MAX_LOAD_SECONDS):
+        return _loader(suffix)(path)
 
 
 def _loader(suffix: str) -> Callable[[pathlib.Path], LoadedText]:

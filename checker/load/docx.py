@@ -18,6 +18,14 @@ body, empty ones included), ``¶3(标题1)`` for a paragraph of outline level 1 
 
 python-docx (and with it lxml) is imported inside :func:`load_docx` only: a run over
 plain-text files never pays for it.
+
+Before python-docx sees the archive, every part is inflated here once, within limits
+(:mod:`checker.load.limits`): a bounded number of parts, deflated or stored only, none
+inflating past its declared size or by a bomb's ratio, all together under a total. And
+no part may declare a DOCTYPE: Word never writes one, and it is how XML entity attacks
+begin (billion laughs, external entities reading local files). python-docx's own lxml
+parser resolves no entities and loads no DTD either; the check makes the refusal
+explicit and holds even if that changes.
 """
 
 from __future__ import annotations
@@ -25,16 +33,25 @@ from __future__ import annotations
 import io
 import pathlib
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from checker.load.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_RATIO, ZIP_RATIO_MIN_BYTES
 from checker.load.text import LoadedText, LoadError, read_bytes
 
-# A .docx is a ZIP: refuse archives that would inflate past this (a "zip bomb").
-MAX_UNZIPPED_BYTES = 256 * 2**20
+# The start of an XML document type declaration or entity declaration, in the encodings
+# an OOXML part may use (UTF-8, UTF-16).
+_DTD_MARKERS = tuple(m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+# Parts python-docx keeps as bytes and never parses, which may rightly hold a DOCTYPE:
+# SVG images, web pages imported whole (altChunk).
+_UNPARSED_SUFFIXES = (".svg", ".htm", ".html", ".xhtml", ".mht")
+_COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
@@ -59,25 +76,90 @@ def load_docx(path: pathlib.Path) -> LoadedText:
         raise LoadError(f"cannot read .docx files: {e}") from None
     try:
         document = docx.Document(io.BytesIO(data))
-        numbering = _Numbering(document.part.numbering_part.element)
+        numbering = _Numbering(_numbering_root(document))
         styles = _Styles(document.styles.element)
         lines, locations = _Extractor(styles, numbering).body(document.element.body)
+    except LoadError:  # the time limit
+        raise
     except Exception as e:  # python-docx and lxml raise many kinds on damaged files
         raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
     return LoadedText("\n".join(lines), "docx", tuple(locations))
 
 
+def _numbering_root(document: Any) -> Any:
+    """numbering.xml, which Word writes only for a document with lists; else an empty
+    one (python-docx's ``numbering_part`` raises NotImplementedError then)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import parse_xml
+
+    try:
+        return document.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING).element
+    except KeyError:
+        return parse_xml(f'<w:numbering xmlns:w="{_W[1:-1]}"/>')
+
+
 def _check_archive(data: bytes) -> None:
+    """Refuse an archive that would cost too much to unpack, or whose XML declares a DTD."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
+            members = archive.infolist()
+    except zipfile.BadZipFile:
         if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a .doc renamed to .docx
             raise LoadError("legacy Word format (.doc) despite the .docx suffix: save as .docx") from None
         raise LoadError("not a .docx file (not a ZIP archive)") from None
+    except Exception as e:  # damaged archives raise more kinds ("zip file version 8.4")
+        raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise LoadError(f"too many parts in the .docx archive ({len(members)} > {MAX_ZIP_MEMBERS} limit)")
+    inflated = sum(info.file_size for info in members)
     if inflated > MAX_UNZIPPED_BYTES:
         limit = MAX_UNZIPPED_BYTES // 2**20
         raise LoadError(f"file too large ({inflated / 2**20:.0f} MB unpacked > {limit} MB limit)")
+    names: set[str] = set()
+    for info in members:
+        if info.filename in names:  # python-docx would read one, a check the other
+            raise LoadError(f"damaged .docx file (part {info.filename!r} twice in the archive)")
+        names.add(info.filename)
+        content = _unpack(data, info)
+        if not info.filename.lower().endswith(_UNPARSED_SUFFIXES) and any(m in content for m in _DTD_MARKERS):
+            raise LoadError(
+                f"refused .docx file: part {info.filename!r} declares a DOCTYPE or entities, "
+                "which Word never writes (an XML entity attack)"
+            )
+
+
+def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """The content of one part, inflated here rather than by zipfile: zipfile inflates a
+    part whole in one call capped only at 2 GB and cuts the result to the declared size
+    afterwards, so a part that lies about its size could take gigabytes first."""
+    name = info.filename
+    if info.flag_bits & 0x1:
+        raise LoadError(f"encrypted part {name!r} in the .docx archive")
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        method = _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise LoadError(f"unsupported compression ({method}) of part {name!r}: Word only deflates")
+    if info.file_size > ZIP_RATIO_MIN_BYTES and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
+        ratio = info.file_size / max(info.compress_size, 1)
+        raise LoadError(f"suspected zip bomb (part {name!r} inflates {ratio:.0f}:1 > {MAX_ZIP_RATIO}:1 limit)")
+    header = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
+    if len(header) < _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
+        raise LoadError(f"damaged .docx file (part {name!r} not found where the archive says)")
+    _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+    start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
+    raw = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        content = raw
+    else:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # a ZIP member is raw deflate
+        try:
+            content = inflater.decompress(raw, info.file_size + 1)
+        except zlib.error as e:
+            raise LoadError(f"damaged .docx file (part {name!r}: {e})") from None
+        if len(content) > info.file_size:
+            raise LoadError(f"damaged .docx file (part {name!r} inflates past its declared size)")
+    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+        raise LoadError(f"damaged .docx file (part {name!r} is cut short or corrupt)")
+    return content
 
 
 # --------------------------------------------------------------------------- styles

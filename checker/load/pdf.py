@@ -27,22 +27,38 @@ over a page break.
 
 pdfplumber is imported inside :func:`load_pdf` only: a run over text files never pays
 for it.
+
+Hostile PDFs are bounded: a page tree claiming or holding more than
+:data:`~checker.load.limits.MAX_PAGES` pages is refused before any page is read (a
+tree whose Kids point back to itself is walked once: pdfminer skips nodes it has
+seen), streams decode within a budget (:mod:`checker.load.pdfstreams`), and the load's
+time limit is also checked between pages (:mod:`checker.load.deadline`).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
+import logging
 import pathlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from checker.load import deadline, pdfstreams
+from checker.load.limits import MAX_PAGES
 from checker.load.text import LoadedText, LoadError, read_bytes
 
-MAX_PAGES = 300  # a year's report runs to 5–50 pages; pdfminer needs 45–90 ms a page
 # A page with fewer characters than this is empty or a scan with a watermark or stamp
 # in its text layer (phone scanner apps write their name on every page).
 MIN_TEXT_PAGE_CHARS = 20
+
+# pdfminer and pdfplumber log a warning for each oddity they work around ("Invalid
+# MediaBox in /Page"), thousands for a hostile file; without a handler of their own
+# Python prints them, bare, on stderr. A NullHandler keeps them out of govlint's output;
+# an application that configures logging still receives them.
+for _library in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
 
 _SENTENCE_END = re.compile(r"[。！？!?；;：:…][”’」』）)】〕》]*$")
 _HEADING_START = re.compile(
@@ -99,20 +115,43 @@ def _read_pages(data: bytes) -> list[list[_Line]]:
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as e:  # pragma: no cover - a dependency of the package
         raise LoadError(f"cannot read PDF files: {e}") from None
+    pdfstreams.install()
     try:
-        with pdfplumber.open(io.BytesIO(data), password="", raise_unicode_errors=False) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise LoadError(f"PDF too long ({len(pdf.pages)} pages > {MAX_PAGES} page limit)")
-            return [_page_lines(page, number) for number, page in enumerate(pdf.pages, 1)]
+        with pdfstreams.budget():
+            # Not `with pdfplumber.open(…)`: PDF.close() walks the page tree again, so a
+            # tree that failed or hung would do it again, past the time limit.
+            pdf = pdfplumber.open(io.BytesIO(data), password="", raise_unicode_errors=False)
+            _check_page_count(pdf.doc)
+            lines = []
+            for number, page in enumerate(pdf.pages, 1):
+                deadline.check()
+                lines.append(_page_lines(page, number))
+            return lines
     except LoadError:
         raise
     except Exception as e:  # pdfminer raises a wide range of errors on damaged files
         cause = e.args[0] if e.args and isinstance(e.args[0], Exception) else e  # pdfplumber wraps them
+        if isinstance(cause, LoadError):  # a limit, reached inside pdfminer
+            raise cause from None
         if isinstance(cause, PDFPasswordIncorrect):
             raise LoadError("encrypted PDF: it needs a password to open") from None
         if isinstance(cause, PDFEncryptionError):
             raise LoadError(f"encrypted PDF that cannot be decrypted ({cause})") from None
         raise LoadError(f"unreadable PDF file ({type(cause).__name__}: {cause})") from None
+
+
+def _check_page_count(document: Any) -> None:
+    """Refuse a PDF over the page limit, from the count its page tree claims, then by
+    walking the tree no further than the limit (pdfplumber's ``pages`` walks it all)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    root = resolve1(document.catalog.get("Pages"))
+    claimed = resolve1(root.get("Count")) if isinstance(root, dict) else None
+    if isinstance(claimed, int) and claimed > MAX_PAGES:
+        raise LoadError(f"PDF too long ({claimed} pages > {MAX_PAGES} page limit)")
+    if sum(1 for _ in itertools.islice(PDFPage.create_pages(document), MAX_PAGES + 1)) > MAX_PAGES:
+        raise LoadError(f"PDF too long (more than the {MAX_PAGES} page limit)")
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-MAX_FILE_BYTES = 50 * 1024 * 1024
+from checker.load.limits import MAX_FILE_BYTES
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -53,6 +53,8 @@ class LoadError(Exception):
     """A file that cannot be turned into text; ``reason`` is one English line."""
 
     def __init__(self, reason: str) -> None:
+        # One line whatever a library put in its message (lxml ends some with "\n").
+        reason = " ".join(part.strip() for part in reason.splitlines() if part.strip())
         super().__init__(reason)
         self.reason = reason
 
@@ -104,7 +106,8 @@ def read_bytes(path: pathlib.Path) -> bytes:
             # Bounded read: a FIFO or device reports size 0 and may never end.
             data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
-        raise LoadError(_os_reason(e)) from None
+        # A folder without read permission fails to open with EACCES, not EISDIR.
+        raise LoadError(_directory_reason(path) if os.path.isdir(path) else _os_reason(e)) from None
     if len(data) > MAX_FILE_BYTES:
         raise LoadError(f"file too large (more than the {MAX_FILE_BYTES // 2**20} MB limit)")
     return data
@@ -200,6 +203,17 @@ def _decode_grid(codec: str, leads: Iterable[int], trails: Iterable[int]) -> set
 
 def _describe(data: bytes, offset: int) -> str:
     return f"byte 0x{data[offset]:02x} at offset {offset}"
+
+
+def _directory_reason(path: pathlib.Path) -> str:
+    """Folder scanning hands over a folder it could not list (checker.engine.expand_paths):
+    list it again to say why."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as e:
+        return f"folder cannot be listed: {_os_reason(e)}"
+    return "is a directory"
 
 
 def _os_reason(e: OSError) -> str:

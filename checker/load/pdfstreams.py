@@ -1,0 +1,125 @@
+"""Bounded decoding of PDF streams for pdfminer.
+
+pdfminer decodes a stream whole: ``zlib.decompress`` turns a 200 KB stream into 200 MB
+(deflate inflates up to 1032 times, and filters can be chained), LZW and run-length
+codes are as generous, and its CCITT fax decoder allocates rows as wide as the stream
+says. On a damaged Flate stream it falls back to inflating byte by byte into a growing
+``bytes``: quadratic, 3 s for a 400 KB stream and hours for a damaged embedded font,
+which merely damaged files have.
+
+pdfminer looks these decoders up as attributes of ``pdfminer.pdftypes`` at each call;
+:func:`install` replaces them with linear ones that share one budget per load
+(:func:`budget`) and raise :class:`~checker.load.LoadError` when it is spent. Text
+extraction never decodes an image, so a fax-encoded stream being decoded is hostile
+and refused.
+"""
+
+from __future__ import annotations
+
+import io
+import types
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from checker.load.limits import MAX_UNZIPPED_BYTES
+from checker.load.text import LoadError
+
+# Bytes the load under way may still decode; None outside a load (each stream then gets
+# the whole limit).
+_left: ContextVar[list[int] | None] = ContextVar("govlint_pdf_decode_budget", default=None)
+
+
+@contextmanager
+def budget() -> Iterator[None]:
+    """Let the streams decoded in the block produce :data:`MAX_UNZIPPED_BYTES` in all."""
+    token = _left.set([MAX_UNZIPPED_BYTES])
+    try:
+        yield
+    finally:
+        _left.reset(token)
+
+
+def install() -> None:
+    """Put the bounded decoders in place of pdfminer's (again and again: cheap)."""
+    from pdfminer import pdftypes
+
+    pdftypes.zlib = _ZLIB  # type: ignore[assignment]
+    pdftypes.decompress_corrupted = _inflate_damaged
+    pdftypes.lzwdecode = _lzw
+    pdftypes.rldecode = _run_length
+    pdftypes.ccittfaxdecode = _fax
+
+
+def _room() -> int:
+    left = _left.get()
+    return MAX_UNZIPPED_BYTES if left is None else left[0]
+
+
+def _spend(size: int) -> None:
+    """Charge ``size`` decoded bytes to the load; refuse the file past its budget."""
+    if size > _room():
+        raise LoadError(f"PDF streams too large (they inflate past the {MAX_UNZIPPED_BYTES // 2**20} MB limit)")
+    if (left := _left.get()) is not None:
+        left[0] -= size
+
+
+def _inflate(data: bytes) -> bytes:
+    """``zlib.decompress``, bounded."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, _room() + 1)
+    if not inflater.eof and len(out) <= _room():  # cut short, as zlib.decompress says;
+        raise zlib.error("incomplete or truncated stream")  # pdfminer then calls _inflate_damaged
+    _spend(len(out))
+    return out
+
+
+def _inflate_damaged(data: bytes) -> bytes:
+    """What a stream with a wrong checksum, or cut short, inflates to (pdfminer's
+    ``decompress_corrupted``, linear and bounded)."""
+    try:
+        out = zlib.decompressobj().decompress(data, _room() + 1)
+    except zlib.error:  # a wrong checksum: the data before its 4 bytes; other damage raises
+        out = zlib.decompressobj().decompress(data[:-4], _room() + 1)
+    _spend(len(out))
+    return out
+
+
+def _lzw(data: bytes) -> bytes:
+    from pdfminer.lzw import LZWDecoder
+
+    out = bytearray()
+    room = _room()
+    for chunk in LZWDecoder(io.BytesIO(data)).run():
+        out += chunk
+        if len(out) > room:
+            break
+    _spend(len(out))
+    return bytes(out)
+
+
+def _run_length(data: bytes) -> bytes:
+    """RunLengthDecode (ISO 32000-1, 7.4.5); pdfminer's builds a list of ints."""
+    out = bytearray()
+    room = _room()
+    i = 0
+    while i < len(data) and data[i] != 128 and len(out) <= room:  # 128: end of data
+        length = data[i]
+        if length < 128:  # the next length + 1 bytes as they are
+            out += data[i + 1 : i + 2 + length]
+            i += 2 + length
+        else:  # the next byte 257 - length times
+            out += data[i + 1 : i + 2] * (257 - length)
+            i += 2
+    _spend(len(out))
+    return bytes(out)
+
+
+def _fax(data: bytes, params: object) -> bytes:
+    raise LoadError("PDF text stream encoded as a fax image (CCITTFaxDecode): refused")
+
+
+# pdftypes uses zlib.decompress and zlib.error; the rest of zlib stays as it is.
+_ZLIB = types.SimpleNamespace(**{name: getattr(zlib, name) for name in dir(zlib) if not name.startswith("_")})
+_ZLIB.decompress = _inflate
