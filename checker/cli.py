@@ -165,14 +165,6 @@ def _exit_status(results: Sequence[FileResult], fail_on: Sequence[str]) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _check(args: argparse.Namespace) -> int:
-    try:
-        return _lint(args)
-    except (ConfigError, RuleFileError) as e:
-        print(f"govlint: error: {e}", file=sys.stderr)
-        return EXIT_TROUBLE
-
-
 def _overrides(args: argparse.Namespace) -> Overrides:
     return Overrides(
         select=tuple(args.select) if args.select is not None else None,
@@ -295,14 +287,6 @@ def _fix(
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    try:
-        return _annotate_report(args)
-    except (ConfigError, RuleFileError) as e:
-        print(f"govlint: error: {e}", file=sys.stderr)
-        return EXIT_TROUBLE
-
-
-def _annotate_report(args: argparse.Namespace) -> int:
     from checker.annotate import AnnotateError, annotate_docx, default_output, whole_file_anchor
 
     path: Path = args.path
@@ -453,9 +437,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
-    handler = {"check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate}[command]
+    handler = {"check": _lint, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate}[command]
     try:
         return handler(args)
+    except (ConfigError, RuleFileError) as e:  # a bad config or rule file: one line, exit 2
+        print(f"govlint: error: {e}", file=sys.stderr)
+        return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
