@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TypeVar
 
@@ -37,6 +36,8 @@ def write(cache_file: Path, value: object) -> None:
     only costs validation time next run."""
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # lazy: ~4 ms of imports (shutil, random, bz2…) a warm run never needs
+
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=f".{cache_file.stem}-")
         try:
             with os.fdopen(fd, "wb") as f:

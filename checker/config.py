@@ -19,13 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from checker.checks import Settings
 from checker.engine import Level, Options, Selection
@@ -35,7 +33,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CONFIG_NAMES = (".govlint.toml", "govlint.toml", "pyproject.toml")  # one folder: first wins, as Ruff
-CACHE_FORMAT = 1  # bump when ConfigValues changes shape
+CACHE_FORMAT = 2  # bump when ConfigValues changes shape
 SELECTOR = re.compile(r"^(ALL|[A-Z][0-9]{0,3})$")
 # A pyproject.toml is parsed only if it can hold a govlint table: most never do.
 # ([tool.govlint], [tool.govlint.severity], tool.govlint = …, or govlint = {…} / govlint.x = …
@@ -56,8 +54,7 @@ def parse_deadline(value: str) -> tuple[int, int]:
     return parsed.month, parsed.day
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigValues:
+class ConfigValues(NamedTuple):
     """A validated configuration, independent of where the file is (so it can be cached)."""
 
     select: tuple[str, ...] | None = None
@@ -73,15 +70,13 @@ class ConfigValues:
     lang: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     path: Path  # the file, as it is shown in messages
     root: Path  # its directory, absolute: globs and rule folders are relative to it
     values: ConfigValues
 
 
-@dataclass(frozen=True, slots=True)
-class Overrides:
+class Overrides(NamedTuple):
     """What the command line says; None or empty where a flag was not given."""
 
     select: tuple[str, ...] | None = None
@@ -94,8 +89,7 @@ class Overrides:
     rule_dirs: tuple[Path, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class FileSettings:
+class FileSettings(NamedTuple):
     options: Options
     fail_on: str
     rule_dirs: tuple[Path, ...]  # --rules first, then the config's folders
@@ -264,6 +258,8 @@ def load_config(path: Path, *, use_cache: bool = True, required: bool = True) ->
 
 
 def _validated(data: dict[str, Any], where: str, use_cache: bool) -> ConfigValues:
+    import json  # only a run that has a config file pays for it
+
     key = hashlib.sha256(
         f"{CACHE_FORMAT}:{sys.version_info[:2]}:".encode() + json.dumps(data, sort_keys=True, default=str).encode()
     ).hexdigest()[:32]

@@ -6,9 +6,8 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from checker.checks import NUMERIC_KINDS, Context, Finding, Settings, registry
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
@@ -30,8 +29,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 INTERNAL_ERROR = "E002"
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """One layer of rule selection: a config file, then the command line, then per-file ignores."""
 
     select: tuple[str, ...] | None = None  # replaces what earlier layers selected; None keeps it
@@ -39,13 +37,12 @@ class Selection:
     ignore: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Options:
+class Options(NamedTuple):
     select: tuple[str, ...] = ()  # codes or prefixes; empty selects every rule
     ignore: tuple[str, ...] = ()
     profile: str = "annual"
     lang: str = "zh"
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     # Layers from configuration, applied in order before select/ignore above.
     layers: tuple[Selection, ...] = ()
     # (code or prefix, level): the most specific entry wins; "off" disables the rule.

@@ -67,11 +67,9 @@ Errors
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import operator
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from lark import Lark, Tree
@@ -116,83 +114,88 @@ class ExpressionError(Exception):
 
 
 # --- AST ---------------------------------------------------------------------------
-# Plain frozen dataclasses of str/int/bool/tuples only, so cached ASTs unpickle without
-# lark. ``column`` is where error messages point; it is left out of equality so that
-# ``a+1`` and ``a + 1`` compare equal.
+# NamedTuples of str/int/bool/tuples only, so cached ASTs unpickle without lark.
+# ``column`` (always the last field) is where error messages point; it is left out of
+# equality so that ``a+1`` and ``a + 1`` compare equal (see _NODES below).
 
 
-@dataclass(frozen=True, slots=True)
-class Const:
+class Const(NamedTuple):
     value: int | bool
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+class Name(NamedTuple):
     name: str
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Neg:
+class Neg(NamedTuple):
     operand: Expr
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(NamedTuple):
     operand: Expr
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One ``+ x`` or ``- x`` step of an :class:`Arith` chain; ``column`` is the operator's."""
 
     op: Literal["+", "-"]
     operand: Expr
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Arith:
+class Arith(NamedTuple):
     """``first op1 x1 op2 x2 ...``, left-associative; flat so long sums stay shallow."""
 
     first: Expr
     rest: tuple[Term, ...]
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(NamedTuple):
     """``left op right``; ``column`` is the operator's."""
 
     op: Literal["==", "!=", "<", "<=", ">", ">="]
     left: Expr
     right: Expr
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+class And(NamedTuple):
     operands: tuple[Expr, ...]
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+class Or(NamedTuple):
     operands: tuple[Expr, ...]
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(NamedTuple):
     func: str
     args: tuple[Expr, ...]
-    column: int = field(default=0, compare=False)
+    column: int = 0
 
 
 Expr = Const | Name | Neg | Not | Arith | Compare | And | Or | Call
+_NODES = (Const, Name, Neg, Not, Term, Arith, Compare, And, Or, Call)
+
+
+def _same_node(a: tuple[object, ...], b: object) -> bool:
+    return type(a) is type(b) and a[:-1] == b[:-1]  # type: ignore[index]
+
+
+def _node_hash(node: tuple[object, ...]) -> int:
+    return hash((type(node).__name__, node[:-1]))
+
+
+for _node in _NODES:  # equality by class and fields, without column
+    _node.__eq__ = _same_node  # type: ignore[assignment,method-assign]
+    _node.__ne__ = lambda a, b: not _same_node(a, b)  # type: ignore[assignment,method-assign]
+    _node.__hash__ = _node_hash  # type: ignore[assignment,method-assign]
 
 
 # --- Parsing -----------------------------------------------------------------------
@@ -392,6 +395,8 @@ class _Builder:
 
 
 def _did_you_mean(word: str, candidates: Collection[str]) -> str:
+    import difflib  # only when a rule file has a typo
+
     close = difflib.get_close_matches(word, list(candidates), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -484,8 +489,7 @@ def _make_date(y: int, m: int, d: int) -> dt.date:
         raise ExpressionError(f"invalid date: year {y}, month {m}, day {d}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class _Function:
+class _Function(NamedTuple):
     params: tuple[str, ...]
     accepts: frozenset[str]  # type names; all arguments must share one of them
     wants: str  # ``accepts`` in words, for messages

@@ -8,10 +8,11 @@ the heading tree (GB/T 9704 §7.3.3 levels and 一是… items), paragraphs and 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.model import (
     DateMention,
@@ -46,29 +47,24 @@ def chinese_ordinal(text: str) -> int | None:
 # --------------------------------------------------------------------------- lines
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     number: int  # 1-based line number in the original
     start: int  # view offsets of the stripped line
     end: int
     text: str  # stripped view text
+    chrome: bool  # a line of the web page's frame (is_chrome_line)
 
 
-def _lines(view: View, source: SourceText) -> Iterator[_Line]:
-    text = view.text
+def _lines(view: View) -> Iterator[_Line]:
+    """The non-blank lines. Line numbers are the original's: normalizing never deletes
+    or adds a line break (the annotations it removes hold none)."""
     pos = 0
-    while pos <= len(text):
-        nl = text.find("\n", pos)
-        end = len(text) if nl == -1 else nl
-        raw = text[pos:end]
+    for number, raw in enumerate(view.text.split("\n"), start=1):
         stripped = raw.strip()
         if stripped:
             start = pos + (len(raw) - len(raw.lstrip()))
-            line_no = source.position(view.to_original(start)).line
-            yield _Line(line_no, start, start + len(stripped), stripped)
-        if nl == -1:
-            break
-        pos = nl + 1
+            yield _Line(number, start, start + len(stripped), stripped, is_chrome_line(stripped))
+        pos += len(raw) + 1
 
 
 # --------------------------------------------------------------------------- chrome
@@ -96,8 +92,11 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"(\d{1,2})[.、](?!\d)")),
     (4, re.compile(r"\((\d{1,2})\)[、.]?")),
 )
-# 一是…二是… items inside a paragraph: at its start or after a clause ends.
-_INLINE_ITEM = re.compile(r"(?:^|(?<=[。;:!?,]))\s*([一二三四五六七八九十]{1,2})是")
+# 一是…二是… items inside a paragraph: at its start or after a clause ends
+# (_ITEM_FOLLOWS; checked in _inline_items, so the pattern starts with a class that
+# re can skip ahead to).
+_INLINE_ITEM = re.compile(r"([一二三四五六七八九十]{1,2})是")
+_ITEM_FOLLOWS = "。;:!?,"
 _HEADING_END = re.compile(r"[。!?]")
 HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
 
@@ -132,6 +131,11 @@ def _match_heading(line: _Line, view: View) -> Heading | None:
 def _inline_items(line: _Line, view: View) -> list[Heading]:
     items: list[Heading] = []
     for m in _INLINE_ITEM.finditer(line.text):
+        before = m.start()  # skip back over spaces (a walk, not a slice: linear on long lines)
+        while before and line.text[before - 1].isspace():
+            before -= 1
+        if before and line.text[before - 1] not in _ITEM_FOLLOWS:
+            continue
         ordinal = chinese_ordinal(m.group(1))
         if ordinal is None:
             continue
@@ -206,8 +210,10 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
 # --------------------------------------------------------------------------- years and dates
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-_CN_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+# Both start with the century, not with the look-behind (no digit before it), so that
+# re skips ahead to a 1 or a 2 instead of trying every character of the text.
+_ISO_DATE = re.compile(r"((?:19|20)(?<!\d..)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_CN_DATE = re.compile(r"((?:19|20)(?<!\d..)\d{2})年(\d{1,2})月(\d{1,2})日")
 _HANZI_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 _BANNER = re.compile(r"今天是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")
 _PUBLICATION = re.compile(r"发布时间|发布日期|日期[::]|时间[::]|来源[::]|浏览|阅读[::]|累计次数|点击")
@@ -220,9 +226,14 @@ def _hanzi_number(text: str) -> int | None:
     return chinese_ordinal(text)
 
 
-def _dates_in_line(line: _Line, view: View) -> Iterator[tuple[dt.date, Span]]:
-    for pattern in (_CN_DATE, _ISO_DATE, _HANZI_DATE):
-        for m in pattern.finditer(line.text):
+def _dates(lines: list[_Line], view: View) -> list[DateMention]:
+    """Every date, by line, then by form (2021年3月1日, 2021-03-01, 二〇二一年三月一日).
+    One scan of the whole text per form (no form crosses a line break); only the few
+    lines with a date get a role."""
+    line_starts = [line.start for line in lines]
+    found: list[tuple[int, int, int, dt.date, int]] = []  # line index, form, start, date, end
+    for form, pattern in enumerate((_CN_DATE, _ISO_DATE, _HANZI_DATE)):
+        for m in pattern.finditer(view.text):
             parts = [int(g) if g.isdigit() else _hanzi_number(g) for g in m.groups()]
             if None in parts:
                 continue
@@ -230,13 +241,21 @@ def _dates_in_line(line: _Line, view: View) -> Iterator[tuple[dt.date, Span]]:
                 date = dt.date(*parts)  # type: ignore[arg-type]
             except ValueError:
                 continue  # 2月30日 is not a date; T407 reports malformed tokens
-            yield date, view.span(line.start + m.start(), line.start + m.end())
+            found.append((bisect.bisect_right(line_starts, m.start()) - 1, form, m.start(), date, m.end()))
+    found.sort()
+    roles: dict[int, DateRole] = {}
+    dates: list[DateMention] = []
+    for index, _, start, date, end in found:
+        if index not in roles:
+            roles[index] = _date_role(lines[index])
+        dates.append(DateMention(date, view.span(start, end), roles[index]))
+    return dates
 
 
 def _date_role(line: _Line) -> DateRole:
     if _BANNER.search(line.text):
         return "banner"
-    if is_chrome_line(line.text) and _PUBLICATION.search(line.text):
+    if line.chrome and _PUBLICATION.search(line.text):
         return "publication"
     if _DATE_ONLY.fullmatch(line.text):
         # A line that is nothing but a date: the 落款 (signature) under the issuer's name,
@@ -257,7 +276,7 @@ def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]
     """The title is the first non-chrome line near the top that reads like one.
     Returns the title and the line numbers that repeat it (a pasted duplicate)."""
     for line in lines[:_TITLE_SEARCH_LINES]:
-        if is_chrome_line(line.text) or _DATE_ONLY.fullmatch(line.text) or _BANNER.search(line.text):
+        if line.chrome or _DATE_ONLY.fullmatch(line.text) or _BANNER.search(line.text):
             continue
         looks_like_title = (
             len(line.text) <= _TITLE_MAX_LEN
@@ -299,16 +318,13 @@ def _report_year(
 
 
 def parse(path: str, source: SourceText, view: View) -> Document:
-    lines = list(_lines(view, source))
+    lines = list(_lines(view))
     title, title_repeats = _find_title(lines, view)
     flat_headings: list[tuple[Heading, int]] = []
     paragraphs: list[Paragraph] = []
-    dates: list[DateMention] = []
 
     for line in lines:
-        role = _date_role(line)
-        dates.extend(DateMention(date, span, role) for date, span in _dates_in_line(line, view))
-        if is_chrome_line(line.text) or (title and line.number == title.line) or line.number in title_repeats:
+        if line.chrome or (title and line.number == title.line) or line.number in title_repeats:
             continue
         line_start = view.to_original(line.start)
         heading = _match_heading(line, view)
@@ -330,7 +346,7 @@ def parse(path: str, source: SourceText, view: View) -> Document:
         title=title,
         report_year=report_year,
         report_year_span=year_span,
-        dates=dates,
+        dates=_dates(lines, view),
         headings=_build_tree(flat_headings, len(source.text)),
         paragraphs=paragraphs,
     )

@@ -12,7 +12,6 @@ import functools
 import hashlib
 import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from checker import cache
@@ -78,10 +77,8 @@ def _lint(path: Path, ruleset: RuleSet, options: Options, results_cache: bool) -
     cache_file = cache.cache_dir() / "results" / key[:2] / f"{key}.pickle"
     cached = cache.read(cache_file, FileResult)
     if cached is not None:
-        cached.path = display_path(path)
-        for diagnostic in cached.diagnostics:
-            diagnostic.path = cached.path
-        return cached
+        shown = display_path(path)
+        return cached._replace(path=shown, diagnostics=[d._replace(path=shown) for d in cached.diagnostics])
     result = lint_path(path, ruleset, options).compact()
     if result.source is not None:  # an unreadable file may be readable next time
         cache.write(cache_file, result)
@@ -110,6 +107,8 @@ def lint_jobs(
             result = _lint(path, ruleset_for[rule_dirs], options, results_cache)
             yield result.compact() if compact else result
         return
+    from concurrent.futures import ProcessPoolExecutor  # ~8 ms of imports a one-file run never needs
+
     _worker_rulesets.update(ruleset_for)  # forked workers start with the loaded rule sets
     initargs = (use_cache, results_cache, compact)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:

@@ -3,6 +3,7 @@ numbers that only look like quantities (names, dates, ordinals, slogans)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from checker.extract import quantity
 from checker.extract.quantity import Quantity, find_quantities, parse_number, unit_class
 from checker.normalize import normalize
 from conftest import SEEDS
@@ -52,6 +54,33 @@ def test_importing_the_module_does_not_import_lark() -> None:
     code = "import sys, checker.extract.quantity; sys.exit('lark' in sys.modules)"
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root, check=False).returncode == 0
+
+
+_SMALL_ALPHABET = "一二三四五六七八九两十百千"
+
+
+def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
+    """Numerals below 10 000 without 零 skip the grammar (no lark import on a one-report
+    run). Every string of that fast path must mean what the grammar says it means, and
+    every string over its alphabet that the grammar reads must take the fast path."""
+    checked = 0
+    for length in range(1, 5):  # every string over the alphabet: both directions agree
+        for chars in itertools.product(_SMALL_ALPHABET, repeat=length):
+            text = "".join(chars)
+            fast = quantity._SMALL_NUMERAL.fullmatch(text) is not None
+            grammar = quantity._parse_numeral(text)
+            assert fast == (grammar is not None), text
+            if fast:
+                assert grammar is not None and quantity._small_numeral_value(text) == grammar[0], text
+                checked += 1
+    for n in range(1, 10_000):  # the longer ones: every number below 10 000 without 零
+        for liang in (False, True):
+            text = to_chinese(n, liang)
+            if "零" not in text:
+                assert quantity._SMALL_NUMERAL.fullmatch(text), text
+                assert quantity._small_numeral_value(text) == n, text
+                checked += 1
+    assert checked > 5000
 
 
 _CN_DIGITS = "零一二三四五六七八九"

@@ -9,15 +9,14 @@ existing kind needs TOML only; a new kind is one function registered here.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.model import Document, Severity, Span
 
 
-@dataclass(frozen=True, slots=True)
-class Text:
+class Text(NamedTuple):
     """A message in both languages govlint speaks."""
 
     zh: str
@@ -27,32 +26,28 @@ class Text:
         return self.en if lang == "en" else self.zh
 
 
-@dataclass(frozen=True, slots=True)
-class FindingLabel:
+class FindingLabel(NamedTuple):
     span: Span
     text: Text
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     span: Span | None
     variant: str = "default"  # which of the rule's messages to use
-    args: Mapping[str, object] = field(default_factory=dict)
+    args: Mapping[str, object] = MappingProxyType({})  # shared, so read-only
     labels: tuple[FindingLabel, ...] = ()
     note: Text | None = None
     severity: Severity | None = None  # a kind may lower the rule's severity where it is less sure
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """Run-wide settings a check may read (from flags, later from config files)."""
 
     deadline_month: int = 3
     deadline_day: int = 31
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     settings: Settings
     # Compiled parameters of every rule by code, so a rule can name another rule's part
     # (S107 inspects the part that S102 finds) without repeating its keywords.

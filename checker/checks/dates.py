@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, Text
 from checker.checks.structure import SectionParams, find_part
@@ -18,8 +18,7 @@ from checker.model import Document, Span
 from checker.parse import YEAR
 
 
-@dataclass(frozen=True, slots=True)
-class YearRelationParams:
+class YearRelationParams(NamedTuple):
     part: str  # code of the section rule whose part states the plan year
     title_pattern: re.Pattern[str]  # group 1: a plan year named in the title
     condition: Expr
@@ -65,8 +64,7 @@ def check_year_relation(doc: Document, params: YearRelationParams, ctx: Context)
     )
 
 
-@dataclass(frozen=True, slots=True)
-class DateRelationParams:
+class DateRelationParams(NamedTuple):
     roles: frozenset[str]  # which dates the rule looks at: publication, signature
     condition: Expr
 

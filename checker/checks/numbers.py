@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from checker.checks import Context, Finding, FindingLabel, Text
@@ -60,8 +60,7 @@ def _count_label(fact: CountFact, zh: str, en: str) -> FindingLabel:
 # --------------------------------------------------------------------------- N201 part > whole
 
 
-@dataclass(frozen=True, slots=True)
-class PartWholeParams:
+class PartWholeParams(NamedTuple):
     carry_over_severity: str  # severity when carry-over can explain the excess
 
 
@@ -128,8 +127,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
 # --------------------------------------------------------------------------- N202 / N206 rates
 
 
-@dataclass(frozen=True, slots=True)
-class RateCheck:
+class RateCheck(NamedTuple):
     rate: RateFact
     part: CountFact
     whole: CountFact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, Text
 from checker.model import Document, Heading, Span
@@ -13,8 +13,7 @@ from checker.parse import HEADING_LEVELS
 # --------------------------------------------------------------------------- finding a part
 
 
-@dataclass(frozen=True, slots=True)
-class SectionParams:
+class SectionParams(NamedTuple):
     heading: re.Pattern[str]  # matched against heading words (view)
     max_level: int  # deepest heading level that can open the part
     lead_in: re.Pattern[str] | None  # a paragraph that opens the part without a heading
@@ -26,8 +25,7 @@ class SectionParams:
     unclaimed_from: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
+class Part(NamedTuple):
     span: Span  # the heading or lead-in that opens the part
     body: Span  # what the part covers, after its opening
     view_end: int  # view offset where the opening ends and the body begins
@@ -86,8 +84,7 @@ def check_section(doc: Document, params: SectionParams, ctx: Context) -> Iterato
 # --------------------------------------------------------------------------- what a part contains
 
 
-@dataclass(frozen=True, slots=True)
-class SectionContentParams:
+class SectionContentParams(NamedTuple):
     part: str  # code of the section rule whose part is inspected
     require: re.Pattern[str]  # words the part must contain somewhere
 
@@ -115,8 +112,7 @@ def check_section_content(doc: Document, params: SectionContentParams, ctx: Cont
 # --------------------------------------------------------------------------- title
 
 
-@dataclass(frozen=True, slots=True)
-class TitleParams:
+class TitleParams(NamedTuple):
     subject: re.Pattern[str]  # what the title must name besides the year
 
 
@@ -141,8 +137,7 @@ def check_title(doc: Document, params: TitleParams, ctx: Context) -> Iterator[Fi
 # --------------------------------------------------------------------------- numbering
 
 
-@dataclass(frozen=True, slots=True)
-class NumberingParams:
+class NumberingParams(NamedTuple):
     levels: frozenset[int]
 
 

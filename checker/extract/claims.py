@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from checker.extract.quantity import Quantity, find_quantities
 from checker.extract.vocabulary import Vocabulary
@@ -46,42 +46,57 @@ _LOOKAHEAD = 8  # facts after a growth pair that may state its change
 _MAX_PARTS = 40  # items of one breakdown; a longer "list" is not a breakdown a reader checks
 
 
-@dataclass(frozen=True, slots=True)
+# quantity; span: marker + number + unit, in the original; number_span; text: the
+# original characters of span; paragraph; sentence: index over the whole document; in_parens
+Where = tuple[Quantity, Span, Span, str, int, int, bool]
+
+
 class Fact:
-    """Where a quantity stands: its original spans and its place in the document."""
+    """Where a quantity stands: its original spans and its place in the document.
+    Plain classes, not NamedTuples, so that the three kinds share these fields."""
 
-    quantity: Quantity
-    span: Span  # marker + number + unit, in the original
-    number_span: Span
-    text: str  # the original characters of span
-    paragraph: int
-    sentence: int  # index over the whole document
-    in_parens: bool
+    __slots__ = ("quantity", "span", "number_span", "text", "paragraph", "sentence", "in_parens")
+
+    def __init__(self, where: Where) -> None:
+        (self.quantity, self.span, self.number_span, self.text, self.paragraph, self.sentence, self.in_parens) = where
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text!r}, paragraph={self.paragraph})"
 
 
-@dataclass(frozen=True, slots=True)
 class CountFact(Fact):
-    role: str | None = None
-    role_span: Span | None = None
-    object: str = ""
-    unit_class: str | None = None
+    __slots__ = ("role", "role_span", "object", "unit_class")
+
+    def __init__(self, where: Where, role: str | None, role_span: Span | None, obj: str, unit_class: str) -> None:
+        super().__init__(where)
+        self.role = role
+        self.role_span = role_span
+        self.object = obj
+        self.unit_class = unit_class
 
 
-@dataclass(frozen=True, slots=True)
 class RateFact(Fact):
-    name: str = ""
-    name_span: Span | None = None
+    __slots__ = ("name", "name_span")
+
+    def __init__(self, where: Where, name: str, name_span: Span) -> None:
+        super().__init__(where)
+        self.name = name
+        self.name_span = name_span
 
 
-@dataclass(frozen=True, slots=True)
 class ChangeFact(Fact):
-    direction: int = 1  # +1 up, -1 down
-    word_span: Span | None = None
-    about_rate: str | None = None  # the rate whose change this is, if any
+    __slots__ = ("direction", "word_span", "about_rate")
+
+    def __init__(self, where: Where, direction: int, word_span: Span, about_rate: str | None) -> None:
+        super().__init__(where)
+        self.direction = direction  # +1 up, -1 down
+        self.word_span = word_span
+        self.about_rate = about_rate  # the rate whose change this is, if any
 
 
-@dataclass(frozen=True, slots=True)
-class BreakdownFact:
+
+
+class BreakdownFact(NamedTuple):
     total: CountFact
     parts: tuple[CountFact, ...]
     marker: str  # 其中 or 分别
@@ -89,8 +104,7 @@ class BreakdownFact:
     exhaustive: bool
 
 
-@dataclass(frozen=True, slots=True)
-class GrowthFact:
+class GrowthFact(NamedTuple):
     before: CountFact
     after: CountFact
     direction: int
@@ -98,13 +112,17 @@ class GrowthFact:
     stated_delta: CountFact | None
 
 
-@dataclass(slots=True)
 class Facts:
-    counts: list[CountFact] = field(default_factory=list)
-    rates: list[RateFact] = field(default_factory=list)
-    changes: list[ChangeFact] = field(default_factory=list)
-    breakdowns: list[BreakdownFact] = field(default_factory=list)
-    growths: list[GrowthFact] = field(default_factory=list)
+    """Every fact of a document, by kind, in text order."""
+
+    __slots__ = ("counts", "rates", "changes", "breakdowns", "growths")
+
+    def __init__(self) -> None:
+        self.counts: list[CountFact] = []
+        self.rates: list[RateFact] = []
+        self.changes: list[ChangeFact] = []
+        self.breakdowns: list[BreakdownFact] = []
+        self.growths: list[GrowthFact] = []
 
 
 class _Parens:
@@ -150,17 +168,17 @@ class _Paragraph:
         i = bisect.bisect_left(self.full_stops, offset)
         return self.full_stops[i] if i < len(self.full_stops) else len(self.text)
 
-    def fact_fields(self, q: Quantity) -> dict[str, object]:
+    def where(self, q: Quantity) -> Where:
         span = self.span(q.start, q.end)
-        return {
-            "quantity": q,
-            "span": span,
-            "number_span": self.span(q.number_start, q.number_end),
-            "text": self.doc.source.text[span.start : span.end],
-            "paragraph": self.index,
-            "sentence": self.sentence_of(q.start),
-            "in_parens": self.parens.inside(q.start),
-        }
+        return (
+            q,
+            span,
+            self.span(q.number_start, q.number_end),
+            self.doc.source.text[span.start : span.end],
+            self.index,
+            self.sentence_of(q.start),
+            self.parens.inside(q.start),
+        )
 
     def add(self, q: Quantity, previous: Quantity | None) -> None:
         """Classify ``q`` by the words between it and the previous number of its sentence."""
@@ -168,28 +186,27 @@ class _Paragraph:
         if previous is not None and previous.end > gap_start:
             gap_start = previous.end
         gap = self.text[gap_start : q.start]
-        fields = self.fact_fields(q)
         if q.is_percent:
-            self._add_percent(q, gap, gap_start, fields)
+            self._add_percent(q, gap, gap_start)
         elif q.unit is not None and q.unit in self.vocab.unit_class:
-            self._add_count(q, gap, gap_start, fields)
+            self._add_count(q, gap, gap_start)
 
     def _sentence_start(self, offset: int) -> int:
         i = bisect.bisect_right(self.sentence_ends, offset)
         return self.sentence_ends[i - 1] if i else 0
 
-    def _add_percent(self, q: Quantity, gap: str, gap_start: int, fields: dict[str, object]) -> None:
+    def _add_percent(self, q: Quantity, gap: str, gap_start: int) -> None:
         change = _CHANGE.search(gap)
         if change:
             about = self._rate_before(gap[: change.start()])
             if about is None and not gap[: change.start()].strip(" ,") and self.items:
                 last = self.items[-1]
-                if isinstance(last, RateFact) and last.sentence == fields["sentence"]:
+                if isinstance(last, RateFact) and last.sentence == self.sentence_of(q.start):
                     about = last.name
             word = change.group(1)
             self.items.append(
                 ChangeFact(
-                    **fields,  # type: ignore[arg-type]
+                    self.where(q),
                     direction=-1 if word in _DOWN else 1,
                     word_span=self.span(gap_start + change.start(1), gap_start + change.end(1)),
                     about_rate=about,
@@ -200,7 +217,7 @@ class _Paragraph:
         if name:
             self.items.append(
                 RateFact(
-                    **fields,  # type: ignore[arg-type]
+                    self.where(q),
                     name=name.group(1),
                     name_span=self.span(gap_start + name.start(1), gap_start + name.end(1)),
                 )
@@ -211,7 +228,7 @@ class _Paragraph:
         m = re.search(r"([\u4e00-\u9fff]{0,10}(?:率|满意度|知晓度|占比|比重))\s*$", text)
         return m.group(1) if m else None
 
-    def _add_count(self, q: Quantity, gap: str, gap_start: int, fields: dict[str, object]) -> None:
+    def _add_count(self, q: Quantity, gap: str, gap_start: int) -> None:
         unit_class = self.vocab.unit_class[q.unit]  # type: ignore[index]
         role: str | None = None
         role_span: Span | None = None
@@ -232,7 +249,7 @@ class _Paragraph:
             # "326件445余人次": the second number shares the first one's role.
             previous = self.items[-1]
             role, role_span, obj = previous.role, previous.role_span, previous.object
-        self.items.append(CountFact(**fields, role=role, role_span=role_span, object=obj, unit_class=unit_class))  # type: ignore[arg-type]
+        self.items.append(CountFact(self.where(q), role, role_span, obj, unit_class))
 
 
 def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
@@ -322,16 +339,21 @@ def extract(doc: Document, vocab: Vocabulary) -> Facts:
     facts = Facts()
     sentence_base = 0
     for index, paragraph in enumerate(doc.paragraphs):
-        p = _Paragraph(doc, vocab, index, sentence_base)
+        quantities = find_quantities(paragraph.text)
+        if quantities:  # most paragraphs state none: skip building their indexes
+            _paragraph_facts(_Paragraph(doc, vocab, index, sentence_base), quantities, facts)
         sentence_base += len(paragraph.sentences)
-        previous: Quantity | None = None
-        for q in find_quantities(paragraph.text):
-            p.add(q, previous)
-            previous = q
-        counts = [i for i in p.items if isinstance(i, CountFact)]
-        facts.counts += counts
-        facts.rates += [i for i in p.items if isinstance(i, RateFact)]
-        facts.changes += [i for i in p.items if isinstance(i, ChangeFact)]
-        _breakdowns(p, counts, facts)
-        _growths(p, p.items, facts)
     return facts
+
+
+def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) -> None:
+    previous: Quantity | None = None
+    for q in quantities:
+        p.add(q, previous)
+        previous = q
+    counts = [i for i in p.items if isinstance(i, CountFact)]
+    facts.counts += counts
+    facts.rates += [i for i in p.items if isinstance(i, RateFact)]
+    facts.changes += [i for i in p.items if isinstance(i, ChangeFact)]
+    _breakdowns(p, counts, facts)
+    _growths(p, p.items, facts)

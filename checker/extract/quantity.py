@@ -1,11 +1,12 @@
 """Extract stage, first half: the quantities a report states (``326件``, ``1.6万余条``,
 ``近305万元``, ``99.89%``, ``八十多项``, ``百分之百``).
 
-Two passes, for speed and precision: a compiled :data:`CANDIDATE` regex finds candidate
-spans (marker + number + multiplier + unit; ~30 MB/s), then the LALR grammar
-:data:`GRAMMAR` (lark, built once on first use) parses the number of each candidate that
-survives the context checks (~11 MB/s for the whole extraction on the seeds). Never
-Earley: it is ~60× slower and misreads 百分之百.
+Two passes, for speed and precision: compiled regexes (:data:`NUMBER_CANDIDATE`,
+:data:`PERCENT_IN_WORDS`) find candidate spans (number + multiplier + unit; the marker
+before it is read by :func:`_prefix`), then the LALR grammar :data:`GRAMMAR` (lark, built
+once on first use) parses the Chinese numeral of each candidate that survives the context
+checks; plain Arabic numbers need no grammar. Never Earley: it is ~60× slower and
+misreads 百分之百.
 
 Grammar of numbers (:func:`parse_number`)
     Arabic ``1582``, ``1,582`` (groups of exactly three), ``99.563``; full-width digits
@@ -62,10 +63,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from typing import TYPE_CHECKING, Literal
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -145,24 +145,28 @@ NOT_A_UNIT: re.Pattern[str] = re.compile(
 _CN_CHARS = "〇零一二两三四五六七八九十百千万亿"
 _CN_FRACTION = r"(?:点[〇零一二三四五六七八九]++)?+"
 _PREFIXES = ("将近", "超过", "近", "约", "超", "逾")
+_PREFIX_ENDS = frozenset(marker[-1] for marker in _PREFIXES)
 
-CANDIDATE: re.Pattern[str] = re.compile(
-    rf"(?P<prefix>{'|'.join(_PREFIXES)})?"
-    r"(?:"
-    # a percentage in words; no unit follows
-    rf"(?P<words>百分之[{_CN_CHARS}]++{_CN_FRACTION})"
-    # or a number, multipliers, 余/多 and a unit. Possessive quantifiers: a number is
-    # taken whole or not at all, never retried shorter, so failing costs linear time.
-    # A Chinese number starts with a digit or 十 (百姓, 千万, 万一 are words).
-    r"|(?P<number>"
-    r"(?<![0-9.])(?:[0-9]{1,3}+(?:,[0-9]{3})++|[0-9]++)(?:\.[0-9]++)?+"
-    rf"|(?<![{_CN_CHARS}])[〇零一二两三四五六七八九十][{_CN_CHARS}]*+{_CN_FRACTION}"
+# Candidates come from two patterns, each starting with what re can skip ahead to (a
+# character class, a literal): a pattern that starts with an optional group or a
+# look-behind is tried at every character of the text, ~10× slower. The markers before a
+# number (_PREFIXES) are read by _prefix, not matched.
+_AROUND = r"(?P<around>左右|以上|以下|上下)?+"
+NUMBER_CANDIDATE: re.Pattern[str] = re.compile(
+    # A number, multipliers, 余/多 and a unit. Possessive quantifiers: a number is taken
+    # whole or not at all, never retried shorter, so failing costs linear time.
+    r"(?P<number>[0-9〇零一二两三四五六七八九十]"
+    # Arabic (not right after a digit or a point: the middle of a number) ...
+    r"(?:(?<=[0-9])(?<![0-9.].)(?:[0-9]{0,2}+(?:,[0-9]{3})++|[0-9]*+)(?:\.[0-9]++)?+"
+    # ... or Chinese, which starts with a digit or 十 (百姓, 千万, 万一 are words).
+    rf"|(?<=[^0-9])(?<![{_CN_CHARS}].)[{_CN_CHARS}]*+{_CN_FRACTION})"
     r")"
     r"(?P<mult1>[万亿])?+(?P<more>[余多])?+(?P<mult2>[万亿])?+"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})"
-    r")"
-    r"(?P<around>左右|以上|以下|上下)?+"
+    + _AROUND
 )
+# A percentage in words (百分之九十五); no unit follows.
+PERCENT_IN_WORDS: re.Pattern[str] = re.compile(rf"(?P<number>百分之[{_CN_CHARS}]++{_CN_FRACTION})" + _AROUND)
 
 # Quoted stretches within one line; bounded, so an unpaired quote costs at most 80 steps.
 _QUOTED = re.compile(r"“[^“”\n]{0,80}”|‘[^‘’\n]{0,80}’|「[^「」\n]{0,80}」|《[^《》\n]{0,80}》|\"[^\"\n]{0,80}\"")
@@ -179,8 +183,7 @@ _ONE = Decimal(1)
 _FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0C: ord(","), 0xFF0E: ord(".")}
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     value: Decimal  # the number as written, multiplier applied ("1.6万" → 16000)
     lower: Decimal | None  # bounds implied by approximation markers; None = unbounded
     upper: Decimal | None  # exact numbers: lower == upper == value
@@ -274,6 +277,30 @@ def _parser() -> Lark:
 
 
 _PLAIN_ARABIC = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.(\d+))?")
+# The Chinese numerals reports mostly write: below 10 000, without 零 (八十, 一百二十, 两千三百,
+# 十五): exactly the strings of the grammar over 一…九 两 十 百 千 (tests/test_quantity.py
+# checks that against the grammar, string by string). Reading them here keeps lark
+# (~30 ms to import and load) out of a one-report run; everything else goes to the grammar.
+_D, _O = "[一二三四五六七八九两]", "[一二三四五六七八九]"  # 两 before 百/千 or alone, never next to 十
+_SMALL_NUMERAL = re.compile(
+    rf"十{_O}?|{_O}十{_O}?|{_D}百(?:{_O}十{_O}?)?|{_D}千(?:{_D}百(?:{_O}十{_O}?)?)?|{_D}"
+)
+_PLACES = {"十": 10, "百": 100, "千": 1000}
+_SMALL_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
+
+
+def _small_numeral_value(text: str) -> int:
+    """The value of a numeral that _SMALL_NUMERAL matches."""
+    value = 0
+    digit = None
+    for char in text:
+        if char in _PLACES:
+            value += (digit or 1) * _PLACES[char]  # a leading 十 is 一十
+            digit = None
+        else:
+            digit = _SMALL_DIGITS[char]
+    return value + (digit or 0)
+
 
 
 def _parse(text: str) -> tuple[Decimal, int]:
@@ -281,12 +308,24 @@ def _parse(text: str) -> tuple[Decimal, int]:
     plain = _PLAIN_ARABIC.fullmatch(text)
     if plain:  # most numbers in a report: Decimal reads them as the grammar would, without lark
         return Decimal(text.replace(",", "")), len(plain.group(1) or "")
+    if _SMALL_NUMERAL.fullmatch(text):
+        return Decimal(_small_numeral_value(text)), 0
+    parsed = _parse_numeral(text)
+    if parsed is None:
+        raise ValueError(f"not a number: {text!r}")
+    return parsed
+
+
+@lru_cache(maxsize=4096)
+def _parse_numeral(text: str) -> tuple[Decimal, int] | None:
+    """The grammar's reading of a numeral, None if it is not one. Cached: a report repeats
+    its numerals (一百, 三十多) and an archive repeats them across reports."""
     from lark.exceptions import LarkError
 
     try:
         return _parser().parse(text.strip().translate(_FULL_WIDTH))  # type: ignore[return-value]
-    except LarkError as exc:
-        raise ValueError(f"not a number: {text!r}") from exc
+    except LarkError:
+        return None
 
 
 def parse_number(text: str) -> Decimal:
@@ -298,12 +337,17 @@ def parse_number(text: str) -> Decimal:
 
 def find_quantities(view_text: str) -> list[Quantity]:
     """All quantities in ``view_text`` (a normalized view or a part of one), in order."""
+    candidates = _candidates(view_text)
+    if not candidates:
+        return []
     quoted = [m.span() for m in _QUOTED.finditer(view_text)]
     quoted_starts = [s for s, _ in quoted]
     found: list[Quantity] = []
     previous_end = -1  # where the previous candidate ended: "3人至5人" is a range
-    for m in CANDIDATE.finditer(view_text):
-        q = _quantity(view_text, m, previous_end)
+    for m in candidates:
+        if m.start() < previous_end:
+            continue  # inside the previous candidate (百分之九十五 holds 九十五)
+        q = _quantity(view_text, m, _prefix(view_text, m.start(), previous_end), previous_end)
         previous_end = m.end()
         if q is None:
             continue
@@ -316,20 +360,40 @@ def find_quantities(view_text: str) -> list[Quantity]:
 # --------------------------------------------------------------------------- helpers
 
 
-def _quantity(text: str, m: re.Match[str], previous_end: int) -> Quantity | None:
+def _candidates(text: str) -> list[re.Match[str]]:
+    """Both kinds of candidate, in text order."""
+    numbers = list(NUMBER_CANDIDATE.finditer(text))
+    if "百分之" not in text:
+        return numbers
+    return sorted([*numbers, *PERCENT_IN_WORDS.finditer(text)], key=lambda m: m.start())
+
+
+def _prefix(text: str, start: int, previous_end: int) -> str:
+    """The approximation marker written right before a number at ``start`` (将近, 超过, 近,
+    约, 超, 逾), or "". Two-character markers first; never inside the previous candidate."""
+    if start == 0 or text[start - 1] not in _PREFIX_ENDS:
+        return ""
+    for marker in _PREFIXES:
+        begin = start - len(marker)
+        if begin >= max(previous_end, 0) and text.startswith(marker, begin):
+            return marker
+    return ""
+
+
+def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Quantity | None:
     """The quantity of one candidate, or None when its context says it is not one."""
-    words = m["words"]
-    number = words or m["number"]
-    ns, ne = m.span("words" if words else "number")
+    words = m.re is PERCENT_IN_WORDS
+    number = m["number"]
+    ns, ne = m.span("number")
     if len(number) > _MAX_NUMBER_LENGTH:
         return None
-    prefix = m["prefix"]
-    if prefix and m.start() > 0 and text[m.start() - 1] in _NOT_A_PREFIX_AFTER.get(prefix, ""):
-        prefix = None
-    start = ns - len(prefix) if prefix else ns
+    start = ns - len(prefix)
+    if prefix and start > 0 and text[start - 1] in _NOT_A_PREFIX_AFTER.get(prefix, ""):
+        prefix = ""
+        start = ns
     before = text[start - 1] if start > 0 else "\n"
     before2 = text[start - 2] if start > 1 else "\n"
-    unit = m["unit"]
+    unit, mult1, more, mult2 = (None, None, None, None) if words else m.group("unit", "mult1", "more", "mult2")
     chinese = number[0] not in _ARABIC_DIGITS
 
     if before in "第届" or (chinese and before in "数几"):
@@ -347,8 +411,8 @@ def _quantity(text: str, m: re.Match[str], previous_end: int) -> Quantity | None
         return None
     if not chinese and len(number) > 1 and number[0] == "0" and number[1] != ".":
         return None
-    mult = m["mult1"] or m["mult2"]
-    if m["mult1"] and m["mult2"] or mult and unit in ("%", "‰", "个百分点", "百分点"):
+    mult = mult1 or mult2
+    if mult1 and mult2 or mult and unit in ("%", "‰", "个百分点", "百分点"):
         return None
 
     try:
@@ -368,7 +432,7 @@ def _quantity(text: str, m: re.Match[str], previous_end: int) -> Quantity | None
     if unit == "个百分点":
         unit = "百分点"
 
-    markers = [x for x in (prefix, m["more"], m["around"]) if x]
+    markers = [x for x in (prefix, more, m["around"]) if x]
     lower = upper = value
     if markers:
         lower = value if any(x in _LOWER_MARKERS for x in markers) else None

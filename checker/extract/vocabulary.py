@@ -1,31 +1,28 @@
 """The compiled vocabulary of numeric claims (from ``[vocabulary]`` tables in rules/*.toml).
 
-Plain dataclasses with compiled patterns: pickled with the rule set, so a warm run
+NamedTuples with compiled patterns: pickled with the rule set, so a warm run
 neither re-reads nor re-validates it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class PairDef:
+class PairDef(NamedTuple):
     whole: frozenset[str]
     part: frozenset[str]
     carry_over_possible: bool  # e.g. 审结 > 收案 in court figures: last year's cases close this year
 
 
-@dataclass(frozen=True, slots=True)
-class RateDef:
+class RateDef(NamedTuple):
     names: frozenset[str]
     part: frozenset[str]
     whole: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):
     unit_class: dict[str, str]  # unit → class; units of one class compare
     carry_over: re.Pattern[str] | None
     pairs: tuple[PairDef, ...]

@@ -25,8 +25,8 @@ import os
 import pathlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from checker.load.limits import MAX_FILE_BYTES
 
@@ -59,8 +59,7 @@ class LoadError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedText:
+class LoadedText(NamedTuple):
     text: str  # decoded, BOM removed, every line end "\n"
     # As detected: "utf-8", "utf-8-sig", "utf-16-le", "gb18030", ...; for other formats
     # the format, with the encoding where there is one: "docx", "pdf", "html/gb18030".

@@ -7,7 +7,6 @@ renderer is imported only when chosen, so a pre-commit run pays for nothing else
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -79,6 +78,8 @@ def _umask() -> int:
 def atomic_output(path: Path) -> Iterator[TextIO]:
     """A UTF-8 text stream that replaces ``path`` only once it is complete: a CI step that
     uploads the report never reads half of one, and a failed run leaves the old file."""
+    import tempfile  # lazy, like every output-file need
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
