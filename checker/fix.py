@@ -209,9 +209,12 @@ def _matches(rule: Rule, analysed: str, view: View, source: SourceText) -> Itera
     on_view = params.target == "view"
     for item in params.patterns:
         for m in item.regex.finditer(view.text if on_view else analysed):
-            if m.end() == m.start():
+            # A line pattern's match starts with the newline before its line (rules/hygiene.toml):
+            # like the finding, the match covers the line's words, not that newline.
+            start, end = m.end() - len(m.group().lstrip()), m.end()
+            if end == start:
                 continue
-            span = view.span(m.start(), m.end()) if on_view else Span(m.start(), m.end())
+            span = view.span(start, end) if on_view else Span(start, end)
             line = source.position(span.start).line
             if params.max_line_length is not None and len(source.line_text(line).strip()) > params.max_line_length:
                 continue

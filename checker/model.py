@@ -199,7 +199,7 @@ class Document:
 
     __slots__ = (
         "path", "source", "view", "title", "report_year", "report_year_span", "dates", "headings", "paragraphs",
-        "facts",
+        "facts", "_all_headings",
     )  # fmt: skip
 
     def __init__(
@@ -224,8 +224,15 @@ class Document:
         self.headings = headings
         self.paragraphs = paragraphs
         self.facts: Facts | None = None
+        self._all_headings: list[Heading] | None = None
 
     def all_headings(self) -> list[Heading]:
+        """Every heading, depth first in text order (computed once: several rules ask)."""
+        if self._all_headings is None:
+            self._all_headings = self._walk_headings()
+        return self._all_headings
+
+    def _walk_headings(self) -> list[Heading]:
         out: list[Heading] = []
         stack = list(reversed(self.headings))
         while stack:

@@ -42,8 +42,9 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 PINYIN_ANNOTATION: re.Pattern[str] = re.compile(
     # Opening: a parenthesis right after a Han character, or the "?" (or U+FFFD) that
     # mojibake left where it ate that parenthesis together with the byte before it,
-    # as in seed 001's "?。ㄒ唬?qiáng)化" and "取保候?qū)?人".
-    rf"(?:(?<=[{_HAN}])[(（]|[?？\ufffd])"
+    # as in seed 001's "?。ㄒ唬?qiáng)化" and "取保候?qū)?人". The character comes first
+    # and the look-behinds after it, so that re skips ahead to one of these five.
+    rf"[(（?？\ufffd](?:(?<=[{_HAN}][(（])|(?<=[?？\ufffd]))"
     # 1–7 pinyin letters with at least one tone mark, so that (一), (试行), (CBD) and
     # (2021—2025年) never match. Both quantifiers are bounded: no backtracking blow-up.
     rf"(?=[{_PINYIN_LETTER}]{{0,6}}[{_TONED}])[{_PINYIN_LETTER}]{{1,7}}"
@@ -98,7 +99,6 @@ class View:
         return Span(first, self.to_original(end - 1) + 1)
 
 
-_ANY_TONED = re.compile(f"[{_TONED}]")  # every annotation has one; most reports have none
 _ANY_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _FEW_CHARACTERS = 24  # fewer distinct characters to fold than this: replace each; else translate
 
@@ -106,8 +106,6 @@ _FEW_CHARACTERS = 24  # fewer distinct characters to fold than this: replace eac
 def normalize(text: str) -> View:
     """Build the matching view of ``text`` (see the module docstring)."""
     folded = _fold(text)
-    if not _ANY_TONED.search(folded):
-        return View(folded)
     pieces: list[str] = []
     starts: list[int] = []
     shifts: list[int] = []

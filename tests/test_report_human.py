@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+import textwrap
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Literal
 
 import pytest
@@ -423,6 +427,33 @@ def test_markup_like_text_is_printed_literally() -> None:
         assert "1 | 字体:[ ] 【大 中 小】 [bold]重要[/bold] [red]" in plain
         assert re.search(r"^  \|      \[red\]$", plain, re.M)  # hangs below its "---"
         assert "= help: 删除 [/] 与 :smile:" in plain
+
+
+def test_plain_output_does_not_import_rich_console_or_text() -> None:
+    """Without colour (pre-commit hooks, CI) only ``rich.cells`` is needed: rich's Console
+    and Text are most of a cold start's rendering cost."""
+    code = textwrap.dedent(
+        f"""
+        import io, sys
+        from checker.model import Diagnostic, FileResult, Label, SourceText, Span
+        from checker.report.human import render_human
+
+        text = {TEXT!r}
+        start = text.index("我市")
+        span = Span(start, start + 2)
+        found = Diagnostic("W101", "w101", "warning", "m", "a.txt", span, (Label(span, "标签"),), "帮助", "注")
+        out = io.StringIO()
+        render_human([FileResult("a.txt", SourceText(text), [found])], out, color=False)
+        assert "^^^^ 标签" in out.getvalue(), out.getvalue()
+        print(sorted(name for name in ("rich.console", "rich.text") if name in sys.modules))
+        """
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=False, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # --------------------------------------------------------------------------- snapshot

@@ -1,27 +1,30 @@
 """Text kinds: patterns that must not occur (placeholders, page chrome, debris) and
-traditional characters in a simplified report."""
+traditional characters in a simplified report.
+
+Speed: every pattern scans the whole text, so the rule files write each regex to start
+with a literal where they can (the engine then jumps from one occurrence of it to the
+next instead of trying the pattern at every character), and the per-match work here is
+kept to integers until a match becomes part of a finding.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, Text
 from checker.model import Document, Span
 from checker.normalize import traditional_to_simplified
 
 
-@dataclass(frozen=True, slots=True)
-class PatternItem:
+class PatternItem(NamedTuple):
     regex: re.Pattern[str]
     label: Text
 
 
-@dataclass(frozen=True, slots=True)
-class PatternParams:
+class PatternParams(NamedTuple):
     patterns: tuple[PatternItem, ...]
     target: Literal["original", "view"]  # search the file as written, or the matching view
     scope: Literal["text", "title"]
@@ -31,15 +34,12 @@ class PatternParams:
     unless: re.Pattern[str] | None  # nothing is reported when this matches the scope
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
-    span: Span
-    text: str
-    label: Text
-    line: int
+# A match: original start, original end, the label of its pattern.
+_Match = tuple[int, int, Text]
 
 
 def _matches(doc: Document, params: PatternParams) -> list[_Match]:
+    """Every match of the patterns, in the original text, sorted, without overlaps."""
     if params.scope == "title":
         if doc.title is None:
             return []
@@ -47,30 +47,52 @@ def _matches(doc: Document, params: PatternParams) -> list[_Match]:
     else:
         text = doc.source.text if params.target == "original" else doc.view.text
         base = 0
-    to_span = (
-        (lambda s, e: Span(s, e)) if params.target == "original" and params.scope == "text" else doc.view.span
-    )
-    found: list[_Match] = []
+    view_span = None if params.target == "original" and params.scope == "text" else doc.view.span
+    source = doc.source
+    max_line_length = params.max_line_length
+    long_lines: dict[int, bool] = {}
+    found: list[tuple[list[tuple[int, int]], Text]] = []  # each pattern's matches, with its label
     for item in params.patterns:
+        spans: list[tuple[int, int]] = []
         for m in item.regex.finditer(text):
-            # Patterns anchored at a line start may take its indentation: point at the words.
-            matched = m.group()
-            start = m.start() + len(matched) - len(matched.lstrip())
-            end = m.end() - len(matched) + len(matched.rstrip())
+            start, end = m.span()
             if end <= start:
                 continue
-            span = to_span(base + start, base + end)
-            line = doc.source.position(span.start).line
-            if params.max_line_length is not None and len(doc.source.line_text(line).strip()) > params.max_line_length:
-                continue
-            found.append(_Match(span, doc.source.text[span.start : span.end], item.label, line))
-    found.sort(key=lambda m: (m.span.start, -m.span.end))
-    # Overlapping patterns (e.g. 微信扫一扫 and 扫一扫) report the outermost match once.
+            # Patterns anchored at a line start take the newline and indentation: point at the words.
+            if text[start].isspace() or text[end - 1].isspace():
+                matched = text[start:end]
+                start += len(matched) - len(matched.lstrip())
+                end -= len(matched) - len(matched.rstrip())
+                if end <= start:
+                    continue
+            if view_span is not None:
+                span = view_span(base + start, base + end)
+                start, end = span.start, span.end
+            if max_line_length is not None:
+                line = source.position(start).line
+                too_long = long_lines.get(line)
+                if too_long is None:
+                    too_long = long_lines[line] = len(source.line_text(line).strip()) > max_line_length
+                if too_long:
+                    continue
+            spans.append((start, end))
+        if spans:
+            found.append((spans, item.label))
+    if len(found) == 1:  # the matches of one pattern are in order and do not overlap
+        spans, label = found[0]
+        return [(start, end, label) for start, end in spans]
+    # Overlapping patterns (e.g. 微信扫一扫 and 扫一扫) report the outermost match once; of
+    # two equal matches, the first pattern's.
+    ordered = sorted(
+        (start, -end, index, label) for index, (spans, label) in enumerate(found) for start, end in spans
+    )
     kept: list[_Match] = []
-    for m in found:
-        if kept and m.span.start < kept[-1].span.end:
+    kept_end = -1
+    for start, neg_end, _, label in ordered:
+        if start < kept_end:
             continue
-        kept.append(m)
+        kept_end = -neg_end
+        kept.append((start, kept_end, label))
     return kept
 
 
@@ -82,12 +104,16 @@ def _groups(doc: Document, matches: list[_Match], group: str) -> Iterator[list[_
         if matches:
             yield matches
         return
+    position = doc.source.position
     current: list[_Match] = []
+    current_line = 0
     for m in matches:
-        if current and not _same_group(doc, current[-1].line, m.line, group):
+        line = position(m[0]).line
+        if current and not _same_group(doc, current_line, line, group):
             yield current
             current = []
         current.append(m)
+        current_line = line
     if current:
         yield current
 
@@ -106,49 +132,62 @@ def check_pattern(doc: Document, params: PatternParams, ctx: Context) -> Iterato
         scope_text = doc.title.text if params.scope == "title" and doc.title else doc.view.text
         if params.unless.search(scope_text):
             return
+    original = doc.source.text
     for group in _groups(doc, _matches(doc, params), params.group):
-        first = group[0]
+        start, end, _ = group[0]
         yield Finding(
-            span=first.span,
-            args={"match": first.text, "count": len(group)},
-            labels=tuple(FindingLabel(m.span, m.label) for m in group[: params.max_labels]),
+            span=Span(start, end),
+            args={"match": original[start:end], "count": len(group)},
+            labels=tuple(FindingLabel(Span(s, e), label) for s, e, label in group[: params.max_labels]),
         )
 
 
 # --------------------------------------------------------------------------- traditional
 
 
-@dataclass(frozen=True, slots=True)
-class TraditionalParams:
+class TraditionalParams(NamedTuple):
     min_count: int  # fewer traditional characters than this are left alone (names, quotations)
     max_labels: int
 
 
 @functools.lru_cache(maxsize=1)
 def _traditional_class() -> re.Pattern[str]:
-    chars = "".join(sorted(chr(c) for c in traditional_to_simplified()))
-    return re.compile("[" + re.escape(chars) + "]")
+    """A class of every traditional character of the BMP, plus all astral characters.
+
+    The regex engine tests a class of BMP characters with one table lookup, but it tests
+    each astral member of a class one by one, for every character of the text: the 66
+    astral characters of the table made the exact class ~8 × slower. So the class takes
+    any astral character, and check_traditional drops the few that are not in the table.
+    """
+    bmp = "".join(sorted(chr(c) for c in traditional_to_simplified() if c <= 0xFFFF))
+    return re.compile("[" + re.escape(bmp) + "\U00010000-\U0010ffff]")
 
 
 def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) -> Iterator[Finding]:
-    table = traditional_to_simplified()
-    found = list(_traditional_class().finditer(doc.source.text))
-    if len(found) < params.min_count:
+    text = doc.source.text
+    found = _traditional_class().findall(text)  # the characters, in text order
+    if len(found) < params.min_count:  # (dropping astral characters below only lowers the count)
         return
+    table = traditional_to_simplified()
+    if max(found) > "\uffff":
+        found = [char for char in found if ord(char) in table]
+        if len(found) < params.min_count:
+            return
     labels: list[FindingLabel] = []
     examples: list[str] = []
-    for m in found:
-        char = m.group()
+    for char in found:
         if char in examples:
             continue
         examples.append(char)
+        # Every occurrence of a traditional character is a match: its first match is its first occurrence.
+        start = text.index(char)
         simplified = chr(table[ord(char)])
-        labels.append(FindingLabel(Span(m.start(), m.end()), Text(f"简体为“{simplified}”", f"simplified: {simplified}")))
+        labels.append(FindingLabel(Span(start, start + 1), Text(f"简体为“{simplified}”", f"simplified: {simplified}")))
         if len(labels) == params.max_labels:
             break
-    first = found[0]
+    first = text.index(found[0])
     yield Finding(
-        span=Span(first.start(), first.end()),
+        span=Span(first, first + 1),
         args={"count": len(found), "examples": "、".join(examples)},
         labels=tuple(labels),
     )

@@ -6,24 +6,32 @@ carets sit under exactly the characters of the span.  Report text is mostly Chin
 characters, so every column is measured in cells with ``rich.cells.cell_len`` and
 long lines are cut to a window of about ``WINDOW_CELLS`` cells around the span.
 
-Everything user-supplied is printed through ``rich.text.Text`` objects, never as
-markup: reports contain things like ``字体:[ ]`` that rich would otherwise eat.
+The layout is built once, as styled runs: a line is a list of ``(text, style)`` pairs
+(``style`` a rich style name, or None).  Two thin sinks print it.  Without colour (pre-commit
+hooks, CI, pipes) the runs' text is written straight to ``out``, and only ``rich.cells``
+is imported; with colour the runs become ``rich.text.Text`` objects printed by a rich
+``Console`` (imported only then, ~40 ms of start-up).  The runs are never parsed as markup:
+reports contain things like ``字体:[ ]`` that rich markup would otherwise eat.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal, TextIO
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
 
 from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
 
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
 from checker.report.summary import counts, summary_line
 
+if TYPE_CHECKING:
+    from rich.text import Text
+
 Lang = Literal["zh", "en"]
+Run = tuple[str, "str | None"]  # text and its style (a rich style name), or None
+Line = list[Run]
 
 WINDOW_CELLS = 100  # most cells of line text shown in one code frame line
 BEFORE_CELLS = 40  # of which at most this many come before the first mark
@@ -45,6 +53,9 @@ _DISPLAY = str.maketrans(
         **{c: "\ufffd" for c in range(0x80, 0xA0)},
     }
 )
+
+# rich's Text drops these wherever they occur (the display text has none left).
+_RICH_DROPS = dict.fromkeys((0x07, 0x08, 0x0B, 0x0C, 0x0D))
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
 _GUTTER_STYLE = "bold blue"
@@ -72,8 +83,8 @@ def _summary_style(results: Sequence[FileResult]) -> str:
 # --------------------------------------------------------------------------- code frame
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
+# NamedTuples, not dataclasses: `import dataclasses` and creating each class cost start-up time.
+class _Mark(NamedTuple):
     """A span on one line, in character offsets within the line (end clipped to it)."""
 
     start: int
@@ -82,8 +93,7 @@ class _Mark:
     message: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Placed:
+class _Placed(NamedTuple):
     """A mark placed in a shown window, in cells from the start of the shown text."""
 
     col: int
@@ -92,8 +102,7 @@ class _Placed:
     message: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Snippet:
+class _Snippet(NamedTuple):
     line: int
     text: str  # display text of the window, without the ellipses
     elided_left: bool
@@ -187,7 +196,13 @@ def _snippet(line: int, raw: str, marks: list[_Mark], left: int, right: int) -> 
     return _Snippet(line, _display(raw[left:right]), left > 0, right < len(raw), placed)
 
 
-def _marker_rows(marks: list[_Placed], primary_style: str) -> list[Text]:
+def _cells(line: Line) -> int:
+    """Cells taken by a line so far, measured as one string as rich's ``Text.cell_len`` does
+    (cell widths do not simply add up across a zero-width joiner)."""
+    return cell_len("".join([text for text, _ in line]))
+
+
+def _marker_rows(marks: list[_Placed], primary_style: str) -> list[Line]:
     """Underline rows in rustc's layout.
 
     Marks that do not overlap share a row (the primary always on the first); the
@@ -206,31 +221,31 @@ def _marker_rows(marks: list[_Placed], primary_style: str) -> list[Text]:
     def style(mark: _Placed) -> str:
         return primary_style if mark.primary else _SECONDARY_STYLE
 
-    def connectors(pending: list[_Placed]) -> Text:
-        text = Text()
+    def connectors(pending: list[_Placed]) -> Line:
+        line: Line = []
         for mark in pending:
-            text.append(" " * (mark.col - text.cell_len))
-            text.append("|", style(mark))
-        return text
+            line.append((" " * (mark.col - _cells(line)), None))
+            line.append(("|", style(mark)))
+        return line
 
-    out: list[Text] = []
+    out: list[Line] = []
     for row in rows:
         row.sort(key=lambda m: m.col)
-        underline = Text()
+        underline: Line = []
         for mark in row:
-            underline.append(" " * (mark.col - underline.cell_len))
-            underline.append(("^" if mark.primary else "-") * mark.width, style(mark))
+            underline.append((" " * (mark.col - _cells(underline)), None))
+            underline.append((("^" if mark.primary else "-") * mark.width, style(mark)))
         if row[-1].message:
-            underline.append(" " + row[-1].message, style(row[-1]))
+            underline.append((" " + row[-1].message, style(row[-1])))
         out.append(underline)
         pending = [mark for mark in row[:-1] if mark.message]
         if pending:
             out.append(connectors(pending))
             for i in range(len(pending) - 1, -1, -1):
-                text = connectors(pending[:i])
-                text.append(" " * (pending[i].col - text.cell_len))
-                text.append(pending[i].message or "", style(pending[i]))
-                out.append(text)
+                line = connectors(pending[:i])
+                line.append((" " * (pending[i].col - _cells(line)), None))
+                line.append((pending[i].message or "", style(pending[i])))
+                out.append(line)
     return out
 
 
@@ -251,15 +266,11 @@ def _snippets(primary: Span, labels: tuple[Label, ...], source: SourceText, lang
 # --------------------------------------------------------------------------- diagnostic
 
 
-def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> Text:
+def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> list[Line]:
     source = result.source
     severity_style = _SEVERITY_STYLE[diag.severity]
-    lines: list[Text] = []
-    header = Text()
-    header.append(f"{diag.severity}[{_inline(diag.code)}]", severity_style)
-    header.append(": ")
-    header.append(_inline(diag.message), "bold")
-    lines.append(header)
+    header = f"{diag.severity}[{_inline(diag.code)}]"
+    lines: list[Line] = [[(header, severity_style), (": ", None), (_inline(diag.message), "bold")]]
 
     snippets: list[_Snippet] = []
     where = ""
@@ -267,49 +278,43 @@ def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> Text
     if diag.span is not None and source is not None:
         snippets = _snippets(diag.span, diag.labels, source, lang)
         position = source.position(diag.span.start)
-        where = f":{result.where(position.line)}:{position.column}"
+        # A loader's label is not display text; drop the controls rich's Text always dropped.
+        where = f":{result.where(position.line)}:{position.column}".translate(_RICH_DROPS)
     width = len(str(max(s.line for s in snippets))) if snippets else 1
     pad = " " * width
 
-    location = Text(pad)
-    location.append("--> ", _GUTTER_STYLE)
-    location.append(_inline(diag.path) + where)
-    lines.append(location)
+    lines.append([(pad, None), ("--> ", _GUTTER_STYLE), (_inline(diag.path) + where, None)])
 
-    bar = Text(f"{pad} |", _GUTTER_STYLE)
+    bar: Line = [(f"{pad} |", _GUTTER_STYLE)]
     if snippets:
         lines.append(bar)
         previous: int | None = None
         for snippet in snippets:
             if previous is not None and snippet.line > previous + 1:
-                lines.append(Text("...", _GUTTER_STYLE))
+                lines.append([("...", _GUTTER_STYLE)])
             previous = snippet.line
-            # Styles go on spans, not as the Text's base style, which appended text would inherit.
-            code = Text().append(f"{snippet.line:>{width}} | ", _GUTTER_STYLE)
+            code: Line = [(f"{snippet.line:>{width}} | ", _GUTTER_STYLE)]
             if snippet.elided_left:
-                code.append(ELLIPSIS, "dim")
-            code.append(snippet.text)
+                code.append((ELLIPSIS, "dim"))
+            code.append((snippet.text, None))
             if snippet.elided_right:
-                code.append(ELLIPSIS, "dim")
+                code.append((ELLIPSIS, "dim"))
             lines.append(code)
             for row in _marker_rows(snippet.marks, severity_style):
-                lines.append(Text().append(f"{pad} | ", _GUTTER_STYLE).append_text(row))
+                lines.append([(f"{pad} | ", _GUTTER_STYLE), *row])
 
     extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note)) if body]
     if extras and snippets:
         lines.append(bar)
     for kind, body in extras:
         first, *rest = body.splitlines()
-        line = Text(f"{pad} ")
-        line.append("=", _GUTTER_STYLE)
-        line.append(f" {kind}:", "bold")
-        line.append(" ")
+        line: Line = [(f"{pad} ", None), ("=", _GUTTER_STYLE), (f" {kind}:", "bold"), (" ", None)]
         # Continuation lines line up with the text after "= help: ".
-        indent = " " * line.cell_len
-        line.append(_display(first))
+        indent = " " * _cells(line)
+        line.append((_display(first), None))
         lines.append(line)
-        lines.extend(Text(indent + _display(more)) for more in rest)
-    return Text("\n").join(lines)
+        lines.extend([(indent + _display(more), None)] for more in rest)
+    return lines
 
 
 def _order(diag: Diagnostic) -> tuple[bool, int, str]:
@@ -326,12 +331,51 @@ def render_human(
     show_summary: bool = True,
 ) -> None:
     """Write every diagnostic of ``results`` with code frames, then the summary line."""
+    blocks = (
+        _render_diagnostic(diag, result, lang)
+        for result in results
+        for diag in sorted(result.diagnostics, key=_order)
+    )
+    summary: Line | None = [(summary_line(results, lang), _summary_style(results))] if show_summary else None
+    if color:
+        _print_rich(blocks, summary, out)
+    else:
+        _write_plain(blocks, summary, out)
+
+
+# --------------------------------------------------------------------------- sinks
+
+
+def _plain(line: Line) -> str:
+    return "".join([text for text, _ in line])
+
+
+def _write_plain(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
+    """The runs' text, without rich: what a rich Console without colour would write."""
+    try:
+        # A blank line after each diagnostic.
+        out.writelines("\n".join([_plain(line) for line in lines]) + "\n\n" for lines in blocks)
+        if summary is not None:
+            out.write(_plain(summary) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        # As rich's Console (so the coloured output) does: stop quietly with status 1, and
+        # point stdout at /dev/null so that the interpreter's last flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(1) from None
+
+
+def _print_rich(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
+    """The runs as ``rich.text.Text``, printed in colour by a rich Console."""
+    from rich.console import Console
+
     console = Console(
         file=out,
-        force_terminal=color,
-        no_color=not color,
-        # Explicit so that color=True means colour even under TERM=dumb.
-        color_system="standard" if color else None,
+        force_terminal=True,
+        no_color=False,
+        # Explicit so that colour means colour even under TERM=dumb.
+        color_system="standard",
         highlight=False,
         markup=False,
         emoji=False,
@@ -339,9 +383,22 @@ def render_human(
         width=_CONSOLE_WIDTH,
         legacy_windows=False,
     )
-    for result in results:
-        for diag in sorted(result.diagnostics, key=_order):
-            console.print(_render_diagnostic(diag, result, lang))
-            console.print()
-    if show_summary:
-        console.print(Text(summary_line(results, lang), _summary_style(results)))
+    for lines in blocks:
+        console.print(_text(lines))
+        console.print()
+    if summary is not None:
+        console.print(_text([summary]))
+
+
+def _text(lines: list[Line]) -> Text:
+    from rich.text import Text
+
+    # One span per styled run, none for plain runs: a Text's base style would be inherited
+    # by everything appended to it.
+    text = Text()
+    for i, line in enumerate(lines):
+        if i:
+            text.append("\n")
+        for chunk, style in line:
+            text.append(chunk, style)
+    return text
