@@ -72,6 +72,8 @@ def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
             assert fast == (grammar is not None), text
             if fast:
                 assert grammar is not None and quantity._small_numeral_value(text) == grammar[0], text
+                percent = quantity._parse_numeral("百分之" + text)
+                assert percent is not None and quantity._small_numeral("百分之" + text) == percent[0], text
                 checked += 1
     for n in range(1, 10_000):  # the longer ones: every number below 10 000 without 零
         for liang in (False, True):
@@ -80,6 +82,7 @@ def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
                 assert quantity._SMALL_NUMERAL.fullmatch(text), text
                 assert quantity._small_numeral_value(text) == n, text
                 checked += 1
+    assert quantity._small_numeral("百分之百") == quantity._parse_numeral("百分之百")[0] == 100  # type: ignore[index]
     assert checked > 5000
 
 

@@ -9,14 +9,13 @@ kept to integers until a match becomes part of a finding.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, Text
 from checker.model import Document, Span
-from checker.normalize import traditional_to_simplified
+from checker.normalize import traditional_pattern, traditional_to_simplified
 
 
 class PatternItem(NamedTuple):
@@ -150,22 +149,9 @@ class TraditionalParams(NamedTuple):
     max_labels: int
 
 
-@functools.lru_cache(maxsize=1)
-def _traditional_class() -> re.Pattern[str]:
-    """A class of every traditional character of the BMP, plus all astral characters.
-
-    The regex engine tests a class of BMP characters with one table lookup, but it tests
-    each astral member of a class one by one, for every character of the text: the 66
-    astral characters of the table made the exact class ~8 × slower. So the class takes
-    any astral character, and check_traditional drops the few that are not in the table.
-    """
-    bmp = "".join(sorted(chr(c) for c in traditional_to_simplified() if c <= 0xFFFF))
-    return re.compile("[" + re.escape(bmp) + "\U00010000-\U0010ffff]")
-
-
 def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) -> Iterator[Finding]:
     text = doc.source.text
-    found = _traditional_class().findall(text)  # the characters, in text order
+    found = traditional_pattern().findall(text)  # the characters, in text order
     if len(found) < params.min_count:  # (dropping astral characters below only lowers the count)
         return
     table = traditional_to_simplified()

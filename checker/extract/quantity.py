@@ -289,6 +289,16 @@ _PLACES = {"十": 10, "百": 100, "千": 1000}
 _SMALL_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
 
 
+def _small_numeral(text: str) -> int | None:
+    """The value of a small numeral, also as a percentage in words (百分之九十, 百分之百);
+    None when the grammar has to decide."""
+    if text.startswith("百分之"):
+        text = text[3:]
+        if text == "百":
+            return 100
+    return _small_numeral_value(text) if _SMALL_NUMERAL.fullmatch(text) else None
+
+
 def _small_numeral_value(text: str) -> int:
     """The value of a numeral that _SMALL_NUMERAL matches."""
     value = 0
@@ -308,8 +318,9 @@ def _parse(text: str) -> tuple[Decimal, int]:
     plain = _PLAIN_ARABIC.fullmatch(text)
     if plain:  # most numbers in a report: Decimal reads them as the grammar would, without lark
         return Decimal(text.replace(",", "")), len(plain.group(1) or "")
-    if _SMALL_NUMERAL.fullmatch(text):
-        return Decimal(_small_numeral_value(text)), 0
+    small = _small_numeral(text)
+    if small is not None:
+        return Decimal(small), 0
     parsed = _parse_numeral(text)
     if parsed is None:
         raise ValueError(f"not a number: {text!r}")
