@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from checker import normalize as normalize_module
 from checker.model import Span
 from checker.normalize import PINYIN_ANNOTATION, View, normalize, traditional_to_simplified
 
@@ -44,6 +46,27 @@ def test_table_comes_from_opencc_and_is_cached() -> None:
     assert table[ord("鎮")] == ord("镇")
     assert table[ord("乾")] == ord("干")  # first candidate of "乾	干 乾"
     assert ord("著") not in table  # 著 is a simplified character too
+
+
+def test_the_parsed_table_is_cached_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVLINT_CACHE_DIR", str(tmp_path))
+    traditional_to_simplified.cache_clear()
+    try:
+        parsed = traditional_to_simplified()
+        assert list(tmp_path.glob("opencc-*.pickle"))
+        traditional_to_simplified.cache_clear()
+        assert traditional_to_simplified() == parsed  # now from the pickle
+    finally:
+        traditional_to_simplified.cache_clear()
+
+
+@pytest.mark.parametrize("text", ["", "法治政府", "鎮設強領導綠區　（一）", "𠀀𡃁 and 乾隆 後來", "ＡＢＣ１２３"])
+def test_both_ways_of_finding_traditional_characters_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first text of a run is searched with a set, later ones with a compiled class."""
+    monkeypatch.setattr(normalize_module, "_texts_seen", 0)
+    first = normalize_module._traditional_in(text)
+    second = normalize_module._traditional_in(text)
+    assert first == second == {c for c in text if ord(c) in traditional_to_simplified()}
 
 
 @pytest.mark.parametrize(

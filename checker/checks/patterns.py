@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, Text
 from checker.model import Document, Span
-from checker.normalize import traditional_pattern, traditional_to_simplified
+from checker.normalize import traditional_to_simplified
 
 
 class PatternItem(NamedTuple):
@@ -150,30 +150,24 @@ class TraditionalParams(NamedTuple):
 
 
 def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) -> Iterator[Finding]:
+    # Normalizing found the traditional characters (most reports have none); here they are
+    # counted and placed, each by its first occurrence.
+    present = doc.view.traditional
+    if not present:
+        return
     text = doc.source.text
-    found = traditional_pattern().findall(text)  # the characters, in text order
-    if len(found) < params.min_count:  # (dropping astral characters below only lowers the count)
+    count = sum(text.count(char) for char in present)
+    if count < params.min_count:
         return
     table = traditional_to_simplified()
-    if max(found) > "\uffff":
-        found = [char for char in found if ord(char) in table]
-        if len(found) < params.min_count:
-            return
+    firsts = sorted((text.index(char), char) for char in present)
     labels: list[FindingLabel] = []
-    examples: list[str] = []
-    for char in found:
-        if char in examples:
-            continue
-        examples.append(char)
-        # Every occurrence of a traditional character is a match: its first match is its first occurrence.
-        start = text.index(char)
+    for start, char in firsts[: params.max_labels]:
         simplified = chr(table[ord(char)])
         labels.append(FindingLabel(Span(start, start + 1), Text(f"简体为“{simplified}”", f"simplified: {simplified}")))
-        if len(labels) == params.max_labels:
-            break
-    first = text.index(found[0])
+    examples = "、".join(char for _, char in firsts[: params.max_labels])
     yield Finding(
-        span=Span(first, first + 1),
-        args={"count": len(found), "examples": "、".join(examples)},
+        span=Span(firsts[0][0], firsts[0][0] + 1),
+        args={"count": count, "examples": examples},
         labels=tuple(labels),
     )
