@@ -92,10 +92,11 @@ _HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"(\d{1,2})[.、](?!\d)")),
     (4, re.compile(r"\((\d{1,2})\)[、.]?")),
 )
-# 一是…二是… items inside a paragraph: at its start or after a clause ends
-# (_ITEM_FOLLOWS; checked in _inline_items, so the pattern starts with a class that
-# re can skip ahead to).
-_INLINE_ITEM = re.compile(r"([一二三四五六七八九十]{1,2})是")
+# 一是…二是… items inside a paragraph: at its start or after a clause ends (_ITEM_FOLLOWS).
+# Found from the 是 back to its one or two numerals, checked in _inline_items: re skips
+# ahead to a literal, while a class of 一二三… would stop at nearly every line.
+_INLINE_ITEM = re.compile("是(?<=[一二三四五六七八九十]是)")
+_ITEM_NUMERALS = "一二三四五六七八九十"
 _ITEM_FOLLOWS = "。;:!?,"
 _HEADING_END = re.compile(r"[。!?]")
 HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
@@ -130,28 +131,31 @@ def _match_heading(line: _Line, view: View) -> Heading | None:
 
 def _inline_items(line: _Line, view: View) -> list[Heading]:
     items: list[Heading] = []
-    for m in _INLINE_ITEM.finditer(line.text):
-        before = m.start()  # skip back over spaces (a walk, not a slice: linear on long lines)
-        while before and line.text[before - 1].isspace():
+    text = line.text
+    for m in _INLINE_ITEM.finditer(text):
+        numeral_start = m.start() - 1
+        if numeral_start and text[numeral_start - 1] in _ITEM_NUMERALS:
+            numeral_start -= 1
+        before = numeral_start  # skip back over spaces (a walk, not a slice: linear on long lines)
+        while before and text[before - 1].isspace():
             before -= 1
-        if before and line.text[before - 1] not in _ITEM_FOLLOWS:
+        if before and text[before - 1] not in _ITEM_FOLLOWS:
             continue
-        ordinal = chinese_ordinal(m.group(1))
+        ordinal = chinese_ordinal(text[numeral_start : m.start()])
         if ordinal is None:
             continue
-        start = line.start + m.start(1)
-        rest = line.text[m.end() :]
-        stop = _HEADING_END.search(rest)
-        words = rest[: stop.start()] if stop else rest
+        stop = _HEADING_END.search(text, m.end())
+        words_end = stop.start() if stop else len(text)
+        start = line.start + numeral_start
         items.append(
             Heading(
                 level=5,
                 ordinal=ordinal,
-                marker=m.group(1) + "是",
+                marker=text[numeral_start : m.end()],
                 marker_span=view.span(start, line.start + m.end()),
-                text=words,
+                text=text[m.end() : words_end],
                 text_view_start=line.start + m.end(),
-                span=view.span(start, line.start + m.end() + len(words)),
+                span=view.span(start, line.start + words_end),
                 line=line.number,
                 runs_on=True,
             )
@@ -214,7 +218,8 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年)")
 # re skips ahead to a 1 or a 2 instead of trying every character of the text.
 _ISO_DATE = re.compile(r"((?:19|20)(?<!\d..)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _CN_DATE = re.compile(r"((?:19|20)(?<!\d..)\d{2})年(\d{1,2})月(\d{1,2})日")
-_HANZI_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+# Starts at 年 and looks back for the year: 一二三 are everywhere in a report, 年 far less.
+_HANZI_DATE = re.compile(r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 _BANNER = re.compile(r"今天是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")
 _PUBLICATION = re.compile(r"发布时间|发布日期|日期[::]|时间[::]|来源[::]|浏览|阅读[::]|累计次数|点击")
 _DATE_ONLY = re.compile(r"\s*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*")
@@ -241,7 +246,8 @@ def _dates(lines: list[_Line], view: View) -> list[DateMention]:
                 date = dt.date(*parts)  # type: ignore[arg-type]
             except ValueError:
                 continue  # 2月30日 is not a date; T407 reports malformed tokens
-            found.append((bisect.bisect_right(line_starts, m.start()) - 1, form, m.start(), date, m.end()))
+            start = m.start(1)  # the year's: _HANZI_DATE's match starts after it
+            found.append((bisect.bisect_right(line_starts, start) - 1, form, start, date, m.end()))
     found.sort()
     roles: dict[int, DateRole] = {}
     dates: list[DateMention] = []
@@ -322,6 +328,7 @@ def parse(path: str, source: SourceText, view: View) -> Document:
     title, title_repeats = _find_title(lines, view)
     flat_headings: list[tuple[Heading, int]] = []
     paragraphs: list[Paragraph] = []
+    span = view.span_maker()
 
     for line in lines:
         if line.chrome or (title and line.number == title.line) or line.number in title_repeats:
@@ -331,11 +338,11 @@ def parse(path: str, source: SourceText, view: View) -> Document:
         if heading is not None:
             flat_headings.append((heading, line_start))
         flat_headings.extend((item, line_start) for item in _inline_items(line, view))
+        start = line.start
         sentences = [
-            Sentence(view.span(line.start + s, line.start + e), line.text[s:e], line.start + s)
-            for s, e in split_sentences(line.text)
+            Sentence(span(start + s, start + e), line.text[s:e], start + s) for s, e in split_sentences(line.text)
         ]
-        paragraphs.append(Paragraph(view.span(line.start, line.end), line.text, line.number, sentences, line.start))
+        paragraphs.append(Paragraph(span(start, line.end), line.text, line.number, sentences, start))
 
     heading_lines = {h.line for h, _ in flat_headings if h.level < 5}
     report_year, year_span = _report_year(title, paragraphs, heading_lines, view)

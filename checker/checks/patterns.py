@@ -46,7 +46,7 @@ def _matches(doc: Document, params: PatternParams) -> list[_Match]:
     else:
         text = doc.source.text if params.target == "original" else doc.view.text
         base = 0
-    view_span = None if params.target == "original" and params.scope == "text" else doc.view.span
+    view_span = None if params.target == "original" and params.scope == "text" else doc.view.span_maker()
     source = doc.source
     max_line_length = params.max_line_length
     long_lines: dict[int, bool] = {}
@@ -149,6 +149,9 @@ class TraditionalParams(NamedTuple):
     max_labels: int
 
 
+_COUNT_ONE_BY_ONE = 16  # more distinct characters than this are counted in one scan
+
+
 def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) -> Iterator[Finding]:
     # Normalizing found the traditional characters (most reports have none); here they are
     # counted and placed, each by its first occurrence.
@@ -156,7 +159,10 @@ def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) ->
     if not present:
         return
     text = doc.source.text
-    count = sum(text.count(char) for char in present)
+    if len(present) <= _COUNT_ONE_BY_ONE:
+        count = sum(map(text.count, present))
+    else:  # a traditional-script report: one scan for all of them
+        count = len(re.findall("[" + re.escape("".join(sorted(present))) + "]", text))
     if count < params.min_count:
         return
     table = traditional_to_simplified()

@@ -159,11 +159,12 @@ class _Paragraph:
         self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
         self.full_stops = [m.start() for m in re.finditer("。", self.text)]
         self.parens = _Parens(self.text)
+        self._view_span = doc.view.span_maker()
         self.sentence_base = sentence_base
         self.items: list[Fact] = []
 
     def span(self, start: int, end: int) -> Span:
-        return self.doc.view.span(self.base + start, self.base + end)
+        return self._view_span(self.base + start, self.base + end)
 
     def sentence_of(self, offset: int) -> int:
         i = bisect.bisect_right(self.sentence_ends, offset)
