@@ -131,12 +131,15 @@ class Facts:
         self.growths: list[GrowthFact] = []
 
 
+_OPEN, _CLOSE = re.compile(r"\("), re.compile(r"\)")
+
+
 class _Parens:
     """Which offsets of a text lie inside (…), by bisecting the bracket positions."""
 
     def __init__(self, text: str) -> None:
-        self.opens = [m.start() for m in re.finditer(r"\(", text)]
-        self.closes = [m.start() for m in re.finditer(r"\)", text)]
+        self.opens = [m.start() for m in _OPEN.finditer(text)]
+        self.closes = [m.start() for m in _CLOSE.finditer(text)]
 
     def inside(self, offset: int) -> bool:
         return bisect.bisect_left(self.opens, offset) > bisect.bisect_left(self.closes, offset)
@@ -157,7 +160,6 @@ class _Paragraph:
         self.text = paragraph.text
         self.base = paragraph.view_start
         self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
-        self.full_stops = [m.start() for m in re.finditer("。", self.text)]
         self.parens = _Parens(self.text)
         self._view_span = doc.view.span_maker()
         self.sentence_base = sentence_base
@@ -172,8 +174,8 @@ class _Paragraph:
 
     def sentence_end_after(self, offset: int) -> int:
         """The first 。 at or after ``offset``, else the end of the paragraph."""
-        i = bisect.bisect_left(self.full_stops, offset)
-        return self.full_stops[i] if i < len(self.full_stops) else len(self.text)
+        stop = self.text.find("。", offset)
+        return stop if stop != -1 else len(self.text)
 
     def where(self, q: Quantity) -> Where:
         span = self.span(q.start, q.end)
