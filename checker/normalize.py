@@ -129,27 +129,20 @@ def normalize(text: str) -> View:
     """Build the matching view of ``text`` (see the module docstring)."""
     traditional = _traditional_in(text)
     folded = _fold(text, traditional)
-    pieces: list[str] = []
-    starts: list[int] = []
-    shifts: list[int] = []
-    kept_from = 0  # original offset where the current kept stretch begins
-    view_length = 0
-    for match in PINYIN_ANNOTATION.finditer(folded):
-        start, end = match.span()
-        pieces.append(folded[kept_from:start])
-        view_length += start - kept_from
-        shift = end - view_length
-        # Two deletions with nothing kept between them share one breakpoint.
-        if starts and starts[-1] == view_length:
-            shifts[-1] = shift
-        else:
-            starts.append(view_length)
-            shifts.append(shift)
-        kept_from = end
-    if not starts:
+    deletions = [m.span() for m in PINYIN_ANNOTATION.finditer(folded)]
+    if not deletions:
         return View(folded, traditional=traditional)
-    pieces.append(folded[kept_from:])
-    return View("".join(pieces), tuple(starts), tuple(shifts), traditional)
+    kept = [folded[end:start] for (_, end), (start, _) in zip([(0, 0), *deletions], [*deletions, (len(folded), 0)])]
+    # One breakpoint per deletion, at its view offset, with the characters deleted up to
+    # and including it; two deletions with nothing kept between them share one (a dict
+    # keeps the later shift).
+    breakpoints: dict[int, int] = {}
+    deleted = 0
+    for start, end in deletions:
+        view_offset = start - deleted
+        deleted += end - start
+        breakpoints[view_offset] = deleted
+    return View("".join(kept), tuple(breakpoints), tuple(breakpoints.values()), traditional)
 
 
 def _fold(text: str, traditional: frozenset[str]) -> str:

@@ -149,31 +149,26 @@ class TraditionalParams(NamedTuple):
     max_labels: int
 
 
-_COUNT_ONE_BY_ONE = 16  # more distinct characters than this are counted in one scan
-
-
 def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) -> Iterator[Finding]:
-    # Normalizing found the traditional characters (most reports have none); here they are
-    # counted and placed, each by its first occurrence.
+    # Normalizing found which traditional characters occur (most reports have none); one
+    # scan for them here counts them and places the first few, each at its first occurrence.
     present = doc.view.traditional
     if not present:
         return
     text = doc.source.text
-    if len(present) <= _COUNT_ONE_BY_ONE:
-        count = sum(map(text.count, present))
-    else:  # a traditional-script report: one scan for all of them
-        count = len(re.findall("[" + re.escape("".join(sorted(present))) + "]", text))
+    pattern = re.compile("[" + re.escape("".join(sorted(present))) + "]")
+    count = len(pattern.findall(text))
     if count < params.min_count:
         return
     table = traditional_to_simplified()
-    firsts = sorted((text.index(char), char) for char in present)
+    firsts: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        firsts.setdefault(m.group(), m.start())
+        if len(firsts) == params.max_labels:
+            break
     labels: list[FindingLabel] = []
-    for start, char in firsts[: params.max_labels]:
+    for char, start in firsts.items():
         simplified = chr(table[ord(char)])
         labels.append(FindingLabel(Span(start, start + 1), Text(f"简体为“{simplified}”", f"simplified: {simplified}")))
-    examples = "、".join(char for _, char in firsts[: params.max_labels])
-    yield Finding(
-        span=Span(firsts[0][0], firsts[0][0] + 1),
-        args={"count": count, "examples": examples},
-        labels=tuple(labels),
-    )
+    first = labels[0].span
+    yield Finding(span=first, args={"count": count, "examples": "、".join(firsts)}, labels=tuple(labels))
