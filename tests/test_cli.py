@@ -245,3 +245,24 @@ def test_results_cache_reuses_unchanged_files_only(tmp_path: Path) -> None:
     report.write_text("青山县2023年法治政府建设年度报告\n某某县\n", encoding="utf-8")
     changed = json.loads(run("--format", "json", report, env=env).stdout)
     assert [i["message"] for i in changed if i["code"] == "T401"] == ["残留模板占位符“某某”"]
+
+
+def test_a_warm_one_report_run_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """Cold start (docs/performance.md): a pre-commit run on one edited report, with every
+    rule, findings to print and a Chinese numeral (百分之百), imports none of these."""
+    report = tmp_path / "report.txt"
+    report.write_text((ROOT / "seeds" / "002_aad3a219ed66e48e.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    heavy = (
+        "pydantic", "lark", "dataclasses", "inspect", "concurrent.futures", "multiprocessing", "tempfile",
+        "rich.console", "rich.text", "json", "tomllib", "difflib", "importlib.resources",
+    )  # fmt: skip
+    code = (
+        "import sys; from checker.cli import main; "
+        f"main([{str(report)!r}]); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    env = {**os.environ, "GOVLINT_CACHE_DIR": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)  # fill the caches
+    report.write_text(report.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # edited: the results cache misses
+    warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert warm.stdout.strip().splitlines()[-1] == "[]", warm.stdout[-500:] + warm.stderr
