@@ -1,7 +1,8 @@
 """Output formats for lint results, and the one place that picks a renderer.
 
-``human`` (checker.report.human) is the only format that imports rich; every other
-renderer is imported only when chosen, so a pre-commit run pays for nothing else.
+``human`` (checker.report.human) is the only format that imports rich (``rich.cells``
+alone unless the output is coloured); every other renderer is imported only when chosen,
+so a pre-commit run pays for nothing else.
 """
 
 from __future__ import annotations
