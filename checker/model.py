@@ -27,7 +27,8 @@ SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 class Span(NamedTuple):
     """Half-open ``[start, end)`` in the original text. Not validated on creation (it is
-    the most created object): the stages build spans through View.span, which checks."""
+    the most created object): stages make spans from offsets they found in the text, and
+    View.span checks a range before it maps it."""
 
     start: int
     end: int
