@@ -1,0 +1,96 @@
+"""Does a change keep govlint's output? Lint a generated corpus with this working tree and
+with an earlier revision, and compare the JSON reports.
+
+    python bench/compare.py                  # against HEAD
+    python bench/compare.py 289452c --reports 500
+
+The corpus: copies of the seeds with one number perturbed (as bench/run.py builds), and
+copies randomly edited with fragments that exercise every rule family (headings, 一是
+items, 其中 breakdowns, rates, dates in both forms, page chrome, placeholders, pinyin
+debris, traditional characters). A speed change must leave the output byte for byte the
+same; exit status 1 and the first differing findings otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import SEEDS, build_corpus  # noqa: E402
+
+FRAGMENTS = (
+    "一是", "二是", "其中", "分别为", "化解率", "同比下降", "由12件增至", "2021年3月1日", "二〇二一年三月一日",
+    "(一)", "1.", "(2)", "浏览量:", "扫一扫", "分享", "“十四五”", "约300人", "近五成", "百分之九十", "3-5人",
+    "受理", "调处", "件", "人次", "%", "\n", "。", ",", ";", "鎮(zhèn)", "?qū)", "***件", "xx县", "××",
+    "2023年工作计划", "下一步", "存在问题", "第一责任人", "\u3000", "    ", "|  |", "&nbsp;", "\ufffd", "锟斤拷",
+)  # fmt: skip
+
+
+def build_edited(directory: Path, count: int, seed: int = 42) -> None:
+    rng = random.Random(seed)
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    for i in range(count):
+        text = texts[i % len(texts)]
+        for _ in range(rng.randint(5, 60)):
+            pos = rng.randrange(len(text) + 1)
+            choice = rng.random()
+            if choice < 0.6:
+                text = text[:pos] + rng.choice(FRAGMENTS) + text[pos:]
+            elif choice < 0.8:
+                text = text[:pos] + text[pos + rng.randint(1, 30) :]
+            else:
+                text = text[:pos] + str(rng.randint(0, 5000)) + text[pos:]
+        (directory / f"edited_{i:04d}.txt").write_text(text, encoding="utf-8")
+
+
+def lint(tree: Path, corpus: Path, cache: Path) -> str:
+    env = {**os.environ, "GOVLINT_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-m", "checker.cli", "--format", "json", "--no-cache", str(corpus)]
+    # cwd first on sys.path: the tree's own checker package, not the installed one.
+    return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False).stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("revision", nargs="?", default="HEAD", help="git revision to compare with (default HEAD)")
+    parser.add_argument("--reports", type=int, default=300, help="reports of each kind (default 300)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="govlint-compare-"))
+    before = work / "before"
+    try:
+        subprocess.run(["git", "worktree", "add", "--detach", str(before), args.revision], cwd=ROOT, check=True)
+        corpus = work / "corpus"
+        (corpus / "perturbed").mkdir(parents=True)
+        (corpus / "edited").mkdir()
+        build_corpus(corpus / "perturbed", args.reports, seed=11)
+        build_edited(corpus / "edited", args.reports)
+        old = lint(before, corpus, work / "cache-before")
+        new = lint(ROOT, corpus, work / "cache-now")
+        findings = json.loads(new)
+        print(f"{2 * args.reports} reports, {len(findings)} findings")
+        if old == new:
+            print(f"identical to {args.revision}")
+            return 0
+        previous = json.loads(old)
+        differing = [(a, b) for a, b in zip(previous, findings) if a != b]
+        print(f"DIFFERENT from {args.revision}: {len(previous)} findings then, {len(findings)} now")
+        for a, b in differing[:3]:
+            print(f"- {json.dumps(a, ensure_ascii=False)}\n+ {json.dumps(b, ensure_ascii=False)}")
+        return 1
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
