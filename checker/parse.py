@@ -102,7 +102,12 @@ _HEADING_END = re.compile(r"[。!?]")
 HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
 
 
+_HEADING_FIRST = frozenset("一二三四五六七八九十(0123456789")  # what a marker starts with
+
+
 def _match_heading(line: _Line, view: View) -> Heading | None:
+    if line.text[0] not in _HEADING_FIRST:  # most lines: no pattern to try
+        return None
     for level, pattern in _HEADING_PATTERNS:
         m = pattern.match(line.text)
         if not m:
