@@ -154,10 +154,14 @@ def _fold(text: str, traditional: frozenset[str]) -> str:
     if not present:
         return text
     table = _matching_table()
-    if len(present) >= _FEW_CHARACTERS:
+    replacements = {char: chr(table[ord(char)]) for char in present}
+    # Many characters (a traditional-script report), or one whose replacement another
+    # replacement would map again (OpenCC maps 薴 → 苧 and 苧 → 苎): translate, which maps
+    # every character once.
+    if len(present) >= _FEW_CHARACTERS or not present.isdisjoint(replacements.values()):
         return text.translate(table)
-    for char in present:
-        text = text.replace(char, chr(table[ord(char)]))
+    for char, replacement in replacements.items():
+        text = text.replace(char, replacement)
     return text
 
 

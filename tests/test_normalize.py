@@ -69,6 +69,17 @@ def test_both_ways_of_finding_traditional_characters_agree(text: str, monkeypatc
     assert first == second == {c for c in text if ord(c) in traditional_to_simplified()}
 
 
+def test_every_character_is_folded_once() -> None:
+    # OpenCC maps 薴 → 苧 and 苧 → 苎: the view maps each character of the original once.
+    assert normalize("薴苧").text == "苧苎"
+    assert normalize("苧薴").text == "苎苧"
+
+
+@given(st.text(alphabet="薴苧鎮設強法治ＡＢ１（）　\xa0a1 \n", max_size=30))
+def test_folding_is_one_translation(text: str) -> None:
+    assert normalize(text).text == text.translate(normalize_module._matching_table())
+
+
 @pytest.mark.parametrize(
     ("original", "view"),
     [
