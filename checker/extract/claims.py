@@ -100,8 +100,6 @@ class ChangeFact(Fact):
         self.about_rate = about_rate  # the rate whose change this is, if any
 
 
-
-
 class BreakdownFact(NamedTuple):
     total: CountFact
     parts: tuple[CountFact, ...]
