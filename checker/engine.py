@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from checker.checks import NUMERIC_KINDS, Context, Finding, Settings, registry
+from checker.checks import NUMERIC_KINDS, CheckFn, Context, Finding, Settings, registry
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
 from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
 from checker.normalize import normalize
@@ -117,16 +117,43 @@ def _builtin(ruleset: RuleSet, code: str, path: str, reason: str, lang: str) -> 
     )
 
 
-def check_document(doc: Document, rules: list[Rule], ruleset: RuleSet, options: Options) -> list[Diagnostic]:
-    kinds = registry()
-    ctx = Context(options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
+class Plan(NamedTuple):
+    """What linting one file with a rule set and options needs, whatever the file."""
+
+    ruleset: RuleSet  # kept, so that the id keying _PLANS is not reused while the entry lives
+    rules: list[Rule]
+    checks: list[tuple[Rule, CheckFn]]
+    context: Context
+    with_facts: bool  # some active rule reads the numeric facts
+
+
+_PLANS: dict[tuple[int, Options], Plan] = {}
+
+
+def plan_for(ruleset: RuleSet, options: Options) -> Plan:
+    """The plan for ``ruleset`` and ``options``, made once: an archive is linted file by
+    file with the same two, and selecting rules costs as much as linting a short file."""
+    key = (id(ruleset), options)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= 8:
+            _PLANS.clear()
+        rules = active_rules(ruleset, options)
+        kinds = registry()
+        context = Context(options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
+        with_facts = any(rule.kind in NUMERIC_KINDS for rule in rules)
+        plan = _PLANS[key] = Plan(ruleset, rules, [(r, kinds[r.kind]) for r in rules], context, with_facts)
+    return plan
+
+
+def check_document(doc: Document, plan: Plan, options: Options) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    for rule in rules:
+    for rule, check in plan.checks:
         try:
-            findings = list(kinds[rule.kind](doc, rule.params, ctx))
+            findings = list(check(doc, rule.params, plan.context))
         except Exception as e:  # a bug in one rule must not hide the others' findings
             reason = f"rule {rule.code} failed: {type(e).__name__}: {e}"
-            diagnostics.append(_builtin(ruleset, INTERNAL_ERROR, doc.path, reason, options.lang))
+            diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, reason, options.lang))
             continue
         diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
     diagnostics.sort(key=sort_key)
@@ -158,17 +185,17 @@ def lint_text(
 ) -> FileResult:
     """Lint ``text``. Markdown comments are read here; ``suppressions`` come from where
     the loader dropped the comments (a web page's source)."""
-    rules = active_rules(ruleset, options)
+    plan = plan_for(ruleset, options)
     analysed = text
     if suppressions is None and path.lower().endswith(MARKDOWN_SUFFIX) and MARKER in text:
         from checker.suppress import from_markdown
 
         suppressions, analysed = from_markdown(text)  # the parser sees the comments as blanks
-    doc = analyse(path, analysed, ruleset, with_facts=any(rule.kind in NUMERIC_KINDS for rule in rules))
-    diagnostics = check_document(doc, rules, ruleset, options)
+    doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts)
+    diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
-        diagnostics = _suppress(suppressions, diagnostics, source, rules, ruleset, options, path)
+        diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
     return FileResult(path, source, diagnostics, locations)
 
 

@@ -159,6 +159,8 @@ def _fold(text: str, traditional: frozenset[str]) -> str:
     # replacement would map again (OpenCC maps 薴 → 苧 and 苧 → 苎): translate, which maps
     # every character once.
     if len(present) >= _FEW_CHARACTERS or not present.isdisjoint(replacements.values()):
+        if _texts_seen > 1 and all(ord(char) <= 0xFFFF for char in present):
+            return text.translate(_matching_list())  # ~2.4 × faster, once the list is built
         return text.translate(table)
     for char, replacement in replacements.items():
         text = text.replace(char, replacement)
@@ -234,6 +236,19 @@ def _parse_opencc(data_file: Path) -> dict[int, int]:
         # Only one-to-one entries keep the view's offsets aligned with the original.
         if len(key) == 1 and len(first) == 1 and first != key:
             table[ord(key)] = ord(first)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _matching_list() -> list[int]:
+    """:func:`_matching_table` for the BMP as a list indexed by code point. str.translate
+    reads a list without hashing, but building it takes ~2.5 ms: only from the second
+    text of a run on (as :func:`_traditional_in`), and only for texts without astral
+    characters to fold (an index past the list leaves a character as it is)."""
+    table = list(range(0x10000))
+    for code, replacement in _matching_table().items():
+        if code <= 0xFFFF:
+            table[code] = replacement
     return table
 
 

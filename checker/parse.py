@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from checker.model import (
@@ -105,7 +105,7 @@ HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
 _HEADING_FIRST = frozenset("一二三四五六七八九十(0123456789")  # what a marker starts with
 
 
-def _match_heading(line: _Line, view: View) -> Heading | None:
+def _match_heading(line: _Line, span: Callable[[int, int], Span]) -> Heading | None:
     if line.text[0] not in _HEADING_FIRST:  # most lines: no pattern to try
         return None
     for level, pattern in _HEADING_PATTERNS:
@@ -124,19 +124,21 @@ def _match_heading(line: _Line, view: View) -> Heading | None:
             level=level,
             ordinal=ordinal,
             marker=m.group(0),
-            marker_span=view.span(line.start, line.start + m.end()),
+            marker_span=span(line.start, line.start + m.end()),
             text=words,
             text_view_start=line.start + m.end(),
-            span=view.span(line.start, heading_end),
+            span=span(line.start, heading_end),
             line=line.number,
             runs_on=runs_on,
         )
     return None
 
 
-def _inline_items(line: _Line, view: View) -> list[Heading]:
+def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading]:
     items: list[Heading] = []
     text = line.text
+    if "是" not in text:
+        return items
     for m in _INLINE_ITEM.finditer(text):
         numeral_start = m.start() - 1
         if numeral_start and text[numeral_start - 1] in _ITEM_NUMERALS:
@@ -157,10 +159,10 @@ def _inline_items(line: _Line, view: View) -> list[Heading]:
                 level=5,
                 ordinal=ordinal,
                 marker=text[numeral_start : m.end()],
-                marker_span=view.span(start, line.start + m.end()),
+                marker_span=span(start, line.start + m.end()),
                 text=text[m.end() : words_end],
                 text_view_start=line.start + m.end(),
-                span=view.span(start, line.start + words_end),
+                span=span(start, line.start + words_end),
                 line=line.number,
                 runs_on=True,
             )
@@ -192,16 +194,42 @@ def _build_tree(flat: list[tuple[Heading, int]], doc_end: int) -> list[Heading]:
 _OPENERS = "“‘《(【[〔「『"
 _CLOSERS = "”’》)】]〕」』"
 _TERMINATORS = "。!?;"
-# Only punctuation matters to the splitter: scanning its matches keeps the loop off
-# the (many) ordinary characters.
+_O, _C, _T = (f"[{re.escape(chars)}]" for chars in (_OPENERS, _CLOSERS, _TERMINATORS))
+_NOT_O_C, _NOT_O_T = f"[^{re.escape(_OPENERS + _CLOSERS)}]", f"[^{re.escape(_OPENERS + _TERMINATORS)}]"
+# One sentence as a pattern: text outside brackets (a stray closer included) and whole
+# bracketed groups, nested up to three deep, then a terminator. Possessive, so it stops
+# (without backtracking) at an opener it cannot close: the walk takes over from there.
+_GROUP = f"{_O}{_NOT_O_C}*+{_C}"
+for _ in range(2):
+    _GROUP = f"{_O}(?:{_NOT_O_C}++|{_GROUP})*+{_C}"
+_SENTENCE = re.compile(f"(?:{_NOT_O_T}++|{_GROUP})*+{_T}?+")
+# Only punctuation matters to the walk: scanning its matches keeps the loop off the
+# (many) ordinary characters.
 _SENTENCE_PUNCT = re.compile("[" + re.escape(_OPENERS + _CLOSERS + _TERMINATORS) + "]")
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Yield [start, end) of sentences: split after 。!?; outside quotes and brackets."""
+    """Yield [start, end) of sentences: split after 。!?; outside quotes and brackets.
+
+    Each sentence is one match of _SENTENCE; brackets nested deeper than it reads, or never
+    closed, are left to :func:`_walk_sentences`, which counts them one by one."""
+    pos = 0
+    end_of_text = len(text)
+    for m in _SENTENCE.finditer(text):
+        end = m.end()
+        if end == pos or (end < end_of_text and text[end - 1] not in _TERMINATORS):
+            break  # the end of the text, or an opener the pattern cannot close
+        if text[end - 1] in _TERMINATORS or text[pos:end].strip():
+            yield pos, end
+        pos = end
+    if pos < end_of_text:
+        yield from _walk_sentences(text, pos)
+
+
+def _walk_sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """split_sentences from ``start`` (outside brackets), one punctuation mark at a time."""
     depth = 0
-    start = 0
-    for m in _SENTENCE_PUNCT.finditer(text):
+    for m in _SENTENCE_PUNCT.finditer(text, start):
         ch = m.group()
         if ch in _OPENERS:
             depth += 1
@@ -209,8 +237,7 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
             depth = max(0, depth - 1)
         elif depth == 0:
             end = m.end()
-            if text[start:end].strip():
-                yield start, end
+            yield start, end
             start = end
     if text[start:].strip():
         yield start, len(text)
@@ -292,7 +319,7 @@ def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]
         looks_like_title = (
             len(line.text) <= _TITLE_MAX_LEN
             and not _SENTENCE_PUNCTUATION.search(line.text)
-            and _match_heading(line, view) is None
+            and _match_heading(line, view.span_maker()) is None
             and _TITLE_SUBJECT.search(line.text) is not None
         )
         if not looks_like_title:
@@ -338,11 +365,13 @@ def parse(path: str, source: SourceText, view: View) -> Document:
     for line in lines:
         if line.chrome or (title and line.number == title.line) or line.number in title_repeats:
             continue
-        line_start = view.to_original(line.start)
-        heading = _match_heading(line, view)
-        if heading is not None:
-            flat_headings.append((heading, line_start))
-        flat_headings.extend((item, line_start) for item in _inline_items(line, view))
+        heading = _match_heading(line, span)
+        items = _inline_items(line, span)
+        if heading is not None or items:
+            line_start = view.to_original(line.start)
+            if heading is not None:
+                flat_headings.append((heading, line_start))
+            flat_headings.extend((item, line_start) for item in items)
         start = line.start
         sentences = [
             Sentence(span(start + s, start + e), line.text[s:e], start + s) for s, e in split_sentences(line.text)

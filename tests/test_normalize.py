@@ -80,6 +80,19 @@ def test_folding_is_one_translation(text: str) -> None:
     assert normalize(text).text == text.translate(normalize_module._matching_table())
 
 
+@pytest.mark.parametrize("texts_seen", [1, 2])
+def test_a_traditional_report_folds_the_same_with_both_tables(texts_seen: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the second text of a run on, a many-character fold reads a list, not the dict;
+    a text with an astral character to fold keeps the dict (the list covers the BMP)."""
+    monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen)
+    text = (Path(__file__).parent.parent / "seeds" / "001_abc1dbf2d171ed56.txt").read_text(encoding="utf-8")
+    astral = "".join(chr(c) for c in traditional_to_simplified() if c > 0xFFFF)[:3]
+    for sample in (text, text + astral):
+        traditional = normalize_module._traditional_in(sample)
+        expected = sample.translate(normalize_module._matching_table())
+        assert normalize_module._fold(sample, traditional) == expected
+
+
 @pytest.mark.parametrize(
     ("original", "view"),
     [
