@@ -310,6 +310,8 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
 
 def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]:
     """``A、B、C分别为x、y、z`` right after a total: the list is the whole."""
+    if "分别" not in text:
+        return
     for c, following in zip(counts, counts[1:]):
         m = _RESPECTIVELY.match(text, c.quantity.end)
         if m is not None and following.quantity.start - m.end() <= 2:
