@@ -158,6 +158,7 @@ class _Paragraph:
         self.text = paragraph.text
         self.base = paragraph.view_start
         self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
+        self.last_sentence = max(0, len(self.sentence_ends) - 1)
         self.parens = _Parens(self.text)
         self._view_span = doc.view.span_maker()
         self.sentence_base = sentence_base
@@ -167,8 +168,7 @@ class _Paragraph:
         return self._view_span(self.base + start, self.base + end)
 
     def sentence_of(self, offset: int) -> int:
-        i = bisect.bisect_right(self.sentence_ends, offset)
-        return self.sentence_base + min(i, max(0, len(self.sentence_ends) - 1))
+        return self.sentence_base + min(bisect.bisect_right(self.sentence_ends, offset), self.last_sentence)
 
     def sentence_end_after(self, offset: int) -> int:
         """The first 。 at or after ``offset``, else the end of the paragraph."""
@@ -176,31 +176,30 @@ class _Paragraph:
         return stop if stop != -1 else len(self.text)
 
     def where(self, q: Quantity) -> Where:
-        span = self.span(q.start, q.end)
+        view_span, base, start = self._view_span, self.base, q.start
+        span = view_span(base + start, base + q.end)
         return (
             q,
             span,
-            self.span(q.number_start, q.number_end),
+            view_span(base + q.number_start, base + q.number_end),
             self.doc.source.text[span.start : span.end],
             self.index,
-            self.sentence_of(q.start),
-            self.parens.inside(q.start),
+            self.sentence_of(start),
+            self.parens.inside(start),
         )
 
     def add(self, q: Quantity, previous: Quantity | None) -> None:
         """Classify ``q`` by the words between it and the previous number of its sentence."""
-        gap_start = max(self._sentence_start(q.start), q.start - _MAX_GAP)
+        start = q.start
+        i = bisect.bisect_right(self.sentence_ends, start)
+        gap_start = max(self.sentence_ends[i - 1] if i else 0, start - _MAX_GAP)  # its sentence's start
         if previous is not None and previous.end > gap_start:
             gap_start = previous.end
-        gap = self.text[gap_start : q.start]
+        gap = self.text[gap_start:start]
         if q.is_percent:
             self._add_percent(q, gap, gap_start)
-        elif q.unit is not None and q.unit in self.vocab.unit_class:
+        elif q.unit in self.vocab.unit_class:
             self._add_count(q, gap, gap_start)
-
-    def _sentence_start(self, offset: int) -> int:
-        i = bisect.bisect_right(self.sentence_ends, offset)
-        return self.sentence_ends[i - 1] if i else 0
 
     def _add_percent(self, q: Quantity, gap: str, gap_start: int) -> None:
         change = _CHANGE.search(gap)
