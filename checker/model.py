@@ -15,13 +15,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     from checker.extract.claims import Facts
     from checker.normalize import View
 
 Severity = Literal["error", "warning", "info"]
+T = TypeVar("T")
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
@@ -200,7 +202,7 @@ class Document:
 
     __slots__ = (
         "path", "source", "view", "title", "report_year", "report_year_span", "dates", "headings", "paragraphs",
-        "facts", "_all_headings",
+        "facts", "_all_headings", "_derived",
     )  # fmt: skip
 
     def __init__(
@@ -226,12 +228,20 @@ class Document:
         self.paragraphs = paragraphs
         self.facts: Facts | None = None
         self._all_headings: list[Heading] | None = None
+        self._derived: dict[Hashable, Any] = {}
 
     def all_headings(self) -> list[Heading]:
         """Every heading, depth first in text order (computed once: several rules ask)."""
         if self._all_headings is None:
             self._all_headings = self._walk_headings()
         return self._all_headings
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A value that several rules compute from the model, computed once per document
+        (N202 and N206 both read every stated rate against its counts)."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]  # type: ignore[no-any-return]
 
     def _walk_headings(self) -> list[Heading]:
         out: list[Heading] = []

@@ -102,3 +102,11 @@ def test_sentences_respect_quotes_and_brackets() -> None:
 def test_chrome_lines_are_not_paragraphs() -> None:
     doc = seed("004")
     assert all("阅读:" not in p.text and "扫一扫" not in p.text for p in doc.paragraphs)
+
+
+def test_a_derived_value_is_computed_once_per_document() -> None:
+    doc = seed("003")
+    calls: list[int] = []
+    first = doc.derived("answer", lambda: calls.append(1) or 42)
+    assert (first, doc.derived("answer", lambda: calls.append(1) or 0)) == (42, 42)
+    assert calls == [1]

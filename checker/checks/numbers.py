@@ -134,9 +134,14 @@ class RateCheck(NamedTuple):
     true_value: Decimal
 
 
-def rate_checks(doc: Document, ctx: Context) -> Iterator[tuple[RateFact, list[RateCheck]]]:
+def rate_checks(doc: Document, ctx: Context) -> list[tuple[RateFact, list[RateCheck]]]:
     """Each stated rate with a definition, and every (part, whole) reading of it found
     before it in its paragraph. Empty when the counts are not there to check."""
+    vocabulary, checks = doc.derived("rate checks", lambda: (ctx.vocabulary, list(_rate_checks(doc, ctx))))
+    return checks if vocabulary is ctx.vocabulary else list(_rate_checks(doc, ctx))
+
+
+def _rate_checks(doc: Document, ctx: Context) -> Iterator[tuple[RateFact, list[RateCheck]]]:
     facts = _facts(doc)
     vocab = ctx.vocabulary
     starts = [c.span.start for c in facts.counts]

@@ -37,7 +37,12 @@ def _heading_part(heading: Heading) -> Part:
 
 
 def find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | None:
-    """The first heading (at most ``max_level`` deep) or lead-in paragraph that opens the part."""
+    """The first heading (at most ``max_level`` deep) or lead-in paragraph that opens the part
+    (found once per document: the section rule, its content rule and D301 all ask)."""
+    return doc.derived(("part", params), lambda: _find_part(doc, params, ctx))
+
+
+def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | None:
     for heading in doc.all_headings():
         if heading.level <= params.max_level and params.heading.search(heading.text):
             return _heading_part(heading)
@@ -152,22 +157,24 @@ def _ordinal_text(heading: Heading, ordinal: int) -> str:
 
 
 def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Iterator[Finding]:
-    siblings_of: list[list[Heading]] = [doc.headings] + [h.children for h in doc.all_headings()]
+    siblings_of: list[list[Heading]] = [doc.headings] + [h.children for h in doc.all_headings() if h.children]
     for siblings in siblings_of:
-        for level in params.levels:
-            previous: Heading | None = None
-            for heading in (h for h in siblings if h.level == level):
-                expected = previous.ordinal + 1 if previous else 1
-                # A new list may restart at 1; anything else out of step is a gap or a repeat.
-                if heading.ordinal != expected and not (previous and heading.ordinal == 1):
-                    labels = (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
-                    yield Finding(
-                        span=heading.marker_span,
-                        args={
-                            "found": heading.marker,
-                            "expected": _ordinal_text(heading, expected),
-                            "level": HEADING_LEVELS[level],
-                        },
-                        labels=labels,
-                    )
-                previous = heading
+        previous_of_level: dict[int, Heading] = {}  # the lists of each level among these siblings
+        for heading in siblings:
+            if heading.level not in params.levels:
+                continue
+            previous = previous_of_level.get(heading.level)
+            previous_of_level[heading.level] = heading
+            expected = previous.ordinal + 1 if previous else 1
+            # A new list may restart at 1; anything else out of step is a gap or a repeat.
+            if heading.ordinal != expected and not (previous and heading.ordinal == 1):
+                labels = (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+                yield Finding(
+                    span=heading.marker_span,
+                    args={
+                        "found": heading.marker,
+                        "expected": _ordinal_text(heading, expected),
+                        "level": HEADING_LEVELS[heading.level],
+                    },
+                    labels=labels,
+                )
