@@ -45,6 +45,8 @@ _PINYIN_LETTER = f"a-zü{_TONED}"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
 PINYIN_ANNOTATION: re.Pattern[str] = re.compile(
+    # One group, the whole annotation, for normalize's split.
+    "("
     # Opening: a parenthesis right after a Han character, or the "?" (or U+FFFD) that
     # mojibake left where it ate that parenthesis together with the byte before it,
     # as in seed 001's "?。ㄒ唬?qiáng)化" and "取保候?qū)?人". The character comes first
@@ -53,7 +55,7 @@ PINYIN_ANNOTATION: re.Pattern[str] = re.compile(
     # 1–7 pinyin letters with at least one tone mark, so that (一), (试行), (CBD) and
     # (2021—2025年) never match. Both quantifiers are bounded: no backtracking blow-up.
     rf"(?=[{_PINYIN_LETTER}]{{0,6}}[{_TONED}])[{_PINYIN_LETTER}]{{1,7}}"
-    r"[)）]"
+    r"[)）])"
 )
 
 
@@ -113,12 +115,16 @@ class View:
         """
         if not 0 <= start <= end <= len(self.text):
             raise IndexError(f"view range [{start}, {end}) outside [0, {len(self.text)}]")
-        if not self._starts:  # nothing was deleted (most reports): offsets are the same
+        starts = self._starts
+        if not starts:  # nothing was deleted (most reports): offsets are the same
             return Span(start, end)
-        first = self.to_original(start)
+        # to_original of start and of end - 1, inline: a converted report makes hundreds of spans.
+        k = bisect.bisect_right(starts, start)
+        first = start + self._shifts[k - 1] if k else start
         if start == end:
             return Span(first, first)
-        return Span(first, self.to_original(end - 1) + 1)
+        k = bisect.bisect_right(starts, end - 1, k)
+        return Span(first, end + self._shifts[k - 1] if k else end)
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000\xa0]")  # step 1's characters
@@ -129,18 +135,19 @@ def normalize(text: str) -> View:
     """Build the matching view of ``text`` (see the module docstring)."""
     traditional = _traditional_in(text)
     folded = _fold(text, traditional)
-    deletions = [m.span() for m in PINYIN_ANNOTATION.finditer(folded)]
-    if not deletions:
+    # One capturing group around the whole pattern: split gives kept, deleted, kept, …, kept.
+    pieces = PINYIN_ANNOTATION.split(folded)
+    if len(pieces) == 1:
         return View(folded, traditional=traditional)
-    kept = [folded[end:start] for (_, end), (start, _) in zip([(0, 0), *deletions], [*deletions, (len(folded), 0)])]
+    kept = pieces[::2]
     # One breakpoint per deletion, at its view offset, with the characters deleted up to
     # and including it; two deletions with nothing kept between them share one (a dict
     # keeps the later shift).
     breakpoints: dict[int, int] = {}
-    deleted = 0
-    for start, end in deletions:
-        view_offset = start - deleted
-        deleted += end - start
+    view_offset = deleted = 0
+    for before, annotation in zip(kept, pieces[1::2]):
+        view_offset += len(before)
+        deleted += len(annotation)
         breakpoints[view_offset] = deleted
     return View("".join(kept), tuple(breakpoints), tuple(breakpoints.values()), traditional)
 
