@@ -64,9 +64,10 @@ def test_the_parsed_table_is_cached_on_disk(tmp_path: Path, monkeypatch: pytest.
 def test_both_ways_of_finding_traditional_characters_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first text of a run is searched with a set, later ones with a compiled class."""
     monkeypatch.setattr(normalize_module, "_texts_seen", 0)
-    first = normalize_module._traditional_in(text)
-    second = normalize_module._traditional_in(text)
-    assert first == second == {c for c in text if ord(c) in traditional_to_simplified()}
+    (first, uncounted), (second, count) = normalize_module._traditional_in(text), normalize_module._traditional_in(text)
+    traditional = [c for c in text if ord(c) in traditional_to_simplified()]
+    assert first == second == set(traditional)
+    assert (uncounted, count) == (None, len(traditional))
 
 
 def test_every_character_is_folded_once() -> None:
@@ -88,7 +89,7 @@ def test_a_traditional_report_folds_the_same_with_both_tables(texts_seen: int, m
     text = (Path(__file__).parent.parent / "seeds" / "001_abc1dbf2d171ed56.txt").read_text(encoding="utf-8")
     astral = "".join(chr(c) for c in traditional_to_simplified() if c > 0xFFFF)[:3]
     for sample in (text, text + astral):
-        traditional = normalize_module._traditional_in(sample)
+        traditional, _ = normalize_module._traditional_in(sample)
         expected = sample.translate(normalize_module._matching_table())
         assert normalize_module._fold(sample, traditional) == expected
 
@@ -239,3 +240,19 @@ def test_a_span_holds_exactly_what_its_view_range_shows(text: str, data: st.Data
     if end > start:
         assert span.start == view.to_original(start)
         assert span.end == view.to_original(end - 1) + 1
+
+
+@pytest.mark.parametrize("texts_seen", [0, 5])
+def test_t405_counts_the_same_whether_or_not_normalize_counted(texts_seen: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first text of a run is not counted by normalize; T405 then counts it itself."""
+    from checker.engine import Options, lint_text
+    from checker.ruleset import load_rules
+
+    monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen)
+    text = (Path(__file__).parent.parent / "seeds" / "001_abc1dbf2d171ed56.txt").read_text(encoding="utf-8")
+    result = lint_text("001.txt", text, load_rules(), Options(select=("T405",)))
+    (finding,) = result.diagnostics
+    assert (finding.message, [label.span for label in finding.labels]) == (
+        "文中有 1435 个繁体字(如 鎮、設、報)",
+        [Span(2, 3), Span(19, 20), Span(27, 28)],
+    )

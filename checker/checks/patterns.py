@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, Text
 from checker.model import Document, Span
-from checker.normalize import traditional_to_simplified
+from checker.normalize import traditional_pattern, traditional_to_simplified
 
 
 class PatternItem(NamedTuple):
@@ -150,22 +150,28 @@ class TraditionalParams(NamedTuple):
 
 
 def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) -> Iterator[Finding]:
-    # Normalizing found which traditional characters occur (most reports have none); one
-    # scan for them here counts them and places the first few, each at its first occurrence.
+    # Normalizing found which traditional characters occur (most reports have none) and,
+    # but for the first text of a run, counted them; a scan here places the first few,
+    # each at its first occurrence.
     present = doc.view.traditional
     if not present:
         return
     text = doc.source.text
-    pattern = re.compile("[" + re.escape("".join(sorted(present))) + "]")
-    count = len(pattern.findall(text))
+    count = doc.view.traditional_count
+    if count is None:  # the first text of a run: a class of just these characters, compiled here
+        pattern = re.compile("[" + re.escape("".join(sorted(present))) + "]")
+        count = len(pattern.findall(text))
+    else:  # normalize's class, already compiled (compiling one per report would cost ~0.5 ms)
+        pattern = traditional_pattern()
     if count < params.min_count:
         return
     table = traditional_to_simplified()
     firsts: dict[str, int] = {}
     for m in pattern.finditer(text):
-        firsts.setdefault(m.group(), m.start())
-        if len(firsts) == params.max_labels:
-            break
+        if m.group() in present:  # normalize's class also holds astral characters it does not fold
+            firsts.setdefault(m.group(), m.start())
+            if len(firsts) == params.max_labels:
+                break
     labels: list[FindingLabel] = []
     for char, start in firsts.items():
         simplified = chr(table[ord(char)])
