@@ -71,6 +71,10 @@ class SourceText:
         line = bisect.bisect_right(self._line_starts, offset) - 1
         return Position(line + 1, offset - self._line_starts[line] + 1)
 
+    def line_of(self, offset: int) -> int:
+        """``position(offset).line``, without building the position (rules ask per match)."""
+        return bisect.bisect_right(self._line_starts, max(0, min(offset, self.length())))
+
     def line_span(self, line: int) -> Span:
         """Span of 1-based ``line`` without its newline."""
         start = self._line_starts[line - 1]

@@ -92,11 +92,12 @@ def is_chrome_line(text: str) -> bool:
 
 # --------------------------------------------------------------------------- headings
 
-_HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"([一二三四五六七八九十]{1,3})、")),
-    (2, re.compile(r"\(([一二三四五六七八九十]{1,3})\)[、.]?")),
-    (3, re.compile(r"(\d{1,2})[.、](?!\d)")),
-    (4, re.compile(r"\((\d{1,2})\)[、.]?")),
+# The four marker forms, by level: the group that matched is the level (1 一、 2 (一) 3 1. 4 (1)).
+_HEADING_MARKER = re.compile(
+    r"([一二三四五六七八九十]{1,3})、"
+    r"|\(([一二三四五六七八九十]{1,3})\)[、.]?"
+    r"|(\d{1,2})[.、](?!\d)"
+    r"|\((\d{1,2})\)[、.]?"
 )
 # 一是…二是… items inside a paragraph: at its start or after a clause ends (_ITEM_FOLLOWS).
 # Found from the 是 back to its one or two numerals, checked in _inline_items: re skips
@@ -112,32 +113,30 @@ _HEADING_FIRST = frozenset("一二三四五六七八九十(0123456789")  # what 
 
 
 def _match_heading(line: _Line, span: Callable[[int, int], Span]) -> Heading | None:
-    if line.text[0] not in _HEADING_FIRST:  # most lines: no pattern to try
+    text = line.text
+    if text[0] not in _HEADING_FIRST:  # most lines: no pattern to try
         return None
-    for level, pattern in _HEADING_PATTERNS:
-        m = pattern.match(line.text)
-        if not m:
-            continue
-        ordinal = int(m.group(1)) if level in (3, 4) else chinese_ordinal(m.group(1))
-        if ordinal is None or ordinal == 0:
-            return None
-        rest = line.text[m.end() :]
-        stop = _HEADING_END.search(rest)
-        words = rest[: stop.start()] if stop else rest
-        runs_on = bool(stop and rest[stop.end() :].strip())
-        heading_end = line.start + m.end() + len(words)
-        return Heading(
-            level=level,
-            ordinal=ordinal,
-            marker=m.group(0),
-            marker_span=span(line.start, line.start + m.end()),
-            text=words,
-            text_view_start=line.start + m.end(),
-            span=span(line.start, heading_end),
-            line=line.number,
-            runs_on=runs_on,
-        )
-    return None
+    m = _HEADING_MARKER.match(text)
+    if not m:
+        return None
+    level = m.lastindex or 0
+    ordinal = int(m.group(level)) if level in (3, 4) else chinese_ordinal(m.group(level))
+    if ordinal is None or ordinal == 0:
+        return None
+    marker_end = m.end()
+    stop = _HEADING_END.search(text, marker_end)
+    words_end = stop.start() if stop else len(text)
+    return Heading(
+        level=level,
+        ordinal=ordinal,
+        marker=m.group(0),
+        marker_span=span(line.start, line.start + marker_end),
+        text=text[marker_end:words_end],
+        text_view_start=line.start + marker_end,
+        span=span(line.start, line.start + words_end),
+        line=line.number,
+        runs_on=stop is not None and stop.end() < len(text),  # the line is stripped: words follow
+    )
 
 
 def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading]:

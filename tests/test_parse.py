@@ -110,3 +110,11 @@ def test_a_derived_value_is_computed_once_per_document() -> None:
     first = doc.derived("answer", lambda: calls.append(1) or 42)
     assert (first, doc.derived("answer", lambda: calls.append(1) or 0)) == (42, 42)
     assert calls == [1]
+
+
+def test_line_of_is_the_line_of_the_position() -> None:
+    source = SourceText("一\n二二\n\n三")
+    for offset in range(-1, source.length() + 2):
+        assert source.line_of(offset) == source.position(offset).line
+        sparse = source.keep_lines({2})
+        assert sparse.line_of(offset) == sparse.position(offset).line
