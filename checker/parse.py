@@ -177,20 +177,19 @@ def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading
 
 def _build_tree(flat: list[tuple[Heading, int]], doc_end: int) -> list[Heading]:
     """Nest headings by level; each heading's body runs to the next heading of the
-    same or a higher level (``flat`` holds (heading, original offset of its line start))."""
+    same or a higher level (``flat`` holds (heading, original offset of its line start)).
+    One pass: the open headings form a stack of rising levels, and the next heading of
+    the same or a higher level closes each one as it pops it."""
     roots: list[Heading] = []
     stack: list[Heading] = []
-    for index, (heading, _) in enumerate(flat):
-        body_end = doc_end
-        for later, later_start in flat[index + 1 :]:
-            if later.level <= heading.level:
-                body_end = later_start
-                break
-        heading.body_span = Span(heading.span.end, max(heading.span.end, body_end))
+    for heading, line_start in flat:
         while stack and stack[-1].level >= heading.level:
-            stack.pop()
+            closed = stack.pop()
+            closed.body_span = Span(closed.span.end, max(closed.span.end, line_start))
         (stack[-1].children if stack else roots).append(heading)
         stack.append(heading)
+    for heading in stack:
+        heading.body_span = Span(heading.span.end, max(heading.span.end, doc_end))
     return roots
 
 
@@ -213,11 +212,12 @@ _SENTENCE = re.compile(f"(?:{_NOT_O_T}++|{_GROUP})*+{_T}?+")
 _SENTENCE_PUNCT = re.compile("[" + re.escape(_OPENERS + _CLOSERS + _TERMINATORS) + "]")
 
 
-def split_sentences(text: str) -> Iterator[tuple[int, int]]:
-    """Yield [start, end) of sentences: split after 。!?; outside quotes and brackets.
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence: split after 。!?; outside quotes and brackets.
 
     Each sentence is one match of _SENTENCE; brackets nested deeper than it reads, or never
     closed, are left to :func:`_walk_sentences`, which counts them one by one."""
+    bounds: list[tuple[int, int]] = []
     pos = 0
     end_of_text = len(text)
     for m in _SENTENCE.finditer(text):
@@ -225,10 +225,11 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
         if end == pos or (end < end_of_text and text[end - 1] not in _TERMINATORS):
             break  # the end of the text, or an opener the pattern cannot close
         if text[end - 1] in _TERMINATORS or text[pos:end].strip():
-            yield pos, end
+            bounds.append((pos, end))
         pos = end
     if pos < end_of_text:
-        yield from _walk_sentences(text, pos)
+        bounds += _walk_sentences(text, pos)
+    return bounds
 
 
 def _walk_sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
@@ -382,11 +383,9 @@ def parse(path: str, source: SourceText, view: View) -> Document:
             if heading is not None:
                 flat_headings.append((heading, line_start))
             flat_headings.extend((item, line_start) for item in items)
-        start = line.start
-        sentences = [
-            Sentence(span(start + s, start + e), line.text[s:e], start + s) for s, e in split_sentences(line.text)
-        ]
-        paragraphs.append(Paragraph(span(start, line.end), line.text, line.number, sentences, start))
+        start, text = line.start, line.text
+        sentences = [Sentence(span(start + s, start + e), text[s:e], start + s) for s, e in split_sentences(text)]
+        paragraphs.append(Paragraph(span(start, line.end), text, line.number, sentences, start))
 
     heading_lines = {h.line for h, _ in flat_headings if h.level < 5}
     report_year, year_span = _report_year(title, paragraphs, heading_lines, view)
