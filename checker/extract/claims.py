@@ -281,6 +281,8 @@ class _Paragraph:
 
 def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
     text = p.text
+    if "其中" not in text and "分别" not in text:
+        return  # most paragraphs: no marker of a breakdown
     starts = [c.quantity.start for c in counts]
     ends = [c.quantity.end for c in counts]
     markers = [(m, "其中") for m in _QIZHONG.finditer(text)] + [(m, "分别") for m in _respectively(text, counts)]
@@ -340,6 +342,8 @@ def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]
 
 def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
     """由A增至B, then the percentage or difference stated within the next few facts."""
+    if "由" not in p.text and "从" not in p.text:
+        return  # most paragraphs: no 由/从 to start a growth
     for index, first in enumerate(items):
         second = items[index + 1] if index + 1 < len(items) else None
         if not isinstance(first, CountFact) or not isinstance(second, CountFact):
