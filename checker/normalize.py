@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import importlib.util
+import itertools
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -144,15 +145,13 @@ def normalize(text: str) -> View:
     if len(pieces) == 1:
         return View(folded, traditional=traditional, traditional_count=count)
     kept = pieces[::2]
-    # One breakpoint per deletion, at its view offset, with the characters deleted up to
-    # and including it; two deletions with nothing kept between them share one (a dict
-    # keeps the later shift).
-    breakpoints: dict[int, int] = {}
-    view_offset = deleted = 0
-    for before, annotation in zip(kept, pieces[1::2]):
-        view_offset += len(before)
-        deleted += len(annotation)
-        breakpoints[view_offset] = deleted
+    # One breakpoint per deletion, at its view offset (the kept characters before it), with
+    # the characters deleted up to and including it; two deletions with nothing kept
+    # between them share one (the dict keeps the later shift). Sums, not a loop: a
+    # converted report has hundreds of annotations.
+    view_offsets = itertools.accumulate(map(len, kept[:-1]))
+    deleted = itertools.accumulate(map(len, pieces[1::2]))
+    breakpoints = dict(zip(view_offsets, deleted))
     return View("".join(kept), tuple(breakpoints), tuple(breakpoints.values()), traditional, count)
 
 
@@ -191,16 +190,20 @@ def _traditional_in(text: str) -> tuple[frozenset[str], int | None]:
     count them, and later texts the class, which does."""
     global _texts_seen
     _texts_seen += 1
-    table = traditional_to_simplified()
     if _texts_seen == 1:
-        return frozenset(map(chr, table)).intersection(text), None
+        return _traditional_characters().intersection(text), None
     found = traditional_pattern().findall(text)
     if not found:
         return frozenset(), 0
     distinct = set(found)
-    traditional = frozenset(char for char in distinct if ord(char) in table)
+    traditional = _traditional_characters().intersection(distinct)
     others = distinct - traditional  # astral characters the class holds but the table does not
     return traditional, len(found) - sum(map(found.count, others))
+
+
+@lru_cache(maxsize=1)
+def _traditional_characters() -> frozenset[str]:
+    return frozenset(map(chr, traditional_to_simplified()))
 
 
 @lru_cache(maxsize=1)

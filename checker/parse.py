@@ -213,23 +213,33 @@ _SENTENCE_PUNCT = re.compile("[" + re.escape(_OPENERS + _CLOSERS + _TERMINATORS)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) of each sentence: split after 。!?; outside quotes and brackets.
+    """[start, end) of each sentence: split after 。!?; outside quotes and brackets."""
+    return [(s.view_start, s.view_start + len(s.text)) for s in _sentences(text, 0, Span)]
+
+
+def _sentences(text: str, start: int, span: Callable[[int, int], Span]) -> list[Sentence]:
+    """The sentences of ``text``, a line that starts at view offset ``start``.
 
     Each sentence is one match of _SENTENCE; brackets nested deeper than it reads, or never
-    closed, are left to :func:`_walk_sentences`, which counts them one by one."""
-    bounds: list[tuple[int, int]] = []
+    closed, are left to :func:`_walk_sentences`, which counts them one by one. The
+    sentences are built here, in the one loop: a report has ~130 of them."""
+    sentences: list[Sentence] = []
     pos = 0
     end_of_text = len(text)
     for m in _SENTENCE.finditer(text):
         end = m.end()
-        if end == pos or (end < end_of_text and text[end - 1] not in _TERMINATORS):
+        if end == pos:
             break  # the end of the text, or an opener the pattern cannot close
-        if text[end - 1] in _TERMINATORS or text[pos:end].strip():
-            bounds.append((pos, end))
+        if text[end - 1] not in _TERMINATORS:
+            if end < end_of_text:
+                break  # an opener the pattern cannot close
+            if not text[pos:end].strip():
+                break  # blank after the last sentence
+        sentences.append(Sentence(span(start + pos, start + end), m.group(), start + pos))
         pos = end
     if pos < end_of_text:
-        bounds += _walk_sentences(text, pos)
-    return bounds
+        sentences += [Sentence(span(start + s, start + e), text[s:e], start + s) for s, e in _walk_sentences(text, pos)]
+    return sentences
 
 
 def _walk_sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
@@ -383,9 +393,8 @@ def parse(path: str, source: SourceText, view: View) -> Document:
             if heading is not None:
                 flat_headings.append((heading, line_start))
             flat_headings.extend((item, line_start) for item in items)
-        start, text = line.start, line.text
-        sentences = [Sentence(span(start + s, start + e), text[s:e], start + s) for s, e in split_sentences(text)]
-        paragraphs.append(Paragraph(span(start, line.end), text, line.number, sentences, start))
+        start = line.start
+        paragraphs.append(Paragraph(span(start, line.end), line.text, line.number, _sentences(line.text, start, span), start))
 
     heading_lines = {h.line for h, _ in flat_headings if h.level < 5}
     report_year, year_span = _report_year(title, paragraphs, heading_lines, view)
