@@ -32,8 +32,13 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 
 _CN_NUM = "一二三四五六七八九十"
 
 
+_ONE_CHARACTER_ORDINALS = {c: i for i, c in enumerate(_CN_NUM, start=1)}  # 一 … 九, 十
+
+
 def chinese_ordinal(text: str) -> int | None:
     """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (the range heading numbers use)."""
+    if len(text) == 1:  # most headings and items
+        return _ONE_CHARACTER_ORDINALS.get(text)
     if not text or any(c not in _CN_NUM for c in text):
         return None
     if "十" not in text:

@@ -451,8 +451,8 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
     around = m["around"]
     if prefix or more or around:
         markers = [x for x in (prefix, more, around) if x]
-        lower = value if any(x in _LOWER_MARKERS for x in markers) else None
-        upper = value if any(x in _UPPER_MARKERS for x in markers) else None
+        lower = None if _LOWER_MARKERS.isdisjoint(markers) else value
+        upper = None if _UPPER_MARKERS.isdisjoint(markers) else value
         approx = "…".join(markers)
     # Positional: keyword arguments cost twice as much, and reports state ~50 quantities.
     # value, lower, upper, approx, decimals, unit, is_percent, numeral, start, end, number span
