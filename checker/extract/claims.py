@@ -183,13 +183,12 @@ class _Paragraph:
         self.parens = _Parens(self.text)
         self._view_span = doc.view.span_maker()
         self.sentence_base = sentence_base
+        self.sentence = sentence_base  # of the quantity being added
+        self.source_text = doc.source.text
         self.items: list[Fact] = []
 
     def span(self, start: int, end: int) -> Span:
         return self._view_span(self.base + start, self.base + end)
-
-    def sentence_of(self, offset: int) -> int:
-        return self.sentence_base + min(bisect.bisect_right(self.sentence_ends, offset), self.last_sentence)
 
     def sentence_end_after(self, offset: int) -> int:
         """The first 。 at or after ``offset``, else the end of the paragraph."""
@@ -203,9 +202,9 @@ class _Paragraph:
             q,
             span,
             view_span(base + q.number_start, base + q.number_end),
-            self.doc.source.text[span.start : span.end],
+            self.source_text[span.start : span.end],
             self.index,
-            self.sentence_of(start),
+            self.sentence,
             self.parens.inside(start),
         )
 
@@ -213,6 +212,7 @@ class _Paragraph:
         """Classify ``q`` by the words between it and the previous number of its sentence."""
         start = q.start
         i = bisect.bisect_right(self.sentence_ends, start)
+        self.sentence = self.sentence_base + min(i, self.last_sentence)  # where() reads it
         gap_start = max(self.sentence_ends[i - 1] if i else 0, start - _MAX_GAP)  # its sentence's start
         if previous is not None and previous.end > gap_start:
             gap_start = previous.end
@@ -228,7 +228,7 @@ class _Paragraph:
             about = self._rate_before(gap[: change.start()])
             if about is None and not gap[: change.start()].strip(" ,") and self.items:
                 last = self.items[-1]
-                if isinstance(last, RateFact) and last.sentence == self.sentence_of(q.start):
+                if isinstance(last, RateFact) and last.sentence == self.sentence:
                     about = last.name
             word = change.group(1)
             self.items.append(

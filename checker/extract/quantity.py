@@ -358,7 +358,9 @@ def find_quantities(view_text: str) -> list[Quantity]:
     for m in candidates:
         if m.start() < previous_end:
             continue  # inside the previous candidate (百分之九十五 holds 九十五)
-        q = _quantity(view_text, m, _prefix(view_text, m.start(), previous_end), previous_end)
+        start = m.start()
+        prefix = _prefix(view_text, start, previous_end) if start and view_text[start - 1] in _PREFIX_ENDS else ""
+        q = _quantity(view_text, m, prefix, previous_end)
         previous_end = m.end()
         if q is None:
             continue
@@ -381,9 +383,8 @@ def _candidates(text: str) -> list[re.Match[str]]:
 
 def _prefix(text: str, start: int, previous_end: int) -> str:
     """The approximation marker written right before a number at ``start`` (将近, 超过, 近,
-    约, 超, 逾), or "". Two-character markers first; never inside the previous candidate."""
-    if start == 0 or text[start - 1] not in _PREFIX_ENDS:
-        return ""
+    约, 超, 逾), or "". Two-character markers first; never inside the previous candidate.
+    The caller checks first that the character before ``start`` ends a marker."""
     for marker in _PREFIXES:
         begin = start - len(marker)
         if begin >= max(previous_end, 0) and text.startswith(marker, begin):
