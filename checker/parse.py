@@ -131,16 +131,18 @@ def _match_heading(line: _Line, span: Callable[[int, int], Span]) -> Heading | N
     marker_end = m.end()
     stop = _HEADING_END.search(text, marker_end)
     words_end = stop.start() if stop else len(text)
+    # Positional (keyword arguments cost twice as much): level, ordinal, marker, marker span,
+    # words, their view offset, span, line, runs on (the line is stripped: words follow).
     return Heading(
-        level=level,
-        ordinal=ordinal,
-        marker=m.group(0),
-        marker_span=span(line.start, line.start + marker_end),
-        text=text[marker_end:words_end],
-        text_view_start=line.start + marker_end,
-        span=span(line.start, line.start + words_end),
-        line=line.number,
-        runs_on=stop is not None and stop.end() < len(text),  # the line is stripped: words follow
+        level,
+        ordinal,
+        m.group(0),
+        span(line.start, line.start + marker_end),
+        text[marker_end:words_end],
+        line.start + marker_end,
+        span(line.start, line.start + words_end),
+        line.number,
+        stop is not None and stop.end() < len(text),
     )
 
 
@@ -161,20 +163,21 @@ def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading
         ordinal = chinese_ordinal(text[numeral_start : m.start()])
         if ordinal is None:
             continue
-        stop = _HEADING_END.search(text, m.end())
+        marker_end = m.end()
+        stop = _HEADING_END.search(text, marker_end)
         words_end = stop.start() if stop else len(text)
         start = line.start + numeral_start
-        items.append(
+        items.append(  # positional, as in _match_heading
             Heading(
-                level=5,
-                ordinal=ordinal,
-                marker=text[numeral_start : m.end()],
-                marker_span=span(start, line.start + m.end()),
-                text=text[m.end() : words_end],
-                text_view_start=line.start + m.end(),
-                span=span(start, line.start + words_end),
-                line=line.number,
-                runs_on=True,
+                5,
+                ordinal,
+                text[numeral_start:marker_end],
+                span(start, line.start + marker_end),
+                text[marker_end:words_end],
+                line.start + marker_end,
+                span(start, line.start + words_end),
+                line.number,
+                True,
             )
         )
     return items
