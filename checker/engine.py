@@ -155,7 +155,8 @@ def check_document(doc: Document, plan: Plan, options: Options) -> list[Diagnost
             reason = f"rule {rule.code} failed: {type(e).__name__}: {e}"
             diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, reason, options.lang))
             continue
-        diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
+        if findings:
+            diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
     diagnostics.sort(key=sort_key)
     return diagnostics
 

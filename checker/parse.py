@@ -60,16 +60,18 @@ class _Line(NamedTuple):
     chrome: bool  # a line of the web page's frame (is_chrome_line)
 
 
-def _lines(view: View) -> Iterator[_Line]:
+def _lines(view: View) -> list[_Line]:
     """The non-blank lines. Line numbers are the original's: normalizing never deletes
     or adds a line break (the annotations it removes hold none)."""
+    lines: list[_Line] = []
     pos = 0
     for number, raw in enumerate(view.text.split("\n"), start=1):
         stripped = raw.strip()
         if stripped:
-            start = pos + (len(raw) - len(raw.lstrip()))
-            yield _Line(number, start, start + len(stripped), stripped, is_chrome_line(stripped))
+            start = pos + (len(raw) - len(raw.lstrip())) if raw[0].isspace() else pos
+            lines.append(_Line(number, start, start + len(stripped), stripped, is_chrome_line(stripped)))
         pos += len(raw) + 1
+    return lines
 
 
 # --------------------------------------------------------------------------- chrome
@@ -385,7 +387,7 @@ def _report_year(
 
 
 def parse(path: str, source: SourceText, view: View) -> Document:
-    lines = list(_lines(view))
+    lines = _lines(view)
     title, title_repeats = _find_title(lines, view)
     flat_headings: list[tuple[Heading, int]] = []
     paragraphs: list[Paragraph] = []

@@ -157,8 +157,8 @@ class _Parens:
     """Which offsets of a text lie inside (…), by bisecting the bracket positions."""
 
     def __init__(self, text: str) -> None:
-        self.opens = [m.start() for m in _OPEN.finditer(text)]
-        self.closes = [m.start() for m in _CLOSE.finditer(text)]
+        self.opens = [m.start() for m in _OPEN.finditer(text)] if "(" in text else []
+        self.closes = [m.start() for m in _CLOSE.finditer(text)] if ")" in text else []
 
     def inside(self, offset: int) -> bool:
         return bisect.bisect_left(self.opens, offset) > bisect.bisect_left(self.closes, offset)
