@@ -52,8 +52,11 @@ def _matches(doc: Document, params: PatternParams) -> list[_Match]:
     long_lines: dict[int, bool] = {}
     found: list[tuple[list[tuple[int, int]], Text]] = []  # each pattern's matches, with its label
     for item in params.patterns:
+        first = item.regex.search(text)  # most patterns match nowhere: no iterator for them
+        if first is None:
+            continue
         spans: list[tuple[int, int]] = []
-        for m in item.regex.finditer(text):
+        for m in item.regex.finditer(text, first.start()):  # the first match, then the rest
             start, end = m.span()
             if end <= start:
                 continue
