@@ -145,8 +145,9 @@ def _rate_checks(doc: Document, ctx: Context) -> Iterator[tuple[RateFact, list[R
     facts = _facts(doc)
     vocab = ctx.vocabulary
     starts = [c.span.start for c in facts.counts]
+    endings = [(tuple(d.names), d) for d in vocab.rates] if facts.rates else []  # endswith takes a tuple
     for rate in facts.rates:
-        definition = next((d for d in vocab.rates if any(rate.name.endswith(n) for n in d.names)), None)
+        definition = next((d for names, d in endings if rate.name.endswith(names)), None)
         if definition is None:
             continue
         end = bisect.bisect_left(starts, rate.span.start)
