@@ -172,13 +172,19 @@ class ConfigResolver:
     def __init__(self, explicit: Path | None = None, *, use_cache: bool = True) -> None:
         self._use_cache = use_cache
         self._by_dir: dict[Path, Config | None] = {}
+        # By the folder's name too: an archive asks for thousands of files in a few folders,
+        # and building Path objects for a folder and its parents costs more than linting starts.
+        self._by_dir_name: dict[str, Config | None] = {}
         self._explicit = load_config(explicit, use_cache=use_cache) if explicit else None
 
     def for_path(self, path: Path) -> Config | None:
         """The config that applies to the file or folder ``path``."""
         if self._explicit:
             return self._explicit
-        return self._find(Path(os.path.abspath(path)).parent)
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._by_dir_name:
+            self._by_dir_name[folder] = self._find(Path(folder))
+        return self._by_dir_name[folder]
 
     def for_directory(self, directory: Path) -> Config | None:
         return self._explicit or self._find(Path(os.path.abspath(directory)))
