@@ -3,12 +3,17 @@ with an earlier revision, and compare the JSON reports.
 
     python bench/compare.py                  # against HEAD
     python bench/compare.py 289452c --reports 500
+    python bench/compare.py 0aa9c75 --speed  # and the throughput of both, timed in turns
 
 The corpus: copies of the seeds with one number perturbed (as bench/run.py builds), and
 copies randomly edited with fragments that exercise every rule family (headings, 一是
 items, 其中 breakdowns, rates, dates in both forms, page chrome, placeholders, pinyin
 debris, traditional characters). A speed change must leave the output byte for byte the
 same; exit status 1 and the first differing findings otherwise.
+
+``--speed`` also times both trees' throughput (bench/run.py's measure, on the perturbed
+copies) in turns, three times each: this machine's speed drifts by 10-15 % over an hour, so
+the ratio of two trees timed together says more than two absolute figures taken apart.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,10 +66,43 @@ def lint(tree: Path, corpus: Path, cache: Path) -> str:
     return subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False).stdout
 
 
+# Run in a tree's own folder (its checker package first on sys.path): MB/s of report text
+# through every default rule, as bench/run.py's throughput, with the rule set loaded first.
+_THROUGHPUT = """
+import sys, time
+from pathlib import Path
+from checker.engine import Options, lint_text
+from checker.ruleset import load_rules
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.txt"))]
+ruleset, options = load_rules(), Options()
+lint_text("warm-up.txt", texts[0], ruleset, options)
+start = time.perf_counter()
+for text in texts:
+    lint_text("r.txt", text, ruleset, options)
+print(sum(len(t.encode("utf-8")) for t in texts) / 1e6 / (time.perf_counter() - start))
+"""
+
+
+def throughput(tree: Path, corpus: Path, cache: Path) -> float:
+    env = {**os.environ, "GOVLINT_CACHE_DIR": str(cache)}
+    command = [sys.executable, "-c", _THROUGHPUT, str(corpus)]
+    return float(subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=True).stdout)
+
+
+def compare_speed(before: Path, revision: str, corpus: Path, work: Path) -> None:
+    runs: dict[str, list[float]] = {"then": [], "now": []}
+    for _ in range(3):  # in turns: a machine that slows down slows both
+        runs["then"].append(throughput(before, corpus, work / "cache-before"))
+        runs["now"].append(throughput(ROOT, corpus, work / "cache-now"))
+    then, now = (statistics.median(runs[k]) for k in ("then", "now"))
+    print(f"throughput: {then:.2f} MB/s at {revision}, {now:.2f} MB/s now ({now / then:.2f} ×), medians of 3 in turns")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("revision", nargs="?", default="HEAD", help="git revision to compare with (default HEAD)")
     parser.add_argument("--reports", type=int, default=300, help="reports of each kind (default 300)")
+    parser.add_argument("--speed", action="store_true", help="also time both trees' throughput, in turns")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="govlint-compare-"))
     before = work / "before"
@@ -78,6 +117,8 @@ def main() -> int:
         new = lint(ROOT, corpus, work / "cache-now")
         findings = json.loads(new)
         print(f"{2 * args.reports} reports, {len(findings)} findings")
+        if args.speed:
+            compare_speed(before, args.revision, corpus / "perturbed", work)
         if old == new:
             print(f"identical to {args.revision}")
             return 0
