@@ -29,7 +29,10 @@ NUMBER = re.compile(r"(?<=[^\d.])(\d{2,4})(?=[件起个人名])")
 
 
 def build_corpus(directory: Path, copies: int, seed: int = 7) -> int:
-    """Write ``copies`` reports; returns their total size in bytes."""
+    """Write ``copies`` reports; returns their total size in bytes. No two have the same
+    content (each ends with a line of spaces and tabs that spells its number in binary, which
+    no rule reads): the results cache is keyed by content, so duplicates would be cache hits
+    even in a first run."""
     rng = random.Random(seed)
     texts = [p.read_text(encoding="utf-8") for p in SEEDS]
     total = 0
@@ -40,6 +43,7 @@ def build_corpus(directory: Path, copies: int, seed: int = 7) -> int:
             if matches:
                 m = rng.choice(matches)
                 text = text[: m.start()] + str(int(m.group(1)) + rng.randint(1, 9)) + text[m.end() :]
+        text += "\n" + format(i, "b").replace("0", " ").replace("1", "\t")
         sub = directory / f"{i // 500:03d}"
         sub.mkdir(exist_ok=True)
         path = sub / f"report_{i:05d}_{SEEDS[i % len(SEEDS)].stem[:3]}.txt"
@@ -58,6 +62,19 @@ def timed_each(cmds: list[list[str]], env: dict[str, str]) -> list[float]:
         start = time.perf_counter()
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         times.append(time.perf_counter() - start)
+    return times
+
+
+def first_runs(cmd: list[str], env: dict[str, str], work: Path, runs: int) -> list[float]:
+    """Times of ``runs`` runs, each with a fresh copy of the cache folder that holds the
+    rule cache but no results (copied before the clock starts)."""
+    warm = Path(env["GOVLINT_CACHE_DIR"])
+    times = []
+    for i in range(runs):
+        fresh = work / f"cache-first-run-{i}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.copytree(warm, fresh, ignore=shutil.ignore_patterns("results"))
+        times += timed(cmd, {**env, "GOVLINT_CACHE_DIR": str(fresh)}, 1)
     return times
 
 
@@ -144,11 +161,17 @@ def main() -> int:
         baseline, cold, unchanged = (statistics.median(column) for column in zip(*turns))
         mbps, size = throughput(corpus)
         jobs = os.cpu_count() or 1
-        # --no-cache: the results cache would turn every run after the first into hashing;
-        # concise output: the figure is about linting, not about printing 20 000 code frames.
-        many = [*govlint, "--no-cache", "--format", "concise"]
-        serial = statistics.median(timed([*many, "-j", "1", str(corpus)], env, 3))
-        parallel = statistics.median(timed([*many, "-j", str(jobs), str(corpus)], env, 3))
+        # A first run over an archive, as a CI gate sees it: each run gets a cache folder
+        # that holds the warm rule cache and no results (else every run after the first
+        # would be hashing). Concise output: the figure is about linting, not about
+        # printing 20 000 code frames. With --no-cache each run also validates the rule
+        # files (~0.25 s in the parent before any worker starts): shown for comparison.
+        many = [*govlint, "--format", "concise"]
+        serial = statistics.median(first_runs([*many, "-j", "1", str(corpus)], env, work, 3))
+        parallel = statistics.median(first_runs([*many, "-j", str(jobs), str(corpus)], env, work, 3))
+        uncached = [*many, "--no-cache"]
+        serial_uncached = statistics.median(timed([*uncached, "-j", "1", str(corpus)], env, 3))
+        parallel_uncached = statistics.median(timed([*uncached, "-j", str(jobs), str(corpus)], env, 3))
         timed([*govlint, str(corpus)], env, 1)  # fill the results cache
         cached = statistics.median(timed([*govlint, str(corpus)], env, 3))
         rss = peak_rss_mb([*govlint, "--no-cache", str(big)], env)
@@ -160,8 +183,10 @@ def main() -> int:
             ("cold start, same report unchanged (results cache)",
              f"{unchanged * 1000:.0f} ms", f"{unchanged / baseline:.1f} × python -c pass"),
             (f"throughput, one process, all rules ({size / 1e6:.1f} MB)", f"{mbps:.1f} MB/s", "target ≥ 10 MB/s"),
-            (f"{reports} reports, -j 1, concise output", f"{serial:.2f} s", ""),
-            (f"{reports} reports, -j {jobs}", f"{parallel:.2f} s", f"{serial / parallel:.2f} × faster (target ≥ 1.7 × on 2 cores)"),
+            (f"{reports} reports, first run, -j 1, concise output", f"{serial:.2f} s", ""),
+            (f"{reports} reports, first run, -j {jobs}", f"{parallel:.2f} s", f"{serial / parallel:.2f} × faster (target ≥ 1.7 × on 2 cores)"),
+            (f"{reports} reports, --no-cache, -j 1 / -j {jobs}", f"{serial_uncached:.2f} s / {parallel_uncached:.2f} s",
+             f"{serial_uncached / parallel_uncached:.2f} × faster (rules validated afresh each run)"),
             (f"{reports} unchanged reports again, results cache", f"{cached:.2f} s", f"{serial / cached:.1f} × faster than -j 1"),
             (f"peak RSS, {memory_reports} reports", f"{rss:.0f} MB", "target ≤ 150 MB"),
         ]
