@@ -242,7 +242,9 @@ class Document:
 
     def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A value that several rules compute from the model, computed once per document
-        (N202 and N206 both read every stated rate against its counts)."""
+        (N202 and N206 both read every stated rate against its counts). The key names what
+        the value depends on besides the document, such as a rule's parameters; a document
+        is checked with one rule set."""
         if key not in self._derived:
             self._derived[key] = compute()
         return self._derived[key]  # type: ignore[no-any-return]
