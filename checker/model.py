@@ -185,12 +185,52 @@ class Sentence(NamedTuple):
     view_start: int  # offset of ``text`` in the view: rules map matches back with Document.view.span
 
 
-class Paragraph(NamedTuple):
-    span: Span
-    text: str  # normalized view
-    line: int
-    sentences: list[Sentence]
-    view_start: int
+class Paragraph:
+    """A line of body text. Its sentences are split on first use: most rules never ask,
+    and the extract stage asks only of the paragraphs that state a number."""
+
+    __slots__ = ("span", "text", "line", "view_start", "_view", "_split", "_ends", "_sentences")
+
+    def __init__(
+        self,
+        span: Span,
+        text: str,  # normalized view
+        line: int,
+        view_start: int,  # offset of ``text`` in the view
+        view: View,
+        split: Callable[[str], list[int]],  # the parser's sentence splitter: text → sentence_ends
+    ) -> None:
+        self.span = span
+        self.text = text
+        self.line = line
+        self.view_start = view_start
+        self._view = view
+        self._split = split
+        self._ends: list[int] | None = None
+        self._sentences: list[Sentence] | None = None
+
+    @property
+    def sentence_ends(self) -> list[int]:
+        """Where each sentence ends, as offsets in ``text``. Sentences are contiguous: the
+        first starts at 0, each next one where the one before ends."""
+        if self._ends is None:
+            self._ends = self._split(self.text)
+        return self._ends
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        if self._sentences is None:
+            span, text, base = self._view.span_maker(), self.text, self.view_start
+            sentences: list[Sentence] = []
+            start = 0
+            for end in self.sentence_ends:
+                sentences.append(Sentence(span(base + start, base + end), text[start:end], base + start))
+                start = end
+            self._sentences = sentences
+        return self._sentences
+
+    def __repr__(self) -> str:
+        return f"Paragraph(line={self.line}, text={self.text!r})"
 
 
 class Title(NamedTuple):

@@ -20,7 +20,6 @@ from checker.model import (
     Document,
     Heading,
     Paragraph,
-    Sentence,
     SourceText,
     Span,
     Title,
@@ -224,16 +223,17 @@ _SENTENCE_PUNCT = re.compile("[" + re.escape(_OPENERS + _CLOSERS + _TERMINATORS)
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence: split after 。!?; outside quotes and brackets."""
-    return [(s.view_start, s.view_start + len(s.text)) for s in _sentences(text, 0, Span)]
+    ends = sentence_ends(text)
+    return list(zip([0, *ends], ends))
 
 
-def _sentences(text: str, start: int, span: Callable[[int, int], Span]) -> list[Sentence]:
-    """The sentences of ``text``, a line that starts at view offset ``start``.
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of ``text`` (one line) ends; the first starts at 0, each next
+    one where the one before ends (:attr:`Paragraph.sentence_ends`).
 
     Each sentence is one match of _SENTENCE; brackets nested deeper than it reads, or never
-    closed, are left to :func:`_walk_sentences`, which counts them one by one. The
-    sentences are built here, in the one loop: a report has ~130 of them."""
-    sentences: list[Sentence] = []
+    closed, are left to :func:`_walk_sentences`, which counts them one by one."""
+    ends: list[int] = []
     pos = 0
     end_of_text = len(text)
     for m in _SENTENCE.finditer(text):
@@ -245,15 +245,15 @@ def _sentences(text: str, start: int, span: Callable[[int, int], Span]) -> list[
                 break  # an opener the pattern cannot close
             if not text[pos:end].strip():
                 break  # blank after the last sentence
-        sentences.append(Sentence(span(start + pos, start + end), m.group(), start + pos))
+        ends.append(end)
         pos = end
     if pos < end_of_text:
-        sentences += [Sentence(span(start + s, start + e), text[s:e], start + s) for s, e in _walk_sentences(text, pos)]
-    return sentences
+        ends += _walk_sentences(text, pos)
+    return ends
 
 
-def _walk_sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
-    """split_sentences from ``start`` (outside brackets), one punctuation mark at a time."""
+def _walk_sentences(text: str, start: int) -> Iterator[int]:
+    """sentence_ends from ``start`` (outside brackets), one punctuation mark at a time."""
     depth = 0
     for m in _SENTENCE_PUNCT.finditer(text, start):
         ch = m.group()
@@ -262,11 +262,10 @@ def _walk_sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
         elif depth == 0:
-            end = m.end()
-            yield start, end
-            start = end
+            start = m.end()
+            yield start
     if text[start:].strip():
-        yield start, len(text)
+        yield len(text)
 
 
 # --------------------------------------------------------------------------- years and dates
@@ -404,7 +403,7 @@ def parse(path: str, source: SourceText, view: View) -> Document:
                 flat_headings.append((heading, line_start))
             flat_headings.extend((item, line_start) for item in items)
         start = line.start
-        paragraphs.append(Paragraph(span(start, line.end), line.text, line.number, _sentences(line.text, start, span), start))
+        paragraphs.append(Paragraph(span(start, line.end), line.text, line.number, start, view, sentence_ends))
 
     heading_lines = {h.line for h, _ in flat_headings if h.level < 5}
     report_year, year_span = _report_year(title, paragraphs, heading_lines, view)

@@ -74,7 +74,8 @@ _MAX_PARTS = 40  # items of one breakdown; a longer "list" is not a breakdown a 
 
 
 # quantity; span: marker + number + unit, in the original; number_span; text: the
-# original characters of span; paragraph; sentence: index over the whole document; in_parens
+# original characters of span; paragraph; sentence: where its sentence starts in the view
+# (one value per sentence of the document, so facts compare it to share a sentence); in_parens
 Where = tuple[Quantity, Span, Span, str, int, int, bool]
 
 
@@ -171,19 +172,18 @@ class _Parens:
 class _Paragraph:
     """The facts of one paragraph, built in text order."""
 
-    def __init__(self, doc: Document, vocab: Vocabulary, index: int, sentence_base: int) -> None:
+    def __init__(self, doc: Document, vocab: Vocabulary, index: int) -> None:
         self.doc = doc
         self.vocab = vocab
         self.index = index
         paragraph = doc.paragraphs[index]
         self.text = paragraph.text
         self.base = paragraph.view_start
-        self.sentence_ends = [s.view_start - self.base + len(s.text) for s in paragraph.sentences]
+        self.sentence_ends = paragraph.sentence_ends
         self.last_sentence = max(0, len(self.sentence_ends) - 1)
         self.parens = _Parens(self.text)
         self._view_span = doc.view.span_maker()
-        self.sentence_base = sentence_base
-        self.sentence = sentence_base  # of the quantity being added
+        self.sentence = self.base  # of the quantity being added
         self.source_text = doc.source.text
         self.items: list[Fact] = []
 
@@ -211,9 +211,11 @@ class _Paragraph:
     def add(self, q: Quantity, previous: Quantity | None) -> None:
         """Classify ``q`` by the words between it and the previous number of its sentence."""
         start = q.start
-        i = bisect.bisect_right(self.sentence_ends, start)
-        self.sentence = self.sentence_base + min(i, self.last_sentence)  # where() reads it
-        gap_start = max(self.sentence_ends[i - 1] if i else 0, start - _MAX_GAP)  # its sentence's start
+        ends = self.sentence_ends
+        i = bisect.bisect_right(ends, start)
+        sentence = min(i, self.last_sentence)  # a number after the last 。 belongs to the last sentence
+        self.sentence = self.base + (ends[sentence - 1] if sentence else 0)  # where() reads it
+        gap_start = max(ends[i - 1] if i else 0, start - _MAX_GAP)  # its sentence's start
         if previous is not None and previous.end > gap_start:
             gap_start = previous.end
         gap = self.text[gap_start:start]
@@ -370,12 +372,10 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
 
 def extract(doc: Document, vocab: Vocabulary) -> Facts:
     facts = Facts()
-    sentence_base = 0
     for index, paragraph in enumerate(doc.paragraphs):
         quantities = find_quantities(paragraph.text)
         if quantities:  # most paragraphs state none: skip building their indexes
-            _paragraph_facts(_Paragraph(doc, vocab, index, sentence_base), quantities, facts)
-        sentence_base += len(paragraph.sentences)
+            _paragraph_facts(_Paragraph(doc, vocab, index), quantities, facts)
     return facts
 
 
