@@ -229,6 +229,18 @@ class Paragraph:
             self._sentences = sentences
         return self._sentences
 
+    @property
+    def last_sentence(self) -> Sentence | None:
+        """The last of :attr:`sentences`, built alone (a lead-in reads only this one)."""
+        if self._sentences is not None:
+            return self._sentences[-1] if self._sentences else None
+        ends = self.sentence_ends
+        if not ends:
+            return None
+        start = ends[-2] if len(ends) > 1 else 0
+        base = self.view_start
+        return Sentence(self._view.span(base + start, base + ends[-1]), self.text[start : ends[-1]], base + start)
+
     def __repr__(self) -> str:
         return f"Paragraph(line={self.line}, text={self.text!r})"
 

@@ -118,3 +118,11 @@ def test_line_of_is_the_line_of_the_position() -> None:
         assert source.line_of(offset) == source.position(offset).line
         sparse = source.keep_lines({2})
         assert sparse.line_of(offset) == sparse.position(offset).line
+
+
+def test_last_sentence_is_built_alone_and_equals_the_last_of_all() -> None:
+    for prefix in ("000", "001", "004"):  # 001: pinyin annotations removed, so spans are mapped
+        alone, whole = seed(prefix), seed(prefix)
+        assert [p.last_sentence for p in alone.paragraphs] == [
+            p.sentences[-1] if p.sentences else None for p in whole.paragraphs
+        ]

@@ -55,9 +55,9 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
         return None
     top_starts = [h.span.start for h in doc.headings]
     for paragraph in doc.paragraphs:
-        if not paragraph.sentences:
+        last = paragraph.last_sentence
+        if last is None:
             continue
-        last = paragraph.sentences[-1]
         if not params.lead_in.search(last.text):
             continue
         if params.lead_in_exclude and params.lead_in_exclude.search(last.text):
