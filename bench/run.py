@@ -102,24 +102,37 @@ def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def throughput(corpus: Path) -> tuple[float, int]:
-    """MB/s of report text through every default rule in this process (rules pre-loaded)."""
+def throughput(corpus: Path) -> tuple[float, int, float | None]:
+    """MB/s of report text through every default rule in this process (rules pre-loaded),
+    and, when autocorrect-py is installed, the MB/s of autocorrect's Rust core formatting
+    the same texts, timed in turns with govlint: the issue's reference (~11 MB/s), which
+    tells a slow hour of this machine from slow code."""
     sys.path.insert(0, str(ROOT))
     from checker.engine import Options, lint_text
     from checker.ruleset import load_rules
 
+    try:
+        import autocorrect_py  # the `bench` extra
+    except ImportError:
+        autocorrect_py = None
     ruleset = load_rules()
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus.rglob("*.txt"))]
     size = sum(len(t.encode("utf-8")) for t in texts)
     options = Options()
     lint_text("warm-up.txt", texts[0], ruleset, options)  # build the grammar outside the timing
-    runs = []
+    runs, reference_runs = [], []
     for _ in range(3):
         start = time.perf_counter()
         for text in texts:
             lint_text("r.txt", text, ruleset, options)
         runs.append(time.perf_counter() - start)
-    return size / 1e6 / statistics.median(runs), size
+        if autocorrect_py is not None:
+            start = time.perf_counter()
+            for text in texts:
+                autocorrect_py.format(text)
+            reference_runs.append(time.perf_counter() - start)
+    reference = size / 1e6 / statistics.median(reference_runs) if reference_runs else None
+    return size / 1e6 / statistics.median(runs), size, reference
 
 
 def main() -> int:
@@ -159,7 +172,7 @@ def main() -> int:
             for copy in fresh_copies(one, edited, runs)
         ]
         baseline, cold, unchanged = (statistics.median(column) for column in zip(*turns))
-        mbps, size = throughput(corpus)
+        mbps, size, reference = throughput(corpus)
         jobs = os.cpu_count() or 1
         # A first run over an archive, as a CI gate sees it: each run gets a cache folder
         # that holds the warm rule cache and no results (else every run after the first
@@ -183,6 +196,11 @@ def main() -> int:
             ("cold start, same report unchanged (results cache)",
              f"{unchanged * 1000:.0f} ms", f"{unchanged / baseline:.1f} × python -c pass"),
             (f"throughput, one process, all rules ({size / 1e6:.1f} MB)", f"{mbps:.1f} MB/s", "target ≥ 10 MB/s"),
+            (
+                ("autocorrect-py format, same texts, in turns", f"{reference:.1f} MB/s", f"govlint {mbps / reference:.2f} × this reference")
+                if reference
+                else ("autocorrect-py format (pip install '.[bench]')", "—", "not installed")
+            ),
             (f"{reports} reports, first run, -j 1, concise output", f"{serial:.2f} s", ""),
             (f"{reports} reports, first run, -j {jobs}", f"{parallel:.2f} s", f"{serial / parallel:.2f} × faster (target ≥ 1.7 × on 2 cores)"),
             (f"{reports} reports, --no-cache, -j 1 / -j {jobs}", f"{serial_uncached:.2f} s / {parallel_uncached:.2f} s",
