@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from checker import regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, file_settings, parse_deadline
 from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path
 from checker.model import SEVERITY_ORDER, FileResult
@@ -439,7 +440,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(command).parse_args(argv)
     handler = {"check": _lint, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate}[command]
     try:
-        return handler(args)
+        status = handler(args)
+        regexcache.save()  # the patterns this run compiled, for the next cold start
+        return status
     except (ConfigError, RuleFileError) as e:  # a bad config or rule file: one line, exit 2
         print(f"govlint: error: {e}", file=sys.stderr)
         return EXIT_TROUBLE
