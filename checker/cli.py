@@ -251,8 +251,12 @@ def _lint(args: argparse.Namespace) -> int:
         else:
             render(args.format, results, out, ruleset=ruleset, color=color, lang=lang)
 
+    status = EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
     if args.output_file is None:
-        write(sys.stdout)
+        try:
+            write(sys.stdout)
+        except BrokenPipeError:  # the reader stopped reading (`| head`): the verdict stands
+            _discard_stdout()
     else:
         try:
             with atomic_output(args.output_file) as out:
@@ -260,7 +264,7 @@ def _lint(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)
             return EXIT_TROUBLE
-    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
+    return status
 
 
 def _fix(
@@ -448,8 +452,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # `govlint rules | head`: nothing failed
+        _discard_stdout()
         return EXIT_OK
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null after its reader went away, so that the interpreter's
+    last flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

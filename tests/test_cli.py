@@ -268,3 +268,22 @@ def test_a_warm_one_report_run_imports_only_what_it_needs(tmp_path: Path) -> Non
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     added = set(ast.literal_eval(warm.stdout.strip().splitlines()[-1])) - set(ast.literal_eval(startup.stdout))
     assert not added, warm.stdout[-500:] + warm.stderr
+
+
+
+@pytest.mark.parametrize(
+    "flags", [["--color", "never"], ["--color", "always"], ["--format", "concise"], ["--format", "json"], ["--format", "sarif"]]
+)
+def test_a_closed_pipe_keeps_the_verdict(flags: list[str]) -> None:
+    """`govlint seeds/ | head`: the output stops quietly; the exit status is still the
+    lint's (the seeds have errors), whatever the format."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: the first write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "checker.cli", *flags, "seeds"],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (1, "")

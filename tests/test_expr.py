@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from checker.expr import (
     And,
     Arith,
-    Call,
     Compare,
     Const,
     ExpressionError,

@@ -16,8 +16,6 @@ reports contain things like ``字体:[ ]`` that rich markup would otherwise eat.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
 
@@ -352,25 +350,24 @@ def _plain(line: Line) -> str:
 
 def _write_plain(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
     """The runs' text, without rich: what a rich Console without colour would write."""
-    try:
-        # A blank line after each diagnostic.
-        out.writelines("\n".join([_plain(line) for line in lines]) + "\n\n" for lines in blocks)
-        if summary is not None:
-            out.write(_plain(summary) + "\n")
-        out.flush()
-    except BrokenPipeError:
-        # As rich's Console (so the coloured output) does: stop quietly with status 1, and
-        # point stdout at /dev/null so that the interpreter's last flush does not complain.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(1) from None
+    # A blank line after each diagnostic.
+    out.writelines("\n".join([_plain(line) for line in lines]) + "\n\n" for lines in blocks)
+    if summary is not None:
+        out.write(_plain(summary) + "\n")
+    out.flush()
 
 
 def _print_rich(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
     """The runs as ``rich.text.Text``, printed in colour by a rich Console."""
     from rich.console import Console
 
-    console = Console(
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit with status 1; the CLI keeps the lint's verdict instead.
+            self.quiet = True
+            raise BrokenPipeError
+
+    console = _Console(
         file=out,
         force_terminal=True,
         no_color=False,
