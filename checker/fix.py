@@ -209,9 +209,11 @@ def _matches(rule: Rule, analysed: str, view: View, source: SourceText) -> Itera
     on_view = params.target == "view"
     for item in params.patterns:
         for m in item.regex.finditer(view.text if on_view else analysed):
-            # A line pattern's match starts with the newline before its line (rules/hygiene.toml):
-            # like the finding, the match covers the line's words, not that newline.
-            start, end = m.end() - len(m.group().lstrip()), m.end()
+            # As the finding, the match covers words, not the spaces around them: a line
+            # pattern's match starts with the newline before its line (rules/hygiene.toml),
+            # and 阅读:\s* may end with the blank lines after it, which are not chrome.
+            matched = m.group()
+            start, end = m.end() - len(matched.lstrip()), m.start() + len(matched.rstrip())
             if end == start:
                 continue
             span = view.span(start, end) if on_view else Span(start, end)

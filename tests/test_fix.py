@@ -70,6 +70,15 @@ def test_fix_removes_only_what_is_certain(ruleset: RuleSet) -> None:
     assert fix_text(text, "r.txt", ruleset, Options()) == (text, Counter())
 
 
+
+def test_blank_lines_after_chrome_are_kept(ruleset: RuleSet) -> None:
+    """阅读:\\s* matches the blank lines after it; they are space, not chrome."""
+    text = "2024-01-19 | 阅读:\n\n\n一、主要举措\n阅读:\n\n召开会议3次。\n"
+    assert fix_text(text, "r.txt", ruleset, Options()) == (
+        "2024-01-19 | 阅读:\n\n\n一、主要举措\n\n召开会议3次。\n", Counter({"T402": 1})
+    )
+
+
 def test_fixpoint_and_selection(ruleset: RuleSet) -> None:
     assert fix_text("金石鎮(zhèn)(zhèn)\n", "r.txt", ruleset, Options())[0] == "金石鎮\n"
     kept_pinyin = fix_text(REPORT, "r.txt", ruleset, Options(ignore=("T403",)))[0]
