@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from checker import regexcache
-from checker.config import ConfigError, ConfigResolver, Overrides, file_settings, parse_deadline
+from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
 from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path
 from checker.model import SEVERITY_ORDER, FileResult
 from checker.report import FORMATS, atomic_output, render, render_statistics
@@ -148,8 +148,12 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 
 def _load(args: argparse.Namespace) -> RuleSet | None:
+    """The rule set of ``rules``, ``explain`` and ``facts``: the built-in rules, the
+    ``--rules`` folders and those of the working directory's config file, so that a
+    project's own rules are listed and explained where they are linted."""
+    config = ConfigResolver(use_cache=not args.no_cache).for_directory(Path.cwd())
     try:
-        return load_rules(args.rule_dirs, use_cache=not args.no_cache)
+        return load_rules(list(extra_rule_dirs(config, tuple(args.rule_dirs))), use_cache=not args.no_cache)
     except RuleFileError as e:
         print(f"govlint: error: {e}", file=sys.stderr)
         return None

@@ -115,8 +115,12 @@ def file_settings(path: Path, config: Config | None, cli: Overrides) -> FileSett
         layers=tuple(layers),
         severity=values.severity,
     )
-    rule_dirs = cli.rule_dirs + (tuple(config.root / d for d in values.rules) if config else ())
-    return FileSettings(options, cli.fail_on or values.fail_on or "error", rule_dirs)
+    return FileSettings(options, cli.fail_on or values.fail_on or "error", extra_rule_dirs(config, cli.rule_dirs))
+
+
+def extra_rule_dirs(config: Config | None, cli_dirs: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The folders of extra rule files: ``--rules`` first, then the config's ``rules``."""
+    return cli_dirs + (tuple(config.root / d for d in config.values.rules) if config else ())
 
 
 # --------------------------------------------------------------------------- globs

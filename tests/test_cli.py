@@ -102,9 +102,7 @@ def test_malformed_rule_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "mine.toml:2" in line and "X901" in line and "severity" in line
 
 
-def test_user_rule_directory_adds_a_rule(tmp_path: Path) -> None:
-    (tmp_path / "local.toml").write_text(
-        """
+USER_RULE = """
 [[rule]]
 code = "X901"
 name = "old-outline-name"
@@ -119,9 +117,11 @@ source = "《法治政府建设实施纲要(2021—2025年)》"
 example = { fail = "建设法制政府", pass = "建设法治政府" }
 [rule.params]
 patterns = [{ regex = "法制政府", label = { zh = "错别字", en = "typo" } }]
-""",
-        encoding="utf-8",
-    )
+"""
+
+
+def test_user_rule_directory_adds_a_rule(tmp_path: Path) -> None:
+    (tmp_path / "local.toml").write_text(USER_RULE, encoding="utf-8")
     report = tmp_path / "r.txt"
     report.write_text("坚持建设法制政府。\n", encoding="utf-8")
     proc = run("--rules", tmp_path, "--select", "X9", "--format", "json", report)
@@ -192,6 +192,23 @@ def test_explain_shows_source_and_examples(capsys: pytest.CaptureFixture[str]) -
     assert "《法治政府建设与责任落实督察工作规定》" in out
     assert "顺带" in out  # says that a passing mention does not count
     assert main(["explain", "Z999"]) == 2
+
+
+def test_rules_and_explain_know_the_configs_own_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project whose govlint.toml adds rule folders lists and explains its own rules."""
+    (tmp_path / "own-rules").mkdir()
+    (tmp_path / "own-rules" / "local.toml").write_text(USER_RULE, encoding="utf-8")
+    (tmp_path / "govlint.toml").write_text('rules = ["own-rules"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["explain", "X901"]) == 0
+    assert "X901 old-outline-name (error)" in capsys.readouterr().out
+    assert main(["rules", "--format", "json"]) == 0
+    assert "X901" in {row["code"] for row in json.loads(capsys.readouterr().out)}
+    (tmp_path / "govlint.toml").write_text("rules = 1\n", encoding="utf-8")
+    assert main(["explain", "X901"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_linting_never_modifies_the_file(tmp_path: Path) -> None:
