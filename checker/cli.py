@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker import regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path
-from checker.model import SEVERITY_ORDER, FileResult
+from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path, markdown_comments
+from checker.model import SEVERITY_ORDER, FileResult, SourceText
 from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.report.summary import summary_line
 from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
@@ -363,13 +363,15 @@ def _facts(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in expand_paths(args.paths):
         try:
-            doc = analyse(str(path), load_path(path).text, ruleset)
+            text = load_path(path).text
         except LoadError as e:
             print(f"govlint: error: {path}: {e.reason}", file=sys.stderr)
             status = EXIT_TROUBLE
             continue
+        _, analysed = markdown_comments(str(path), text)  # a comment's words are not claims
+        doc = analyse(str(path), analysed, ruleset)
         assert doc.facts is not None
-        records = fact_records(doc.facts, doc.source)
+        records = fact_records(doc.facts, SourceText(text))
         if args.format == "json":
             render_facts_json(str(path), records, sys.stdout)
         else:

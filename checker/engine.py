@@ -175,6 +175,16 @@ def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) 
     return doc
 
 
+def markdown_comments(path: str, text: str) -> tuple[Suppressions | None, str]:
+    """A Markdown report's suppression comments, and its text as the parser should see it:
+    the comments blanked in place (offsets and lines unchanged). Other files: (None, text)."""
+    if path.lower().endswith(MARKDOWN_SUFFIX) and MARKER in text:
+        from checker.suppress import from_markdown
+
+        return from_markdown(text)
+    return None, text
+
+
 def lint_text(
     path: str,
     text: str,
@@ -188,10 +198,8 @@ def lint_text(
     the loader dropped the comments (a web page's source)."""
     plan = plan_for(ruleset, options)
     analysed = text
-    if suppressions is None and path.lower().endswith(MARKDOWN_SUFFIX) and MARKER in text:
-        from checker.suppress import from_markdown
-
-        suppressions, analysed = from_markdown(text)  # the parser sees the comments as blanks
+    if suppressions is None:
+        suppressions, analysed = markdown_comments(path, text)
     doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts)
     diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from checker.engine import MARKDOWN_SUFFIX, MARKER, Options, active_rules
+from checker.engine import MARKDOWN_SUFFIX, Options, active_rules, markdown_comments
 from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
 from checker.model import Diagnostic, SourceText, Span
@@ -162,12 +162,8 @@ def _plan(
 ) -> tuple[list[tuple[int, int, int]], set[int]]:
     """Pinyin to delete as (line index, start column, end column), and the 0-based
     indices of chrome lines to delete, for ``text`` with ``\\n`` line ends."""
-    suppressions, analysed = None, text
-    if path.lower().endswith(MARKDOWN_SUFFIX) and MARKER in text:
-        from checker.suppress import from_markdown
-
-        # As the lint does: rules see comments as blanks, and the comments apply.
-        suppressions, analysed = from_markdown(text)
+    # As the lint does: rules see comments as blanks, and the comments apply.
+    suppressions, analysed = markdown_comments(path, text)
     active = {rule.code: rule for rule in active_rules(ruleset, options) if rule.kind == "pattern"}
     view = normalize(analysed)
     source = SourceText(analysed)  # the same lines as ``text``: comments are blanked in place

@@ -231,6 +231,18 @@ def test_facts_shows_what_was_understood() -> None:
     assert "化解率" in table.stdout and "\x1b[" not in table.stdout
 
 
+def test_facts_skip_markdown_suppression_comments(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A comment's reason is not a claim: facts reads the text as the lint does."""
+    report = tmp_path / "r.md"
+    report.write_text(
+        "<!-- govlint-disable-next-line N201 -- 含上年结转案件32件 -->\n全年受理行政复议案件120件,办结126件。\n",
+        encoding="utf-8",
+    )
+    assert main(["facts", "--format", "json", str(report)]) == 0
+    facts = json.loads(capsys.readouterr().out)["facts"]
+    assert [(f["text"], f["at"]) for f in facts] == [("120件", "2:11"), ("126件", "2:18")]
+
+
 def test_docx_findings_name_the_paragraph(tmp_path: Path) -> None:
     docx = pytest.importorskip("docx")
     document = docx.Document()
