@@ -12,6 +12,7 @@ so that nothing is written to the user's cache.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.load import LOADED_SUFFIXES
 from conftest import ROOT
 from test_config import CLEAN
 
@@ -72,3 +74,20 @@ def test_hook_passes_on_a_good_report(tmp_path: Path, pre_commit_env: dict[str, 
     proc = _try_repo(tmp_path, pre_commit_env, "good.txt", CLEAN)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Passed" in proc.stdout
+
+
+def test_hook_takes_every_format_govlint_reads() -> None:
+    """pre-commit passes the hook the staged files its ``files`` pattern finds
+    (``re.search``) and its ``exclude`` does not: every loaded format, in any case,
+    but not Word's lock file beside an open document."""
+    import yaml  # pre-commit's own dependency
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+
+    def staged(name: str) -> bool:
+        return bool(re.search(hook["files"], name)) and not re.search(hook["exclude"], name)
+
+    for suffix in LOADED_SUFFIXES:
+        assert staged(f"reports/2023{suffix}") and staged(f"REPORT{suffix.upper()}")
+    assert not staged("reports/~$2023.docx") and not staged("~$2023.docx")
+    assert not staged("build.py") and not staged("report.docx.bak")
