@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker import regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path, markdown_comments
+from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path, markdown_suppressions
 from checker.model import SEVERITY_ORDER, FileResult, SourceText
 from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.report.summary import summary_line
@@ -147,16 +147,13 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     return stream.isatty()
 
 
-def _load(args: argparse.Namespace) -> RuleSet | None:
-    """The rule set of ``rules``, ``explain`` and ``facts``: the built-in rules, the
-    ``--rules`` folders and those of the working directory's config file, so that a
-    project's own rules are listed and explained where they are linted."""
+def _load(args: argparse.Namespace) -> RuleSet:
+    """The rule set of ``rules`` and ``explain``: the built-in rules, the ``--rules``
+    folders and those of the working directory's config file, so that a project's own
+    rules are listed and explained where they are linted. A bad rule or config file
+    raises (one line in ``main``)."""
     config = ConfigResolver(use_cache=not args.no_cache).for_directory(Path.cwd())
-    try:
-        return load_rules(list(extra_rule_dirs(config, tuple(args.rule_dirs))), use_cache=not args.no_cache)
-    except RuleFileError as e:
-        print(f"govlint: error: {e}", file=sys.stderr)
-        return None
+    return load_rules(list(extra_rule_dirs(config, tuple(args.rule_dirs))), use_cache=not args.no_cache)
 
 
 def _exit_status(results: Sequence[FileResult], fail_on: Sequence[str]) -> int:
@@ -217,8 +214,7 @@ def _lint(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         fixes, fix_trouble = _fix(jobs, ruleset_for, write=not args.diff)
         if args.diff:
-            for fix in fixes:
-                sys.stdout.write(fix.diff())
+            _write_stdout(lambda out: out.writelines(fix.diff() for fix in fixes))
             changed = sum(fix.changed for fix in fixes)
             print(f"govlint: {changed} file(s) would be fixed", file=sys.stderr)
             return EXIT_TROUBLE if fix_trouble else EXIT_FINDINGS if changed else EXIT_OK
@@ -255,12 +251,8 @@ def _lint(args: argparse.Namespace) -> int:
         else:
             render(args.format, results, out, ruleset=ruleset, color=color, lang=lang)
 
-    status = EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
     if args.output_file is None:
-        try:
-            write(sys.stdout)
-        except BrokenPipeError:  # the reader stopped reading (`| head`): the verdict stands
-            _discard_stdout()
+        _write_stdout(write)
     else:
         try:
             with atomic_output(args.output_file) as out:
@@ -268,7 +260,7 @@ def _lint(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)
             return EXIT_TROUBLE
-    return status
+    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
 
 
 def _fix(
@@ -354,24 +346,29 @@ def _write_baseline(path: Path, results: list[FileResult]) -> int:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    ruleset = _load(args)
-    if ruleset is None:
-        return EXIT_TROUBLE
     from checker.load import LoadError, load_path
     from checker.report.facts import fact_records, render_facts_json, render_facts_table
 
+    # Each report is read with the rules its own config adds, as linting it does.
+    use_cache = not args.no_cache
+    resolver = ConfigResolver(use_cache=use_cache)
+    rulesets: dict[tuple[Path, ...], RuleSet] = {}
     status = EXIT_OK
-    for path in expand_paths(args.paths):
+    for path in expand_paths(args.paths, resolver.excluded):
+        dirs = extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs))
+        if dirs not in rulesets:
+            rulesets[dirs] = load_rules(list(dirs), use_cache=use_cache)
+        ruleset = rulesets[dirs]
         try:
             text = load_path(path).text
         except LoadError as e:
             print(f"govlint: error: {path}: {e.reason}", file=sys.stderr)
             status = EXIT_TROUBLE
             continue
-        _, analysed = markdown_comments(str(path), text)  # a comment's words are not claims
+        _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
         doc = analyse(str(path), analysed, ruleset)
         assert doc.facts is not None
-        records = fact_records(doc.facts, SourceText(text))
+        records = fact_records(doc.facts, doc.source if analysed is text else SourceText(text))
         if args.format == "json":
             render_facts_json(str(path), records, sys.stdout)
         else:
@@ -381,8 +378,6 @@ def _facts(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     ruleset = _load(args)
-    if ruleset is None:
-        return EXIT_TROUBLE
     if args.format == "json":
         import json
 
@@ -394,8 +389,9 @@ def _rules(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return EXIT_OK
-    from rich.console import Console
     from rich.table import Table
+
+    from checker.report.console import console
 
     table = Table(box=None, header_style="bold")
     for column in ("code", "name", "severity", "profiles", "summary"):
@@ -403,14 +399,12 @@ def _rules(args: argparse.Namespace) -> int:
     for rule in ruleset.rules:
         profiles = "all" if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
         table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang))
-    Console(highlight=False).print(table)
+    console(highlight=False).print(table)
     return EXIT_OK
 
 
 def _explain(args: argparse.Namespace) -> int:
     ruleset = _load(args)
-    if ruleset is None:
-        return EXIT_TROUBLE
     code = args.code.upper()
     rule = ruleset.by_code.get(code) or next((r for r in ruleset.rules if r.name == args.code), None)
     if rule is None:
@@ -451,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"check": _lint, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate}[command]
     try:
         status = handler(args)
+        sys.stdout.flush()  # here, not in the interpreter's last flush, a closed pipe can be handled
         regexcache.save()  # the patterns this run compiled, for the next cold start
         return status
     except (ConfigError, RuleFileError) as e:  # a bad config or rule file: one line, exit 2
@@ -458,16 +453,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `govlint rules | head`: nothing failed
+    except BrokenPipeError:  # `govlint rules | head`: nothing failed (a lint's output is handled in _lint)
         _discard_stdout()
         return EXIT_OK
+
+
+def _write_stdout(write: Callable[[TextIO], object]) -> None:
+    """``write(sys.stdout)``; if the reader goes away (`govlint seeds/ | head`) the output
+    ends quietly and the run goes on to exit with its own status."""
+    try:
+        write(sys.stdout)
+        sys.stdout.flush()  # buffered output would meet the closed pipe only at exit
+    except BrokenPipeError:
+        _discard_stdout()
 
 
 def _discard_stdout() -> None:
     """Point stdout at /dev/null after its reader went away, so that the interpreter's
     last flush at exit does not fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no file behind it (an embedding program's)
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, fd)
     os.close(devnull)
 
 

@@ -175,7 +175,7 @@ def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) 
     return doc
 
 
-def markdown_comments(path: str, text: str) -> tuple[Suppressions | None, str]:
+def markdown_suppressions(path: str, text: str) -> tuple[Suppressions | None, str]:
     """A Markdown report's suppression comments, and its text as the parser should see it:
     the comments blanked in place (offsets and lines unchanged). Other files: (None, text)."""
     if path.lower().endswith(MARKDOWN_SUFFIX) and MARKER in text:
@@ -199,7 +199,7 @@ def lint_text(
     plan = plan_for(ruleset, options)
     analysed = text
     if suppressions is None:
-        suppressions, analysed = markdown_comments(path, text)
+        suppressions, analysed = markdown_suppressions(path, text)
     doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts)
     diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)

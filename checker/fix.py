@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from checker.engine import MARKDOWN_SUFFIX, Options, active_rules, markdown_comments
+from checker.engine import MARKDOWN_SUFFIX, Options, active_rules, markdown_suppressions
 from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
 from checker.model import Diagnostic, SourceText, Span
@@ -163,7 +163,7 @@ def _plan(
     """Pinyin to delete as (line index, start column, end column), and the 0-based
     indices of chrome lines to delete, for ``text`` with ``\\n`` line ends."""
     # As the lint does: rules see comments as blanks, and the comments apply.
-    suppressions, analysed = markdown_comments(path, text)
+    suppressions, analysed = markdown_suppressions(path, text)
     active = {rule.code: rule for rule in active_rules(ruleset, options) if rule.kind == "pattern"}
     view = normalize(analysed)
     source = SourceText(analysed)  # the same lines as ``text``: comments are blanked in place
@@ -193,7 +193,8 @@ def _plan(
     lines = text.split("\n")  # coverage is judged on the file's text: a comment is not chrome
     dropped = {
         n for n in chrome_lines
-        if _all_covered(lines[n], starts[n], covered[n]) and not _markdown_table_row(path, lines, n)
+        # A blank line inside a match (阅读:\n\n1279) is layout, not chrome: it stays.
+        if lines[n].strip() and _all_covered(lines[n], starts[n], covered[n]) and not _markdown_table_row(path, lines, n)
     }
     return deletions, dropped
 
@@ -210,7 +211,7 @@ def _matches(rule: Rule, analysed: str, view: View, source: SourceText) -> Itera
             # and 阅读:\s* may end with the blank lines after it, which are not chrome.
             matched = m.group()
             start, end = m.end() - len(matched.lstrip()), m.start() + len(matched.rstrip())
-            if end == start:
+            if end <= start:  # only spaces
                 continue
             span = view.span(start, end) if on_view else Span(start, end)
             line = source.position(span.start).line

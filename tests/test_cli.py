@@ -211,6 +211,24 @@ def test_rules_and_explain_know_the_configs_own_rules(
     assert capsys.readouterr().err.count("\n") == 1
 
 
+
+def test_facts_read_each_report_with_its_configs_rules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As linting does: the config beside the report, not the working directory's."""
+    project = tmp_path / "project"
+    (project / "own-rules").mkdir(parents=True)
+    (project / "own-rules" / "broken.toml").write_text("[[rule]]\ncode = 1\n", encoding="utf-8")
+    (project / "govlint.toml").write_text('rules = ["own-rules"]\n', encoding="utf-8")
+    (project / "r.txt").write_text(CLEAN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["facts", "--format", "json", "project/r.txt"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "broken.toml" in err
+    (project / "own-rules" / "broken.toml").write_text(USER_RULE, encoding="utf-8")
+    assert main(["facts", "--format", "json", "project/r.txt"]) == 0
+
+
 def test_linting_never_modifies_the_file(tmp_path: Path) -> None:
     report = tmp_path / "r.txt"
     report.write_bytes(SEED_004.read_bytes())
@@ -299,20 +317,42 @@ def test_a_warm_one_report_run_imports_only_what_it_needs(tmp_path: Path) -> Non
     assert not added, warm.stdout[-500:] + warm.stderr
 
 
-
 @pytest.mark.parametrize(
-    "flags", [["--color", "never"], ["--color", "always"], ["--format", "concise"], ["--format", "json"], ["--format", "sarif"]]
+    ("args", "status"),
+    [
+        (["--color", "never", "seeds"], 1),
+        (["--color", "always", "seeds"], 1),
+        (["--format", "concise", "seeds"], 1),
+        (["--format", "json", "seeds"], 1),
+        (["--format", "sarif", "seeds"], 1),
+        (["--statistics", "seeds"], 1),
+        (["--format", "json", str(SEED_004)], 1),  # output smaller than the buffer
+        (["{clean}"], 0),
+        (["--color", "always", "{clean}"], 0),
+        (["--diff", "{chrome}"], 1),
+        (["rules"], 0),
+        (["rules", "--format", "json"], 0),
+        (["explain", "T402"], 0),
+        (["facts", str(SEED_003)], 0),
+    ],
 )
-def test_a_closed_pipe_keeps_the_verdict(flags: list[str]) -> None:
-    """`govlint seeds/ | head`: the output stops quietly; the exit status is still the
-    lint's (the seeds have errors), whatever the format."""
+def test_a_closed_pipe_keeps_the_status(args: list[str], status: int, tmp_path: Path) -> None:
+    """`govlint seeds/ | head`: the output stops quietly and the exit status is the run's
+    own, whatever the command or format. Without PYTHONUNBUFFERED (which CI may set), so
+    that small outputs meet the closed pipe in a flush, not in a write."""
+    clean, chrome = tmp_path / "clean.txt", tmp_path / "chrome.txt"
+    clean.write_text(CLEAN, encoding="utf-8")
+    chrome.write_text(CLEAN + "扫一扫在手机打开当前页\n", encoding="utf-8")
+    args = [a.format(clean=clean, chrome=chrome) for a in args]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     read_end, write_end = os.pipe()
     os.close(read_end)  # nobody will read: the first write fails with EPIPE
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "checker.cli", *flags, "seeds"],
-            stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60,
+            [sys.executable, "-m", "checker.cli", *args],
+            stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env, timeout=60,
         )
     finally:
         os.close(write_end)
-    assert (done.returncode, done.stderr) == (1, "")
+    expected_stderr = "govlint: 1 file(s) would be fixed\n" if "--diff" in args else ""
+    assert (done.returncode, done.stderr) == (status, expected_stderr)

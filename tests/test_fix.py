@@ -70,12 +70,12 @@ def test_fix_removes_only_what_is_certain(ruleset: RuleSet) -> None:
     assert fix_text(text, "r.txt", ruleset, Options()) == (text, Counter())
 
 
-
 def test_blank_lines_after_chrome_are_kept(ruleset: RuleSet) -> None:
-    """阅读:\\s* matches the blank lines after it; they are space, not chrome."""
-    text = "2024-01-19 | 阅读:\n\n\n一、主要举措\n阅读:\n\n召开会议3次。\n"
+    """阅读:\\s*\\d* matches the blank lines after it, and across them a number: the
+    blank lines are layout, not chrome."""
+    text = "2024-01-19 | 阅读:\n\n\n一、主要举措\n阅读:\n\n召开会议3次。\n阅读:\n\n1279\n"
     assert fix_text(text, "r.txt", ruleset, Options()) == (
-        "2024-01-19 | 阅读:\n\n\n一、主要举措\n\n召开会议3次。\n", Counter({"T402": 1})
+        "2024-01-19 | 阅读:\n\n\n一、主要举措\n\n召开会议3次。\n\n", Counter({"T402": 3})
     )
 
 

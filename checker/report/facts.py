@@ -76,8 +76,9 @@ def render_facts_json(path: str, records: list[dict[str, Any]], out: TextIO) -> 
 
 
 def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *, color: bool) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from checker.report.console import console as make_console
 
     table = Table(title=path, title_justify="left", header_style="bold", show_lines=False)
     for column in ("at", "type", "text", "role / name", "value", "details"):
@@ -100,7 +101,7 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
             details = " ".join(x for x in (r["stated_percent"], r["stated_delta"]) if x)
         text = r.get("text", "")
         table.add_row(r["at"], kind, text, label, value, details)
-    console = Console(file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None)
+    console = make_console(file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None)
     console.print(table)
 
 

@@ -359,15 +359,9 @@ def _write_plain(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO
 
 def _print_rich(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
     """The runs as ``rich.text.Text``, printed in colour by a rich Console."""
-    from rich.console import Console
+    from checker.report.console import console as make_console
 
-    class _Console(Console):
-        def on_broken_pipe(self) -> None:
-            # rich would exit with status 1; the CLI keeps the lint's verdict instead.
-            self.quiet = True
-            raise BrokenPipeError
-
-    console = _Console(
+    console = make_console(
         file=out,
         force_terminal=True,
         no_color=False,
