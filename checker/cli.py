@@ -72,6 +72,10 @@ def _selection(parser: argparse.ArgumentParser) -> None:
                         help="lowest severity that makes the exit status 1 (default error)")
     parser.add_argument("--publication-deadline", type=_deadline, default=None, metavar="MM-DD",
                         help="last day of publication in the year after the report year (default 03-31)")
+    _config(parser)
+
+
+def _config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="PATH",
                         help="use this config file for every file instead of discovering "
                         "govlint.toml, .govlint.toml or pyproject.toml [tool.govlint]")
@@ -93,9 +97,11 @@ def _parser(command: str) -> argparse.ArgumentParser:
     if command == "rules":
         parser = argparse.ArgumentParser(prog="govlint rules", description="List every rule.")
         parser.add_argument("--format", choices=("human", "json"), default="human")
+        _config(parser)
     elif command == "explain":
         parser = argparse.ArgumentParser(prog="govlint explain", description="Explain one rule.")
         parser.add_argument("code", help="a rule code such as S103")
+        _config(parser)
     elif command == "facts":
         parser = argparse.ArgumentParser(
             prog="govlint facts", description="Show the numeric claims govlint extracted from reports."
@@ -103,13 +109,14 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--format", choices=("human", "json"), default="human")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+        _config(parser)
     else:
         parser = argparse.ArgumentParser(
             prog="govlint",
             description="Lint Chinese government annual reports (法治政府建设年度报告). "
             "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx.",
         )
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (*.txt, *.md)")
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)")
         parser.add_argument("--format", choices=FORMATS, default="human",
                             help="human (default), json, sarif (GitHub code scanning), github (Actions "
                             "annotations), junit (GitLab, Jenkins) or concise (one line per finding)")
@@ -149,10 +156,10 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 
 def _load(args: argparse.Namespace) -> RuleSet:
     """The rule set of ``rules`` and ``explain``: the built-in rules, the ``--rules``
-    folders and those of the working directory's config file, so that a project's own
-    rules are listed and explained where they are linted. A bad rule or config file
-    raises (one line in ``main``)."""
-    config = ConfigResolver(use_cache=not args.no_cache).for_directory(Path.cwd())
+    folders and those of ``--config`` or else the working directory's config file, so that
+    a project's own rules are listed and explained where they are linted. A bad rule or
+    config file raises (one line in ``main``)."""
+    config = ConfigResolver(args.config, use_cache=not args.no_cache).for_directory(Path.cwd())
     return load_rules(list(extra_rule_dirs(config, tuple(args.rule_dirs))), use_cache=not args.no_cache)
 
 
@@ -351,7 +358,7 @@ def _facts(args: argparse.Namespace) -> int:
 
     # Each report is read with the rules its own config adds, as linting it does.
     use_cache = not args.no_cache
-    resolver = ConfigResolver(use_cache=use_cache)
+    resolver = ConfigResolver(args.config, use_cache=use_cache)
     rulesets: dict[tuple[Path, ...], RuleSet] = {}
     status = EXIT_OK
     for path in expand_paths(args.paths, resolver.excluded):

@@ -195,7 +195,10 @@ def test_explain_shows_source_and_examples(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_rules_and_explain_know_the_configs_own_rules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A project whose govlint.toml adds rule folders lists and explains its own rules."""
     (tmp_path / "own-rules").mkdir()
@@ -206,8 +209,12 @@ def test_rules_and_explain_know_the_configs_own_rules(
     assert "X901 old-outline-name (error)" in capsys.readouterr().out
     assert main(["rules", "--format", "json"]) == 0
     assert "X901" in {row["code"] for row in json.loads(capsys.readouterr().out)}
-    (tmp_path / "govlint.toml").write_text("rules = 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # no config here: --config names it
     assert main(["explain", "X901"]) == 2
+    assert main(["explain", "X901", "--config", str(tmp_path / "govlint.toml")]) == 0
+    capsys.readouterr()
+    (tmp_path / "govlint.toml").write_text("rules = 1\n", encoding="utf-8")
+    assert main(["explain", "X901", "--config", str(tmp_path / "govlint.toml")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
 
 
