@@ -86,7 +86,10 @@ CHROME_WORDS = re.compile(
     r"相关信息|相关内容|相关链接|热门推荐|本周热门|本月热门|联系客服|订阅号|上一篇|下一篇|"
     r"来源[::]|发布时间|发布日期|信息来源"
 )
-CHROME_LINE_START = re.compile(r"(成文)?日期[::]|\s*[|\s]+$|附件[::]$|姓\s*名[::]$|内\s*容[::]$|投诉$|下载[::]")
+CHROME_LINE_START = re.compile(
+    r"(成文)?日期[::]|\s*[|\s]+$|附件[::]$|姓\s*名[::]$|内\s*容[::]$|投诉$|下载[::]"
+    r"|无障碍[\s|丨]*(?:浏览[\s|丨]*)?(?:简体|繁体|繁體|长者|关怀)"  # a government site's toolbar
+)
 _CHROME_MAX_LEN = 80
 
 
@@ -320,6 +323,12 @@ def _dates(lines: list[_Line], view: View) -> list[DateMention]:
     return dates
 
 
+def _is_page_clock(text: str) -> bool:
+    """A web page's clock line (“今天是2024年3月28日 星期四”, “××区人民政府 2019年12月3日星期二”):
+    short, a weekday, a year."""
+    return len(text) <= _TITLE_MAX_LEN and _BANNER.search(text) is not None and YEAR.search(text) is not None
+
+
 def _date_role(line: _Line) -> DateRole:
     if _BANNER.search(line.text):
         return "banner"
@@ -395,6 +404,8 @@ def parse(path: str, source: SourceText, view: View) -> Document:
     for line in lines:
         if line.chrome or (title and line.number == title.line) or line.number in title_repeats:
             continue
+        if _is_page_clock(line.text):
+            continue  # not body text: its date is not the report year, its numbers no claims
         heading = _match_heading(line, span)
         items = _inline_items(line, span)
         if heading is not None or items:

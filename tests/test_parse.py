@@ -30,6 +30,21 @@ def test_title_and_year_skip_page_chrome() -> None:
     assert doc.report_year == 2023
 
 
+
+def test_a_page_clock_and_a_site_toolbar_are_not_the_report() -> None:
+    """A clock line names a year that is not the report's; a toolbar line is no title."""
+    doc = doc_of(
+        "某市某区人民政府 2019年12月3日星期二\n\n无障碍 简体| 繁体\n\n"
+        "某区2023年度法治政府建设情况报告\n2023年,我区坚持依法行政。\n"
+    )
+    assert doc.title is not None and doc.title.text == "某区2023年度法治政府建设情况报告"
+    assert doc.report_year == 2023
+    assert [p.text for p in doc.paragraphs] == ["2023年,我区坚持依法行政。"]
+    # Without a title, the year comes from the opening sentence, not from the clock.
+    untitled = doc_of("今天是2024年3月28日 星期四\n2022年,我县坚持依法行政。\n")
+    assert untitled.report_year == 2022 and [d.role for d in untitled.dates][0] == "banner"
+
+
 def test_no_title_year_from_opening_sentence() -> None:
     doc = seed("003")
     assert doc.title is None
