@@ -325,8 +325,13 @@ def _dates(lines: list[_Line], view: View) -> list[DateMention]:
 
 def _is_page_clock(text: str) -> bool:
     """A web page's clock line (“今天是2024年3月28日 星期四”, “××区人民政府 2019年12月3日星期二”):
-    short, a weekday, a year."""
-    return len(text) <= _TITLE_MAX_LEN and _BANNER.search(text) is not None and YEAR.search(text) is not None
+    short, a weekday, a year, and no clause of a sentence (“2023年3月5日(星期日),召开……”)."""
+    return (
+        len(text) <= _TITLE_MAX_LEN
+        and _BANNER.search(text) is not None
+        and YEAR.search(text) is not None
+        and _CLAUSE_END.search(text) is None
+    )
 
 
 def _date_role(line: _Line) -> DateRole:
@@ -346,6 +351,7 @@ def _date_role(line: _Line) -> DateRole:
 _TITLE_SUBJECT = re.compile(r"法治|法制|依法|政法|总结|报告|工作情况|年度")
 _TITLE_MAX_LEN = 60
 _SENTENCE_PUNCTUATION = re.compile(r"[。,;:!?]|……")  # a title is a name, not a sentence
+_CLAUSE_END = re.compile(r"[。,,;;]")
 _TITLE_SEARCH_LINES = 6
 
 

@@ -43,6 +43,9 @@ def test_a_page_clock_and_a_site_toolbar_are_not_the_report() -> None:
     # Without a title, the year comes from the opening sentence, not from the clock.
     untitled = doc_of("今天是2024年3月28日 星期四\n2022年,我县坚持依法行政。\n")
     assert untitled.report_year == 2022 and [d.role for d in untitled.dates][0] == "banner"
+    # A sentence that names a weekday is body text.
+    meeting = "2023年3月15日(星期三),县政府召开常务会议4次。"
+    assert [p.text for p in doc_of(f"某县2023年法治政府建设年度报告\n{meeting}\n").paragraphs] == [meeting]
 
 
 def test_no_title_year_from_opening_sentence() -> None:
