@@ -86,7 +86,7 @@ class Baseline:
 
 def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
     """Record the findings of ``results`` in ``path`` (atomically); return how many."""
-    from checker.report import atomic_output
+    from checker import atomic
 
     root = Path(os.path.abspath(path)).parent
     files: dict[str, dict[str, int]] = {}
@@ -100,7 +100,7 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
             counts[fp] = counts.get(fp, 0) + 1
             count += 1
     try:
-        with atomic_output(path) as out:
+        with atomic.open_text(path) as out:
             json.dump({"govlint-baseline": FORMAT, "files": files}, out, ensure_ascii=False, indent=2, sort_keys=True)
             out.write("\n")
     except OSError as e:

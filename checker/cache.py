@@ -11,6 +11,8 @@ import pickle
 from pathlib import Path
 from typing import TypeVar
 
+from checker import atomic
+
 T = TypeVar("T")
 
 
@@ -36,15 +38,9 @@ def write(cache_file: Path, value: object) -> None:
     only costs validation time next run."""
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
-        # What tempfile.mkstemp does, without its ~4 ms of imports (every edited file is written).
-        tmp = str(cache_file.parent / f".{cache_file.stem}-{os.urandom(8).hex()}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, cache_file)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        # Private: a pickle is code to whoever loads it. No fsync: an entry lost in a
+        # crash is rebuilt, and one cut short fails to unpickle and is rebuilt too.
+        with atomic.open_binary(cache_file, mode=0o600, durable=False) as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
     except OSError:
         pass

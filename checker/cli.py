@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from checker import regexcache
+from checker import atomic, regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
 from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path, markdown_suppressions
 from checker.model import SEVERITY_ORDER, FileResult, SourceText
-from checker.report import FORMATS, atomic_output, render, render_statistics
+from checker.report import FORMATS, render, render_statistics
 from checker.report.summary import summary_line
 from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
 from checker.runner import Job, default_jobs, lint_jobs
@@ -262,7 +262,7 @@ def _lint(args: argparse.Namespace) -> int:
         _write_stdout(write)
     else:
         try:
-            with atomic_output(args.output_file) as out:
+            with atomic.open_text(args.output_file) as out:
                 write(out)
         except OSError as e:
             print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)

@@ -7,10 +7,7 @@ so a pre-commit run pays for nothing else.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from checker.model import FileResult
@@ -68,26 +65,3 @@ def render_statistics(fmt: str, results: Sequence[FileResult], out: TextIO, *, l
     else:
         machine.render_statistics_text(results, out, lang=lang)
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text stream that replaces ``path`` only once it is complete: a CI step that
-    uploads the report never reads half of one, and a failed run leaves the old file."""
-    import tempfile  # lazy, like every output-file need
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            yield stream
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a report is not
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise

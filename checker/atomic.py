@@ -1,0 +1,64 @@
+"""Replace a file only once its new content is complete: the one way govlint writes files
+(reports, annotated copies, fixed reports, its caches).
+
+The content goes to a temporary file beside the target, is flushed to the disk (fsync)
+and renamed over the target (``os.replace``, atomic on POSIX and Windows): a reader sees
+the old file or the new one, never half of one, and an error or an interruption leaves
+the old file and no temporary file behind.
+
+Permissions: a new file gets what ``open`` would give it (0o666 less the umask: the
+temporary file is created with that mode, so the umask is never changed, not even for a
+moment); ``mode`` sets them instead (``--fix`` keeps the report's own, the caches are
+private).
+
+Stdlib only, and not ``tempfile`` (~4 ms of imports on a path a cached run takes): a
+random name opened with ``O_EXCL`` is what ``mkstemp`` does.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+_NEW_FILE_MODE = 0o666  # less the umask, as for any file a program creates
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+@contextmanager
+def open_text(path: Path, *, mode: int | None = None, encoding: str = "utf-8") -> Iterator[TextIO]:
+    """A text stream whose content replaces ``path`` when the block ends without error."""
+    with _replacing(path, mode, durable=True) as fd, os.fdopen(fd, "w", encoding=encoding, closefd=False) as stream:
+        yield stream
+
+
+@contextmanager
+def open_binary(path: Path, *, mode: int | None = None, durable: bool = True) -> Iterator[BinaryIO]:
+    """A binary stream whose content replaces ``path`` when the block ends without error.
+    ``durable=False`` skips the fsync: for a cache, whose file lost in a crash is rebuilt."""
+    with _replacing(path, mode, durable=durable) as fd, os.fdopen(fd, "wb", closefd=False) as stream:
+        yield stream
+
+
+@contextmanager
+def _replacing(path: Path, mode: int | None, *, durable: bool) -> Iterator[int]:
+    """The descriptor of a new temporary file beside ``path``, renamed over it at the end."""
+    tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
+    fd = os.open(tmp, _FLAGS, _NEW_FILE_MODE if mode is None else mode)
+    try:
+        try:
+            yield fd
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        if mode is not None:
+            os.chmod(tmp, mode)  # exactly ``mode``: os.open applied the umask to it
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
