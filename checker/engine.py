@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 # Formats with comments, so with suppression comments (plain text has none).
 MARKDOWN_SUFFIX = ".md"
-HTML_SUFFIXES = (".html", ".htm")
 MARKER = "govlint-"  # every suppression comment holds it: files without it skip that stage
 Level = Literal["error", "warning", "info", "off"]
 LOAD_ERROR = "E001"
@@ -258,12 +257,10 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
     except LoadError as e:
         return FileResult(shown, None, [_builtin(ruleset, LOAD_ERROR, shown, e.reason, options.lang)])
     suppressions = None
-    if path.suffix.lower() in HTML_SUFFIXES:
-        from checker.suppress import from_html, read_page
+    if any(MARKER in comment.text for comment in loaded.comments):  # a web page's, dropped from its text
+        from checker.suppress import from_html
 
-        page = read_page(path)
-        if page is not None and MARKER in page:
-            suppressions = from_html(page, loaded.text, loaded.locations)
+        suppressions = from_html(loaded.comments, loaded.text, loaded.locations)
     return lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
 
 

@@ -14,9 +14,9 @@ codes or directives that do not exist (G003). Findings about the whole file (no 
 are suppressed by ``disable-file`` only; E001 and E002 never are.
 
 Scopes are lines of the *file the comment is in*: the linted text for Markdown, the
-page source for HTML, whose loader keeps the article text only and drops comments; the
-HTML loader labels each text line ``L<n>`` with its source line, which maps findings
-back. In HTML a comment should stand on a line of its own.
+page source for HTML, whose loader keeps the article text only and returns the page's
+comments with their source lines; it labels each text line ``L<n>`` with its source
+line, which maps findings back. In HTML a comment should stand on a line of its own.
 """
 
 from __future__ import annotations
@@ -24,15 +24,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from checker.engine import INTERNAL_ERROR, LOAD_ERROR
+from checker.load.text import SourceComment
 from checker.model import Diagnostic, SourceText, Span
 
 UNSUPPRESSIBLE = frozenset({LOAD_ERROR, INTERNAL_ERROR})
 WITHOUT_REASON, UNUSED, INVALID = "G001", "G002", "G003"
 
-_COMMENT = re.compile(r"<!--\s*govlint-([A-Za-z-]*)(.*?)-->", re.DOTALL)
+_COMMENT = re.compile(r"<!--(\s*govlint-.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(r"\s*govlint-([A-Za-z-]*)(.*)", re.DOTALL)  # a comment's text
 _REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 _LOCATION = re.compile(r"L(\d+)")
 _ACTIONS = ("disable-next-line", "disable", "enable", "disable-file")
@@ -190,22 +191,32 @@ def _could_fire(selector: str, ran: frozenset[str]) -> bool:
     return any(selector == "ALL" or code.startswith(selector) for code in ran)
 
 
-def parse_directives(text: str, *, in_text: bool) -> list[Directive]:
-    """The govlint comments of ``text``; spans only when ``text`` is the linted text."""
+def _directive(comment: str, span: Span | None, first_line: int) -> Directive | None:
+    """The directive a comment's text holds, if any; it starts on ``first_line``."""
+    m = _DIRECTIVE.match(comment)
+    if m is None:
+        return None
+    body = m.group(2)
+    split = _REASON.search(body)
+    codes, reason = (body[: split.start()], body[split.end() :].strip()) if split else (body, "")
+    return Directive(
+        action=m.group(1).lower(),
+        selectors=tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c),
+        reason=reason or None,
+        span=span,
+        first_line=first_line,
+        last_line=first_line + comment.count("\n"),
+    )
+
+
+def parse_directives(text: str) -> list[Directive]:
+    """The govlint comments of the linted ``text`` (Markdown), with their spans."""
     directives = []
     line_starts = SourceText(text)
     for m in _COMMENT.finditer(text):
-        body = m.group(2)
-        split = _REASON.search(body)
-        codes, reason = (body[: split.start()], body[split.end() :].strip()) if split else (body, "")
-        directives.append(Directive(
-            action=m.group(1).lower(),
-            selectors=tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c),
-            reason=reason or None,
-            span=Span(m.start(), m.end()) if in_text else None,
-            first_line=line_starts.position(m.start()).line,
-            last_line=line_starts.position(m.end() - 1).line,
-        ))
+        directive = _directive(m.group(1), Span(m.start(), m.end()), line_starts.position(m.start()).line)
+        assert directive is not None  # _COMMENT matches only directives
+        directives.append(directive)
     return directives
 
 
@@ -222,7 +233,7 @@ def blank(text: str, directives: Sequence[Directive]) -> str:
 
 def from_markdown(text: str) -> tuple[Suppressions | None, str]:
     """The suppressions of a Markdown text, and the text the parser should see."""
-    directives = parse_directives(text, in_text=True)
+    directives = parse_directives(text)
     if not directives:
         return None, text
     blanked = blank(text, directives)
@@ -230,10 +241,11 @@ def from_markdown(text: str) -> tuple[Suppressions | None, str]:
     return Suppressions(directives, lines), blanked
 
 
-def from_html(page: str, text: str, locations: Sequence[str] | None) -> Suppressions | None:
-    """The suppressions of a web page whose article text is ``text``, its lines labelled
-    ``L<n>`` by the HTML loader. Without labels only ``disable-file`` can apply."""
-    directives = parse_directives(page, in_text=False)
+def from_html(comments: Sequence[SourceComment], text: str, locations: Sequence[str] | None) -> Suppressions | None:
+    """The suppressions among a web page's ``comments`` (as its loader returns them), for
+    its article text ``text``, whose lines the loader labels ``L<n>``. Without labels
+    only ``disable-file`` can apply."""
+    directives = [d for c in comments if (d := _directive(c.text, None, c.line)) is not None]
     if not directives:
         return None
     line_map = [int(m.group(1)) if (m := _LOCATION.fullmatch(label)) else None for label in locations or ()]
@@ -243,19 +255,3 @@ def from_html(page: str, text: str, locations: Sequence[str] | None) -> Suppress
         if source_line is not None and line.strip()
     })
     return Suppressions(directives, lines, line_map)
-
-
-def read_page(path: Path) -> str | None:
-    """The source of a web page, decoded well enough to find comments and count lines."""
-    from checker.load import LoadError, decode_bytes
-    from checker.load.text import read_bytes
-
-    try:
-        data = read_bytes(path)
-    except LoadError:
-        return None
-    try:
-        return decode_bytes(data).text
-    except LoadError:  # directives are ASCII: any ASCII-compatible reading finds them
-        return data.decode("latin-1").replace("\r\n", "\n").replace("\r", "\n")
-

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import checker.load.docx as docx_module
 import checker.load.pdf as pdf_module
 from checker.engine import Options, lint_path, lint_text
-from checker.load import LOADED_SUFFIXES, LoadError, load_path
+from checker.load import LOADED_SUFFIXES, LoadError, SourceComment, load_path
 from checker.load.docx import _format_number
 from checker.ruleset import RuleSet
 
@@ -351,6 +351,21 @@ def test_html_short_page_keeps_its_text(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "page.html"
     path.write_text("<body><div><span></span></div><p>短文。</p><div class='x'>其他</div></body>", encoding="utf-8")
     assert load_path(path).text == "短文。\n其他"
+
+
+def test_html_returns_the_page_comments_with_their_lines(tmp_path: pathlib.Path) -> None:
+    """Comments are not text, but suppressions are read from them: the loader returns them,
+    with the source line each starts on; a "comment" inside a script is script text."""
+    page = tmp_path / "p.html"
+    page.write_text(
+        "<html><body><!-- cms: top -->\n<div class=\"zoom\">\n<p>正文第一段。</p>\n"
+        "<!-- govlint-disable T402\n  -- 转载 -->\n<script>var s = '<!-- not a comment -->';</script>\n"
+        "</div></body></html>\n",
+        encoding="utf-8",
+    )
+    loaded = load_path(page)
+    assert loaded.text == "正文第一段。"
+    assert loaded.comments == (SourceComment(1, " cms: top "), SourceComment(4, " govlint-disable T402\n  -- 转载 "))
 
 
 def test_html_title_from_meta_when_no_heading(tmp_path: pathlib.Path) -> None:

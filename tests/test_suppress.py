@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from checker.engine import Options, lint_path
+from checker.load import SourceComment
 from checker.model import Diagnostic, FileResult
 from checker.ruleset import RuleSet
+from checker.suppress import from_html
 from test_config import CLEAN
 
 CHROME = "浏览量:25"  # T402 on a line of its own
@@ -268,3 +270,20 @@ def test_html_next_line_misses_when_the_comment_is_elsewhere(tmp_path: Path, rul
         PAGE.format(comment1="<!-- govlint-disable-next-line T402 -- 转载页面 -->", comment2=""), encoding="utf-8"
     )
     assert sorted(codes(lint_path(page, ruleset, Options(select=("T402", "G"))))) == ["G002", "T402"]
+
+
+def test_html_directives_come_from_the_loaders_comments() -> None:
+    """The page is not read again: the comments the loader returned are all there is. A
+    comment over several lines scopes from its last line; other comments are no directives."""
+    text = "标题\n浏览量:25\n正文。"
+    comments = (
+        SourceComment(2, " a CMS comment "),
+        SourceComment(7, " govlint-disable-next-line T402\n -- 转载页面 "),
+    )
+    suppressions = from_html(comments, text, ("L3", "L9", "L10"))
+    assert suppressions is not None
+    [directive] = suppressions.directives
+    assert (directive.action, directive.selectors, directive.reason) == ("disable-next-line", ("T402",), "转载页面")
+    assert (directive.first_line, directive.last_line, directive.span) == (7, 8, None)
+    assert suppressions.text_lines == [3, 9, 10]
+    assert from_html(comments[:1], text, None) is None

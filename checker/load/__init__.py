@@ -22,9 +22,9 @@ from collections.abc import Callable
 from checker.load import limits
 from checker.load.deadline import time_limit
 from checker.load.limits import MAX_LOAD_SECONDS
-from checker.load.text import LoadedText, LoadError, decode_bytes, load_text
+from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
 
-__all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "decode_bytes", "load_path"]
+__all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
 
 # suffix → "module:function" of its loader
 _LOADERS: dict[str, str] = {

@@ -34,6 +34,8 @@ links. The loader keeps the article only:
    other chrome stays for rule T402 to report.
 
 Each line is labelled ``L<n>``, the line of the HTML source where its text starts.
+The page's comments are returned too, each with its source line: suppression comments
+(``<!-- govlint-disable … -->``) are read from them, never from the file a second time.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import re
 from html.parser import HTMLParser
 
 from checker.load.limits import MAX_HTML_ELEMENTS
-from checker.load.text import LoadedText, LoadError, decode_bytes, read_bytes
+from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, read_bytes
 
 # Never text of the report, wherever they are.
 _SKIP = frozenset(
@@ -120,6 +122,7 @@ def load_html(path: pathlib.Path) -> LoadedText:
         "\n".join(text for text, _ in lines),
         f"html/{encoding}",
         tuple(f"L{line}" for _, line in lines),
+        tuple(tree.comments),
     )
 
 
@@ -184,6 +187,7 @@ class _TreeBuilder(HTMLParser):
         self.root = _Element("#root", "", None, 1, False)
         self.elements: list[_Element] = [self.root]  # in document order: parents before children
         self.article_title: tuple[str, int] | None = None  # <meta name="ArticleTitle">, its line
+        self.comments: list[SourceComment] = []
         self._stack = [self.root]
         self._open: dict[str, int] = {}
         self._links = 0  # open <a> elements
@@ -228,6 +232,9 @@ class _TreeBuilder(HTMLParser):
         if parent.chrome or self._links:
             return
         parent.cjk += len(_CJK.findall(data))
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(SourceComment(self.getpos()[0], data))
 
     def _implied_ends(self, tag: str) -> None:
         if tag in _CLOSES_P and self._stack[-1].tag == "p":

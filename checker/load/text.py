@@ -59,6 +59,14 @@ class LoadError(Exception):
         self.reason = reason
 
 
+class SourceComment(NamedTuple):
+    """A comment of the file that the loaded text leaves out (a web page's ``<!-- … -->``),
+    for the stages that read comments (suppressions)."""
+
+    line: int  # 1-based line of the file where the comment starts
+    text: str  # what is between its delimiters
+
+
 class LoadedText(NamedTuple):
     text: str  # decoded, BOM removed, every line end "\n"
     # As detected: "utf-8", "utf-8-sig", "utf-16-le", "gb18030", ...; for other formats
@@ -67,6 +75,7 @@ class LoadedText(NamedTuple):
     # One label per line of ``text`` ("¶37", "表2 行3", "p.3") for formats whose line
     # numbers mean nothing to a person; None for plain text, whose lines are the file's.
     locations: tuple[str, ...] | None = None
+    comments: tuple[SourceComment, ...] = ()  # the file's comments, where ``text`` drops them (HTML)
 
 
 def decode_bytes(data: bytes) -> LoadedText:
