@@ -13,6 +13,7 @@ from checker.checks import NUMERIC_KINDS, CheckFn, Context, Finding, Settings, r
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
 from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
 from checker.normalize import normalize
+from checker.outline import outline
 from checker.parse import parse
 from checker.ruleset import Rule, RuleSet
 
@@ -204,7 +205,7 @@ def lint_text(
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
         diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
-    return FileResult(path, source, diagnostics, locations)
+    return FileResult(path, source, diagnostics, locations, outline(doc, source, plan.rules, plan.context))
 
 
 def _suppress(

@@ -331,8 +331,33 @@ class Diagnostic(NamedTuple):
     note: str | None = None
 
 
+class OutlinePart(NamedTuple):
+    """A required part of the report, as the section rule that looks for it found it."""
+
+    code: str  # the section rule's code
+    name: str  # the part's name ("主要举措和成效")
+    name_en: str
+    span: Span | None  # the heading or lead-in that opens the part; None: not found
+    heading: str  # the original text of that opening; "" when not found
+
+    def name_in(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name
+
+
+class Outline(NamedTuple):
+    """What outputs show of a report besides its findings, as the rules saw it: the
+    HTML page's title and checklist of parts, annotate's anchor for whole-file findings.
+    Computed once, when the file is linted: no output parses the text again."""
+
+    title: str | None  # the original text of the title line; None: no title found
+    title_span: Span | None
+    parts: tuple[OutlinePart, ...] = ()  # one per section rule that ran, in code order
+
+
 class FileResult(NamedTuple):
-    """What one file produced: its text (for code frames) and its diagnostics."""
+    """What one file produced: its text (for code frames), its diagnostics, and what
+    outputs need besides (the outline). Small and picklable: results cross processes
+    (``-j``) and are cached."""
 
     path: str
     source: SourceText | None  # None when the file could not be read
@@ -340,6 +365,7 @@ class FileResult(NamedTuple):
     # A label per line for formats whose line numbers mean nothing to a person
     # (.docx "¶37", .pdf "p.3", .html "L12"); None for plain text.
     locations: tuple[str, ...] | None = None
+    outline: Outline | None = None  # None when the file could not be read
 
     def where(self, line: int) -> str:
         """What a person looks for: the loader's label of ``line``, else the line number."""
@@ -357,4 +383,4 @@ class FileResult(NamedTuple):
                 if span is not None:
                     lines.add(self.source.position(span.start).line)
                     lines.add(self.source.position(max(span.start, span.end - 1)).line)
-        return FileResult(self.path, self.source.keep_lines(lines), self.diagnostics, self.locations)
+        return self._replace(source=self.source.keep_lines(lines))

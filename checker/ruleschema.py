@@ -64,6 +64,7 @@ class SectionModel(_Strict):
     mention: list[str] = []
     mention_label: Bilingual = Bilingual(zh="仅顺带提及,不构成独立部分", en="only mentioned in passing")
     unclaimed_from: list[str] = []
+    part_name: Bilingual | None = None  # what outputs call the part (the HTML checklist)
 
     def compile(self) -> SectionParams:
         return SectionParams(
@@ -74,6 +75,7 @@ class SectionModel(_Strict):
             mention=_alternation(self.mention) if self.mention else None,
             mention_label=Text(self.mention_label.zh, self.mention_label.en),
             unclaimed_from=tuple(self.unclaimed_from),
+            part_name=Text(self.part_name.zh, self.part_name.en) if self.part_name else None,
         )
 
 

@@ -24,10 +24,11 @@ from conftest import ROOT, SEEDS
 from pytest_regressions.file_regression import FileRegressionFixture
 
 from checker.cli import main
+from checker.engine import Options, lint_text
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
 from checker.report import machine, render
 from checker.report.html import line_html
-from checker.ruleset import RuleSet
+from checker.ruleset import RuleSet, load_rules
 
 Lint = Callable[..., FileResult]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -252,14 +253,46 @@ def test_checklist_seed_003_has_all_four_parts(lint: Lint, ruleset: RuleSet) -> 
     ]
 
 
-def test_checklist_without_the_rule_is_not_a_missing_part(lint: Lint, ruleset: RuleSet) -> None:
-    """Under --profile summary no S102/S103 finding exists: the page must not contradict it."""
-    result = lint(SEEDS[4].read_text(encoding="utf-8"), path="004.txt", profile="summary")
-    states = [(cls, text) for cls, text, _ in read(_render([result], ruleset)).parts["r1"]]
-    assert states[1:3] == [
-        ("absent", "–存在的不足和原因未找到(未检查)"),
-        ("absent", "–党政主要负责人履行第一责任人职责未找到(未检查)"),
+def test_checklist_lists_the_section_rules_that_ran(lint: Lint, ruleset: RuleSet) -> None:
+    """The checklist is the outline of the lint: a part whose rule did not run (not in the
+    profile, not selected) is not listed, so the page never contradicts the findings."""
+    text = SEEDS[4].read_text(encoding="utf-8")
+    assert "r1" not in read(_render([lint(text, path="004.txt", profile="summary")], ruleset)).parts
+    result = lint(text, path="004.txt", select=("S101", "S104"))
+    assert [state[:1] for state in read(_render([result], ruleset)).parts["r1"]] == [("found",), ("found",)]
+
+
+SECTION_RULE = r"""
+[[rule]]
+code = "X801"
+name = "missing-annex"
+kind = "section"
+severity = "warning"
+summary = "缺少“附件”部分"
+summary_en = "The annex is missing"
+message = "缺少“附件”部分"
+message_en = "missing part: annex"
+explanation = "示例规则。"
+source = "示例"
+example = { fail = "一、情况", pass = "一、情况\n二、附件" }
+[rule.params]
+heading = ["附件"]
+"""
+
+
+def test_checklist_of_a_rule_set_with_other_parts(lint: Lint, tmp_path: Path) -> None:
+    """A section rule of one's own is a part of the checklist, named by its summary when it
+    declares no part_name; a part rule that stays silent (suppressed) is neither found nor missing."""
+    (tmp_path / "annex.toml").write_text(SECTION_RULE, encoding="utf-8")
+    ruleset = load_rules([tmp_path], use_cache=False)
+    text = "青山县2023年法治政府建设年度报告\n一、主要举措和成效\n正文。\n"
+    result = lint_text("r.txt", text, ruleset, Options(select=("S101", "X801")))
+    assert read(_render([result], ruleset)).parts["r1"] == [
+        ("found", "✓主要举措和成效一、主要举措和成效", "#r1-L2"),
+        ("missing", "✗缺少“附件”部分缺失 X801", ""),
     ]
+    silenced = lint_text("r.md", "<!-- govlint-disable-file X801 -- 无附件 -->\n" + text, ruleset, Options(select=("X801",)))
+    assert read(_render([silenced], ruleset)).parts["r1"] == [("absent", "–缺少“附件”部分未找到(未检查)", "")]
 
 
 def test_report_text_is_escaped_everywhere(lint: Lint, ruleset: RuleSet) -> None:

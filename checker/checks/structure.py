@@ -23,6 +23,7 @@ class SectionParams(NamedTuple):
     # Codes of the other parts' rules: a top-level heading none of them claims counts as
     # this part (reports often split their results over several 一、二、 headings).
     unclaimed_from: tuple[str, ...] = ()
+    part_name: Text | None = None  # what outputs call the part; else they use the rule's summary
 
 
 class Part(NamedTuple):

@@ -39,7 +39,7 @@ def render(
     elif fmt == "html":
         from checker.report.html import render_html
 
-        render_html(results, out, ruleset=ruleset, lang=lang)
+        render_html(results, out, lang=lang)
     else:
         from checker.report import machine
 

@@ -13,21 +13,12 @@ import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
-from checker.model import Diagnostic, FileResult, SourceText, Span
+from checker.model import Diagnostic, FileResult, Outline, SourceText, Span
 from checker.report.summary import Lang, counts, summary_line
 
-if TYPE_CHECKING:
-    from checker.ruleset import RuleSet
-
-# The four parts the 督察工作规定 requires, by the code of the rule that finds each.
-PARTS: tuple[tuple[str, str, str], ...] = (
-    ("S101", "主要举措和成效", "Main measures and results"),
-    ("S102", "存在的不足和原因", "Shortcomings and their causes"),
-    ("S103", "党政主要负责人履行第一责任人职责", "Principal leaders' duties as first responsible persons"),
-    ("S104", "下一年度主要安排", "Next year's plan"),
-)
+_NO_OUTLINE = Outline(None, None)  # an unreadable file's
 
 _UI: dict[str, dict[str, str]] = {
     "zh": {
@@ -111,43 +102,6 @@ def _severity(diag: Diagnostic) -> str:
     if diag.code == "E001":
         return "error"
     return diag.severity if diag.severity in SEVERITIES else "info"
-
-
-# --------------------------------------------------------------------------- what the renderer derives
-
-
-@dataclass(frozen=True, slots=True)
-class _Outline:
-    """What the page shows about a report besides its findings."""
-
-    title: str | None  # original text of the title line
-    parts: tuple[tuple[str, Span | None], ...]  # (code, span of the part's opening) per required part
-
-
-def _outline(result: FileResult, ruleset: RuleSet) -> _Outline:
-    """Parse the text again to name its title and locate the required parts, with the
-    same find_part the S101–S104 rules use, so the checklist agrees with the findings."""
-    if result.source is None:
-        return _Outline(None, ())
-    from checker.checks import Context, Settings
-    from checker.checks.structure import find_part
-    from checker.engine import analyse
-
-    text = result.source.text
-    doc = analyse(result.path, text, ruleset, with_facts=False)
-    title = text[doc.title.span.start : doc.title.span.end] if doc.title else None
-    ctx = Context(Settings(), {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
-    parts: list[tuple[str, Span | None]] = []
-    for code, _, _ in PARTS:
-        rule = ruleset.by_code.get(code)
-        if rule is None or rule.kind != "section":  # a custom rule set may lack or redefine it
-            continue
-        try:
-            part = find_part(doc, rule.params, ctx)
-        except Exception:  # the engine reported the failing rule as E002; the page still renders
-            continue
-        parts.append((code, part.span if part else None))
-    return _Outline(title, tuple(parts))
 
 
 # --------------------------------------------------------------------------- marks in the text
@@ -278,10 +232,10 @@ def _count_cells(result_counts: tuple[int, int, int]) -> str:
     )
 
 
-def _index(results: Sequence[FileResult], outlines: Sequence[_Outline], ui: dict[str, str]) -> str:
+def _index(results: Sequence[FileResult], ui: dict[str, str]) -> str:
     rows = []
-    for i, (result, outline) in enumerate(zip(results, outlines, strict=True), 1):
-        title = outline.title or ui["untitled"]
+    for i, result in enumerate(results, 1):
+        title = (result.outline or _NO_OUTLINE).title or ui["untitled"]
         rows.append(
             f'<tr><th scope="row"><a href="#r{i}">{_esc(result.path)}</a>'
             f'<span class="sub">{_esc(_clip(title, 48))}</span></th>{_count_cells(counts([result]))}</tr>'
@@ -335,18 +289,19 @@ def _card(result: FileResult, diag: Diagnostic, did: str, ui: dict[str, str]) ->
     return "".join(parts)
 
 
-def _checklist(result: FileResult, outline: _Outline, rid: str, ui: dict[str, str], lang: Lang) -> str:
-    if not outline.parts:
+def _checklist(result: FileResult, rid: str, ui: dict[str, str], lang: Lang) -> str:
+    """The parts the section rules that ran look for: found, missing (their finding) or
+    neither (a suppressed finding, a failed rule)."""
+    parts = (result.outline or _NO_OUTLINE).parts
+    if not parts:
         return ""
-    names = {code: (zh, en) for code, zh, en in PARTS}
     finding_of = {d.code: f"{rid}-d{i}" for i, d in reversed(list(enumerate(result.diagnostics, 1)))}
     items = []
-    for code, span in outline.parts:
-        zh, en = names[code]
-        name = zh if lang == "zh" else en
+    for part in parts:
+        code, span, name = part.code, part.span, _esc(part.name_in(lang))
         if span is not None and result.source is not None:
             line = result.source.position(span.start).line
-            heading = _clip(result.source.text[span.start : span.end], 28)
+            heading = _clip(part.heading, 28)
             items.append(
                 f'<li class="found"><span class="tick" aria-hidden="true">✓</span>'
                 f'<span class="pname">{name}<span class="vh"> ({ui["found"]})</span></span>'
@@ -355,9 +310,9 @@ def _checklist(result: FileResult, outline: _Outline, rid: str, ui: dict[str, st
         elif code in finding_of:
             items.append(
                 f'<li class="missing"><span class="tick" aria-hidden="true">✗</span><span class="pname">{name}</span>'
-                f'<span class="where">{ui["missing"]} <a class="code" href="#{finding_of[code]}">{code}</a></span></li>'
+                f'<span class="where">{ui["missing"]} <a class="code" href="#{finding_of[code]}">{_esc(code)}</a></span></li>'
             )
-        else:  # no finding: the rule was off (--profile summary, --ignore) or suppressed
+        else:  # the rule ran but has no finding: suppressed, or it failed (E002)
             items.append(
                 f'<li class="absent"><span class="tick" aria-hidden="true">–</span><span class="pname">{name}</span>'
                 f'<span class="where">{ui["not_checked"]}</span></li>'
@@ -405,7 +360,7 @@ def _source_lines(result: FileResult, rid: str, ui: dict[str, str]) -> Iterator[
             yield f'<div class="cards">{"".join(cards_by_line[n])}</div>'
 
 
-def _report(i: int, result: FileResult, outline: _Outline, ui: dict[str, str], lang: Lang) -> str:
+def _report(i: int, result: FileResult, ui: dict[str, str], lang: Lang) -> str:
     rid = f"r{i}"
     errors, warnings, infos = counts([result])
     badges = (
@@ -416,7 +371,8 @@ def _report(i: int, result: FileResult, outline: _Outline, ui: dict[str, str], l
         )
         or f'<span class="badge ok">{ui["no_findings"]}</span>'
     )
-    title = f'<p class="doc-title" lang="zh-CN">{_esc(outline.title)}</p>' if outline.title else ""
+    doc_title = (result.outline or _NO_OUTLINE).title
+    title = f'<p class="doc-title" lang="zh-CN">{_esc(doc_title)}</p>' if doc_title else ""
     whole = "".join(
         _card(result, d, f"{rid}-d{j}", ui)
         for j, d in enumerate(result.diagnostics, 1)
@@ -433,7 +389,7 @@ def _report(i: int, result: FileResult, outline: _Outline, ui: dict[str, str], l
         f'<article class="report" id="{rid}" aria-labelledby="{rid}-h">'
         f'<header class="rhead"><h2 id="{rid}-h">{_esc(result.path)}</h2>{title}'
         f'<div class="badges">{badges}<a class="back" href="#index">{ui["back"]} ↑</a></div></header>'
-        f'<div class="cols"><aside class="side">{_checklist(result, outline, rid, ui, lang)}'
+        f'<div class="cols"><aside class="side">{_checklist(result, rid, ui, lang)}'
         f"{_sidebar_findings(result, rid, ui)}</aside>"
         f'<div class="paper">{whole_html}{text_html}</div></div></article>'
     )
@@ -442,9 +398,8 @@ def _report(i: int, result: FileResult, outline: _Outline, ui: dict[str, str], l
 # --------------------------------------------------------------------------- entry point
 
 
-def render_html(results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet, lang: Lang) -> None:
+def render_html(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
     ui = _UI["en" if lang == "en" else "zh"]
-    outlines = [_outline(r, ruleset) for r in results]
     legend = "".join(f'<span class="key {sev}">{ui[sev]}</span>' for sev in SEVERITIES)
     legend += f'<span class="key lab">{ui["label_mark"]}</span>'
     out.write(
@@ -455,10 +410,10 @@ def render_html(results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet,
         f'<header class="top"><div class="wrap"><h1>{ui["title"]}</h1>'
         f'<p class="summary">{_esc(summary_line(results, lang))}</p>'
         f'<p class="legend"><span class="vh">{ui["legend"]}: </span>{legend}</p></div></header>'
-        f'<main class="wrap">{_index(results, outlines, ui)}'
+        f'<main class="wrap">{_index(results, ui)}'
     )
-    for i, (result, outline) in enumerate(zip(results, outlines, strict=True), 1):
-        out.write("\n" + _report(i, result, outline, ui, lang))
+    for i, result in enumerate(results, 1):
+        out.write("\n" + _report(i, result, ui, lang))
     out.write(f'\n</main><div id="pop" role="tooltip" hidden></div><script>{_JS}</script></body></html>\n')
 
 
