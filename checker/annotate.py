@@ -1,10 +1,12 @@
 """Findings as Word comments: ``govlint annotate report.docx -o report.reviewed.docx``.
 
 The reviewer's own tool is Word, so each finding becomes a comment by "govlint" on the
-characters it is about. The loader (:mod:`checker.load.docx`) made the linted text out
-of the body's paragraphs and table rows; this module walks the document the same way,
-with the loader's own helpers, and records for every character of that text where it
-is shown: which run (``w:r``), which of its text elements, which character in it.
+characters it is about. Everything comes from the lint's :class:`FileResult`: its text,
+its findings, its outline and the loader's :class:`DocxMap`, which says where each piece
+of run text starts in the text. This module walks the document as the map was made
+(:func:`checker.load.docx.text_paragraphs`, :func:`~checker.load.docx.run_pieces`) and
+records for every character where it is shown: which run (``w:r``), which of its text
+elements, which character in it. It never runs the pipeline.
 
 A comment in Word spans whole runs, so a run that holds more than the flagged
 characters is split (the new run gets a copy of the formatting). Characters that are
@@ -13,44 +15,25 @@ numbering marker (``一、`` from numbering.xml) and a span with no text at all 
 point comment there. Whole-file findings (a missing part) anchor on the title, else on
 the first line with text.
 
-A paragraph whose runs this walk reads differently from the loader (a construct one
-of them learned and the other not) is anchored as a whole at its start rather than at
-the wrong characters.
+The map fits the file it was made from only: a document changed since it was linted is
+refused (its fingerprint differs) rather than commented at the wrong characters.
 """
 
 from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.fix import write_atomic
-from checker.load.docx import (
-    _numbering_root,
-    _P,
-    _TC,
-    _TR,
-    _W,
-    _WRAPPERS,
-    _blocks,
-    _check_archive,
-    _children,
-    _Extractor,
-    _Numbering,
-    _paragraphs,
-    _run_text,
-    _Styles,
-)
+from checker import atomic
+from checker.load.docx import W, check_archive, fingerprint, run_pieces, text_paragraphs
 from checker.load.text import LoadError, read_bytes
-from checker.model import Diagnostic, Span
-from checker.ruleset import RuleSet
+from checker.model import Diagnostic, DocxMap, FileResult, Span
 
 AUTHOR, INITIALS = "govlint", "GL"
-_R, _T, _RPR = _W + "r", _W + "t", _W + "rPr"
-_PPR = _W + "pPr"
+_R, _RPR, _PPR = W + "r", W + "rPr", W + "pPr"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -63,16 +46,15 @@ def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}.reviewed.docx")
 
 
-def whole_file_anchor(path: str, text: str, ruleset: RuleSet) -> Span:
+def whole_file_anchor(result: FileResult) -> Span:
     """Where a finding about the whole file goes: the title, else the first line with text."""
-    from checker.engine import analyse
-
-    doc = analyse(path, text, ruleset, with_facts=False)
-    if doc.title is not None:
-        return doc.title.span
-    for line in range(1, doc.source.line_count + 1):
-        if doc.source.line_text(line).strip():
-            return doc.source.line_span(line)
+    if result.outline is not None and result.outline.title_span is not None:
+        return result.outline.title_span
+    source = result.source
+    if source is not None:
+        for line in range(1, source.line_count + 1):
+            if source.line_text(line).strip():
+                return source.line_span(line)
     return Span(0, 0)
 
 
@@ -82,34 +64,37 @@ def comment_text(d: Diagnostic) -> str:
     return f"{head}\n{d.help}" if d.help else head
 
 
-def annotate_docx(
-    path: Path, output: Path, text: str, diagnostics: Iterable[Diagnostic], whole_file: Span
-) -> int:
-    """Write a copy of ``path`` to ``output`` with one comment per diagnostic; return
-    how many. ``text`` is the loader's text the diagnostics point into; ``whole_file``
-    the span a finding without one is anchored on. ``path`` itself is never written."""
+def annotate_docx(path: Path, output: Path, result: FileResult) -> int:
+    """Write a copy of ``path`` to ``output`` with one comment per diagnostic of
+    ``result`` (the lint of ``path``); return how many. ``path`` itself is never written."""
     import docx  # deferred like the loader's: only `annotate` needs it
     from docx.text.run import Run
 
+    if result.source is None or result.docx_map is None:
+        raise AnnotateError("not a linted Word document")
     try:
         data = read_bytes(path)
-        _check_archive(data)
+        if fingerprint(data) != result.docx_map.fingerprint:
+            raise AnnotateError("the document changed since it was linted; it was not annotated")
+        check_archive(data)
         document = docx.Document(io.BytesIO(data))
     except LoadError as e:
         raise AnnotateError(e.reason) from None
+    except AnnotateError:
+        raise
     except Exception as e:  # python-docx and lxml raise many kinds on damaged files
         raise AnnotateError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
-    chars = _CharMap(document)
-    if chars.text != text:
-        raise AnnotateError("the document's text does not match the linted text; it was not annotated")
+    chars = _CharMap(document, result.source.text, result.docx_map)
+    whole_file = whole_file_anchor(result)
     count = 0
-    for d in diagnostics:
+    for d in result.diagnostics:
         first, last = chars.anchor(d.span or whole_file)
         document.add_comment(
             [Run(first, document), Run(last, document)], text=comment_text(d), author=AUTHOR, initials=INITIALS
         )
         count += 1
-    write_atomic(output, document.save)
+    with atomic.open_binary(output) as stream:
+        document.save(stream)
     return count
 
 
@@ -120,71 +105,40 @@ def annotate_docx(
 class _At:
     """Where one character of the linted text is shown."""
 
-    p: Any  # its paragraph (w:p)
-    r: Any = None  # its run; None: not text in the document (a numbering marker)
-    child: Any = None  # the w:t, w:tab, w:br … in ``r`` that shows it
-    index: int = 0  # the character's index in ``child``'s text
+    r: Any  # its run
+    child: Any  # the w:t, w:tab, w:br … in ``r`` that shows it
+    index: int  # the character's index in ``child``'s text
 
 
 class _CharMap:
-    """The loader's text of a document, and an :class:`_At` (or None, for the line and
-    cell separators the loader adds) for each of its characters."""
+    """An :class:`_At` for each character of the linted text ``text`` that is run text in
+    ``document``, None for the others (list markers, the line and cell separators the
+    loader adds, text outside any run); and the paragraph of each line."""
 
-    def __init__(self, document: Any) -> None:
-        extractor = _Extractor(_Styles(document.styles.element), _Numbering(_numbering_root(document)))
-        pieces: list[str] = []
-        self._at: list[_At | None] = []
+    def __init__(self, document: Any, text: str, docx_map: DocxMap) -> None:
         body = document.element.body
-        # The paragraph a point comment on each line goes to: a row's first; the body's
-        # first for an empty document (whose text the loader makes one empty line).
-        self._line_paragraphs: list[Any] = []
-        # Same order and joins as _Extractor.body: the numbering counters advance alike.
-        for block in _blocks(body):
-            rows = [block] if block.tag == _P else list(_children(block, _TR))
-            for row in rows:
-                if self._line_paragraphs:
-                    self._add("\n", None, pieces)
-                self._line_paragraphs.append(row if row.tag == _P else next(_paragraphs(row), None))
-                if row.tag == _P:
-                    self._paragraph(extractor, row, pieces)
-                    continue
-                for cell_number, tc in enumerate(_children(row, _TC)):
-                    if cell_number:
-                        self._add("\t", None, pieces)
-                    for k, p in enumerate(_paragraphs(tc)):
-                        if k:
-                            self._add(" ", None, pieces)
-                        start = len(pieces)
-                        self._paragraph(extractor, p, pieces)
-                        pieces[start:] = [piece.replace("\n", " ") for piece in pieces[start:]]
-        self.text = "".join(pieces)
-        first = next((p for p in self._line_paragraphs if p is not None), None)
+        paragraphs = list(text_paragraphs(body))
+        pieces = [piece for p in paragraphs for piece in run_pieces(p)]
+        if len(pieces) != len(docx_map.piece_starts):  # the fingerprint matched: a bug if so
+            raise AnnotateError("the document's text does not match the linted text; it was not annotated")
+        self.text = text
+        self._at: list[_At | None] = [None] * len(text)
+        for (r, child, piece), start in zip(pieces, docx_map.piece_starts, strict=True):
+            if r is not None:
+                for index in range(len(piece)):
+                    self._at[start + index] = _At(r, child, index)
+        # The paragraph a point comment on each line goes to; the body's first for a line
+        # without one (an empty document, whose text the loader makes one empty line).
+        lines = [paragraphs[i] if i >= 0 else None for i in docx_map.line_paragraphs]
+        first = next((p for p in lines if p is not None), None)
         if first is None:  # no paragraph at all: a comment needs one
             first = body.add_p()
-        self._line_paragraphs = [p if p is not None else first for p in self._line_paragraphs] or [first]
-
-    def _add(self, text: str, at: _At | None, pieces: list[str]) -> None:
-        pieces.append(text)
-        self._at.append(at)
-
-    def _paragraph(self, extractor: _Extractor, p: Any, pieces: list[str]) -> None:
-        shown = extractor._paragraph(p)  # the loader's text: marker, separator, runs
-        runs = list(_run_pieces(p))
-        run_text = "".join(text for _r, _child, text in runs)
-        if run_text != _run_text(p) or not shown.endswith(run_text):
-            for ch in shown:
-                self._add(ch, _At(p), pieces)
-            return
-        for ch in shown[: len(shown) - len(run_text)]:
-            self._add(ch, _At(p), pieces)
-        for r, child, text in runs:
-            for index, ch in enumerate(text):
-                self._add(ch, _At(p, r, child, index) if r is not None else _At(p), pieces)
+        self._line_paragraphs = [p if p is not None else first for p in lines]
 
     def anchor(self, span: Span) -> tuple[Any, Any]:
         """The first and last run of ``span``, split so that they hold just its text."""
         end = min(span.end, len(self._at))
-        shown = [(k, at) for k in range(span.start, end) if (at := self._at[k]) is not None and at.r is not None]
+        shown = [(k, at) for k in range(span.start, end) if (at := self._at[k]) is not None]
         if not shown:  # a numbering marker, or no characters: a point at the paragraph's start
             empty = _point_run(self._line_paragraphs[self.text.count("\n", 0, span.start)])
             return empty, empty
@@ -198,7 +152,7 @@ class _CharMap:
         if not 0 < k < len(self._at):
             return
         at, before = self._at[k], self._at[k - 1]
-        if at is None or before is None or at.r is None or at.r is not before.r:
+        if at is None or before is None or at.r is not before.r:
             return
         r, child, index = at.r, at.child, at.index
         tail = _split_run(r, child, index)
@@ -208,33 +162,6 @@ class _CharMap:
                 moved.child, moved.index = tail[0], moved.index - index
             moved.r = tail[1]
             j += 1
-
-
-def _run_pieces(p: Any) -> Iterable[tuple[Any, Any, str]]:
-    """(run, element, text) for each element :func:`_run_text` reads text from, in order;
-    the run is None where the element is not directly in one (never in Word's files)."""
-    stack: list[tuple[Any, Any]] = [(el, None) for el in reversed(p)]
-    while stack:
-        el, run = stack.pop()
-        tag = el.tag
-        if tag in _WRAPPERS:
-            inner = el if tag == _R else None
-            stack.extend((child, inner) for child in reversed(el))
-            continue
-        if tag == _T:
-            text = (el.text or "").replace("\n", " ").replace("\r", " ")
-        elif tag in (_W + "tab", _W + "ptab"):
-            text = "\t"
-        elif tag == _W + "br":
-            text = "\n" if el.get(_W + "type") in (None, "textWrapping") else ""
-        elif tag == _W + "cr":
-            text = "\n"
-        elif tag == _W + "noBreakHyphen":
-            text = "-"
-        else:
-            continue
-        if text:
-            yield run, el, text
 
 
 def _split_run(r: Any, child: Any, index: int) -> tuple[Any, Any]:

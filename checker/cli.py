@@ -295,7 +295,7 @@ def _fix(
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from checker.annotate import AnnotateError, annotate_docx, default_output, whole_file_anchor
+    from checker.annotate import AnnotateError, annotate_docx, default_output
 
     path: Path = args.path
     if path.suffix.lower() != ".docx":
@@ -313,8 +313,7 @@ def _annotate(args: argparse.Namespace) -> int:
         print(f"govlint: error: {path}: {result.diagnostics[0].message}", file=sys.stderr)
         return EXIT_TROUBLE
     try:
-        anchor = whole_file_anchor(str(path), result.source.text, ruleset)
-        count = annotate_docx(path, output, result.source.text, result.diagnostics, anchor)
+        count = annotate_docx(path, output, result)
     except AnnotateError as e:
         print(f"govlint: error: {path}: {e}", file=sys.stderr)
         return EXIT_TROUBLE

@@ -262,7 +262,8 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
         from checker.suppress import from_html
 
         suppressions = from_html(loaded.comments, loaded.text, loaded.locations)
-    return lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
+    result = lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
+    return result._replace(docx_map=loaded.docx_map) if loaded.docx_map else result
 
 
 def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = None) -> Iterator[Path]:

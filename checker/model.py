@@ -354,6 +354,20 @@ class Outline(NamedTuple):
     parts: tuple[OutlinePart, ...] = ()  # one per section rule that ran, in code order
 
 
+class DocxMap(NamedTuple):
+    """Where a Word document's loaded text is in its XML: what ``govlint annotate`` needs
+    to put a comment on the runs of given characters, in a copy of the same file.
+
+    The text of each paragraph the loader reads is a list marker (not text in the
+    document), then the text of its *pieces*: the elements that show text (``w:t``,
+    ``w:tab``, ``w:br`` …) in reading order (checker.load.docx.text_paragraphs, then
+    run_pieces of each). Arrays: a few bytes a piece, however long the report."""
+
+    fingerprint: str  # of the file's bytes: the map fits that file only
+    piece_starts: array[int]  # where each piece's text starts in the loaded text
+    line_paragraphs: array[int]  # per line of the text, the index of its (first) paragraph; -1: none
+
+
 class FileResult(NamedTuple):
     """What one file produced: its text (for code frames), its diagnostics, and what
     outputs need besides (the outline). Small and picklable: results cross processes
@@ -366,6 +380,7 @@ class FileResult(NamedTuple):
     # (.docx "¶37", .pdf "p.3", .html "L12"); None for plain text.
     locations: tuple[str, ...] | None = None
     outline: Outline | None = None  # None when the file could not be read
+    docx_map: DocxMap | None = None  # for a Word document
 
     def where(self, line: int) -> str:
         """What a person looks for: the loader's label of ``line``, else the line number."""

@@ -15,10 +15,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
-from checker.annotate import AUTHOR, annotate_docx, comment_text
+from checker.annotate import AUTHOR, AnnotateError, annotate_docx, comment_text
 from checker.cli import main
 from checker.engine import Options, lint_path
-from checker.model import Diagnostic, FileResult, Span
+from checker.load import load_path
+from checker.model import Diagnostic, FileResult, SourceText, Span
 from checker.ruleset import RuleSet
 from conftest import SEEDS
 from test_loaders import seed_docx
@@ -187,15 +188,48 @@ def test_overlapping_spans_across_runs_stay_exact(tmp_path: Path) -> None:
     p.add_run("丙丁戊己").italic = True
     path = tmp_path / "r.docx"
     document.save(str(path))
-    text = "甲乙丙丁戊己"
+    loaded = load_path(path)
+    text = loaded.text
+    assert text == "甲乙丙丁戊己"
     spans = [Span(0, 6), Span(1, 3), Span(2, 5), Span(3, 4), Span(0, 1), Span(5, 6)]
     findings = [Diagnostic(f"X{k}", "test", "error", "m", str(path), span) for k, span in enumerate(spans)]
-    assert annotate_docx(path, tmp_path / "out.docx", text, findings, Span(0, 6)) == len(spans)
+    result = FileResult(str(path), SourceText(text), findings, docx_map=loaded.docx_map)
+    assert annotate_docx(path, tmp_path / "out.docx", result) == len(spans)
     found = ranges(tmp_path / "out.docx")
     notes = {note.split(" ")[0]: key for key, (_author, note) in comments(tmp_path / "out.docx").items()}
     for d in findings:
         assert d.span is not None
         assert found[notes[d.code]][0] == text[d.span.start : d.span.end], d.code
+
+
+def test_point_comment_after_a_line_break_goes_to_its_own_paragraph(tmp_path: Path) -> None:
+    """Lines, not paragraphs, index the point comments: a paragraph with a line break
+    (w:br) holds two lines, and the paragraph after it is still found."""
+    document = docx.Document()
+    p = document.add_paragraph("甲乙")
+    p.add_run().add_break()
+    p.add_run("丙丁")
+    num_id = add_list(document)
+    heading(document, "戊己", num_id)  # its marker "一、" is not text
+    path = tmp_path / "r.docx"
+    document.save(str(path))
+    loaded = load_path(path)
+    assert loaded.text == "甲乙\n丙丁\n一、戊己"
+    marker = Diagnostic("X1", "test", "error", "m", str(path), Span(6, 8))
+    result = FileResult(str(path), SourceText(loaded.text), [marker], docx_map=loaded.docx_map)
+    assert annotate_docx(path, tmp_path / "out.docx", result) == 1
+    [(enclosed, paragraph, _run)] = ranges(tmp_path / "out.docx").values()
+    assert (enclosed, paragraph) == ("", "戊己")
+
+
+def test_a_document_changed_since_the_lint_is_refused(report: Path, ruleset: RuleSet) -> None:
+    result = lint_path(report, ruleset, Options())
+    document = docx.Document(str(report))
+    document.paragraphs[0].runs[0].text = "青山县2023年度法治政府建设报告"
+    document.save(str(report))
+    with pytest.raises(AnnotateError, match="changed since it was linted"):
+        annotate_docx(report, report.with_name("out.docx"), result)
+    assert not report.with_name("out.docx").exists()
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])

@@ -96,6 +96,35 @@ def seed_docx(seed: pathlib.Path, path: pathlib.Path, *, structured: bool = Fals
 # --------------------------------------------------------------------------- .docx
 
 
+def test_docx_map_places_every_piece_of_run_text(tmp_path: pathlib.Path) -> None:
+    """The map annotate uses: each piece of run text (in text_paragraphs / run_pieces
+    order) is at its recorded offset, list markers and separators are not pieces, and
+    each line names its paragraph (a line break inside one, a table row's first)."""
+    path = seed_docx(SEED_003, tmp_path / "report.docx", structured=True)
+    document = docx.Document(str(path))
+    p = document.add_paragraph("第一行")
+    p.add_run().add_break()
+    p.add_run("第二行")
+    document.save(str(path))
+    loaded = load_path(path)
+    docx_map = loaded.docx_map
+    assert docx_map is not None and docx_map.fingerprint == docx_module.fingerprint(path.read_bytes())
+    paragraphs = list(docx_module.text_paragraphs(docx.Document(str(path)).element.body))
+    pieces = [text for p in paragraphs for _run, _el, text in docx_module.run_pieces(p)]
+    assert len(pieces) == len(docx_map.piece_starts)
+    for text, start in zip(pieces, docx_map.piece_starts, strict=True):
+        shown = loaded.text[start : start + len(text)]
+        assert shown == text or (text == "\n" and shown == " "), (start, text)  # a break in a cell is a space
+    lines = loaded.text.split("\n")
+    assert len(docx_map.line_paragraphs) == len(lines)
+    assert lines[-2:] == ["第一行", "第二行"]
+    assert docx_map.line_paragraphs[-1] == docx_map.line_paragraphs[-2] == len(paragraphs) - 1
+    heading = next(k for k, line in enumerate(lines) if line.startswith("二、"))
+    assert docx_map.line_paragraphs[heading] == next(
+        k for k, p in enumerate(paragraphs) if p.xpath("string(.)") == lines[heading][2:]  # the marker is not text
+    )
+
+
 def test_docx_numbering_headings_and_table_from_seed_003(tmp_path: pathlib.Path, ruleset: RuleSet) -> None:
     loaded = load_path(seed_docx(SEED_003, tmp_path / "report.docx", structured=True))
     lines = loaded.text.split("\n")

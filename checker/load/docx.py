@@ -16,6 +16,12 @@ Each line gets a label a person can find in Word: ``¶37`` (the 37th paragraph o
 body, empty ones included), ``¶3(标题1)`` for a paragraph of outline level 1 (a
 "Heading 1"/"标题 1" style), ``表2 行3`` (row 3 of the body's 2nd table).
 
+The loader also returns a :class:`~checker.model.DocxMap` of where the text is in the
+document, for ``govlint annotate``, which writes comments into a copy: the offset of
+each piece of run text (:func:`run_pieces` of each of :func:`text_paragraphs`, in that
+order) and the paragraph of each line. With it, annotate finds each character's run
+by walking the document plainly, without computing list numbers again.
+
 python-docx (and with it lxml) is imported inside :func:`load_docx` only: a run over
 plain-text files never pays for it.
 
@@ -30,6 +36,7 @@ explicit and holds even if that changes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import pathlib
 import re
@@ -37,12 +44,14 @@ import struct
 import unicodedata
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.load.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_RATIO, ZIP_RATIO_MIN_BYTES
 from checker.load.text import LoadedText, LoadError, read_bytes
+from checker.model import DocxMap
 
 # The start of an XML document type declaration or entity declaration, in the encodings
 # an OOXML part may use (UTF-8, UTF-16).
@@ -53,12 +62,12 @@ _UNPARSED_SUFFIXES = (".svg", ".htm", ".html", ".xhtml", ".mht")
 _COMPRESSION_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, extra field length
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_P, _TBL, _TR, _TC = _W + "p", _W + "tbl", _W + "tr", _W + "tc"
-_VAL = _W + "val"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"  # the namespace of Word's XML
+_P, _TBL, _TR, _TC, _R = W + "p", W + "tbl", W + "tr", W + "tc", W + "r"
+_VAL = W + "val"
 # Elements whose children are the content (block-level or run-level wrappers).
 _WRAPPERS = frozenset(
-    _W + tag
+    W + tag
     for tag in ("sdt", "sdtContent", "customXml", "smartTag", "r", "hyperlink", "ins", "moveTo", "fldSimple",
                 "dir", "bdo")
 )
@@ -69,7 +78,7 @@ _MAX_LEVELS = 9
 def load_docx(path: pathlib.Path) -> LoadedText:
     """Read a .docx file; raise :class:`LoadError` if it is not a readable Word document."""
     data = read_bytes(path)
-    _check_archive(data)
+    check_archive(data)
     try:
         import docx  # deferred: 52 ms with lxml, paid only by .docx inputs
     except ImportError as e:  # pragma: no cover - a dependency of the package
@@ -78,12 +87,19 @@ def load_docx(path: pathlib.Path) -> LoadedText:
         document = docx.Document(io.BytesIO(data))
         numbering = _Numbering(_numbering_root(document))
         styles = _Styles(document.styles.element)
-        lines, locations = _Extractor(styles, numbering).body(document.element.body)
+        extractor = _Extractor(styles, numbering)
+        lines, locations = extractor.body(document.element.body)
     except LoadError:  # the time limit
         raise
     except Exception as e:  # python-docx and lxml raise many kinds on damaged files
         raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
-    return LoadedText("\n".join(lines), "docx", tuple(locations))
+    docx_map = DocxMap(fingerprint(data), extractor.piece_starts, extractor.line_paragraphs)
+    return LoadedText("\n".join(lines), "docx", tuple(locations), docx_map=docx_map)
+
+
+def fingerprint(data: bytes) -> str:
+    """What a :class:`DocxMap` records of the file it maps: its map fits only these bytes."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _numbering_root(document: Any) -> Any:
@@ -95,11 +111,12 @@ def _numbering_root(document: Any) -> Any:
     try:
         return document.part.part_related_by(RELATIONSHIP_TYPE.NUMBERING).element
     except KeyError:
-        return parse_xml(f'<w:numbering xmlns:w="{_W[1:-1]}"/>')
+        return parse_xml(f'<w:numbering xmlns:w="{W[1:-1]}"/>')
 
 
-def _check_archive(data: bytes) -> None:
-    """Refuse an archive that would cost too much to unpack, or whose XML declares a DTD."""
+def check_archive(data: bytes) -> None:
+    """Refuse an archive that would cost too much to unpack, or whose XML declares a DTD
+    (raise :class:`LoadError`): call it before python-docx reads ``data``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
@@ -180,14 +197,14 @@ _HEADING_NAME = re.compile(r"(?:heading|标题)\s*([1-9])", re.IGNORECASE)
 class _Styles:
     def __init__(self, root: Any) -> None:
         self._styles: dict[str, _Style] = {}
-        for style in root.iterchildren(_W + "style"):
-            ppr = style.find(_W + "pPr")
-            name = _val(style.find(_W + "name")) or ""
+        for style in root.iterchildren(W + "style"):
+            ppr = style.find(W + "pPr")
+            name = _val(style.find(W + "name")) or ""
             heading = _HEADING_NAME.fullmatch(name.strip())
             num_id, ilvl = _num_pr(ppr)
-            self._styles[style.get(_W + "styleId", "")] = _Style(
-                based_on=_val(style.find(_W + "basedOn")),
-                outline=_int(_val(ppr.find(_W + "outlineLvl"))) if ppr is not None else None,
+            self._styles[style.get(W + "styleId", "")] = _Style(
+                based_on=_val(style.find(W + "basedOn")),
+                outline=_int(_val(ppr.find(W + "outlineLvl"))) if ppr is not None else None,
                 num_id=num_id,
                 ilvl=ilvl,
                 heading_name=int(heading.group(1)) if heading else None,
@@ -240,23 +257,23 @@ class _Numbering:
     def __init__(self, root: Any) -> None:
         abstract: dict[str, dict[int, _Level]] = {}
         links: dict[str, str] = {}  # abstractNumId → style named by numStyleLink
-        for node in root.iterchildren(_W + "abstractNum"):
-            key = node.get(_W + "abstractNumId", "")
-            abstract[key] = dict(map(_level, node.iterchildren(_W + "lvl")))
-            link = _val(node.find(_W + "numStyleLink"))
+        for node in root.iterchildren(W + "abstractNum"):
+            key = node.get(W + "abstractNumId", "")
+            abstract[key] = dict(map(_level, node.iterchildren(W + "lvl")))
+            link = _val(node.find(W + "numStyleLink"))
             if link:
                 links[key] = link
         self._abstract_of: dict[str, str] = {}
         self._levels: dict[str, dict[int, _Level]] = {}
-        for num in root.iterchildren(_W + "num"):
-            num_id = num.get(_W + "numId", "")
-            self._abstract_of[num_id] = _val(num.find(_W + "abstractNumId")) or ""
+        for num in root.iterchildren(W + "num"):
+            num_id = num.get(W + "numId", "")
+            self._abstract_of[num_id] = _val(num.find(W + "abstractNumId")) or ""
             levels = dict(abstract.get(self._abstract_of[num_id], {}))
-            for override in num.iterchildren(_W + "lvlOverride"):
-                ilvl = _int(override.get(_W + "ilvl")) or 0
-                if (lvl := override.find(_W + "lvl")) is not None:
+            for override in num.iterchildren(W + "lvlOverride"):
+                ilvl = _int(override.get(W + "ilvl")) or 0
+                if (lvl := override.find(W + "lvl")) is not None:
                     levels[ilvl] = _level(lvl)[1]
-                if (start := _int(_val(override.find(_W + "startOverride")))) is not None:
+                if (start := _int(_val(override.find(W + "startOverride")))) is not None:
                     levels[ilvl] = replace(levels.get(ilvl, _DEFAULT_LEVEL), start=start)
             self._levels[num_id] = levels
         self._links = links
@@ -299,14 +316,14 @@ class _Numbering:
 
 
 def _level(lvl: Any) -> tuple[int, _Level]:
-    start = _int(_val(lvl.find(_W + "start")))
-    return _int(lvl.get(_W + "ilvl")) or 0, _Level(
+    start = _int(_val(lvl.find(W + "start")))
+    return _int(lvl.get(W + "ilvl")) or 0, _Level(
         start=1 if start is None else start,  # the schema's default is 0; Word always writes it
-        fmt=_val(lvl.find(_W + "numFmt")) or "decimal",
-        text=_val(lvl.find(_W + "lvlText")) or "",
-        suffix=_val(lvl.find(_W + "suff")) or "tab",
-        legal=_on(lvl.find(_W + "isLgl")),
-        style=_val(lvl.find(_W + "pStyle")),
+        fmt=_val(lvl.find(W + "numFmt")) or "decimal",
+        text=_val(lvl.find(W + "lvlText")) or "",
+        suffix=_val(lvl.find(W + "suff")) or "tab",
+        legal=_on(lvl.find(W + "isLgl")),
+        style=_val(lvl.find(W + "pStyle")),
     )
 
 
@@ -380,42 +397,84 @@ def _roman(n: int) -> str:
 
 
 class _Extractor:
+    """The body's text, line by line with each line's label, and the map of where it is
+    (:attr:`piece_starts`, :attr:`line_paragraphs`: see :class:`DocxMap`)."""
+
     def __init__(self, styles: _Styles, numbering: _Numbering) -> None:
         self._styles = styles
         self._numbering = numbering
         numbering.resolve_links(styles)
+        self.piece_starts = array("i")
+        self.line_paragraphs = array("i")
+        self._paragraphs_read = 0  # paragraphs read so far, in the order of text_paragraphs
 
     def body(self, body: Any) -> tuple[list[str], list[str]]:
         lines: list[str] = []
         locations: list[str] = []
         paragraphs = tables = 0
+        offset = 0  # where the next line starts in the text
         for block in _blocks(body):
             if block.tag == _P:
                 paragraphs += 1
                 level = self._outline_level(block)
                 label = f"¶{paragraphs}" + (f"(标题{level})" if level else "")
-                for line in self._paragraph(block).split("\n"):  # a line break (w:br) inside
+                index = self._paragraphs_read
+                for line in self._paragraph(block, offset).split("\n"):  # a line break (w:br) inside
                     lines.append(line)
                     locations.append(label)
+                    self.line_paragraphs.append(index)
+                    offset += len(line) + 1
             else:
                 tables += 1
                 for row_number, row in enumerate(_children(block, _TR), 1):
-                    cells = (" ".join(map(self._paragraph, _paragraphs(tc))) for tc in _children(row, _TC))
-                    lines.append("\t".join(cell.replace("\n", " ") for cell in cells))
+                    first = self._paragraphs_read
+                    line = self._row(row, offset)
+                    lines.append(line)
                     locations.append(f"表{tables} 行{row_number}")
-        return (lines, locations) if lines else ([""], ["¶1"])  # an empty text is one empty line
+                    self.line_paragraphs.append(first if self._paragraphs_read > first else -1)
+                    offset += len(line) + 1
+        if not lines:  # an empty text is one empty line
+            self.line_paragraphs.append(-1)
+            return [""], ["¶1"]
+        return lines, locations
+
+    def _row(self, row: Any, start: int) -> str:
+        """A table row as one line: cells joined by a tab, a cell's paragraphs by a space."""
+        cells: list[str] = []
+        at = start
+        for tc in _children(row, _TC):
+            at += bool(cells)  # the tab before it
+            texts: list[str] = []
+            for p in _paragraphs(tc):
+                at += bool(texts)  # the space before it
+                texts.append(self._paragraph(p, at))
+                at += len(texts[-1])
+            cells.append(" ".join(texts).replace("\n", " "))  # one character for another: offsets hold
+        return "\t".join(cells)
 
     def _outline_level(self, p: Any) -> int | None:
-        ppr = p.find(_W + "pPr")
-        direct = _int(_val(ppr.find(_W + "outlineLvl"))) if ppr is not None else None
+        ppr = p.find(W + "pPr")
+        direct = _int(_val(ppr.find(W + "outlineLvl"))) if ppr is not None else None
         if direct is not None:
             return direct + 1 if direct < _MAX_LEVELS else None
         return self._styles.outline_level(_style_id(p))
 
-    def _paragraph(self, p: Any) -> str:
-        """The paragraph as Word shows it: its list marker, then its runs' text."""
-        text = _run_text(p)
-        ppr = p.find(_W + "pPr")
+    def _paragraph(self, p: Any, start: int) -> str:
+        """The paragraph as Word shows it: its list marker, then its runs' text, which
+        begins at offset ``start`` of the text."""
+        pieces = [text for _run, _element, text in run_pieces(p)]
+        text = "".join(pieces)
+        shown = self._marked(p, text)
+        at = start + len(shown) - len(text)
+        for piece in pieces:
+            self.piece_starts.append(at)
+            at += len(piece)
+        self._paragraphs_read += 1
+        return shown
+
+    def _marked(self, p: Any, text: str) -> str:
+        """``text`` after the paragraph's list marker, if it shows one."""
+        ppr = p.find(W + "pPr")
         num_id, ilvl = _num_pr(ppr)
         style_id = _style_id(p)
         if num_id is None:  # numbering from the style; a direct ilvl still picks the level
@@ -441,28 +500,45 @@ def _separator(marker: str, suffix: str, text: str) -> str:
     return " "
 
 
-def _run_text(p: Any) -> str:
-    """Text of the runs of ``p``, walking only into wrappers that Word displays: a
-    whitelist, so that deleted text, field codes, drawings and text boxes stay out."""
-    out: list[str] = []
-    stack = list(reversed(p))
+def run_pieces(p: Any) -> Iterator[tuple[Any, Any, str]]:
+    """(run, element, text) for each element of paragraph ``p`` that shows text, in order:
+    its text is the paragraph's. The walk enters only wrappers that Word displays (a
+    whitelist), so that deleted text, field codes, drawings and text boxes stay out. The
+    run is None where the element is not directly in one (never in Word's files)."""
+    stack: list[tuple[Any, Any]] = [(el, None) for el in reversed(p)]
     while stack:
-        el = stack.pop()
+        el, run = stack.pop()
         tag = el.tag
         if tag in _WRAPPERS:
-            stack.extend(reversed(el))
-        elif tag == _W + "t":
-            out.append((el.text or "").replace("\n", " ").replace("\r", " "))
-        elif tag in (_W + "tab", _W + "ptab"):
-            out.append("\t")
-        elif tag == _W + "br":
-            if el.get(_W + "type") in (None, "textWrapping"):  # page and column breaks are no line break
-                out.append("\n")
-        elif tag == _W + "cr":
-            out.append("\n")
-        elif tag == _W + "noBreakHyphen":
-            out.append("-")
-    return "".join(out)
+            inner = el if tag == _R else None
+            stack.extend((child, inner) for child in reversed(el))
+            continue
+        if tag == W + "t":
+            text = (el.text or "").replace("\n", " ").replace("\r", " ")
+        elif tag in (W + "tab", W + "ptab"):
+            text = "\t"
+        elif tag == W + "br":  # page and column breaks are no line break
+            text = "\n" if el.get(W + "type") in (None, "textWrapping") else ""
+        elif tag == W + "cr":
+            text = "\n"
+        elif tag == W + "noBreakHyphen":
+            text = "-"
+        else:
+            continue
+        if text:
+            yield run, el, text
+
+
+def text_paragraphs(body: Any) -> Iterator[Any]:
+    """Every paragraph whose text the loader reads, in the order it reads them: those of
+    the body, and of each table row by row and cell by cell (nested tables included)."""
+    for block in _blocks(body):
+        if block.tag == _P:
+            yield block
+            continue
+        for row in _children(block, _TR):
+            for tc in _children(row, _TC):
+                yield from _paragraphs(tc)
 
 
 def _blocks(container: Any) -> Iterator[Any]:
@@ -519,12 +595,12 @@ def _on(el: Any) -> bool:
 
 
 def _style_id(p: Any) -> str | None:
-    ppr = p.find(_W + "pPr")
-    return _val(ppr.find(_W + "pStyle")) if ppr is not None else None
+    ppr = p.find(W + "pPr")
+    return _val(ppr.find(W + "pStyle")) if ppr is not None else None
 
 
 def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
-    num_pr = ppr.find(_W + "numPr") if ppr is not None else None
+    num_pr = ppr.find(W + "numPr") if ppr is not None else None
     if num_pr is None:
         return None, None
-    return _val(num_pr.find(_W + "numId")), _int(_val(num_pr.find(_W + "ilvl")))
+    return _val(num_pr.find(W + "numId")), _int(_val(num_pr.find(W + "ilvl")))

@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from checker.load.limits import MAX_FILE_BYTES
+from checker.model import DocxMap
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -76,6 +77,7 @@ class LoadedText(NamedTuple):
     # numbers mean nothing to a person; None for plain text, whose lines are the file's.
     locations: tuple[str, ...] | None = None
     comments: tuple[SourceComment, ...] = ()  # the file's comments, where ``text`` drops them (HTML)
+    docx_map: DocxMap | None = None  # where a Word document's text is in its XML
 
 
 def decode_bytes(data: bytes) -> LoadedText:
