@@ -21,7 +21,8 @@ from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, li
 from checker.model import SEVERITY_ORDER, FileResult, SourceText
 from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.report.summary import summary_line
-from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
+from checker.rule import Rule, RuleFileError
+from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, default_jobs, lint_jobs
 
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from checker.load import LOADED_SUFFIXES, LoadError, load_path
 from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
 from checker.normalize import normalize
 from checker.parse import parse
-from checker.ruleset import Rule, RuleSet
+from checker.rule import Rule
+from checker.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from checker.suppress import Suppressions

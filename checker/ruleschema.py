@@ -1,4 +1,4 @@
-"""Validation of rule files with pydantic, and compilation into checker.ruleset.Rule.
+"""Validation of rule files with pydantic, and compilation into checker.rule.Rule.
 
 Imported only when the rule cache misses. Every error names the file, the line of the
 rule, the rule's code and the field, in one line.
@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from checker.checks import KindSpec, Text, kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
-from checker.ruleset import Rule, RuleFileError, RuleSet, placeholders
+from checker.rule import Rule, RuleFileError, placeholders
 
 PROFILES = ("annual", "summary")
 
@@ -192,7 +192,8 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
     )
 
 
-def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
+def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Vocabulary]:
+    """Every rule of ``files`` (path, content), and their vocabularies merged."""
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
     vocabularies: list[VocabularyModel] = []
@@ -231,4 +232,4 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != "section"):
                     raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a section rule")
-    return RuleSet.of(list(rules.values()), _merge_vocabularies(vocabularies))
+    return list(rules.values()), _merge_vocabularies(vocabularies)

@@ -23,7 +23,8 @@ CASES_DIR = Path(__file__).parent / "rules"
 
 def _rule_codes() -> list[str]:
     files = [(p, p.read_bytes()) for p in rule_files([builtin_rules_dir()])]
-    return [r.code for r in compile_rule_files(files).rules if r.kind != "builtin"]
+    rules, _ = compile_rule_files(files)
+    return sorted(r.code for r in rules if r.kind != "builtin")
 
 
 def _cases() -> list[Any]:

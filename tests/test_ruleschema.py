@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from checker.ruleschema import compile_rule_files
-from checker.ruleset import RuleFileError, builtin_rules_dir, fill, rule_files
+from checker.rule import RuleFileError, fill
+from checker.ruleset import builtin_rules_dir, rule_files
 from conftest import ROOT
 
 VALID = """
