@@ -11,9 +11,9 @@ import re
 import tomllib
 from importlib import import_module
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
 from checker.checks import KindSpec, Text, kinds
@@ -21,7 +21,8 @@ from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, r
 from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
 from checker.rule import Rule, RuleFileError, placeholders
 
-PROFILES = ("annual", "summary")
+Profile = Literal["annual", "summary"]
+PROFILES: tuple[Profile, ...] = ("annual", "summary")
 
 
 class Example(Strict):
@@ -43,7 +44,7 @@ class RuleModel(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
     kind: str
     severity: Literal["error", "warning", "info"]
-    profiles: list[Literal["annual", "summary"]] = list(PROFILES)
+    profiles: list[Profile] = list(PROFILES)
     summary: str
     summary_en: str
     message: str
@@ -99,6 +100,47 @@ class RuleFile(Strict):
 
     rule: list[dict[str, Any]] = []
     vocabulary: VocabularyModel | None = None
+
+
+def rule_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule file, for editors (``govlint schema``): ``[[rule]]`` tables
+    as a union discriminated by ``kind``, each kind with its own ``params`` and message
+    variants, and ``[vocabulary]``. What it cannot say (a regex that does not compile,
+    a placeholder the kind does not fill, a part that is not a section rule) is still
+    checked when the rules are loaded."""
+    # Types built at run time from the registry: special forms subscripted by value.
+    union: Any = Union.__getitem__(tuple(_rule_model(spec) for spec in kinds().values()))
+    rule: Any = Annotated[union, Field(discriminator="kind")]
+    file_model = create_model(
+        "RuleFile",
+        __base__=Strict,
+        __doc__=RuleFile.__doc__,
+        rule=(list[rule], []),
+        vocabulary=(VocabularyModel | None, None),
+    )
+    schema = file_model.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "govlint rule file"}
+
+
+def _rule_model(spec: KindSpec) -> type[RuleModel]:
+    """RuleModel narrowed to one kind: its name, its params model, its message variants."""
+    params = params_model(spec)
+    params_default = ... if any(f.is_required() for f in params.model_fields.values()) else params()
+    title = "".join(word.title() for word in spec.name.split("-"))
+    variants: dict[str, Any] = {variant: (Bilingual | None, None) for variant in sorted(spec.variants)}
+    messages = create_model(f"{title}Messages", __base__=Strict, **variants)
+    known = ", ".join(f"{{{a}}}" for a in sorted(spec.args)) or "none"
+    message = (str, Field(description=f"The diagnostic; placeholders: {known}"))
+    return create_model(
+        f"{title}Rule",
+        __base__=RuleModel,
+        __doc__=f"A rule of kind {spec.name}.",
+        kind=(Literal.__getitem__(spec.name), ...),
+        params=(params, params_default),
+        messages=(messages, {}),
+        message=message,
+        message_en=message,
+    )
 
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:

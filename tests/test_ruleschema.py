@@ -1,16 +1,22 @@
 """Rule files: every malformed file gives one clear line naming file, line, rule and field;
-valid files compile; the cache keeps pydantic and lark off a clean run."""
+valid files compile; the cache keeps pydantic and lark off a clean run; the kind registry
+and the JSON Schema derived from it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from checker.ruleschema import compile_rule_files
+from checker.checks import kinds
+from checker.cli import main
+from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
 from checker.rule import RuleFileError, fill
 from checker.ruleset import builtin_rules_dir, rule_files
 from conftest import ROOT
@@ -125,3 +131,63 @@ def test_warm_cache_keeps_pydantic_and_lark_off_the_clean_path(tmp_path: Path) -
     warm = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert "pydantic" in cold.stdout
     assert warm.stdout.strip().splitlines()[-1] == "[]", warm.stdout + warm.stderr
+
+
+# --------------------------------------------------------------------------- the kind registry
+
+
+def test_every_kind_names_a_params_model_that_compiles_its_defaults() -> None:
+    for spec in kinds().values():
+        model = params_model(spec)
+        if not any(field.is_required() for field in model.model_fields.values()):
+            model().compile()  # a rule that leaves params out gets the defaults
+
+
+def test_every_shipped_rule_kind_is_registered_and_numeric_kinds_read_facts(ruleset) -> None:
+    used = {rule.kind for rule in ruleset.rules}
+    assert used <= set(kinds())
+    assert {name for name, spec in kinds().items() if spec.reads_facts} == {
+        rule.kind for rule in ruleset.rules if rule.code.startswith("N")
+    }
+
+
+# --------------------------------------------------------------------------- JSON Schema of rule files
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = rule_file_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.mark.parametrize("path", rule_files([builtin_rules_dir()]), ids=lambda p: p.name)
+def test_every_shipped_rule_file_matches_the_schema(validator, path: Path) -> None:
+    errors = [e.message for e in validator.iter_errors(tomllib.loads(path.read_text(encoding="utf-8")))]
+    assert not errors
+
+
+def test_the_user_rule_example_matches_the_schema(validator) -> None:
+    assert not list(validator.iter_errors(tomllib.loads(VALID)))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.replace("[rule.params]", '[rule.params]\ntarget = "everywhere"'),  # a value the param does not take
+        lambda t: t.replace("[rule.params]", "[rule.params]\nheading = [\"x\"]"),  # another kind's param
+        lambda t: t.replace("[rule.params]\npatterns = ", "[rule.params]\npatternz = "),  # a required param missing
+        lambda t: t.replace('kind = "pattern"', 'kind = "magic"'),
+        lambda t: t + '[rule.messages.mentioned]\nzh = "z"\nen = "e"\n',  # a message variant of another kind
+    ],
+)
+def test_the_schema_rejects_what_loading_rejects(validator, change) -> None:
+    text = change(VALID)
+    assert list(validator.iter_errors(tomllib.loads(text)))
+    with pytest.raises(RuleFileError):
+        compile_text(text)
+
+
+def test_schema_command_prints_the_schema(capsys) -> None:
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(rule_file_schema()))
