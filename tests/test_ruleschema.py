@@ -17,7 +17,7 @@ import pytest
 from checker.checks import kinds
 from checker.cli import main
 from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
-from checker.rule import RuleFileError, fill
+from checker.rule import Rule, RuleFileError, fill
 from checker.ruleset import builtin_rules_dir, rule_files
 from conftest import ROOT
 
@@ -39,13 +39,18 @@ patterns = [{ regex = "法制政府", label = { zh = "l", en = "l" } }]
 """
 
 
-def compile_text(text: str, name: str = "x.toml") -> None:
+def compile_text(text: str, name: str = "x.toml") -> dict[str, Rule]:
     builtin = [(p, p.read_bytes()) for p in rule_files([builtin_rules_dir()])]
-    compile_rule_files(builtin + [(Path(name), textwrap.dedent(text).encode())])
+    rules, _ = compile_rule_files(builtin + [(Path(name), textwrap.dedent(text).encode())])
+    return {rule.code: rule for rule in rules}
 
 
 def test_valid_user_rule_compiles() -> None:
-    compile_text(VALID)
+    rule = compile_text(VALID)["X901"]
+    assert (rule.kind, rule.severity, rule.file) == ("pattern", "warning", "x.toml")
+    assert [item.regex.pattern for item in rule.params.patterns] == ["法制政府"]
+    assert rule.params.target == "view"  # a default the file left out
+    assert rule.message("default", {"match": "法制政府"}, "zh") == "m 法制政府"
 
 
 @pytest.mark.parametrize(
@@ -101,7 +106,7 @@ condition = "CONDITION"
 def test_conditions_are_checked_at_load(condition: str, expected: str | None) -> None:
     text = CONDITION_RULE.replace("CONDITION", condition)
     if expected is None:
-        compile_text(text)
+        assert compile_text(text)["X902"].params.roles == frozenset({"publication"})
         return
     with pytest.raises(RuleFileError) as info:
         compile_text(text)
