@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.checks.structure import SectionParams, find_part
-from checker.expr import Expr, evaluate
+from checker.expr import Expr, Value, evaluate
 from checker.model import Document, Span
 from checker.parse import YEAR
 
@@ -82,7 +82,7 @@ def check_date_relation(doc: Document, params: DateRelationParams, ctx: Context)
     for mention in doc.dates:
         if mention.role not in params.roles:
             continue
-        env = {
+        env: dict[str, Value] = {
             "date": mention.date,
             "report_year": doc.report_year,
             "deadline_month": settings.deadline_month,

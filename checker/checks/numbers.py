@@ -88,11 +88,11 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
             ),
             None,
         )
-        if whole is None or whole.quantity.upper is None:
+        if whole is None or whole.role is None or whole.quantity.upper is None:
             continue
         if not _objects_agree(whole, part) or part.quantity.lower <= whole.quantity.upper:
             continue
-        pair = vocab.pair_of(whole.role, part.role)  # type: ignore[arg-type]
+        pair = vocab.pair_of(whole.role, part.role)
         paragraph = doc.paragraphs[part.paragraph].text
         carry = pair is not None and pair.carry_over_possible or (
             vocab.carry_over is not None and vocab.carry_over.search(paragraph) is not None
