@@ -1,4 +1,4 @@
-"""Numeric kinds: the arithmetic a report's own figures imply (DOMAIN §3).
+"""Numeric kinds: the arithmetic a report's own figures imply (docs/rules.md, "Numeric kinds").
 
 Every check reads the facts the extract stage built (``doc.facts``). Arithmetic is in
 ``Decimal``; a stated value with d decimals is consistent when the true value, rounded
