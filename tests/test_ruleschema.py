@@ -196,3 +196,17 @@ def test_the_schema_rejects_what_loading_rejects(validator, change) -> None:
 def test_schema_command_prints_the_schema(capsys) -> None:
     assert main(["schema"]) == 0
     assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(rule_file_schema()))
+
+
+def test_docs_describe_every_kind_its_variants_and_placeholders() -> None:
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    for spec in kinds().values():
+        name = f"`{spec.name}`"
+        if (start := text.find(f"# {name}")) >= 0:  # a section of its own
+            section = text[start : text.find("\n#", start)]
+        else:  # a row of the numeric kinds' table
+            start = text.find(f"| {name} |")
+            assert start >= 0, f"docs/rules.md does not describe kind {spec.name}"
+            section = text[start : text.find("\n", start)]
+        for word in (*(f"`{v}`" for v in spec.variants), *(f"`{{{a}}}`" for a in spec.args)):
+            assert word in section, f"docs/rules.md: kind {spec.name} does not mention {word}"
