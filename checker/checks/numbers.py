@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.claims import CountFact, Facts, RateFact
