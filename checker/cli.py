@@ -1,5 +1,6 @@
 """Command line: ``govlint [check] PATH…`` (``--fix``, ``--diff``), ``govlint rules``,
-``govlint explain CODE``, ``govlint facts PATH…``, ``govlint annotate REPORT.docx``.
+``govlint explain CODE``, ``govlint facts PATH…``, ``govlint annotate REPORT.docx``,
+``govlint schema`` (the JSON Schema of rule files).
 
 Exit status: 0 no failing findings, 1 findings at or above ``--fail-on`` (default
 error), 2 a file or rule could not be read or the usage was wrong. Only this module
@@ -21,13 +22,14 @@ from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, li
 from checker.model import SEVERITY_ORDER, FileResult, SourceText
 from checker.report import FORMATS, render, render_statistics
 from checker.report.summary import summary_line
-from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
+from checker.rule import Rule, RuleFileError
+from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, default_jobs, lint_jobs
 
 if TYPE_CHECKING:
     from checker.fix import FileFix
 
-COMMANDS = ("check", "rules", "explain", "facts", "annotate")
+COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
@@ -94,6 +96,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
         _selection(parser)
         _common(parser, lang_default=None)
         return parser
+    if command == "schema":
+        return argparse.ArgumentParser(
+            prog="govlint schema", description="Print the JSON Schema of rule files, for editors (see docs/rules.md)."
+        )
     if command == "rules":
         parser = argparse.ArgumentParser(prog="govlint rules", description="List every rule.")
         parser.add_argument("--format", choices=("human", "json"), default="human")
@@ -114,7 +120,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(
             prog="govlint",
             description="Lint Chinese government annual reports (法治政府建设年度报告). "
-            "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx.",
+            "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
         )
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)")
         parser.add_argument("--format", choices=FORMATS, default="human",
@@ -442,13 +448,25 @@ def _explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from checker.ruleschema import rule_file_schema
+
+    json.dump(rule_file_schema(), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = "check"
     if argv and argv[0] in COMMANDS:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
-    handler = {"check": _lint, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate}[command]
+    handler = {
+        "check": _lint, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate, "schema": _schema,
+    }[command]  # fmt: skip
     try:
         status = handler(args)
         sys.stdout.flush()  # here, not in the interpreter's last flush, a closed pipe can be handled

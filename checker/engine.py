@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from checker.checks import NUMERIC_KINDS, CheckFn, Context, Finding, Settings, registry
+from checker.checks import CheckFn, Context, Finding, Settings, kinds
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
 from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
 from checker.normalize import normalize
 from checker.outline import outline
 from checker.parse import parse
-from checker.ruleset import Rule, RuleSet
+from checker.rule import Rule
+from checker.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from checker.suppress import Suppressions
@@ -139,10 +140,10 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
         if len(_PLANS) >= 8:
             _PLANS.clear()
         rules = active_rules(ruleset, options)
-        kinds = registry()
+        specs = kinds()
         context = Context(options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
-        with_facts = any(rule.kind in NUMERIC_KINDS for rule in rules)
-        plan = _PLANS[key] = Plan(ruleset, rules, [(r, kinds[r.kind]) for r in rules], context, with_facts)
+        with_facts = any(specs[rule.kind].reads_facts for rule in rules)
+        plan = _PLANS[key] = Plan(ruleset, rules, [(r, specs[r.kind].check) for r in rules], context, with_facts)
     return plan
 
 

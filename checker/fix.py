@@ -40,7 +40,8 @@ from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
 from checker.model import Diagnostic, SourceText, Span
 from checker.normalize import View, normalize
-from checker.ruleset import Rule, RuleSet
+from checker.rule import Rule
+from checker.ruleset import RuleSet
 
 PLACEHOLDER, CHROME, PINYIN = "T401", "T402", "T403"
 # Formats whose text is not the file's text: fixing them would need a writer per format.

@@ -1,4 +1,4 @@
-"""Validation of rule files with pydantic, and compilation into checker.ruleset.Rule.
+"""Validation of rule files with pydantic, and compilation into checker.rule.Rule.
 
 Imported only when the rule cache misses. Every error names the file, the line of the
 rule, the rule's code and the field, in one line.
@@ -9,243 +9,42 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from importlib import import_module
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
-from checker.checks import KIND_NAMES, Text
-from checker.checks.dates import DateRelationParams, YearRelationParams
-from checker.checks.numbers import PartWholeParams
-from checker.checks.patterns import PatternItem, PatternParams, TraditionalParams
-from checker.checks.structure import NumberingParams, SectionContentParams, SectionParams, TitleParams
-from checker.expr import ExpressionError, parse_expression
+from checker.checks import KindSpec, Text, kinds
+from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
-from checker.ruleset import Rule, RuleFileError, RuleSet, placeholders
+from checker.rule import Rule, RuleFileError, placeholders
 
-PROFILES = ("annual", "summary")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Profile = Literal["annual", "summary"]
+PROFILES: tuple[Profile, ...] = ("annual", "summary")
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as e:
-        raise ValueError(f"regular expression {pattern!r} does not compile: {e}") from None
-
-
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    for p in patterns:
-        _compile(p)
-    return _compile("|".join(f"(?:{p})" for p in patterns))
-
-
-class Bilingual(_Strict):
-    zh: str
-    en: str
-
-
-class Example(_Strict):
+class Example(Strict):
     fail: str
     pass_: str = Field(alias="pass")
 
 
-# --------------------------------------------------------------------------- per-kind params
+def params_model(spec: KindSpec) -> type[ParamsModel]:
+    """The pydantic model a kind's spec names (see checker.checks: why by name)."""
+    module, _, name = spec.params.partition(":")
+    model = getattr(import_module(module), name)
+    if not (isinstance(model, type) and issubclass(model, ParamsModel)):
+        raise TypeError(f"kind {spec.name}: {spec.params} is not a ParamsModel")
+    return model
 
 
-class SectionModel(_Strict):
-    heading: list[str] = Field(min_length=1)
-    max_level: int = Field(2, ge=1, le=5)
-    lead_in: list[str] = []
-    lead_in_exclude: list[str] = []
-    mention: list[str] = []
-    mention_label: Bilingual = Bilingual(zh="仅顺带提及,不构成独立部分", en="only mentioned in passing")
-    unclaimed_from: list[str] = []
-    part_name: Bilingual | None = None  # what outputs call the part (the HTML checklist)
-
-    def compile(self) -> SectionParams:
-        return SectionParams(
-            heading=_alternation(self.heading),
-            max_level=self.max_level,
-            lead_in=_alternation(self.lead_in) if self.lead_in else None,
-            lead_in_exclude=_alternation(self.lead_in_exclude) if self.lead_in_exclude else None,
-            mention=_alternation(self.mention) if self.mention else None,
-            mention_label=Text(self.mention_label.zh, self.mention_label.en),
-            unclaimed_from=tuple(self.unclaimed_from),
-            part_name=Text(self.part_name.zh, self.part_name.en) if self.part_name else None,
-        )
-
-
-class SectionContentModel(_Strict):
-    part: str
-    require: list[str] = Field(min_length=1)
-
-    def compile(self) -> SectionContentParams:
-        return SectionContentParams(part=self.part, require=_alternation(self.require))
-
-
-class TitleModel(_Strict):
-    subject: list[str] = Field(min_length=1)
-
-    def compile(self) -> TitleParams:
-        return TitleParams(subject=_alternation(self.subject))
-
-
-class NumberingModel(_Strict):
-    levels: list[int] = [1, 2, 3, 4]
-
-    @field_validator("levels")
-    @classmethod
-    def _known_levels(cls, levels: list[int]) -> list[int]:
-        if any(level not in (1, 2, 3, 4, 5) for level in levels):
-            raise ValueError("levels are 1 (一、), 2 ((一)), 3 (1.), 4 ((1)) and 5 (一是)")
-        return levels
-
-    def compile(self) -> NumberingParams:
-        return NumberingParams(levels=frozenset(self.levels))
-
-
-def _expression(source: str, kind: str) -> Any:
-    try:
-        return parse_expression(source, KIND_NAMES[kind])
-    except ExpressionError as e:
-        raise ValueError(f"condition {source!r}: {e.message}") from None
-
-
-class YearRelationModel(_Strict):
-    part: str
-    title_pattern: str
-    condition: str
-
-    def compile(self) -> YearRelationParams:
-        pattern = _compile(self.title_pattern)
-        if pattern.groups < 1:
-            raise ValueError("title_pattern needs a group that captures the year")
-        return YearRelationParams(self.part, pattern, _expression(self.condition, "year-relation"))
-
-
-class DateRelationModel(_Strict):
-    roles: list[Literal["publication", "signature", "other"]] = Field(min_length=1)
-    condition: str
-
-    def compile(self) -> DateRelationParams:
-        return DateRelationParams(frozenset(self.roles), _expression(self.condition, "date-relation"))
-
-
-class PatternItemModel(_Strict):
-    regex: str
-    label: Bilingual
-
-
-class PatternModel(_Strict):
-    patterns: list[PatternItemModel] = Field(min_length=1)
-    target: Literal["original", "view"] = "view"
-    scope: Literal["text", "title"] = "text"
-    max_line_length: int | None = Field(None, ge=1)
-    group: Literal["match", "line", "block", "file"] = "match"
-    max_labels: int = Field(6, ge=1, le=50)
-    unless: list[str] = []
-
-    def compile(self) -> PatternParams:
-        return PatternParams(
-            patterns=tuple(PatternItem(_compile(p.regex), Text(p.label.zh, p.label.en)) for p in self.patterns),
-            target=self.target,
-            scope=self.scope,
-            max_line_length=self.max_line_length,
-            group=self.group,
-            max_labels=self.max_labels,
-            unless=_alternation(self.unless) if self.unless else None,
-        )
-
-
-class TraditionalModel(_Strict):
-    min_count: int = Field(5, ge=1)
-    max_labels: int = Field(5, ge=1, le=50)
-
-    def compile(self) -> TraditionalParams:
-        return TraditionalParams(self.min_count, self.max_labels)
-
-
-class PartWholeModel(_Strict):
-    carry_over_severity: Literal["error", "warning", "info"] = "warning"
-
-    def compile(self) -> PartWholeParams:
-        return PartWholeParams(self.carry_over_severity)
-
-
-class NoParamsModel(_Strict):
-    """Kinds whose behaviour the vocabulary decides."""
-
-    def compile(self) -> None:
-        return None
-
-
-class BuiltinModel(_Strict):
-    """Findings the engine itself raises (E001: a file that cannot be read)."""
-
-    def compile(self) -> None:
-        return None
-
-
-PARAMS: dict[str, type[_Strict]] = {
-    "section": SectionModel,
-    "section-content": SectionContentModel,
-    "title": TitleModel,
-    "numbering": NumberingModel,
-    "year-relation": YearRelationModel,
-    "date-relation": DateRelationModel,
-    "pattern": PatternModel,
-    "traditional": TraditionalModel,
-    "builtin": BuiltinModel,
-    "part-whole": PartWholeModel,
-    **{
-        kind: NoParamsModel
-        for kind in ("rate", "full-rate", "breakdown", "bounds", "growth", "rate-change-unit", "metric-conflict")
-    },
-}
-
-# Message variants a kind emits besides "default", and the placeholders its findings fill.
-VARIANTS: dict[str, set[str]] = {
-    "section": {"mentioned"},
-    "title": {"missing", "incomplete"},
-    "part-whole": {"breakdown"},
-    "breakdown": {"exhaustive"},
-    "bounds": {"decline"},
-    "growth": {"delta"},
-}
-_RATE_ARGS = {"rate_name", "stated", "part", "whole", "computed"}
-ARGS: dict[str, set[str]] = {
-    "title": {"missing_zh", "missing_en"},
-    "numbering": {"found", "expected", "level"},
-    "year-relation": {"plan_year", "report_year", "expected"},
-    "date-relation": {"date", "date_iso", "role_zh", "role_en", "report_year", "deadline", "deadline_iso"},
-    "pattern": {"match", "count"},
-    "traditional": {"count", "examples"},
-    "builtin": {"reason"},
-    "part-whole": {"part_role", "part", "whole_role", "whole"},
-    "rate": _RATE_ARGS,
-    "full-rate": _RATE_ARGS | {"shortfall"},
-    "breakdown": {"sum", "total", "count"},
-    "bounds": {"name", "stated"},
-    "growth": {"before", "after", "stated", "computed"},
-    "rate-change-unit": {"rate_name", "stated", "points"},
-    "metric-conflict": {"metric", "first", "second"},
-}
-
-
-class RuleModel(_Strict):
+class RuleModel(Strict):
     code: str = Field(pattern=r"^[A-Z][0-9]{3}$")
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-    kind: Literal[
-        "section", "section-content", "title", "numbering", "year-relation", "date-relation", "pattern", "traditional",
-        "builtin", "part-whole", "rate", "full-rate", "breakdown", "bounds", "growth", "rate-change-unit",
-        "metric-conflict",
-    ]
+    kind: str
     severity: Literal["error", "warning", "info"]
-    profiles: list[Literal["annual", "summary"]] = list(PROFILES)
+    profiles: list[Profile] = list(PROFILES)
     summary: str
     summary_en: str
     message: str
@@ -256,22 +55,31 @@ class RuleModel(_Strict):
     explanation: str
     source: str
     example: Example
-    params: dict[str, Any] = {}
+    params: dict[str, Any] = {}  # validated by the kind's own model
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        names = list(kinds())
+        if kind not in names:
+            expected = ", ".join(map(repr, names[:-1])) + f" or {names[-1]!r}"
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+        return kind
 
 
-class PairModel(_Strict):
+class PairModel(Strict):
     whole: list[str] = Field(min_length=1)
     part: list[str] = Field(min_length=1)
     carry_over_possible: bool = False
 
 
-class RateModel(_Strict):
+class RateModel(Strict):
     name: list[str] = Field(min_length=1)
     part: list[str] = Field(min_length=1)
     whole: list[str] = Field(min_length=1)
 
 
-class VocabularyModel(_Strict):
+class VocabularyModel(Strict):
     units: dict[str, list[str]] = {}
     carry_over: list[str] = []
     bounded_rate: list[str] = []
@@ -283,15 +91,56 @@ class VocabularyModel(_Strict):
     @classmethod
     def _patterns_compile(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
-            _compile(p)
+            regex(p)
         return patterns
 
 
-class RuleFile(_Strict):
+class RuleFile(Strict):
     """A rule file holds rules, a vocabulary, or both."""
 
     rule: list[dict[str, Any]] = []
     vocabulary: VocabularyModel | None = None
+
+
+def rule_file_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule file, for editors (``govlint schema``): ``[[rule]]`` tables
+    as a union discriminated by ``kind``, each kind with its own ``params`` and message
+    variants, and ``[vocabulary]``. What it cannot say (a regex that does not compile,
+    a placeholder the kind does not fill, a part that is not a section rule) is still
+    checked when the rules are loaded."""
+    # Types built at run time from the registry: special forms subscripted by value.
+    union: Any = Union.__getitem__(tuple(_rule_model(spec) for spec in kinds().values()))
+    rule: Any = Annotated[union, Field(discriminator="kind")]
+    file_model = create_model(
+        "RuleFile",
+        __base__=Strict,
+        __doc__=RuleFile.__doc__,
+        rule=(list[rule], []),
+        vocabulary=(VocabularyModel | None, None),
+    )
+    schema = file_model.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "govlint rule file"}
+
+
+def _rule_model(spec: KindSpec) -> type[RuleModel]:
+    """RuleModel narrowed to one kind: its name, its params model, its message variants."""
+    params = params_model(spec)
+    params_default = ... if any(f.is_required() for f in params.model_fields.values()) else params()
+    title = "".join(word.title() for word in spec.name.split("-"))
+    variants: dict[str, Any] = {variant: (Bilingual | None, None) for variant in sorted(spec.variants)}
+    messages = create_model(f"{title}Messages", __base__=Strict, **variants)
+    known = ", ".join(f"{{{a}}}" for a in sorted(spec.args)) or "none"
+    message = (str, Field(description=f"The diagnostic; placeholders: {known}"))
+    return create_model(
+        f"{title}Rule",
+        __base__=RuleModel,
+        __doc__=f"A rule of kind {spec.name}.",
+        kind=(Literal.__getitem__(spec.name), ...),
+        params=(params, params_default),
+        messages=(messages, {}),
+        message=message,
+        message_en=message,
+    )
 
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
@@ -315,8 +164,8 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         rates=tuple(rates),
         roles=words_pattern(roles),
         rate_names=words_pattern({n for r in rates for n in r.names}),
-        bounded=_alternation(bounded) if bounded else None,
-        unbounded=_alternation(unbounded) if unbounded else None,
+        bounded=alternation(bounded) if bounded else None,
+        unbounded=alternation(unbounded) if unbounded else None,
     )
 
 
@@ -346,19 +195,20 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
         model = RuleModel.model_validate(raw)
     except ValidationError as e:
         raise RuleFileError(f"{where}: {_first_error(e)}") from None
+    spec = kinds()[model.kind]
     try:
-        params = PARAMS[model.kind].model_validate(model.params).compile()  # type: ignore[attr-defined]
+        params = params_model(spec).model_validate(model.params).compile()
     except ValidationError as e:
         raise RuleFileError(f"{where}: {_first_error(e, 'params.')}") from None
     except ValueError as e:
         raise RuleFileError(f"{where}: field 'params': {e}") from None
 
     messages = {"default": Text(model.message, model.message_en)}
-    messages.update({k: Text(v.zh, v.en) for k, v in model.messages.items()})
-    unknown_variants = set(messages) - {"default"} - VARIANTS.get(model.kind, set())
+    messages.update({variant: text.text() for variant, text in model.messages.items()})
+    unknown_variants = set(messages) - {"default"} - spec.variants
     if unknown_variants:
         raise RuleFileError(f"{where}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}")
-    allowed = ARGS.get(model.kind, set())
+    allowed = spec.args
     for variant, msg in messages.items():
         for template in (msg.zh, msg.en):
             if bad := placeholders(template) - allowed:
@@ -384,7 +234,8 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
     )
 
 
-def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
+def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Vocabulary]:
+    """Every rule of ``files`` (path, content), and their vocabularies merged."""
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
     vocabularies: list[VocabularyModel] = []
@@ -423,4 +274,4 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != "section"):
                     raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a section rule")
-    return RuleSet.of(list(rules.values()), _merge_vocabularies(vocabularies))
+    return list(rules.values()), _merge_vocabularies(vocabularies)

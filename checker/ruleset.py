@@ -3,61 +3,22 @@
 Validating rule files needs pydantic and lark (~160 ms of imports); a pre-commit hook
 runs govlint on every commit. So the validated, compiled rule set is pickled into a
 cache keyed by the content of every rule file, and a run whose rules did not change
-imports neither. Validation itself lives in checker.ruleschema.
+imports neither. Validation itself lives in checker.ruleschema, one compiled rule in
+checker.rule (both below this module).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from checker import cache
-from checker.checks import Text
 from checker.extract.vocabulary import EMPTY, Vocabulary
-from checker.model import Severity
+from checker.rule import Rule, RuleFileError
 
-CACHE_FORMAT = 5  # bump when the pickled classes change shape
-
-
-class RuleFileError(Exception):
-    """A rule file that cannot be used. ``str()`` is one line naming file, rule and field."""
-
-
-class Rule(NamedTuple):
-    code: str
-    name: str
-    kind: str
-    severity: Severity
-    summary: Text
-    messages: dict[str, Text]  # variant → template with {placeholders}
-    help: Text | None
-    explanation: str
-    source: str
-    example_fail: str
-    example_pass: str
-    profiles: frozenset[str]
-    file: str
-    params: Any = None
-
-    def message(self, variant: str, args: dict[str, object], lang: str) -> str:
-        template = self.messages.get(variant, self.messages["default"]).get(lang)
-        return fill(template, args)
-
-
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-def fill(template: str, args: dict[str, object]) -> str:
-    """Substitute ``{name}`` placeholders. Deliberately not str.format: a format string can
-    reach attributes (``{x.__class__}``), and rule files are not trusted with that."""
-    return _PLACEHOLDER.sub(lambda m: str(args.get(m.group(1), m.group(0))), template)
-
-
-def placeholders(template: str) -> set[str]:
-    return set(_PLACEHOLDER.findall(template))
+CACHE_FORMAT = 6  # bump when the pickled classes change shape (6: Rule moved to checker.rule)
 
 
 class RuleSet(NamedTuple):
@@ -113,7 +74,8 @@ def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) 
 
     from checker.ruleschema import compile_rule_files
 
-    ruleset = compile_rule_files(contents)._replace(key=key)
+    rules, vocabulary = compile_rule_files(contents)
+    ruleset = RuleSet.of(rules, vocabulary)._replace(key=key)
     if use_cache:
         cache.write(cache_file, ruleset)
     return ruleset

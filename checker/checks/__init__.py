@@ -3,12 +3,26 @@
 A rule in ``rules/*.toml`` names a *kind*; the kind's check is a small pure function
 ``check(doc, params, ctx) -> Iterable[Finding]``. The engine turns findings into
 diagnostics with the rule's code, severity and message template. Adding a rule of an
-existing kind needs TOML only; a new kind is one function registered here.
+existing kind needs TOML only; a new kind is a check function and its ``KindSpec``.
+
+Each family module (structure, dates, patterns, numbers) declares its kinds in ``KINDS``,
+next to their checks: name, check, message variants, placeholders, condition names and
+whether the kind reads the numeric facts. The engine's table (name → check, which kinds
+need the extract stage) and checker.ruleschema's (params models, variants, placeholders,
+the list of kinds, the JSON Schema of rule files) are all derived from ``kinds()``.
+
+Why a kind names its params model by a string: a lint run whose rules are cached imports
+the check modules but must not import pydantic (~100 ms; a pre-commit hook starts govlint
+on every commit, and tests/test_cli.py checks what a run imports). So the pydantic models
+live in a sibling module per family (``structure_schema.py`` …, on the base of
+``schema.py``), imported only by checker.ruleschema when rule files are validated; the
+``KindSpec`` names its model as ``"module:Class"``, and a test resolves every one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -57,38 +71,37 @@ class Context(NamedTuple):
 
 CheckFn = Callable[[Document, Any, Context], Iterable[Finding]]
 
-# Expression names each kind binds; rule files are checked against these at load time.
-KIND_NAMES: dict[str, frozenset[str]] = {
-    "year-relation": frozenset({"plan_year", "report_year"}),
-    "date-relation": frozenset({"date", "report_year", "deadline_month", "deadline_day"}),
-}
+
+class KindSpec(NamedTuple):
+    """A kind, declared once beside its check; every table about kinds is derived from these."""
+
+    name: str  # what a rule file writes as ``kind``
+    check: CheckFn
+    # "module:Class" of the pydantic model that validates the rule's ``params`` and compiles
+    # them (``.compile()``) into what ``check`` reads; imported by checker.ruleschema only.
+    params: str
+    variants: frozenset[str] = frozenset()  # message variants its findings use besides "default"
+    args: frozenset[str] = frozenset()  # placeholders its findings fill
+    names: frozenset[str] = frozenset()  # names its ``condition`` may use (checker.expr)
+    reads_facts: bool = False  # reads doc.facts: the extract stage runs only for such kinds
 
 
-def registry() -> dict[str, CheckFn]:
-    """Kind name → check function (imported on first use: a rule set only pays for its kinds)."""
+def _raised_by_engine(doc: Document, params: None, ctx: Context) -> Iterable[Finding]:
+    return ()  # never run: the engine and the suppression stage raise these findings themselves
+
+
+# E001 (a file that cannot be read), E002 (a rule that failed), G001-G003 (suppressions):
+# rules so that they can be listed, explained, selected and given a severity like any other.
+BUILTIN = KindSpec("builtin", _raised_by_engine, "checker.checks.schema:NoParams", args=frozenset({"reason"}))
+
+
+@cache
+def kinds() -> Mapping[str, KindSpec]:
+    """Every kind by name, in declaration order. The family modules are imported here, on
+    first use, so that importing checker.checks for its types stays cheap."""
     from checker.checks import dates, numbers, patterns, structure
 
-    return {
-        "section": structure.check_section,
-        "section-content": structure.check_section_content,
-        "title": structure.check_title,
-        "numbering": structure.check_numbering,
-        "year-relation": dates.check_year_relation,
-        "date-relation": dates.check_date_relation,
-        "pattern": patterns.check_pattern,
-        "traditional": patterns.check_traditional,
-        "part-whole": numbers.check_part_whole,
-        "rate": numbers.check_rate,
-        "full-rate": numbers.check_full_rate,
-        "breakdown": numbers.check_breakdown,
-        "bounds": numbers.check_bounds,
-        "growth": numbers.check_growth,
-        "rate-change-unit": numbers.check_rate_change_unit,
-        "metric-conflict": numbers.check_metric_conflict,
-    }
-
-
-# Kinds that read doc.facts: the extract stage runs only when one of them is active.
-NUMERIC_KINDS = frozenset(
-    {"part-whole", "rate", "full-rate", "breakdown", "bounds", "growth", "rate-change-unit", "metric-conflict"}
-)
+    declared = (BUILTIN, *structure.KINDS, *dates.KINDS, *patterns.KINDS, *numbers.KINDS)
+    by_name = {spec.name: spec for spec in declared}
+    assert len(by_name) == len(declared), "two kinds share a name"
+    return MappingProxyType(by_name)

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from checker.checks import Context, Finding, FindingLabel, Text
+from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.checks.structure import SectionParams, find_part
-from checker.expr import Expr, evaluate
+from checker.expr import Expr, Value, evaluate
 from checker.model import Document, Span
 from checker.parse import YEAR
 
@@ -82,7 +82,7 @@ def check_date_relation(doc: Document, params: DateRelationParams, ctx: Context)
     for mention in doc.dates:
         if mention.role not in params.roles:
             continue
-        env = {
+        env: dict[str, Value] = {
             "date": mention.date,
             "report_year": doc.report_year,
             "deadline_month": settings.deadline_month,
@@ -110,3 +110,20 @@ def check_date_relation(doc: Document, params: DateRelationParams, ctx: Context)
             },
             labels=tuple(labels),
         )
+
+
+YEAR_RELATION = KindSpec(
+    "year-relation",
+    check_year_relation,
+    "checker.checks.dates_schema:YearRelationModel",
+    args=frozenset({"plan_year", "report_year", "expected"}),
+    names=frozenset({"plan_year", "report_year"}),
+)
+DATE_RELATION = KindSpec(
+    "date-relation",
+    check_date_relation,
+    "checker.checks.dates_schema:DateRelationModel",
+    args=frozenset({"date", "date_iso", "role_zh", "role_en", "report_year", "deadline", "deadline_iso"}),
+    names=frozenset({"date", "report_year", "deadline_month", "deadline_day"}),
+)
+KINDS = (YEAR_RELATION, DATE_RELATION)

@@ -1,4 +1,4 @@
-"""Numeric kinds: the arithmetic a report's own figures imply (DOMAIN §3).
+"""Numeric kinds: the arithmetic a report's own figures imply (docs/rules.md, "Numeric kinds").
 
 Every check reads the facts the extract stage built (``doc.facts``). Arithmetic is in
 ``Decimal``; a stated value with d decimals is consistent when the true value, rounded
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from typing import NamedTuple
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from checker.checks import Context, Finding, FindingLabel, Text
+from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.claims import CountFact, Facts, RateFact
-from checker.model import Document
+from checker.model import Document, Severity
 
 HUNDRED = Decimal(100)
 # How many counts before a part or a rate may hold its whole: a figure further back than
@@ -61,7 +61,7 @@ def _count_label(fact: CountFact, zh: str, en: str) -> FindingLabel:
 
 
 class PartWholeParams(NamedTuple):
-    carry_over_severity: str  # severity when carry-over can explain the excess
+    carry_over_severity: Severity  # severity when carry-over can explain the excess
 
 
 def _objects_agree(whole: CountFact, part: CountFact) -> bool:
@@ -88,11 +88,11 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
             ),
             None,
         )
-        if whole is None or whole.quantity.upper is None:
+        if whole is None or whole.role is None or whole.quantity.upper is None:
             continue
         if not _objects_agree(whole, part) or part.quantity.lower <= whole.quantity.upper:
             continue
-        pair = vocab.pair_of(whole.role, part.role)  # type: ignore[arg-type]
+        pair = vocab.pair_of(whole.role, part.role)
         paragraph = doc.paragraphs[part.paragraph].text
         carry = pair is not None and pair.carry_over_possible or (
             vocab.carry_over is not None and vocab.carry_over.search(paragraph) is not None
@@ -104,7 +104,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
                 _count_label(part, f"{part.role} {part.text}", f"{part.role} {part.text}"),
                 _count_label(whole, f"{whole.role} {whole.text}", f"{whole.role} {whole.text}"),
             ),
-            severity=params.carry_over_severity if carry else None,  # type: ignore[arg-type]
+            severity=params.carry_over_severity if carry else None,
             note=Text("段落提到结转/累计,超出部分可能是上年结转", "the paragraph mentions carry-over: the excess may be last year's cases")
             if carry
             else None,
@@ -366,3 +366,59 @@ def _sentence_text(doc: Document, fact: CountFact) -> str:
         if sentence.span.start <= fact.span.start < sentence.span.end:
             return sentence.text
     return paragraph.text
+
+
+# --------------------------------------------------------------------------- the numeric kinds
+
+_NO_PARAMS = "checker.checks.schema:NoParams"  # the vocabulary decides what they check
+_RATE_ARGS = frozenset({"rate_name", "stated", "part", "whole", "computed"})
+KINDS = (
+    KindSpec(
+        "part-whole",
+        check_part_whole,
+        "checker.checks.numbers_schema:PartWholeModel",
+        variants=frozenset({"breakdown"}),
+        args=frozenset({"part_role", "part", "whole_role", "whole"}),
+        reads_facts=True,
+    ),
+    KindSpec("rate", check_rate, _NO_PARAMS, args=_RATE_ARGS, reads_facts=True),
+    KindSpec("full-rate", check_full_rate, _NO_PARAMS, args=_RATE_ARGS | {"shortfall"}, reads_facts=True),
+    KindSpec(
+        "breakdown",
+        check_breakdown,
+        _NO_PARAMS,
+        variants=frozenset({"exhaustive"}),
+        args=frozenset({"sum", "total", "count"}),
+        reads_facts=True,
+    ),
+    KindSpec(
+        "bounds",
+        check_bounds,
+        _NO_PARAMS,
+        variants=frozenset({"decline"}),
+        args=frozenset({"name", "stated"}),
+        reads_facts=True,
+    ),
+    KindSpec(
+        "growth",
+        check_growth,
+        _NO_PARAMS,
+        variants=frozenset({"delta"}),
+        args=frozenset({"before", "after", "stated", "computed"}),
+        reads_facts=True,
+    ),
+    KindSpec(
+        "rate-change-unit",
+        check_rate_change_unit,
+        _NO_PARAMS,
+        args=frozenset({"rate_name", "stated", "points"}),
+        reads_facts=True,
+    ),
+    KindSpec(
+        "metric-conflict",
+        check_metric_conflict,
+        _NO_PARAMS,
+        args=frozenset({"metric", "first", "second"}),
+        reads_facts=True,
+    ),
+)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 
-from checker.checks import Context, Finding, FindingLabel, Text
+from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.model import Document, Span
 from checker.normalize import traditional_pattern, traditional_to_simplified
 
@@ -181,3 +181,14 @@ def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) ->
         labels.append(FindingLabel(Span(start, start + 1), Text(f"简体为“{simplified}”", f"simplified: {simplified}")))
     first = labels[0].span
     yield Finding(span=first, args={"count": count, "examples": "、".join(firsts)}, labels=tuple(labels))
+
+
+KINDS = (
+    KindSpec("pattern", check_pattern, "checker.checks.patterns_schema:PatternModel", args=frozenset({"match", "count"})),
+    KindSpec(
+        "traditional",
+        check_traditional,
+        "checker.checks.patterns_schema:TraditionalModel",
+        args=frozenset({"count", "examples"}),
+    ),
+)

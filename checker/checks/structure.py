@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from checker.checks import Context, Finding, FindingLabel, Text
+from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.model import Document, Heading, Span
 from checker.parse import HEADING_LEVELS
 
@@ -179,3 +179,27 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
                     },
                     labels=labels,
                 )
+
+
+KINDS = (
+    KindSpec(
+        "section",
+        check_section,
+        "checker.checks.structure_schema:SectionModel",
+        variants=frozenset({"mentioned"}),
+    ),
+    KindSpec("section-content", check_section_content, "checker.checks.structure_schema:SectionContentModel"),
+    KindSpec(
+        "title",
+        check_title,
+        "checker.checks.structure_schema:TitleModel",
+        variants=frozenset({"missing", "incomplete"}),
+        args=frozenset({"missing_zh", "missing_en"}),
+    ),
+    KindSpec(
+        "numbering",
+        check_numbering,
+        "checker.checks.structure_schema:NumberingModel",
+        args=frozenset({"found", "expected", "level"}),
+    ),
+)

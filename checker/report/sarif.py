@@ -20,7 +20,8 @@ from urllib.parse import quote
 from checker.model import Diagnostic, FileResult, Severity, SourceText, Span
 
 if TYPE_CHECKING:
-    from checker.ruleset import Rule, RuleSet
+    from checker.rule import Rule
+    from checker.ruleset import RuleSet
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results

@@ -1,0 +1,60 @@
+"""Params models of the structure kinds (checker.checks.structure), for rule files."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from checker.checks.schema import Bilingual, ParamsModel, alternation, optional_alternation
+from checker.checks.structure import NumberingParams, SectionContentParams, SectionParams, TitleParams
+
+
+class SectionModel(ParamsModel):
+    heading: list[str] = Field(min_length=1)
+    max_level: int = Field(2, ge=1, le=5)
+    lead_in: list[str] = []
+    lead_in_exclude: list[str] = []
+    mention: list[str] = []
+    mention_label: Bilingual = Bilingual(zh="仅顺带提及,不构成独立部分", en="only mentioned in passing")
+    unclaimed_from: list[str] = []
+    part_name: Bilingual | None = None  # what outputs call the part (the HTML checklist)
+
+    def compile(self) -> SectionParams:
+        return SectionParams(
+            heading=alternation(self.heading),
+            max_level=self.max_level,
+            lead_in=optional_alternation(self.lead_in),
+            lead_in_exclude=optional_alternation(self.lead_in_exclude),
+            mention=optional_alternation(self.mention),
+            mention_label=self.mention_label.text(),
+            unclaimed_from=tuple(self.unclaimed_from),
+            part_name=self.part_name.text() if self.part_name else None,
+        )
+
+
+class SectionContentModel(ParamsModel):
+    part: str
+    require: list[str] = Field(min_length=1)
+
+    def compile(self) -> SectionContentParams:
+        return SectionContentParams(part=self.part, require=alternation(self.require))
+
+
+class TitleModel(ParamsModel):
+    subject: list[str] = Field(min_length=1)
+
+    def compile(self) -> TitleParams:
+        return TitleParams(subject=alternation(self.subject))
+
+
+class NumberingModel(ParamsModel):
+    levels: list[int] = [1, 2, 3, 4]
+
+    @field_validator("levels")
+    @classmethod
+    def _known_levels(cls, levels: list[int]) -> list[int]:
+        if any(level not in (1, 2, 3, 4, 5) for level in levels):
+            raise ValueError("levels are 1 (一、), 2 ((一)), 3 (1.), 4 ((1)) and 5 (一是)")
+        return levels
+
+    def compile(self) -> NumberingParams:
+        return NumberingParams(levels=frozenset(self.levels))
