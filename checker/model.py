@@ -85,6 +85,11 @@ class SourceText:
         span = self.line_span(line)
         return self.text[span.start : span.end]
 
+    def excerpt(self, line: int, start: int, end: int) -> str:
+        """``text[start:end]``, a range inside 1-based ``line``: what a code frame shows of a
+        long line, without copying the whole line."""
+        return self.text[start:end]
+
     def keep_lines(self, lines: set[int]) -> SourceText:
         """A copy holding only these lines' text (positions still work everywhere): what
         renderers need once a file is linted, at a fraction of the memory."""
@@ -112,6 +117,10 @@ class _SparseSourceText(SourceText):
 
     def line_text(self, line: int) -> str:
         return self._lines.get(line, "")
+
+    def excerpt(self, line: int, start: int, end: int) -> str:
+        first = self._line_starts[line - 1]
+        return self._lines.get(line, "")[start - first : end - first]
 
     def length(self) -> int:
         return self._length

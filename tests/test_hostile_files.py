@@ -287,6 +287,30 @@ def test_pdf_object_that_refers_to_itself_meets_the_time_limit(tmp_path: Path, q
     assert time.perf_counter() - start < 5
 
 
+def test_pdf_page_with_too_many_characters_is_refused_before_its_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One content stream of a million one-glyph text operators took 3.9 GB and a minute.
+    monkeypatch.setattr(pdfstreams, "MAX_PDF_PAGE_CHARS", 500)
+    shows = b"BT /F1 12 Tf 72 720 Td " + b"(a) Tj " * 600 + b"ET"
+    reason = load_error(write(tmp_path / "chars.pdf", one_page(contents=stream(shows))))
+    assert reason == "PDF page too long (more than 500 characters on one page)"
+
+
+def test_pdf_page_with_too_many_operators_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdfstreams, "MAX_PDF_PAGE_OPERATORS", 1_000)
+    path_ops = b"0 0 m " + b"1 1 l " * 1_200 + b"S " + TEXT
+    reason = load_error(write(tmp_path / "ops.pdf", one_page(contents=stream(path_ops))))
+    assert reason == "PDF page too complex (more than 1000 operators on one page)"
+
+
+def test_pdf_page_bounds_count_each_page_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdfstreams, "MAX_PDF_PAGE_CHARS", len(b"A page of the report, with its text layer.") + 5)
+    two = pdf(CATALOG, b"<< /Type /Pages /Kids [5 0 R 6 0 R] /Count 2 >>", FONT, stream(TEXT), PAGE, PAGE)
+    loaded = load_path(write(tmp_path / "two.pdf", two))  # each page within the bound, the file above it
+    assert loaded.text.count("A page of the report") == 2
+
+
 def test_pdf_flate_bomb_is_refused_within_the_budget(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdfstreams, "MAX_UNZIPPED_BYTES", 8 * 2**20)
     bomb = zlib.compress(TEXT + b"\n" + b" " * (64 * 2**20), 9)  # 64 MB in 64 KB
@@ -439,7 +463,24 @@ def test_an_invalid_limit_fails_every_file_with_one_line(tmp_path: Path) -> None
     assert_clean_exit(proc)
     [item] = json.loads(proc.stdout)
     assert item["code"] == "E001"
-    assert item["message"].endswith("invalid GOVLINT_MAX_PDF_PAGES='lots': expected a whole number ≥ 1")
+    assert item["message"].endswith("invalid GOVLINT_MAX_PDF_PAGES='lots': expected a whole number from 1 to 1000000")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("GOVLINT_MAX_LOAD_SECONDS", "10000000000"),  # overflowed the timer: a traceback
+        ("GOVLINT_MAX_FILE_MB", "99999999999999999999999"),  # overflowed the read size
+        ("GOVLINT_MAX_PDF_PAGES", "9" * 5000),  # more digits than int() takes
+    ],
+)
+def test_a_limit_too_large_for_the_system_is_one_line_not_a_traceback(variable: str, value: str) -> None:
+    proc = run_cli("--format", "json", "--lang", "en", "--no-cache", str(SEEDS[3]), env={variable: value})
+    assert_clean_exit(proc)
+    [item] = json.loads(proc.stdout)
+    assert item["code"] == "E001"
+    assert f"invalid {variable}=" in item["message"] and "expected a whole number from 1 to" in item["message"]
+    assert len(item["message"]) < 200
 
 
 # --------------------------------------------------------------------------- file system

@@ -216,6 +216,35 @@ def test_far_apart_marks_on_one_long_line_get_a_window_each() -> None:
 # --------------------------------------------------------------------------- labels, lines
 
 
+class _NoWholeLines(SourceText):
+    """A source that refuses to hand out a whole line: a frame must take only an excerpt."""
+
+    def line_text(self, line: int) -> str:
+        raise AssertionError(f"the whole of line {line} was read")
+
+
+def test_a_frame_on_a_huge_line_reads_only_an_excerpt_of_it() -> None:
+    # One finding per chrome word on a line of a million characters: reading the whole line
+    # for each finding made the output quadratic (20 000 findings never finished).
+    line = ("浏览量" + "推进" * 20) * 23_000
+    text = "报告\n" + line + "\n"
+    spans = [span_of(text, "浏览量", nth=n) for n in (0, 11_000, 22_999)]
+    lines = render([FileResult(PATH, _NoWholeLines(text), [diag("T402", "m", s) for s in spans])]).splitlines()
+    frames = [i for i, shown in enumerate(lines) if shown.startswith("2 | ")]
+    assert len(frames) == 3
+    for i in frames:
+        assert cell_len(shown_text(lines[i])) <= 102
+        assert_marked(lines[i], lines[i + 1], "浏览量", "^")
+    assert shown_text(lines[frames[0]]).startswith("浏览量")  # the line's start: nothing elided before
+    assert shown_text(lines[frames[2]]).endswith("…")
+
+
+def test_a_sparse_source_gives_the_same_frame_as_the_whole_text() -> None:
+    span = span_of(LONG_TEXT, "深入推进依法行政", nth=20)
+    whole = FileResult(PATH, SourceText(LONG_TEXT), [diag("W101", "m", span)])
+    assert render([whole.compact()]) == render([whole])
+
+
 def test_labels_on_one_line_follow_rustc_layout() -> None:
     lines = render_one(
         TEXT,

@@ -125,7 +125,8 @@ def _read_pages(data: bytes) -> list[list[_Line]]:
             lines = []
             for number, page in enumerate(pdf.pages, 1):
                 deadline.check()
-                lines.append(_page_lines(page, number))
+                with pdfstreams.page():
+                    lines.append(_page_lines(page, number))
             return lines
     except LoadError:
         raise

@@ -1,4 +1,4 @@
-"""Bounded decoding of PDF streams for pdfminer.
+"""Bounded work for pdfminer: decoding PDF streams, and interpreting a page.
 
 pdfminer decodes a stream whole: ``zlib.decompress`` turns a 200 KB stream into 200 MB
 (deflate inflates up to 1032 times, and filters can be chained), LZW and run-length
@@ -12,6 +12,12 @@ pdfminer looks these decoders up as attributes of ``pdfminer.pdftypes`` at each 
 (:func:`budget`) and raise :class:`~checker.load.LoadError` when it is spent. Text
 extraction never decodes an image, so a fax-encoded stream being decoded is hostile
 and refused.
+
+A page is bounded too: one content stream can hold a million text operators in a few MB
+(3.9 GB and a minute before this bound). :func:`page` counts, for the page being read,
+the operators pdfminer interprets and the characters it lays out, and refuses the file
+past :data:`MAX_PDF_PAGE_OPERATORS` or :data:`MAX_PDF_PAGE_CHARS` — before the layout
+of those characters is built.
 """
 
 from __future__ import annotations
@@ -19,16 +25,19 @@ from __future__ import annotations
 import io
 import types
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
-from checker.load.limits import MAX_UNZIPPED_BYTES
+from checker.load.limits import MAX_PDF_PAGE_CHARS, MAX_PDF_PAGE_OPERATORS, MAX_UNZIPPED_BYTES
 from checker.load.text import LoadError
 
 # Bytes the load under way may still decode; None outside a load (each stream then gets
 # the whole limit).
 _left: ContextVar[list[int] | None] = ContextVar("govlint_pdf_decode_budget", default=None)
+# Operators and characters of the page being read: [operators, characters]; None outside.
+_page_counts: ContextVar[list[int] | None] = ContextVar("govlint_pdf_page_counts", default=None)
 
 
 @contextmanager
@@ -41,9 +50,24 @@ def budget() -> Iterator[None]:
         _left.reset(token)
 
 
+@contextmanager
+def page() -> Iterator[None]:
+    """Count the operators and characters of one page read in the block."""
+    token = _page_counts.set([0, 0])
+    try:
+        yield
+    finally:
+        _page_counts.reset(token)
+
+
 def install() -> None:
-    """Put the bounded decoders in place of pdfminer's (again and again: cheap)."""
-    from pdfminer import pdftypes
+    """Put the bounded decoders and counters in place of pdfminer's (again and again: cheap)."""
+    from pdfminer import converter, pdfinterp, pdftypes
+
+    if not issubclass(pdfinterp.PDFContentParser, _CountingContentParser):
+        pdfinterp.PDFContentParser = _counting_parser(pdfinterp.PDFContentParser)
+    if not getattr(converter.PDFLayoutAnalyzer.render_char, "counted", False):
+        converter.PDFLayoutAnalyzer.render_char = _counting_render_char(converter.PDFLayoutAnalyzer.render_char)
 
     pdftypes.zlib = _ZLIB  # type: ignore[assignment]
     pdftypes.decompress_corrupted = _inflate_damaged
@@ -118,6 +142,38 @@ def _run_length(data: bytes) -> bytes:
 
 def _fax(data: bytes, params: object) -> bytes:
     raise LoadError("PDF text stream encoded as a fax image (CCITTFaxDecode): refused")
+
+
+class _CountingContentParser:
+    """Marks the counting subclass of pdfminer's content parser (made in :func:`install`)."""
+
+
+def _counting_parser(base: type) -> type:
+    def nextobject(self: Any) -> Any:
+        found = base.nextobject(self)
+        counts = _page_counts.get()
+        if counts is not None and isinstance(found[1], PSKeyword):
+            counts[0] += 1
+            if counts[0] > MAX_PDF_PAGE_OPERATORS:
+                raise LoadError(f"PDF page too complex (more than {MAX_PDF_PAGE_OPERATORS} operators on one page)")
+        return found
+
+    from pdfminer.psparser import PSKeyword
+
+    return type("CountingPDFContentParser", (base, _CountingContentParser), {"nextobject": nextobject})
+
+
+def _counting_render_char(render_char: Callable[..., float]) -> Callable[..., float]:
+    def counted(self: Any, *args: Any, **kwargs: Any) -> float:
+        counts = _page_counts.get()
+        if counts is not None:
+            counts[1] += 1
+            if counts[1] > MAX_PDF_PAGE_CHARS:
+                raise LoadError(f"PDF page too long (more than {MAX_PDF_PAGE_CHARS} characters on one page)")
+        return render_char(self, *args, **kwargs)
+
+    counted.counted = True  # type: ignore[attr-defined]
+    return counted
 
 
 # pdftypes uses zlib.decompress and zlib.error; the rest of zlib stays as it is.

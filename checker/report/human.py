@@ -176,9 +176,11 @@ def _window(raw: str, first: int, last: int) -> tuple[int, int]:
     return left, right
 
 
-def _snippet(line: int, raw: str, marks: list[_Mark], left: int, right: int) -> _Snippet:
-    """Place ``marks`` in the window ``raw[left:right]``."""
-    offset = cell_len(ELLIPSIS) if left > 0 else 0
+def _snippet(line: int, raw: str, marks: list[_Mark], left: int, right: int, more: tuple[bool, bool]) -> _Snippet:
+    """Place ``marks`` in the window ``raw[left:right]``; ``more`` says whether the line goes on
+    beyond ``raw`` to the left and to the right (``raw`` is then an excerpt of a long line)."""
+    elided_left, elided_right = left > 0 or more[0], right < len(raw) or more[1]
+    offset = cell_len(ELLIPSIS) if elided_left else 0
     placed = []
     for mark in marks:
         start = min(max(mark.start, left), right)
@@ -191,7 +193,7 @@ def _snippet(line: int, raw: str, marks: list[_Mark], left: int, right: int) -> 
                 message=mark.message,
             )
         )
-    return _Snippet(line, _display(raw[left:right]), left > 0, right < len(raw), placed)
+    return _Snippet(line, _display(raw[left:right]), elided_left, elided_right, placed)
 
 
 def _cells(line: Line) -> int:
@@ -251,15 +253,29 @@ def _snippets(primary: Span, labels: tuple[Label, ...], source: SourceText, lang
     by_line = _marks_by_line(primary, labels, source, lang)
     snippets: list[_Snippet] = []
     for line in sorted(by_line):
-        raw = source.line_text(line)
-        if cell_len(_display(raw)) <= WINDOW_CELLS:
-            snippets.append(_snippet(line, raw, by_line[line], 0, len(raw)))
+        marks = by_line[line]
+        raw, shift, more = _excerpt(source, line, marks)
+        if shift:
+            marks = [m._replace(start=m.start - shift, end=m.end - shift) for m in marks]
+        if not any(more) and cell_len(_display(raw)) <= WINDOW_CELLS:
+            snippets.append(_snippet(line, raw, marks, 0, len(raw), more))
             continue
-        for cluster in _clusters(raw, by_line[line]):
+        for cluster in _clusters(raw, marks):
             left, right = _window(raw, min(m.start for m in cluster), max(m.end for m in cluster))
-            snippets.append(_snippet(line, raw, cluster, left, right))
+            snippets.append(_snippet(line, raw, cluster, left, right, more))
     return snippets
 
+
+def _excerpt(source: SourceText, line: int, marks: list[_Mark]) -> tuple[str, int, tuple[bool, bool]]:
+    """The part of ``line`` a frame can show: the marks with a window's worth of characters on
+    each side, never the whole of a long line (a finding on a line of a million characters
+    must cost what one on a short line costs). Returns the text, where it starts in the line,
+    and whether the line goes on to its left and right."""
+    line_span = source.line_span(line)
+    length = line_span.end - line_span.start
+    lo = max(0, min(m.start for m in marks) - WINDOW_CELLS)
+    hi = min(length, max(m.end for m in marks) + WINDOW_CELLS)
+    return source.excerpt(line, line_span.start + lo, line_span.start + hi), lo, (lo > 0, hi < length)
 
 # --------------------------------------------------------------------------- diagnostic
 
