@@ -339,11 +339,18 @@ _COMPARISON_WORDS = ("去年", "上年", "同期", "同比", "环比", "较", "�
 def check_metric_conflict(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
     first_seen: dict[tuple[str, str, str], CountFact] = {}
     reported: set[tuple[str, str, str]] = set()
+    # A sentence (where it starts in the view) → whether it names another period or a subset;
+    # asked once per sentence, not per count: one sentence can hold thousands of counts.
+    comparative: dict[int, bool] = {}
+    sentences: dict[int, dict[int, str]] = {}  # paragraph → its sentences' texts by start
     for fact in _facts(doc).counts:
         if fact.role is None or len(fact.object) < 2 or fact.unit_class is None or not _exact(fact) or fact.in_parens:
             continue
-        sentence = _sentence_text(doc, fact)
-        if any(word in sentence for word in _COMPARISON_WORDS):
+        compares = comparative.get(fact.sentence)
+        if compares is None:
+            text = _sentence_text(doc, fact, sentences)
+            compares = comparative[fact.sentence] = any(word in text for word in _COMPARISON_WORDS)
+        if compares:
             continue  # a figure for another period or a subset
         key = (fact.role, fact.object, fact.unit_class)
         earlier = first_seen.setdefault(key, fact)
@@ -360,12 +367,14 @@ def check_metric_conflict(doc: Document, params: object, ctx: Context) -> Iterat
         )
 
 
-def _sentence_text(doc: Document, fact: CountFact) -> str:
+def _sentence_text(doc: Document, fact: CountFact, sentences: dict[int, dict[int, str]]) -> str:
+    """The text of the sentence ``fact`` stands in, looked up by where it starts (each
+    paragraph's sentences are indexed once)."""
     paragraph = doc.paragraphs[fact.paragraph]
-    for sentence in paragraph.sentences:
-        if sentence.span.start <= fact.span.start < sentence.span.end:
-            return sentence.text
-    return paragraph.text
+    by_start = sentences.get(fact.paragraph)
+    if by_start is None:
+        by_start = sentences[fact.paragraph] = {s.view_start: s.text for s in paragraph.sentences}
+    return by_start.get(fact.sentence, paragraph.text)
 
 
 # --------------------------------------------------------------------------- the numeric kinds
