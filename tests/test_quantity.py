@@ -375,3 +375,33 @@ def test_pathological_inputs_run_fast(text: str) -> None:
     start = time.perf_counter()
     find_quantities(text)
     assert time.perf_counter() - start < 1.0
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+@given(
+    digits=st.text("0123456789", min_size=1, max_size=40),
+    multiplier=st.sampled_from(["", "万", "亿", "万亿", "亿万"]),
+    unit=st.sampled_from(["件", "人", "元", "%", "万元", "个百分点"]),
+)
+@example(digits="1" * 25, multiplier="万", unit="件")  # raised decimal.InvalidOperation
+def test_any_digit_string_with_a_multiplier_is_read_or_skipped_never_raises(
+    digits: str, multiplier: str, unit: str
+) -> None:
+    for found in find_quantities(normalize(f"受理{digits}{multiplier}{unit}。").text):
+        assert found.value.adjusted() < quantity.MAX_QUANTITY_DIGITS
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("受理1000000000000000000件", []),  # 10^18: beyond the bound, not a quantity
+        ("受理999999999999999999件", [Decimal("999999999999999999")]),  # the largest read
+        ("受理100000000000000万件", []),  # 10^14 × 万 = 10^18
+        ("投入10000000000亿元", []),  # money keeps 亿元 as its unit, but is bounded as 10^18 元
+        ("投入1.5亿元", [Decimal("1.5")]),
+    ],
+)
+def test_quantities_are_bounded_at_a_documented_maximum(text: str, values: list[Decimal]) -> None:
+    assert [q.value for q in find_quantities(normalize(text).text)] == values

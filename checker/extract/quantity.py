@@ -179,6 +179,10 @@ _RANGE_JOINERS = frozenset("-~～—–至到+")
 _ARABIC_DIGITS = frozenset("0123456789")
 _NUMERAL_CHARS = frozenset(_CN_CHARS) | _ARABIC_DIGITS
 _MAX_NUMBER_LENGTH = 32
+# The largest quantity read (exclusive), as a power of ten: a report's largest figures are
+# sums in 亿元 (~10^12). Beyond it a "number" is debris, and Decimal's 28 digits would
+# overflow when 万/亿 scale it (1111111111111111111111111万件 raised InvalidOperation).
+MAX_QUANTITY_DIGITS = 18
 _ONE = Decimal(1)
 _FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0C: ord(","), 0xFF0E: ord(".")}
 
@@ -434,6 +438,9 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
             value, decimals = _parse(number)
         except ValueError:
             return None  # 十四五, 三四十, 一二: Chinese numerals that are not numbers
+    scale = 8 if "亿" in (mult1, mult2) else 4 if mult1 or mult2 else 0
+    if value.adjusted() + scale >= MAX_QUANTITY_DIGITS:
+        return None
     numeral: Literal["arabic", "chinese", "mixed"] = "chinese" if chinese else "arabic"
     if words:
         unit = "%"
