@@ -127,31 +127,51 @@ def extra_rule_dirs(config: Config | None, cli_dirs: tuple[Path, ...]) -> tuple[
 
 
 @functools.lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """Glob → regex: ``*`` and ``?`` stay inside one folder, ``**`` crosses folders."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[" and (close := pattern.find("]", i + 2)) != -1:
-            body = pattern[i + 1 : close]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
-            i = close + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
+def _glob(pattern: str) -> tuple[re.Pattern[str] | None, ...]:
+    """A glob as one matcher per path segment; None stands for a ``**`` segment.
+
+    Each segment is matched by itself with :func:`fnmatch.translate`, whose regexes do not
+    backtrack (a ``*a*a*a…b`` pattern against a long name ends at once) and which reads every
+    bracket expression, even a reversed range like ``[z-a]`` (it matches nothing)."""
+    import fnmatch
+
+    return tuple(
+        None if segment == "**" else re.compile(fnmatch.translate(segment)) for segment in pattern.split("/")
+    )
+
+
+def _glob_matches(pattern: str, path: str) -> bool:
+    """Does the glob ``pattern`` match the whole of ``path`` (``/``-separated)? ``*`` and ``?``
+    stay inside a segment; a ``**`` segment spans folders: none or more before the last
+    segment (``**/x.md``), one or more as the last (``drafts/**``: what is under drafts)."""
+    segments = _glob(pattern)
+    last = len(segments) - 1
+
+    def skip_spans(states: set[int]) -> set[int]:  # a ** that spans no segment
+        todo = list(states)
+        while todo:
+            i = todo.pop()
+            if i < last and segments[i] is None and i + 1 not in states:
+                states.add(i + 1)
+                todo.append(i + 1)
+        return states
+
+    states = skip_spans({0})
+    for part in path.split("/"):
+        moved: set[int] = set()
+        for i in states:
+            if i > last:
+                continue
+            matcher = segments[i]
+            if matcher is None:
+                moved.add(i)  # the ** spans this segment too, and maybe more
+                moved.add(i + 1)
+            elif matcher.match(part):
+                moved.add(i + 1)
+        if not moved:
+            return False
+        states = skip_spans(moved)
+    return last + 1 in states
 
 
 def matches(pattern: str, path: Path, root: Path) -> bool:
@@ -159,12 +179,12 @@ def matches(pattern: str, path: Path, root: Path) -> bool:
     without a slash matches its name (``drafts``, ``*.md``), one with a slash its path
     from ``root`` (``archive/2019-*.txt``, ``drafts/**``)."""
     if "/" not in pattern:
-        return _glob_regex(pattern).fullmatch(path.name) is not None
+        return _glob_matches(pattern, path.name)
     try:
         relative = Path(os.path.abspath(path)).relative_to(root).as_posix()
     except ValueError:  # outside the config's folder
         return False
-    return _glob_regex(pattern.removeprefix("./").strip("/")).fullmatch(relative) is not None
+    return _glob_matches(pattern.removeprefix("./").strip("/"), relative)
 
 
 # --------------------------------------------------------------------------- discovery

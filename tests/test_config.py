@@ -258,10 +258,27 @@ def test_exclude_skips_folder_scans_but_not_named_files(project: Path, capsys: p
         ("x/a.txt", "/elsewhere/x/a.txt", False),
         ("20[12]?-*.txt", "2019-a.txt", True),
         ("20[!1]?-*.txt", "2019-a.txt", False),
+        ("drafts/**", "drafts", False),  # what is under drafts, not drafts itself
+        ("[z-a].txt", "z.txt", False),  # a reversed range matches nothing (it raised re.error)
+        ("[a", "[a", True),  # an unclosed bracket is itself
+        ("x/**/y/**/*.md", "x/1/y/2/3/a.md", True),
+        ("x/**/y/**/*.md", "x/1/2/a.md", False),
+        ("*a" * 20 + "b", "a" * 5000, False),  # backtracked for ever as a regex
+        ("**/" * 30 + "b", "/".join("a" * 200) + "/c", False),
     ],
 )
 def test_glob_matching(tmp_path: Path, pattern: str, path: str, expected: bool) -> None:
     assert matches(pattern, tmp_path / path, tmp_path) is expected
+
+
+def test_hostile_globs_in_a_config_are_matched_not_a_traceback(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(project / "govlint.toml", 'exclude = ["[z-a].txt", "*a*a*a*a*a*a*a*a*a*a*a*a*b"]\n'
+          '[per-file-ignores]\n"[9-0]*.txt" = ["T"]\n')  # fmt: skip
+    write(project / ("a" * 200 + ".txt"), CHROME)
+    _, found = lint_json(capsys, ".")
+    assert set(found) == {"a" * 200 + ".txt"}
 
 
 # --------------------------------------------------------------------------- rule folders
