@@ -293,7 +293,7 @@ def _validated(data: dict[str, Any], where: str, use_cache: bool) -> ConfigValue
     key = hashlib.sha256(
         f"{CACHE_FORMAT}:{sys.version_info[:2]}:".encode() + json.dumps(data, sort_keys=True, default=str).encode()
     ).hexdigest()[:32]
-    cache_file = cache.cache_dir() / f"config-{key}.pickle"
+    cache_file = cache.entry(f"config-{key}.pickle")
     if use_cache and (cached := cache.read(cache_file, ConfigValues)) is not None:
         return cached
     values = _validate(data, where)

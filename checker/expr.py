@@ -252,11 +252,15 @@ def _get_parser() -> Lark:
         # instead. It holds govlint's grammar, never a rule: --no-cache still validates
         # every rule afresh.
         options = {"parser": "lalr", "lexer": "basic", "propagate_positions": True}
-        tables = cache.cache_dir() / "expression-grammar.lark"
-        try:
-            tables.parent.mkdir(parents=True, exist_ok=True)
-            _parser = Lark(_GRAMMAR, cache=str(tables), **options)
-        except OSError:
+        # The tables are a pickle that lark loads: only from this user's own cache.
+        tables = cache.entry("expression-grammar.lark")
+        _parser = None
+        if cache.usable(tables):
+            try:
+                _parser = Lark(_GRAMMAR, cache=str(tables), **options)
+            except OSError:
+                pass
+        if _parser is None:
             _parser = Lark(_GRAMMAR, **options)
     return _parser
 

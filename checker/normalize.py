@@ -238,7 +238,7 @@ def traditional_to_simplified() -> dict[int, int]:
     except OSError:
         return _parse_opencc(data_file)
     key = hashlib.sha256(f"{TABLE_FORMAT}:{data_file}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:32]
-    cache_file = cache.cache_dir() / f"opencc-{key}.pickle"
+    cache_file = cache.entry(f"opencc-{key}.pickle")
     table = cache.read(cache_file, dict)
     if table is None:
         table = _parse_opencc(data_file)

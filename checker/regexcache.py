@@ -40,11 +40,11 @@ Parts = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _loaded: dict[tuple[str, int], Parts] = {}
 
 
-def _cache_file() -> Path:
+def _cache_file() -> Path | None:
     import _sre
 
     key = f"{FORMAT}:{sys.version}:{sys.implementation.name}:{_sre.MAGIC}:{_sre.CODESIZE}:{_sre.MAXREPEAT}"
-    return cache.cache_dir() / f"regex-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+    return cache.entry(f"regex-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle")
 
 
 def preload() -> int:

@@ -68,7 +68,7 @@ def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) 
         except OSError as e:
             raise RuleFileError(f"{path}: cannot read rule file: {e.strerror}") from None
     key = _cache_key(contents)
-    cache_file = cache.cache_dir() / f"rules-{key}.pickle"
+    cache_file = cache.entry(f"rules-{key}.pickle")
     if use_cache and (cached := cache.read(cache_file, RuleSet)) is not None:
         return cached
 

@@ -74,7 +74,7 @@ def _lint(path: Path, ruleset: RuleSet, options: Options, results_cache: bool) -
     key = hashlib.sha256(
         f"{_code_fingerprint()}\0{ruleset.key}\0{options!r}\0{limits}\0{path.suffix.lower()}\0".encode() + data
     ).hexdigest()
-    cache_file = cache.cache_dir() / "results" / key[:2] / f"{key}.pickle"
+    cache_file = cache.entry("results", key[:2], f"{key}.pickle")
     cached = cache.read(cache_file, FileResult)
     if cached is not None:
         shown = display_path(path)

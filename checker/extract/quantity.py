@@ -272,12 +272,14 @@ def _parser() -> Lark:
 
     # Building the LALR tables takes ~50 ms; lark's own cache (keyed by the grammar and
     # lark's version) makes later runs load them instead.
-    tables = cache.cache_dir() / "quantity-grammar.lark"
-    try:
-        tables.parent.mkdir(parents=True, exist_ok=True)
-        return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate(), cache=str(tables))
-    except OSError:
-        return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate())
+    # The tables are a pickle that lark loads: only from this user's own cache.
+    tables = cache.entry("quantity-grammar.lark")
+    if cache.usable(tables):
+        try:
+            return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate(), cache=str(tables))
+        except OSError:
+            pass
+    return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate())
 
 
 _PLAIN_ARABIC = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.(\d+))?")
