@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker import regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path, markdown_suppressions
-from checker.model import SEVERITY_ORDER, FileResult, SourceText
+from checker.engine import analyse, expand_paths, lint_path, markdown_suppressions
+from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult, SourceText
 from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.report.summary import summary_line
 from checker.ruleset import Rule, RuleFileError, RuleSet, load_rules
@@ -166,7 +166,7 @@ def _load(args: argparse.Namespace) -> RuleSet:
 def _exit_status(results: Sequence[FileResult], fail_on: Sequence[str]) -> int:
     """2 on trouble; else 1 if a file has a finding at or above its own ``fail_on``
     (files may have different config files)."""
-    if any(d.code in (LOAD_ERROR, INTERNAL_ERROR) for r in results for d in r.diagnostics):
+    if any(d.code in TROUBLE_CODES for r in results for d in r.diagnostics):
         return EXIT_TROUBLE
     failing = any(
         SEVERITY_ORDER[d.severity] >= SEVERITY_ORDER[level] for r, level in zip(results, fail_on) for d in r.diagnostics
@@ -346,7 +346,7 @@ def _write_baseline(path: Path, results: list[FileResult]) -> int:
         print(f"govlint: error: {e}", file=sys.stderr)
         return EXIT_TROUBLE
     print(f"govlint: recorded {count} finding(s) of {len(results)} file(s) in {path}", file=sys.stderr)
-    trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in (LOAD_ERROR, INTERNAL_ERROR)]
+    trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in TROUBLE_CODES]
     for file, d in trouble:  # never recorded: an unreadable file must not pass unseen
         print(f"govlint: error: {file}: {d.code} {d.message}", file=sys.stderr)
     return EXIT_TROUBLE if trouble else EXIT_OK

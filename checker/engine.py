@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from checker.checks import NUMERIC_KINDS, CheckFn, Context, Finding, Settings, registry
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
-from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
+from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, FileResult, Label, Severity, SourceText
 from checker.normalize import normalize
 from checker.parse import parse
 from checker.ruleset import Rule, RuleSet
@@ -24,9 +24,7 @@ MARKDOWN_SUFFIX = ".md"
 HTML_SUFFIXES = (".html", ".htm")
 MARKER = "govlint-"  # every suppression comment holds it: files without it skip that stage
 Level = Literal["error", "warning", "info", "off"]
-LOAD_ERROR = "E001"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-INTERNAL_ERROR = "E002"
 
 
 class Selection(NamedTuple):

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker import normalize as normalize_module
-from checker.model import Span
-from checker.normalize import PINYIN_ANNOTATION, View, normalize, traditional_to_simplified
+from checker.model import Span, View
+from checker.normalize import PINYIN_ANNOTATION, normalize, traditional_to_simplified
 
 SEED_TITLE = "金石鎮(zhèn)2021年法治政府建設(shè)年度報(bào)告"
 
