@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker import regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
-from checker.engine import analyse, expand_paths, lint_path, markdown_suppressions
+from checker.engine import analyse, lint_path, markdown_suppressions
+from checker.files import expand_paths
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult, SourceText
 from checker.report import FORMATS, atomic_output, render, render_statistics
 from checker.report.summary import summary_line

@@ -25,9 +25,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from checker.checks import Settings
-from checker.engine import Level, Options, Selection
 from checker import cache
+from checker.checks import Settings
+from checker.selection import Level, Options, Selection
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from checker import cache
-from checker.engine import Options, display_path, lint_path
+from checker.engine import lint_path
+from checker.files import display_path
 from checker.load import LoadError
 from checker.load.text import read_bytes
 from checker.model import FileResult
 from checker.ruleset import RuleSet, load_rules
+from checker.selection import Options
 
 # Below this many files a pool costs more to start than it saves (a pre-commit run
 # usually checks one or two files).

@@ -17,9 +17,10 @@ from lxml import etree
 
 from checker.annotate import AUTHOR, annotate_docx, comment_text
 from checker.cli import main
-from checker.engine import Options, lint_path
+from checker.engine import lint_path
 from checker.model import Diagnostic, FileResult, Span
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from conftest import SEEDS
 from test_loaders import seed_docx
 

@@ -29,12 +29,14 @@ import pytest
 import checker.load as load_module
 import checker.load.docx as docx_module
 import checker.load.html as html_module
-from checker import engine
+from checker import files
 from checker.cli import main
-from checker.engine import Options, expand_paths, lint_path
+from checker.engine import lint_path
+from checker.files import expand_paths
 from checker.load import LoadError, load_path, pdfstreams
 from checker.load.deadline import LoadTimeout, check, time_limit
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from conftest import ROOT, SEEDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -617,8 +619,8 @@ def test_file_names_with_control_characters(tmp_path: Path) -> None:
 
 
 def test_display_path_keeps_unicode_names() -> None:
-    assert engine.display_path(Path("报告/2023年　总结.txt")) == "报告/2023年　总结.txt"
-    assert engine.display_path(Path(NOT_UTF8)) == "\\xb1\\xa8\\xb8\\xe6\\xff.txt"
+    assert files.display_path(Path("报告/2023年　总结.txt")) == "报告/2023年　总结.txt"
+    assert files.display_path(Path(NOT_UTF8)) == "\\xb1\\xa8\\xb8\\xe6\\xff.txt"
 
 
 # --------------------------------------------------------------------------- rule and config files

@@ -245,7 +245,8 @@ def test_a_span_holds_exactly_what_its_view_range_shows(text: str, data: st.Data
 @pytest.mark.parametrize("texts_seen", [0, 5])
 def test_t405_counts_the_same_whether_or_not_normalize_counted(texts_seen: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first text of a run is not counted by normalize; T405 then counts it itself."""
-    from checker.engine import Options, lint_text
+    from checker.engine import lint_text
+    from checker.selection import Options
     from checker.ruleset import load_rules
 
     monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import Options, lint_path
+from checker.engine import lint_path
 from checker.model import Diagnostic, FileResult
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from test_config import CLEAN
 
 CHROME = "浏览量:25"  # T402 on a line of its own
