@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from checker.checks import NUMERIC_KINDS, CheckFn, Context, Finding, registry
 from checker.files import display_path
 from checker.load import LoadError, load_path
-from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, FileResult, Label, SourceText
+from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText
 from checker.normalize import normalize
 from checker.parse import parse
 from checker.ruleset import Rule, RuleSet
@@ -178,7 +178,7 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
     try:
         loaded = load_path(path)
     except LoadError as e:
-        return FileResult(shown, None, [_builtin(ruleset, LOAD_ERROR, shown, e.reason, options.lang)])
+        return unreadable(shown, e.reason, ruleset, options)
     suppressions = None
     if path.suffix.lower() in HTML_SUFFIXES:
         from checker.suppress import from_html, read_page
@@ -187,3 +187,18 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
         if page is not None and MARKER in page:
             suppressions = from_html(page, loaded.text, loaded.locations)
     return lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
+
+
+def unreadable(path: str, reason: str, ruleset: RuleSet, options: Options) -> FileResult:
+    """The result of a file that could not be read: one E001 saying why."""
+    return FileResult(path, None, [_builtin(ruleset, LOAD_ERROR, path, reason, options.lang)])
+
+
+def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
+    """The numeric facts the extract stage finds in the report at ``path``, and its text
+    (``govlint facts``). Raises LoadError for a file that cannot be read."""
+    text = load_path(path).text
+    _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
+    doc = analyse(str(path), analysed, ruleset)
+    assert doc.facts is not None  # analyse extracts them by default
+    return doc.facts, doc.source if analysed is text else SourceText(text)

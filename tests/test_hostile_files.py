@@ -576,7 +576,7 @@ def test_file_deleted_between_listing_and_linting(
         (reports / "a.txt").unlink()
         yield from found
 
-    monkeypatch.setattr("checker.cli.expand_paths", listed_then_deleted)
+    monkeypatch.setattr("checker.runner.expand_paths", listed_then_deleted)
     assert main(["--format", "json", "--lang", "en", "--no-cache", str(reports)]) == 2
     items = json.loads(capsys.readouterr().out)
     assert [(Path(i["path"]).name, i["message"]) for i in items if i["code"] == "E001"] == [
