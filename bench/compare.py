@@ -71,7 +71,11 @@ def lint(tree: Path, corpus: Path, cache: Path) -> str:
 _THROUGHPUT = """
 import sys, time
 from pathlib import Path
-from checker.engine import Options, lint_text
+from checker.engine import lint_text
+try:
+    from checker.selection import Options
+except ImportError:  # a revision from before the engine split (8314b4b and older)
+    from checker.engine import Options
 from checker.ruleset import load_rules
 texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).rglob("*.txt"))]
 ruleset, options = load_rules(), Options()

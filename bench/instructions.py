@@ -36,7 +36,11 @@ CHILD = """
 import sys
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from checker.engine import Options, lint_text
+from checker.engine import lint_text
+try:
+    from checker.selection import Options
+except ImportError:  # a revision from before the engine split (8314b4b and older)
+    from checker.engine import Options
 from checker.ruleset import load_rules
 passes, ignore = int(sys.argv[2]), tuple(filter(None, sys.argv[3].split(",")))
 ruleset, options = load_rules(), Options(ignore=ignore)

@@ -108,8 +108,9 @@ def throughput(corpus: Path) -> tuple[float, int, float | None]:
     the same texts, timed in turns with govlint: the issue's reference (~11 MB/s), which
     tells a slow hour of this machine from slow code."""
     sys.path.insert(0, str(ROOT))
-    from checker.engine import Options, lint_text
+    from checker.engine import lint_text
     from checker.ruleset import load_rules
+    from checker.selection import Options
 
     try:
         import autocorrect_py  # the `bench` extra

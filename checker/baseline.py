@@ -31,11 +31,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR
-from checker.model import Diagnostic, FileResult, SourceText
+from checker.model import TROUBLE_CODES, Diagnostic, FileResult, SourceText
 
 FORMAT = 1
-_NEVER_RECORDED = frozenset({LOAD_ERROR, INTERNAL_ERROR})
 
 
 class BaselineError(Exception):
@@ -75,7 +73,7 @@ class Baseline:
             remaining = dict(self.files.get(_key(result.path, self.root), {}))
             kept = []
             for d in result.diagnostics:
-                fp = fingerprint(d, result.source) if d.code not in _NEVER_RECORDED else None
+                fp = fingerprint(d, result.source) if d.code not in TROUBLE_CODES else None
                 if fp is not None and remaining.get(fp, 0) > 0:
                     remaining[fp] -= 1
                 else:
@@ -93,7 +91,7 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
     count = 0
     for result in results:
         for d in result.diagnostics:
-            if d.code in _NEVER_RECORDED:
+            if d.code in TROUBLE_CODES:
                 continue
             counts = files.setdefault(_key(result.path, root), {})
             fp = fingerprint(d, result.source)

@@ -18,15 +18,18 @@ from typing import TYPE_CHECKING, TextIO
 
 from checker import atomic, regexcache
 from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR, analyse, expand_paths, lint_path, markdown_suppressions
-from checker.model import SEVERITY_ORDER, FileResult, SourceText
+from checker.engine import lint_path, read_facts
+from checker.files import expand_paths
+from checker.load import LoadError
+from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
 from checker.report import FORMATS, render, render_statistics
-from checker.report.summary import summary_line
-from checker.rule import Rule, RuleFileError
+from checker.report.summary import Lang, summary_line
+from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
-from checker.runner import Job, default_jobs, lint_jobs
+from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
 
 if TYPE_CHECKING:
+    from checker.baseline import Baseline
     from checker.fix import FileFix
 
 COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
@@ -160,6 +163,10 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     return stream.isatty()
 
 
+class _CommandError(Exception):
+    """Ends a command: one line ``govlint: error: …`` and exit status 2."""
+
+
 def _load(args: argparse.Namespace) -> RuleSet:
     """The rule set of ``rules`` and ``explain``: the built-in rules, the ``--rules``
     folders and those of ``--config`` or else the working directory's config file, so that
@@ -172,7 +179,7 @@ def _load(args: argparse.Namespace) -> RuleSet:
 def _exit_status(results: Sequence[FileResult], fail_on: Sequence[str]) -> int:
     """2 on trouble; else 1 if a file has a finding at or above its own ``fail_on``
     (files may have different config files)."""
-    if any(d.code in (LOAD_ERROR, INTERNAL_ERROR) for r in results for d in r.diagnostics):
+    if any(d.code in TROUBLE_CODES for r in results for d in r.diagnostics):
         return EXIT_TROUBLE
     failing = any(
         SEVERITY_ORDER[d.severity] >= SEVERITY_ORDER[level] for r, level in zip(results, fail_on) for d in r.diagnostics
@@ -193,68 +200,39 @@ def _overrides(args: argparse.Namespace) -> Overrides:
     )
 
 
-def _lint(args: argparse.Namespace) -> int:
-    use_cache = not args.no_cache
-    resolver = ConfigResolver(args.config, use_cache=use_cache)
-    cli = _overrides(args)
-    baseline = None
-    if args.baseline:
-        from checker.baseline import BaselineError, load_baseline
+def _check(args: argparse.Namespace) -> int:
+    rulesets = RuleSets(use_cache=not args.no_cache)
+    resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
+    baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
+    jobs = plan_jobs(args.paths, resolver, _overrides(args), rulesets)
+    if args.diff:
+        return _diff(jobs, rulesets)
+    fix_trouble = args.fix and _fix(jobs, rulesets)
+    results = _lint(args, jobs, rulesets)
+    if args.write_baseline:
+        return _write_baseline(args.write_baseline, results)
+    if baseline is not None:
+        results = baseline.filter(results)
+    _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)))
+    return EXIT_TROUBLE if fix_trouble else _exit_status(results, [job.fail_on for job in jobs])
 
-        try:
-            baseline = load_baseline(args.baseline)  # before linting: a bad file fails at once
-        except BaselineError as e:
-            print(f"govlint: error: {e}", file=sys.stderr)
-            return EXIT_TROUBLE
 
-    # Files whose configs name different rule folders need different rule sets.
-    rulesets: dict[tuple[Path, ...], RuleSet] = {}
-
-    def ruleset_for(dirs: tuple[Path, ...]) -> RuleSet:
-        if dirs not in rulesets:
-            rulesets[dirs] = load_rules(list(dirs), use_cache=use_cache)
-        return rulesets[dirs]
-
-    jobs: list[Job] = []
-    fail_on: list[str] = []
-    for path in expand_paths(args.paths, resolver.excluded):
-        settings = file_settings(path, resolver.for_path(path), cli)
-        ruleset_for(settings.rule_dirs)  # a bad rule file fails here, once, before any work
-        jobs.append((path, settings.rule_dirs, settings.options))
-        fail_on.append(settings.fail_on)
-
-    fix_trouble = False
-    if args.fix or args.diff:
-        fixes, fix_trouble = _fix(jobs, ruleset_for, write=not args.diff)
-        if args.diff:
-            _write_stdout(lambda out: out.writelines(fix.diff() for fix in fixes))
-            changed = sum(fix.changed for fix in fixes)
-            print(f"govlint: {changed} file(s) would be fixed", file=sys.stderr)
-            return EXIT_TROUBLE if fix_trouble else EXIT_FINDINGS if changed else EXIT_OK
-        for fix in fixes:
-            if fix.changed:
-                print(f"govlint: fixed {fix.path}: {fix.describe()}", file=sys.stderr)
-
-    workers = args.jobs or default_jobs()
+def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list[FileResult]:
     # Cached results are compact; the HTML page and the baseline need each file's text.
     needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
-    results_cache = use_cache and not needs_text
-    linted = lint_jobs(
-        jobs, rulesets, workers=workers, use_cache=use_cache, results_cache=results_cache, compact=not needs_text
-    )
-    if args.write_baseline:
-        return _write_baseline(args.write_baseline, list(linted))
-    results: list[FileResult] = []
-    for result in linted:
-        if baseline is not None:
-            result = baseline.filter([result])[0]
-        results.append(result)
+    workers = args.jobs or default_jobs()
+    results_cache = rulesets.use_cache and not needs_text
+    return list(lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text))
 
-    # Run-wide settings (the language of headers and summaries) come from the command
-    # line, else from the config of the working directory, as Ruff's global settings.
+
+def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:
+    """Run-wide settings (the language of headers and summaries) come from the command
+    line, else from the config of the working directory, as Ruff's global settings."""
     cwd_config = resolver.for_directory(Path.cwd())
-    lang = args.lang or (cwd_config.values.lang if cwd_config else None) or "zh"
-    ruleset = _report_ruleset(list(rulesets.values())) if rulesets else ruleset_for(cli.rule_dirs)
+    return lang or (cwd_config.values.lang if cwd_config else None) or "zh"
+
+
+def _report(args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet) -> None:
     # A report written to a file never has colour codes in it.
     color = args.output_file is None and _use_color(args.color, sys.stdout)
 
@@ -266,31 +244,70 @@ def _lint(args: argparse.Namespace) -> int:
 
     if args.output_file is None:
         _write_stdout(write)
-    else:
-        try:
-            with atomic.open_text(args.output_file) as out:
-                write(out)
-        except OSError as e:
-            print(f"govlint: error: cannot write {args.output_file}: {e.strerror or e}", file=sys.stderr)
-            return EXIT_TROUBLE
-    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
+        return
+    try:
+        with atomic.open_text(args.output_file) as out:
+            write(out)
+    except OSError as e:
+        raise _CommandError(f"cannot write {args.output_file}: {e.strerror or e}") from None
 
 
-def _fix(
-    jobs: list[Job], ruleset_for: Callable[[tuple[Path, ...]], RuleSet], *, write: bool
-) -> tuple[list[FileFix], bool]:
+def _read_baseline(path: Path | None) -> Baseline | None:
+    if path is None:
+        return None
+    from checker.baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except BaselineError as e:
+        raise _CommandError(str(e)) from None
+
+
+def _write_baseline(path: Path, results: list[FileResult]) -> int:
+    from checker.baseline import BaselineError, write_baseline
+
+    try:
+        count = write_baseline(path, results)
+    except BaselineError as e:
+        raise _CommandError(str(e)) from None
+    print(f"govlint: recorded {count} finding(s) of {len(results)} file(s) in {path}", file=sys.stderr)
+    trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in TROUBLE_CODES]
+    for file, d in trouble:  # never recorded: an unreadable file must not pass unseen
+        print(f"govlint: error: {file}: {d.code} {d.message}", file=sys.stderr)
+    return EXIT_TROUBLE if trouble else EXIT_OK
+
+
+def _diff(jobs: list[Job], rulesets: RuleSets) -> int:
+    """``--diff``: print what ``--fix`` would change; 1 if it would change a file."""
+    fixes, trouble = _fixes(jobs, rulesets, write=False)
+    _write_stdout(lambda out: out.writelines(fix.diff() for fix in fixes))
+    changed = sum(fix.changed for fix in fixes)
+    print(f"govlint: {changed} file(s) would be fixed", file=sys.stderr)
+    return EXIT_TROUBLE if trouble else EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _fix(jobs: list[Job], rulesets: RuleSets) -> bool:
+    """``--fix``: fix and say so; whether a file could not be fixed."""
+    fixes, trouble = _fixes(jobs, rulesets, write=True)
+    for fix in fixes:
+        if fix.changed:
+            print(f"govlint: fixed {fix.path}: {fix.describe()}", file=sys.stderr)
+    return trouble
+
+
+def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[FileFix], bool]:
     """The fixes of each plain-text file (written if ``write``), and whether any file
     could not be fixed. Other formats are skipped with a note."""
     from checker.fix import FixError, fix_file, fixable
 
     fixes: list[FileFix] = []
     trouble = False
-    for path, rule_dirs, options in jobs:
+    for path, rule_dirs, options, _ in jobs:
         if not fixable(path):
             print(f"govlint: note: {path} left as it is: only .txt and .md files are fixed", file=sys.stderr)
             continue
         try:
-            fixes.append(fix_file(path, ruleset_for(rule_dirs), options, write=write))
+            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write))
         except FixError as e:
             print(f"govlint: error: {path}: not fixed: {e}", file=sys.stderr)
             trouble = True
@@ -301,86 +318,54 @@ def _fix(
 
 
 def _annotate(args: argparse.Namespace) -> int:
-    from checker.annotate import AnnotateError, annotate_docx, default_output
+    from checker.annotate import AnnotateError, annotate_docx
 
     path: Path = args.path
-    if path.suffix.lower() != ".docx":
-        print(f"govlint: error: {path}: annotate writes comments into Word .docx files only", file=sys.stderr)
-        return EXIT_TROUBLE
-    output: Path = args.output or default_output(path)
-    if output.resolve() == path.resolve() or (output.exists() and path.exists() and os.path.samefile(output, path)):
-        print(f"govlint: error: {output} is the report itself: choose another --output", file=sys.stderr)
-        return EXIT_TROUBLE
+    output = _annotated_copy(path, args.output)
     use_cache = not args.no_cache
     settings = file_settings(path, ConfigResolver(args.config, use_cache=use_cache).for_path(path), _overrides(args))
     ruleset = load_rules(list(settings.rule_dirs), use_cache=use_cache)
     result = lint_path(path, ruleset, settings.options)
     if result.source is None:  # E001: its reason is the whole story
-        print(f"govlint: error: {path}: {result.diagnostics[0].message}", file=sys.stderr)
-        return EXIT_TROUBLE
+        raise _CommandError(f"{path}: {result.diagnostics[0].message}")
     try:
         count = annotate_docx(path, output, result)
     except AnnotateError as e:
-        print(f"govlint: error: {path}: {e}", file=sys.stderr)
-        return EXIT_TROUBLE
+        raise _CommandError(f"{path}: {e}") from None
     except OSError as e:
-        print(f"govlint: error: cannot write {output}: {e.strerror or e}", file=sys.stderr)
-        return EXIT_TROUBLE
+        raise _CommandError(f"cannot write {output}: {e.strerror or e}") from None
     print(summary_line([result], settings.options.lang))  # type: ignore[arg-type]
     print(f"govlint: wrote {output} with {count} comment(s)", file=sys.stderr)
     return _exit_status([result], [settings.fail_on])
 
 
-def _report_ruleset(rulesets: list[RuleSet]) -> RuleSet:
-    """One rule set describing every rule that ran (SARIF lists them)."""
-    if len(rulesets) == 1:
-        return rulesets[0]
-    by_code: dict[str, Rule] = {}
-    for ruleset in rulesets:
-        for rule in ruleset.rules:
-            by_code.setdefault(rule.code, rule)
-    return RuleSet.of(list(by_code.values()), rulesets[0].vocabulary)
+def _annotated_copy(path: Path, output: Path | None) -> Path:
+    """Where ``annotate`` writes its copy of ``path``: never over the report itself."""
+    from checker.annotate import default_output
 
-
-def _write_baseline(path: Path, results: list[FileResult]) -> int:
-    from checker.baseline import BaselineError, write_baseline
-
-    try:
-        count = write_baseline(path, results)
-    except BaselineError as e:
-        print(f"govlint: error: {e}", file=sys.stderr)
-        return EXIT_TROUBLE
-    print(f"govlint: recorded {count} finding(s) of {len(results)} file(s) in {path}", file=sys.stderr)
-    trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in (LOAD_ERROR, INTERNAL_ERROR)]
-    for file, d in trouble:  # never recorded: an unreadable file must not pass unseen
-        print(f"govlint: error: {file}: {d.code} {d.message}", file=sys.stderr)
-    return EXIT_TROUBLE if trouble else EXIT_OK
+    if path.suffix.lower() != ".docx":
+        raise _CommandError(f"{path}: annotate writes comments into Word .docx files only")
+    output = output or default_output(path)
+    if output.resolve() == path.resolve() or (output.exists() and path.exists() and os.path.samefile(output, path)):
+        raise _CommandError(f"{output} is the report itself: choose another --output")
+    return output
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from checker.load import LoadError, load_path
     from checker.report.facts import fact_records, render_facts_json, render_facts_table
 
     # Each report is read with the rules its own config adds, as linting it does.
-    use_cache = not args.no_cache
-    resolver = ConfigResolver(args.config, use_cache=use_cache)
-    rulesets: dict[tuple[Path, ...], RuleSet] = {}
+    rulesets = RuleSets(use_cache=not args.no_cache)
+    resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     status = EXIT_OK
     for path in expand_paths(args.paths, resolver.excluded):
-        dirs = extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs))
-        if dirs not in rulesets:
-            rulesets[dirs] = load_rules(list(dirs), use_cache=use_cache)
-        ruleset = rulesets[dirs]
+        ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
-            text = load_path(path).text
+            records = fact_records(*read_facts(path, ruleset))
         except LoadError as e:
             print(f"govlint: error: {path}: {e.reason}", file=sys.stderr)
             status = EXIT_TROUBLE
             continue
-        _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
-        doc = analyse(str(path), analysed, ruleset)
-        assert doc.facts is not None
-        records = fact_records(doc.facts, doc.source if analysed is text else SourceText(text))
         if args.format == "json":
             render_facts_json(str(path), records, sys.stdout)
         else:
@@ -465,10 +450,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
     handler = {
-        "check": _lint, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate, "schema": _schema,
+        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate, "schema": _schema,
     }[command]  # fmt: skip
     try:
-        status = handler(args)
+        status = _run(handler, args)
         sys.stdout.flush()  # here, not in the interpreter's last flush, a closed pipe can be handled
         regexcache.save()  # the patterns this run compiled, for the next cold start
         return status
@@ -477,9 +462,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # `govlint rules | head`: nothing failed (a lint's output is handled in _lint)
+    except BrokenPipeError:  # `govlint rules | head`: nothing failed (a lint's output is handled in _report)
         _discard_stdout()
         return EXIT_OK
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return handler(args)
+    except _CommandError as e:
+        print(f"govlint: error: {e}", file=sys.stderr)
+        return EXIT_TROUBLE
 
 
 def _write_stdout(write: Callable[[TextIO], object]) -> None:

@@ -22,12 +22,13 @@ import hashlib
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from checker.checks import Settings
-from checker.engine import Level, Options, Selection
 from checker import cache
+from checker.checks import Settings
+from checker.selection import Level, Options, Selection
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -67,7 +68,7 @@ class ConfigValues(NamedTuple):
     rules: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     fail_on: str | None = None
-    lang: str | None = None
+    lang: Literal["zh", "en"] | None = None
 
 
 class Config(NamedTuple):
@@ -193,13 +194,15 @@ def matches(pattern: str, path: Path, root: Path) -> bool:
 class ConfigResolver:
     """Finds the config of each file (closest wins) and loads each file once."""
 
-    def __init__(self, explicit: Path | None = None, *, use_cache: bool = True) -> None:
+    def __init__(self, explicit: Path | Config | None = None, *, use_cache: bool = True) -> None:
+        """``explicit``: the config of every file (a file to load, or one already made),
+        replacing discovery; None discovers each file's."""
         self._use_cache = use_cache
         self._by_dir: dict[Path, Config | None] = {}
         # By the folder's name too: an archive asks for thousands of files in a few folders,
         # and building Path objects for a folder and its parents costs more than linting starts.
         self._by_dir_name: dict[str, Config | None] = {}
-        self._explicit = load_config(explicit, use_cache=use_cache) if explicit else None
+        self._explicit = load_config(explicit, use_cache=use_cache) if isinstance(explicit, Path) else explicit
 
     def for_path(self, path: Path) -> Config | None:
         """The config that applies to the file or folder ``path``."""
@@ -287,6 +290,12 @@ def load_config(path: Path, *, use_cache: bool = True, required: bool = True) ->
     return Config(path, Path(os.path.abspath(path)).parent, _validated(data, where, use_cache))
 
 
+def config_from_mapping(data: Mapping[str, Any], root: Path, *, use_cache: bool = True) -> Config:
+    """A config given as a mapping of a config file's keys (the Python API's ``config=``),
+    validated as a file is; its globs and rule folders are relative to ``root``."""
+    return Config(Path("<config>"), Path(os.path.abspath(root)), _validated(dict(data), "config", use_cache))
+
+
 def _validated(data: dict[str, Any], where: str, use_cache: bool) -> ConfigValues:
     import json  # only a run that has a config file pays for it
 
@@ -344,7 +353,7 @@ def _describe(error: Any, model_class: type[BaseModel]) -> str:
 @functools.cache
 def _model() -> type[BaseModel]:
     """The pydantic model, built on first use so that importing this module stays cheap."""
-    from typing import Annotated, Literal
+    from typing import Annotated
 
     from pydantic import AfterValidator, BaseModel, ConfigDict
 

@@ -1,22 +1,22 @@
-"""For each file: load → normalize → parse → run the active rules → diagnostics."""
+"""For each file: load → normalize → parse → (extract) → run the active rules → suppress
+→ diagnostics. Which rules run is decided in checker.selection, which files in
+checker.files; a run over many files is checker.runner's."""
 
 from __future__ import annotations
 
-import os
-import re
-import stat
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from checker.checks import CheckFn, Context, Finding, Settings, kinds
-from checker.load import LOADED_SUFFIXES, LoadError, load_path
-from checker.model import Diagnostic, Document, FileResult, Label, Severity, SourceText
+from checker.checks import CheckFn, Context, Finding, kinds
+from checker.files import display_path
+from checker.load import LoadError, load_path
+from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText
 from checker.normalize import normalize
 from checker.outline import outline
 from checker.parse import parse
 from checker.rule import Rule
 from checker.ruleset import RuleSet
+from checker.selection import Options, active_rules, effective_severity, is_selected
 
 if TYPE_CHECKING:
     from checker.suppress import Suppressions
@@ -24,71 +24,6 @@ if TYPE_CHECKING:
 # Formats with comments, so with suppression comments (plain text has none).
 MARKDOWN_SUFFIX = ".md"
 MARKER = "govlint-"  # every suppression comment holds it: files without it skip that stage
-Level = Literal["error", "warning", "info", "off"]
-LOAD_ERROR = "E001"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-INTERNAL_ERROR = "E002"
-
-
-class Selection(NamedTuple):
-    """One layer of rule selection: a config file, then the command line, then per-file ignores."""
-
-    select: tuple[str, ...] | None = None  # replaces what earlier layers selected; None keeps it
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-
-
-class Options(NamedTuple):
-    select: tuple[str, ...] = ()  # codes or prefixes; empty selects every rule
-    ignore: tuple[str, ...] = ()
-    profile: str = "annual"
-    lang: str = "zh"
-    settings: Settings = Settings()
-    # Layers from configuration, applied in order before select/ignore above.
-    layers: tuple[Selection, ...] = ()
-    # (code or prefix, level): the most specific entry wins; "off" disables the rule.
-    severity: tuple[tuple[str, Level], ...] = ()
-
-
-def _matches(code: str, selectors: tuple[str, ...]) -> bool:
-    return any(s == "ALL" or code.startswith(s) for s in selectors)
-
-
-def severity_override(code: str, options: Options) -> Level | None:
-    best: tuple[int, Level] | None = None
-    for selector, level in options.severity:
-        if _matches(code, (selector,)):
-            rank = -1 if selector == "ALL" else len(selector)
-            if best is None or rank > best[0]:
-                best = (rank, level)
-    return best[1] if best else None
-
-
-def effective_severity(code: str, default: Severity, options: Options) -> Severity:
-    level = severity_override(code, options)
-    return default if level is None or level == "off" else level
-
-
-def is_selected(code: str, options: Options) -> bool:
-    """Whether the layers select ``code``: a layer's select resets the choice, its
-    extend-select adds, its ignore removes; a severity of "off" removes too."""
-    on = True
-    for layer in (*options.layers, Selection(options.select or None, (), options.ignore)):
-        if layer.select is not None:
-            on = _matches(code, layer.select)
-        if _matches(code, layer.extend_select):
-            on = True
-        if _matches(code, layer.ignore):
-            on = False
-    return on and severity_override(code, options) != "off"
-
-
-def active_rules(ruleset: RuleSet, options: Options) -> list[Rule]:
-    return [
-        rule
-        for rule in ruleset.rules
-        if rule.kind != "builtin" and options.profile in rule.profiles and is_selected(rule.code, options)
-    ]
 
 
 def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Diagnostic:
@@ -239,25 +174,12 @@ def _suppress(
     return sorted(kept, key=sort_key)
 
 
-def display_path(path: Path) -> str:
-    """``path`` as text that every output can hold on one line (JSON, a UTF-8 terminal or
-    file). File names are untrusted: a byte that is not UTF-8 (Linux keeps such names in
-    ``str`` as lone surrogates) and a control character (a line break, a terminal escape
-    sequence) show as escapes, ``\\xff``, ``\\x1b``; other names are unchanged."""
-    name = str(path)
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        name = os.fsencode(name).decode("utf-8", "backslashreplace")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
-
-
 def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
     shown = display_path(path)
     try:
         loaded = load_path(path)
     except LoadError as e:
-        return FileResult(shown, None, [_builtin(ruleset, LOAD_ERROR, shown, e.reason, options.lang)])
+        return unreadable(shown, e.reason, ruleset, options)
     suppressions = None
     if any(MARKER in comment.text for comment in loaded.comments):  # a web page's, dropped from its text
         from checker.suppress import from_html
@@ -267,40 +189,16 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
     return result._replace(docx_map=loaded.docx_map) if loaded.docx_map else result
 
 
-def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = None) -> Iterator[Path]:
-    """Files as given; folders searched recursively for report files, in a stable order.
-    ``excluded`` prunes what a folder search finds (files named on the command line stay).
-
-    Nothing that goes wrong is skipped in silence: a folder that cannot be listed is
-    yielded itself, and a file that cannot be read (a broken or looping link, a file
-    gone since the listing) as it is, so that loading reports why (E001). Symbolic links
-    to folders are not followed (no loops); FIFOs, sockets and devices found in a folder
-    are skipped, as opening a FIFO would wait for a writer."""
-    for path in paths:
-        if os.path.isdir(path):  # unlike Path.is_dir, never raises (a folder without access)
-            found: list[Path] = []
-            unlistable: list[OSError] = []
-            for root, dirs, files in os.walk(path, onerror=unlistable.append):
-                dirs[:] = sorted(
-                    d for d in dirs if not d.startswith(".") and not (excluded and excluded(Path(root) / d))
-                )
-                found.extend(
-                    Path(root) / f
-                    for f in files
-                    if f.lower().endswith(LOADED_SUFFIXES)
-                    and not f.startswith("~$")  # Word's lock file beside an open document
-                    and not (excluded and excluded(Path(root) / f))
-                    and _may_be_report(Path(root) / f)
-                )
-            found.extend(Path(error.filename) for error in unlistable)
-            yield from sorted(found)
-        else:
-            yield path  # a missing file becomes an E001 diagnostic when it is loaded
+def unreadable(path: str, reason: str, ruleset: RuleSet, options: Options) -> FileResult:
+    """The result of a file that could not be read: one E001 saying why."""
+    return FileResult(path, None, [_builtin(ruleset, LOAD_ERROR, path, reason, options.lang)])
 
 
-def _may_be_report(path: Path) -> bool:
-    """A regular file, or one that cannot be examined (loading will say why)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return True
+def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
+    """The numeric facts the extract stage finds in the report at ``path``, and its text
+    (``govlint facts``). Raises LoadError for a file that cannot be read."""
+    text = load_path(path).text
+    _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
+    doc = analyse(str(path), analysed, ruleset)
+    assert doc.facts is not None  # analyse extracts them by default
+    return doc.facts, doc.source if analysed is text else SourceText(text)

@@ -35,13 +35,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from checker.engine import MARKDOWN_SUFFIX, Options, active_rules, markdown_suppressions
+from checker.engine import MARKDOWN_SUFFIX, markdown_suppressions
 from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
 from checker.model import Diagnostic, SourceText, Span
-from checker.normalize import View, normalize
+from checker.model import View
+from checker.normalize import normalize
 from checker.rule import Rule
 from checker.ruleset import RuleSet
+from checker.selection import Options, active_rules
 
 PLACEHOLDER, CHROME, PINYIN = "T401", "T402", "T403"
 # Formats whose text is not the file's text: fixing them would need a writer per format.

@@ -1,4 +1,10 @@
-"""The shared vocabulary of every stage: spans, the document model and diagnostics.
+"""The shared vocabulary of every stage: spans, the matching view, the document model,
+the facts the extract stage finds, diagnostics and the built-in codes E001/E002.
+
+The bottom layer: it imports nothing of govlint. The stages produce these records and
+the stages above read them, so a record that one stage fills and another reads (the
+view normalize builds and parse maps through, the facts extract builds and the numeric
+checks read) is declared here, not in the stage that builds it (docs/architecture.md).
 
 Immutable records are ``NamedTuple``s and the few mutable ones plain ``__slots__``
 classes, not dataclasses: creating a dataclass costs ~0.3 ms at import (and importing
@@ -19,12 +25,17 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
-    from checker.extract.claims import Facts
-    from checker.normalize import View
+    from decimal import Decimal
 
 Severity = Literal["error", "warning", "info"]
 T = TypeVar("T")
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+# The built-in codes: govlint itself could not do its work on a file. They are never
+# suppressed nor recorded in a baseline, and they make the exit status 2.
+LOAD_ERROR = "E001"  # the file could not be read
+INTERNAL_ERROR = "E002"  # a rule failed
+TROUBLE_CODES = frozenset({LOAD_ERROR, INTERNAL_ERROR})
 
 
 class Span(NamedTuple):
@@ -124,6 +135,81 @@ class _SparseSourceText(SourceText):
 
     def length(self) -> int:
         return self._length
+
+
+# --------------------------------------------------------------------------- matching view
+
+
+class View:
+    """The normalized ``text`` plus the breakpoints that map it back to the original.
+
+    ``_starts[k]`` is the first view offset whose original offset is ``view + _shifts[k]``
+    (the number of original characters deleted before it).
+    """
+
+    __slots__ = ("text", "traditional", "traditional_count", "_starts", "_shifts")
+
+    def __init__(
+        self,
+        text: str,
+        starts: tuple[int, ...] = (),
+        shifts: tuple[int, ...] = (),
+        traditional: frozenset[str] = frozenset(),
+        traditional_count: int | None = None,
+    ) -> None:
+        self.text = text
+        self.traditional = traditional  # the traditional characters step 2 simplified (rule T405)
+        # How often they occur, when finding them counted them (not for the first text of a
+        # run); not part of equality: a view is the same whether or not it was counted.
+        self.traditional_count = traditional_count
+        self._starts = starts
+        self._shifts = shifts
+
+    def span_maker(self) -> Callable[[int, int], Span]:
+        """:meth:`span` for a stage that makes hundreds of spans from offsets it took from
+        this view: ``Span`` itself when nothing was deleted (no range check, no call)."""
+        return self.span if self._starts else Span
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, View):
+            return NotImplemented
+        return (self.text, self._starts, self._shifts, self.traditional) == (
+            other.text,
+            other._starts,
+            other._shifts,
+            other.traditional,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value, never used as a key
+
+    def __repr__(self) -> str:
+        return f"View({self.text[:40]!r}…, {len(self._starts)} deletions)"
+
+    def to_original(self, index: int) -> int:
+        """Original offset of view offset ``index``; ``len(text)`` maps to ``len(original)``."""
+        if not 0 <= index <= len(self.text):
+            raise IndexError(f"view offset {index} outside [0, {len(self.text)}]")
+        k = bisect.bisect_right(self._starts, index)
+        return index + self._shifts[k - 1] if k else index
+
+    def span(self, start: int, end: int) -> Span:
+        """The original span that the half-open view range ``[start, end)`` came from.
+
+        The end is taken after the last view character, so an annotation removed inside
+        the range is covered and one removed right after it is not.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise IndexError(f"view range [{start}, {end}) outside [0, {len(self.text)}]")
+        starts = self._starts
+        if not starts:  # nothing was deleted (most reports): offsets are the same
+            return Span(start, end)
+        # to_original of start and of end - 1, inline: a converted report makes hundreds of spans.
+        k = bisect.bisect_right(starts, start)
+        first = start + self._shifts[k - 1] if k else start
+        if start == end:
+            return Span(first, first)
+        k = bisect.bisect_right(starts, end - 1, k)
+        return Span(first, end + self._shifts[k - 1] if k else end)
 
 
 # --------------------------------------------------------------------------- document
@@ -318,6 +404,116 @@ class Document:
             out.append(h)
             stack.extend(reversed(h.children))
         return out
+
+
+# --------------------------------------------------------------------------- facts
+# What the extract stage finds: numbers with their units, bound to their role in the
+# clause (checker/extract/ builds them; the numeric checks read them from Document.facts).
+
+MONEY_SCALE: dict[str, int] = {"万元": 10**4, "亿元": 10**8}
+
+
+class Quantity(NamedTuple):
+    value: Decimal  # the number as written, multiplier applied ("1.6万" → 16000)
+    lower: Decimal | None  # bounds implied by approximation markers; None = unbounded
+    upper: Decimal | None  # exact numbers: lower == upper == value
+    approx: str | None  # the marker(s) as written, or None
+    decimals: int  # digits after the decimal point as written
+    unit: str | None  # "%" also for 百分之…; "百分点" for 个百分点
+    is_percent: bool
+    numeral: Literal["arabic", "chinese", "mixed"]  # mixed: Arabic digits with 万/亿
+    start: int  # offsets in the text given to find_quantities: marker + number + unit
+    end: int
+    number_start: int  # the number alone
+    number_end: int
+
+    @property
+    def scale(self) -> int:
+        """Factor from ``unit`` to its base unit: 10⁴ for 万元, 10⁸ for 亿元, else 1."""
+        return MONEY_SCALE.get(self.unit or "", 1)
+
+    @property
+    def base_value(self) -> Decimal:
+        """``value`` in the base unit of its class (money in 元)."""
+        return self.value * self.scale
+
+
+# quantity; span: marker + number + unit, in the original; number_span; text: the
+# original characters of span; paragraph; sentence: where its sentence starts in the view
+# (one value per sentence of the document, so facts compare it to share a sentence); in_parens
+Where = tuple[Quantity, Span, Span, str, int, int, bool]
+
+
+class Fact:
+    """Where a quantity stands: its original spans and its place in the document.
+    Plain classes, not NamedTuples, so that the three kinds share these fields."""
+
+    __slots__ = ("quantity", "span", "number_span", "text", "paragraph", "sentence", "in_parens")
+
+    def __init__(self, where: Where) -> None:
+        (self.quantity, self.span, self.number_span, self.text, self.paragraph, self.sentence, self.in_parens) = where
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text!r}, paragraph={self.paragraph})"
+
+
+class CountFact(Fact):
+    __slots__ = ("role", "role_span", "object", "unit_class")
+
+    def __init__(self, where: Where, role: str | None, role_span: Span | None, obj: str, unit_class: str) -> None:
+        super().__init__(where)
+        self.role = role
+        self.role_span = role_span
+        self.object = obj
+        self.unit_class = unit_class
+
+
+class RateFact(Fact):
+    __slots__ = ("name", "name_span")
+
+    def __init__(self, where: Where, name: str, name_span: Span) -> None:
+        super().__init__(where)
+        self.name = name
+        self.name_span = name_span
+
+
+class ChangeFact(Fact):
+    __slots__ = ("direction", "word_span", "about_rate")
+
+    def __init__(self, where: Where, direction: int, word_span: Span, about_rate: str | None) -> None:
+        super().__init__(where)
+        self.direction = direction  # +1 up, -1 down
+        self.word_span = word_span
+        self.about_rate = about_rate  # the rate whose change this is, if any
+
+
+class BreakdownFact(NamedTuple):
+    total: CountFact
+    parts: tuple[CountFact, ...]
+    marker: str  # 其中 or 分别
+    marker_span: Span
+    exhaustive: bool
+
+
+class GrowthFact(NamedTuple):
+    before: CountFact
+    after: CountFact
+    direction: int
+    stated_percent: ChangeFact | None
+    stated_delta: CountFact | None
+
+
+class Facts:
+    """Every fact of a document, by kind, in text order."""
+
+    __slots__ = ("counts", "rates", "changes", "breakdowns", "growths")
+
+    def __init__(self) -> None:
+        self.counts: list[CountFact] = []
+        self.rates: list[RateFact] = []
+        self.changes: list[ChangeFact] = []
+        self.breakdowns: list[BreakdownFact] = []
+        self.growths: list[GrowthFact] = []
 
 
 # --------------------------------------------------------------------------- diagnostics

@@ -27,17 +27,15 @@ points at the original characters.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import importlib.util
 import itertools
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from checker import cache
-from checker.model import Span
+from checker.model import View
 
 TABLE_FORMAT = 1  # bump when the cached table changes shape
 
@@ -58,78 +56,6 @@ PINYIN_ANNOTATION: re.Pattern[str] = re.compile(
     rf"(?=[{_PINYIN_LETTER}]{{0,6}}[{_TONED}])[{_PINYIN_LETTER}]{{1,7}}"
     r"[)）])"
 )
-
-
-class View:
-    """The normalized ``text`` plus the breakpoints that map it back to the original.
-
-    ``_starts[k]`` is the first view offset whose original offset is ``view + _shifts[k]``
-    (the number of original characters deleted before it).
-    """
-
-    __slots__ = ("text", "traditional", "traditional_count", "_starts", "_shifts")
-
-    def __init__(
-        self,
-        text: str,
-        starts: tuple[int, ...] = (),
-        shifts: tuple[int, ...] = (),
-        traditional: frozenset[str] = frozenset(),
-        traditional_count: int | None = None,
-    ) -> None:
-        self.text = text
-        self.traditional = traditional  # the traditional characters step 2 simplified (rule T405)
-        # How often they occur, when finding them counted them (not for the first text of a
-        # run); not part of equality: a view is the same whether or not it was counted.
-        self.traditional_count = traditional_count
-        self._starts = starts
-        self._shifts = shifts
-
-    def span_maker(self) -> Callable[[int, int], Span]:
-        """:meth:`span` for a stage that makes hundreds of spans from offsets it took from
-        this view: ``Span`` itself when nothing was deleted (no range check, no call)."""
-        return self.span if self._starts else Span
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, View):
-            return NotImplemented
-        return (self.text, self._starts, self._shifts, self.traditional) == (
-            other.text,
-            other._starts,
-            other._shifts,
-            other.traditional,
-        )
-
-    __hash__ = None  # type: ignore[assignment]  # compared by value, never used as a key
-
-    def __repr__(self) -> str:
-        return f"View({self.text[:40]!r}…, {len(self._starts)} deletions)"
-
-    def to_original(self, index: int) -> int:
-        """Original offset of view offset ``index``; ``len(text)`` maps to ``len(original)``."""
-        if not 0 <= index <= len(self.text):
-            raise IndexError(f"view offset {index} outside [0, {len(self.text)}]")
-        k = bisect.bisect_right(self._starts, index)
-        return index + self._shifts[k - 1] if k else index
-
-    def span(self, start: int, end: int) -> Span:
-        """The original span that the half-open view range ``[start, end)`` came from.
-
-        The end is taken after the last view character, so an annotation removed inside
-        the range is covered and one removed right after it is not.
-        """
-        if not 0 <= start <= end <= len(self.text):
-            raise IndexError(f"view range [{start}, {end}) outside [0, {len(self.text)}]")
-        starts = self._starts
-        if not starts:  # nothing was deleted (most reports): offsets are the same
-            return Span(start, end)
-        # to_original of start and of end - 1, inline: a converted report makes hundreds of spans.
-        k = bisect.bisect_right(starts, start)
-        first = start + self._shifts[k - 1] if k else start
-        if start == end:
-            return Span(first, first)
-        k = bisect.bisect_right(starts, end - 1, k)
-        return Span(first, end + self._shifts[k - 1] if k else end)
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000\xa0]")  # step 1's characters

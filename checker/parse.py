@@ -23,9 +23,9 @@ from checker.model import (
     SourceText,
     Span,
     Title,
+    View,
     YearMention,
 )
-from checker.normalize import View
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUM = "一二三四五六七八九十"

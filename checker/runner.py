@@ -14,19 +14,72 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from typing import NamedTuple
+
 from checker import cache
-from checker.engine import Options, display_path, lint_path
+from checker.config import ConfigResolver, Overrides, file_settings
+from checker.engine import lint_path
+from checker.files import display_path, expand_paths
 from checker.load import LoadError
 from checker.load.text import read_bytes
 from checker.model import FileResult
-from checker.ruleset import RuleSet, load_rules
+from checker.ruleset import Rule, RuleSet, load_rules
+from checker.selection import Options
 
 # Below this many files a pool costs more to start than it saves (a pre-commit run
 # usually checks one or two files).
 MIN_FILES_PER_POOL = 8
 _CHUNK = 32  # files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
 
-Job = tuple[Path, tuple[Path, ...], Options]  # a file, its rule folders, its options
+
+
+class Job(NamedTuple):
+    """One file to lint, with what its config (or the command line) says."""
+
+    path: Path
+    rule_dirs: tuple[Path, ...]  # the extra rule folders: --rules, then the config's
+    options: Options
+    fail_on: str  # the lowest severity that fails this file
+
+
+class RuleSets:
+    """The rule sets of one run, each loaded once: files whose configs name different
+    rule folders need different rule sets."""
+
+    def __init__(self, *, use_cache: bool = True) -> None:
+        self.use_cache = use_cache
+        self.loaded: dict[tuple[Path, ...], RuleSet] = {}
+
+    def get(self, rule_dirs: tuple[Path, ...]) -> RuleSet:
+        if rule_dirs not in self.loaded:
+            self.loaded[rule_dirs] = load_rules(list(rule_dirs), use_cache=self.use_cache)
+        return self.loaded[rule_dirs]
+
+    def described(self, default_dirs: tuple[Path, ...]) -> RuleSet:
+        """One rule set describing every rule that ran (SARIF lists them); with none
+        loaded (no file to lint), the rule set of ``default_dirs``."""
+        rulesets = list(self.loaded.values())
+        if not rulesets:
+            return self.get(default_dirs)
+        if len(rulesets) == 1:
+            return rulesets[0]
+        by_code: dict[str, Rule] = {}
+        for ruleset in rulesets:
+            for rule in ruleset.rules:
+                by_code.setdefault(rule.code, rule)
+        return RuleSet.of(list(by_code.values()), rulesets[0].vocabulary)
+
+
+def plan_jobs(paths: list[Path], resolver: ConfigResolver, overrides: Overrides, rulesets: RuleSets) -> list[Job]:
+    """A job per report file of ``paths`` (folders searched), with its config's
+    settings. Each rule set is loaded here, so a bad rule file fails before any work."""
+    jobs: list[Job] = []
+    for path in expand_paths(paths, resolver.excluded):
+        settings = file_settings(path, resolver.for_path(path), overrides)
+        rulesets.get(settings.rule_dirs)
+        jobs.append(Job(path, settings.rule_dirs, settings.options, settings.fail_on))
+    return jobs
+
 
 _worker_rulesets: dict[tuple[Path, ...], RuleSet] = {}
 _worker_use_cache = True
@@ -42,10 +95,9 @@ def _init_worker(use_cache: bool, results_cache: bool, compact: bool) -> None:
 
 
 def _lint_job(job: Job) -> FileResult:
-    path, rule_dirs, options = job
-    if rule_dirs not in _worker_rulesets:
-        _worker_rulesets[rule_dirs] = load_rules(list(rule_dirs), use_cache=_worker_use_cache)
-    result = _lint(path, _worker_rulesets[rule_dirs], options, _worker_results_cache)
+    if job.rule_dirs not in _worker_rulesets:
+        _worker_rulesets[job.rule_dirs] = load_rules(list(job.rule_dirs), use_cache=_worker_use_cache)
+    result = _lint(job.path, _worker_rulesets[job.rule_dirs], job.options, _worker_results_cache)
     # Compacting here sends a few lines back to the parent instead of the whole text.
     return result.compact() if _worker_compact else result
 
@@ -90,26 +142,18 @@ def default_jobs() -> int:
 
 
 def lint_jobs(
-    jobs: list[Job],
-    ruleset_for: dict[tuple[Path, ...], RuleSet],
-    *,
-    workers: int,
-    use_cache: bool,
-    results_cache: bool = False,
-    compact: bool = False,
+    jobs: list[Job], rulesets: RuleSets, *, workers: int, results_cache: bool = False, compact: bool = False
 ) -> Iterator[FileResult]:
-    """Lint every job, in order. ``ruleset_for`` holds the rule sets already loaded here.
-    With ``compact`` results keep only the lines their findings point at."""
+    """Lint every job, in order. With ``compact`` results keep only the lines their
+    findings point at."""
     if workers <= 1 or len(jobs) < MIN_FILES_PER_POOL:
-        for path, rule_dirs, options in jobs:
-            if rule_dirs not in ruleset_for:
-                ruleset_for[rule_dirs] = load_rules(list(rule_dirs), use_cache=use_cache)
-            result = _lint(path, ruleset_for[rule_dirs], options, results_cache)
+        for job in jobs:
+            result = _lint(job.path, rulesets.get(job.rule_dirs), job.options, results_cache)
             yield result.compact() if compact else result
         return
     from concurrent.futures import ProcessPoolExecutor  # ~8 ms of imports a one-file run never needs
 
-    _worker_rulesets.update(ruleset_for)  # forked workers start with the loaded rule sets
-    initargs = (use_cache, results_cache, compact)
+    _worker_rulesets.update(rulesets.loaded)  # forked workers start with the loaded rule sets
+    initargs = (rulesets.use_cache, results_cache, compact)
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
         yield from pool.map(_lint_job, jobs, chunksize=_CHUNK)

@@ -25,11 +25,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker.engine import INTERNAL_ERROR, LOAD_ERROR
 from checker.load.text import SourceComment
-from checker.model import Diagnostic, SourceText, Span
+from checker.model import TROUBLE_CODES, Diagnostic, SourceText, Span
 
-UNSUPPRESSIBLE = frozenset({LOAD_ERROR, INTERNAL_ERROR})
 WITHOUT_REASON, UNUSED, INVALID = "G001", "G002", "G003"
 
 _COMMENT = re.compile(r"<!--(\s*govlint-.*?)-->", re.DOTALL)
@@ -95,7 +93,7 @@ class Suppressions:
         entries, enables_unused, problems = self._entries_of(known)
         kept: list[Diagnostic] = []
         for d in diagnostics:
-            entry = None if d.code in UNSUPPRESSIBLE else self._covering(entries, d, source)
+            entry = None if d.code in TROUBLE_CODES else self._covering(entries, d, source)
             if entry is None:
                 kept.append(d)
             else:

@@ -17,10 +17,11 @@ from lxml import etree
 
 from checker.annotate import AUTHOR, AnnotateError, annotate_docx, comment_text
 from checker.cli import main
-from checker.engine import Options, lint_path
+from checker.engine import lint_path
 from checker.load import load_path
 from checker.model import Diagnostic, FileResult, SourceText, Span
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from conftest import SEEDS
 from test_loaders import seed_docx
 

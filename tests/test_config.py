@@ -13,7 +13,7 @@ import pytest
 from checker.checks import Settings
 from checker.cli import main
 from checker.config import ConfigError, ConfigResolver, Overrides, file_settings, load_config, matches
-from checker.engine import Options, Selection, is_selected
+from checker.selection import Options, Selection, is_selected
 from conftest import ROOT
 
 CLEAN = """青山县2023年法治政府建设年度报告

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from checker.engine import Options, lint_path
+from checker.engine import lint_path
 from checker.fix import fix_file, fix_text
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from conftest import ROOT
 
 SEEDS = {n: next((ROOT / "seeds").glob(f"{n}_*.txt")) for n in ("000", "001", "003", "004")}

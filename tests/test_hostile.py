@@ -17,9 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.engine import Options, lint_text
+from checker.engine import lint_text
 from checker.load import LoadError, decode_bytes
 from checker.report.machine import records
+from checker.selection import Options
 from conftest import ROOT, SEEDS
 
 # Report-like text: Chinese, digits, units, markers and punctuation the rules look for,

@@ -29,12 +29,14 @@ import pytest
 import checker.load as load_module
 import checker.load.docx as docx_module
 import checker.load.html as html_module
-from checker import engine
+from checker import files
 from checker.cli import main
-from checker.engine import Options, expand_paths, lint_path
+from checker.engine import lint_path
+from checker.files import expand_paths
 from checker.load import LoadError, load_path, pdfstreams
 from checker.load.deadline import LoadTimeout, check, time_limit
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from conftest import ROOT, SEEDS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -615,7 +617,7 @@ def test_file_deleted_between_listing_and_linting(
         (reports / "a.txt").unlink()
         yield from found
 
-    monkeypatch.setattr("checker.cli.expand_paths", listed_then_deleted)
+    monkeypatch.setattr("checker.runner.expand_paths", listed_then_deleted)
     assert main(["--format", "json", "--lang", "en", "--no-cache", str(reports)]) == 2
     items = json.loads(capsys.readouterr().out)
     assert [(Path(i["path"]).name, i["message"]) for i in items if i["code"] == "E001"] == [
@@ -658,8 +660,8 @@ def test_file_names_with_control_characters(tmp_path: Path) -> None:
 
 
 def test_display_path_keeps_unicode_names() -> None:
-    assert engine.display_path(Path("报告/2023年　总结.txt")) == "报告/2023年　总结.txt"
-    assert engine.display_path(Path(NOT_UTF8)) == "\\xb1\\xa8\\xb8\\xe6\\xff.txt"
+    assert files.display_path(Path("报告/2023年　总结.txt")) == "报告/2023年　总结.txt"
+    assert files.display_path(Path(NOT_UTF8)) == "\\xb1\\xa8\\xb8\\xe6\\xff.txt"
 
 
 # --------------------------------------------------------------------------- rule and config files

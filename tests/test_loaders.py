@@ -26,10 +26,11 @@ from hypothesis import strategies as st
 
 import checker.load.docx as docx_module
 import checker.load.pdf as pdf_module
-from checker.engine import Options, lint_path, lint_text
+from checker.engine import lint_path, lint_text
 from checker.load import LOADED_SUFFIXES, LoadError, SourceComment, load_path
 from checker.load.docx import _format_number
 from checker.ruleset import RuleSet
+from checker.selection import Options
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 SEED_003 = ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt"

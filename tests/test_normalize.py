@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker import normalize as normalize_module
-from checker.model import Span
-from checker.normalize import PINYIN_ANNOTATION, View, normalize, traditional_to_simplified
+from checker.model import Span, View
+from checker.normalize import PINYIN_ANNOTATION, normalize, traditional_to_simplified
 
 SEED_TITLE = "金石鎮(zhèn)2021年法治政府建設(shè)年度報(bào)告"
 
@@ -245,7 +245,8 @@ def test_a_span_holds_exactly_what_its_view_range_shows(text: str, data: st.Data
 @pytest.mark.parametrize("texts_seen", [0, 5])
 def test_t405_counts_the_same_whether_or_not_normalize_counted(texts_seen: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first text of a run is not counted by normalize; T405 then counts it itself."""
-    from checker.engine import Options, lint_text
+    from checker.engine import lint_text
+    from checker.selection import Options
     from checker.ruleset import load_rules
 
     monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import Options, lint_text
+from checker.engine import lint_text
 from checker.normalize import traditional_to_simplified
+from checker.selection import Options
 from conftest import SEEDS
 
 

@@ -16,7 +16,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from checker.extract import quantity
-from checker.extract.quantity import Quantity, find_quantities, parse_number, unit_class
+from checker.extract.quantity import find_quantities, parse_number, unit_class
+from checker.model import Quantity
 from checker.normalize import normalize
 from conftest import SEEDS
 

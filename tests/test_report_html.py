@@ -24,7 +24,8 @@ from conftest import ROOT, SEEDS
 from pytest_regressions.file_regression import FileRegressionFixture
 
 from checker.cli import main
-from checker.engine import Options, lint_text
+from checker.engine import lint_text
+from checker.selection import Options
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
 from checker.report import machine, render
 from checker.report.html import line_html

@@ -16,7 +16,9 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from checker.checks import Settings, kinds
-from checker.engine import INTERNAL_ERROR, Options, lint_text
+from checker.engine import lint_text
+from checker.model import INTERNAL_ERROR
+from checker.selection import Options
 from checker.model import FileResult
 from checker.ruleschema import params_model
 from checker.ruleset import RuleSet, load_rules

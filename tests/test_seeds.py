@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import Options, lint_path
+from checker.engine import lint_path
 from checker.report.machine import records
+from checker.selection import Options
 from conftest import ROOT, SEEDS
 
 SEED_IDS = [p.name[:3] for p in SEEDS]

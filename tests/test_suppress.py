@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import Options, lint_path
+from checker.engine import lint_path
 from checker.load import SourceComment
 from checker.model import Diagnostic, FileResult
 from checker.ruleset import RuleSet
+from checker.selection import Options
 from checker.suppress import from_html
 from test_config import CLEAN
 

@@ -15,7 +15,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
-from checker.extract.claims import CountFact, Facts, RateFact
+from checker.model import CountFact, Facts, RateFact
 from checker.model import Document, Severity
 
 HUNDRED = Decimal(100)

@@ -23,9 +23,11 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from checker.extract.quantity import Quantity, find_quantities
+from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
-from checker.model import Document, Span
+from checker.model import (
+    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, Quantity, RateFact, Span, Where,
+)  # fmt: skip
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 # A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
@@ -71,84 +73,6 @@ _MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this gov
 _MAX_GAP = 80  # the words that classify a number stand right before it; never scan further back
 _LOOKAHEAD = 8  # facts after a growth pair that may state its change
 _MAX_PARTS = 40  # items of one breakdown; a longer "list" is not a breakdown a reader checks
-
-
-# quantity; span: marker + number + unit, in the original; number_span; text: the
-# original characters of span; paragraph; sentence: where its sentence starts in the view
-# (one value per sentence of the document, so facts compare it to share a sentence); in_parens
-Where = tuple[Quantity, Span, Span, str, int, int, bool]
-
-
-class Fact:
-    """Where a quantity stands: its original spans and its place in the document.
-    Plain classes, not NamedTuples, so that the three kinds share these fields."""
-
-    __slots__ = ("quantity", "span", "number_span", "text", "paragraph", "sentence", "in_parens")
-
-    def __init__(self, where: Where) -> None:
-        (self.quantity, self.span, self.number_span, self.text, self.paragraph, self.sentence, self.in_parens) = where
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.text!r}, paragraph={self.paragraph})"
-
-
-class CountFact(Fact):
-    __slots__ = ("role", "role_span", "object", "unit_class")
-
-    def __init__(self, where: Where, role: str | None, role_span: Span | None, obj: str, unit_class: str) -> None:
-        super().__init__(where)
-        self.role = role
-        self.role_span = role_span
-        self.object = obj
-        self.unit_class = unit_class
-
-
-class RateFact(Fact):
-    __slots__ = ("name", "name_span")
-
-    def __init__(self, where: Where, name: str, name_span: Span) -> None:
-        super().__init__(where)
-        self.name = name
-        self.name_span = name_span
-
-
-class ChangeFact(Fact):
-    __slots__ = ("direction", "word_span", "about_rate")
-
-    def __init__(self, where: Where, direction: int, word_span: Span, about_rate: str | None) -> None:
-        super().__init__(where)
-        self.direction = direction  # +1 up, -1 down
-        self.word_span = word_span
-        self.about_rate = about_rate  # the rate whose change this is, if any
-
-
-class BreakdownFact(NamedTuple):
-    total: CountFact
-    parts: tuple[CountFact, ...]
-    marker: str  # 其中 or 分别
-    marker_span: Span
-    exhaustive: bool
-
-
-class GrowthFact(NamedTuple):
-    before: CountFact
-    after: CountFact
-    direction: int
-    stated_percent: ChangeFact | None
-    stated_delta: CountFact | None
-
-
-class Facts:
-    """Every fact of a document, by kind, in text order."""
-
-    __slots__ = ("counts", "rates", "changes", "breakdowns", "growths")
-
-    def __init__(self) -> None:
-        self.counts: list[CountFact] = []
-        self.rates: list[RateFact] = []
-        self.changes: list[ChangeFact] = []
-        self.breakdowns: list[BreakdownFact] = []
-        self.growths: list[GrowthFact] = []
 
 
 _OPEN, _CLOSE = re.compile(r"\("), re.compile(r"\)")

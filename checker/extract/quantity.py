@@ -65,7 +65,9 @@ import bisect
 import re
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal
+
+from checker.model import Quantity
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -130,7 +132,6 @@ _UNIT_CLASS: dict[str, str] = {
     **dict.fromkeys(("元", "万元", "亿元"), "money"),
     "%": "percent",
 }
-_MONEY_SCALE: dict[str, int] = {"万元": 10**4, "亿元": 10**8}
 
 # Words that begin with a unit character: the number before them counts nothing
 # (12345人民热线, 2021元旦, X次全会) or is a fixed political phrase (四个意识).
@@ -185,31 +186,6 @@ _MAX_NUMBER_LENGTH = 32
 MAX_QUANTITY_DIGITS = 18
 _ONE = Decimal(1)
 _FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {0xFF0C: ord(","), 0xFF0E: ord(".")}
-
-
-class Quantity(NamedTuple):
-    value: Decimal  # the number as written, multiplier applied ("1.6万" → 16000)
-    lower: Decimal | None  # bounds implied by approximation markers; None = unbounded
-    upper: Decimal | None  # exact numbers: lower == upper == value
-    approx: str | None  # the marker(s) as written, or None
-    decimals: int  # digits after the decimal point as written
-    unit: str | None  # "%" also for 百分之…; "百分点" for 个百分点
-    is_percent: bool
-    numeral: Literal["arabic", "chinese", "mixed"]  # mixed: Arabic digits with 万/亿
-    start: int  # offsets in the text given to find_quantities: marker + number + unit
-    end: int
-    number_start: int  # the number alone
-    number_end: int
-
-    @property
-    def scale(self) -> int:
-        """Factor from ``unit`` to its base unit: 10⁴ for 万元, 10⁸ for 亿元, else 1."""
-        return _MONEY_SCALE.get(self.unit or "", 1)
-
-    @property
-    def base_value(self) -> Decimal:
-        """``value`` in the base unit of its class (money in 元)."""
-        return self.value * self.scale
 
 
 def unit_class(unit: str | None) -> str:

@@ -216,7 +216,7 @@ def _describe(data: bytes, offset: int) -> str:
 
 
 def _directory_reason(path: pathlib.Path) -> str:
-    """Folder scanning hands over a folder it could not list (checker.engine.expand_paths):
+    """Folder scanning hands over a folder it could not list (checker.files.expand_paths):
     list it again to say why."""
     try:
         with os.scandir(path):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from checker.extract.claims import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact
-from checker.model import SourceText, Span
+from checker.model import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, SourceText, Span
 
 
 def _where(source: SourceText, span: Span) -> str:

@@ -1,7 +1,7 @@
 """Machine-readable output: json, github, junit, concise and the statistics table.
 (SARIF has its own module, checker.report.sarif.) None of these imports rich.
 
-JSON contract: one array; each item has ``path``, ``code``, ``name``, ``severity``,
+JSON contract (built in checker.report.problem): one array; each item has ``path``, ``code``, ``name``, ``severity``,
 ``message``, ``line``, ``column``, ``end_line``, ``end_column`` (1-based; columns count
 characters of the original line; the end is exclusive, as in SARIF: the column just
 after the last character), ``labels`` (same position fields plus ``message``),
@@ -17,38 +17,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import Any, TextIO
 
-from checker.model import Diagnostic, FileResult, SourceText, Span
+from checker.model import Diagnostic, FileResult
+from checker.report.problem import position, problems
 from checker.report.summary import Lang, summary_line
 
 
-def _position(source: SourceText | None, span: Span | None) -> dict[str, int]:
-    if source is None or span is None:
-        return {"line": 1, "column": 1, "end_line": 1, "end_column": 1}
-    start = source.position(span.start)
-    end = source.position(span.end)
-    return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
-
-
-def diagnostic_record(diag: Diagnostic, result: FileResult) -> dict[str, Any]:
-    source = result.source
-    record = {
-        "path": diag.path,
-        "code": diag.code,
-        "name": diag.name,
-        "severity": diag.severity,
-        "message": diag.message,
-        **_position(source, diag.span),
-        "labels": [{"message": label.message, **_position(source, label.span)} for label in diag.labels],
-        "help": diag.help,
-        "note": diag.note,
-    }
-    if result.locations is not None and source is not None and diag.span is not None:
-        record["location"] = result.where(source.position(diag.span.start).line)  # ¶37, p.3, L12
-    return record
-
-
 def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
-    return [diagnostic_record(d, r) for r in results for d in r.diagnostics]
+    """The JSON contract's records (the Python API returns the same, as Problems)."""
+    return [p.to_json() for r in results for p in problems(r)]
 
 
 def render_json(results: Sequence[FileResult], out: TextIO) -> None:
@@ -60,7 +36,7 @@ def _located(results: Sequence[FileResult]) -> Iterator[tuple[Diagnostic, dict[s
     """Each diagnostic with its JSON position and whether it is about the whole file."""
     for result in results:
         for diag in result.diagnostics:
-            yield diag, _position(result.source, diag.span), result.source is None or diag.span is None
+            yield diag, position(result.source, diag.span), result.source is None or diag.span is None
 
 
 def _one_line(text: str) -> str:
@@ -75,7 +51,7 @@ def render_concise(results: Sequence[FileResult], out: TextIO, *, lang: Lang) ->
     (the line is the loader's label where it has one: ``report.docx:¶37:12``)."""
     for result in results:
         for diag in result.diagnostics:
-            pos = _position(result.source, diag.span)
+            pos = position(result.source, diag.span)
             where = f"{diag.path}:{result.where(pos['line'])}:{pos['column']}"
             out.write(f"{where}: {diag.code} [{diag.severity}] {_one_line(diag.message)}\n")
     out.write(summary_line(results, lang) + "\n")
@@ -131,7 +107,7 @@ def render_junit(results: Sequence[FileResult], out: TextIO) -> None:
         classname = path.removesuffix(PurePath(path).suffix)
         suite = ET.SubElement(root, "testsuite", name=path)
         for diag in result.diagnostics:
-            pos = _position(result.source, diag.span)
+            pos = position(result.source, diag.span)
             where = f"{pos['line']}:{pos['column']}"
             case = ET.SubElement(
                 suite, "testcase", name=f"{diag.code} {diag.name} @ {where}", classname=classname,
