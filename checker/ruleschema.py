@@ -77,11 +77,14 @@ class RateModel(Strict):
     name: list[str] = Field(min_length=1)
     part: list[str] = Field(min_length=1)
     whole: list[str] = Field(min_length=1)
+    sums_parts: bool = False
 
 
 class VocabularyModel(Strict):
     units: dict[str, list[str]] = {}
     carry_over: list[str] = []
+    role_negation: list[str] = []
+    role_clause_end: list[str] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
     pair: list[PairModel] = []
@@ -145,7 +148,7 @@ def _rule_model(spec: KindSpec) -> type[RuleModel]:
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     unit_class: dict[str, str] = {}
-    carry, bounded, unbounded = [], [], []
+    carry, bounded, unbounded, negation, clause_end = [], [], [], [], []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
     for v in parts:
@@ -154,8 +157,10 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         carry += v.carry_over
         bounded += v.bounded_rate
         unbounded += v.unbounded_rate
+        negation += v.role_negation
+        clause_end += v.role_clause_end
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
-        rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole)) for r in v.rate]
+        rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
     roles = {w for p in pairs for w in p.whole | p.part} | {w for r in rates for w in r.whole | r.part}
     return Vocabulary(
         unit_class=unit_class,
@@ -166,7 +171,15 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         rate_names=words_pattern({n for r in rates for n in r.names}),
         bounded=alternation(bounded) if bounded else None,
         unbounded=alternation(unbounded) if unbounded else None,
+        role_negation=_ending_pattern(negation),
+        role_clause_end=words_pattern(clause_end),
     )
+
+
+def _ending_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` ending the text searched: search it with ``endpos``."""
+    words_re = words_pattern(words)
+    return re.compile(f"(?:{words_re.pattern})$") if words_re else None
 
 
 def _rule_line(text: str, code: object, occurrence: int = 0) -> int | None:

@@ -1,4 +1,5 @@
-"""Claims: the patterns that must end the words before a number."""
+"""Claims: the patterns that must end the words before a number, and the named steps
+that bind numbers to their roles."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.extract import claims
-from checker.extract.claims import _Ending
+from checker.extract.claims import _Ending, _following_run, _list_items, extract
+from checker.extract.quantity import find_quantities
+from checker.model import CountFact, Facts, RateFact, SourceText
+from checker.normalize import normalize
+from checker.parse import parse
+from checker.ruleset import RuleSet
 
 ENDINGS = {"rate name": claims._RATE_NAME, "rate before": claims._RATE_BEFORE, "change": claims._CHANGE}
 
@@ -32,3 +38,72 @@ def test_searching_the_end_finds_what_searching_everything_finds(ending: _Ending
 def test_a_rate_name_before_its_verb() -> None:
     m = claims._RATE_NAME.search("今年全年矛盾纠纷化解成功率达 ")
     assert m is not None and m.group(1) == "全年矛盾纠纷化解成功率"  # ten letters and the rate word
+
+
+# --------------------------------------------------------------------------- named steps
+
+
+
+def facts_of(text: str, ruleset: RuleSet) -> Facts:
+    return extract(parse("report.txt", SourceText(text), normalize(text)), ruleset.vocabulary)
+
+
+def roles_of(text: str, ruleset: RuleSet) -> list[tuple[str, str | None]]:
+    return [(c.text, c.role) for c in facts_of(text, ruleset).counts]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("受理后撤回30件", None),  # a time clause: the number is 撤回's
+        ("不予受理12件", "不予受理"),  # negated: a role of its own
+        ("尚未办结5件", "尚未办结"),
+        ("受理申请33件", "受理"),
+        ("受理,另有30件", None),  # a clause break between word and number
+    ],
+)
+def test_role_in_clause(ruleset: RuleSet, text: str, expected: str | None) -> None:
+    assert roles_of(text, ruleset)[-1][1] == expected
+
+
+def test_respectively_pairs_roles_in_order(ruleset: RuleSet) -> None:
+    facts = facts_of("全年受理、化解矛盾纠纷分别为300件、290件。", ruleset)
+    assert [(c.text, c.role, c.object) for c in facts.counts] == [
+        ("300件", "受理", "矛盾纠纷"),
+        ("290件", "化解", "矛盾纠纷"),
+    ]
+    assert not facts.breakdowns  # roles, not parts of a total
+
+
+def test_respectively_needs_as_many_values_as_words(ruleset: RuleSet) -> None:
+    roles = roles_of("受理、办结分别为52件、50件、3件。", ruleset)
+    assert roles == [("52件", "办结"), ("50件", "办结"), ("3件", "办结")]
+
+
+def test_respectively_names_rates_in_order(ruleset: RuleSet) -> None:
+    facts = facts_of("化解率、办结率分别为95%、98%。", ruleset)
+    assert [(r.text, r.name) for r in facts.rates] == [("95%", "化解率"), ("98%", "办结率")]
+    assert all(isinstance(r, RateFact) for r in facts.rates)
+
+
+def test_respectively_outcomes_stay_items_of_the_total(ruleset: RuleSet) -> None:
+    facts = facts_of("审结案件135件,维持、驳回、撤销分别为100件、20件、10件。", ruleset)
+    assert [c.role for c in facts.counts] == ["审结", "维持", "驳回", "撤销"]
+    assert [b.exhaustive for b in facts.breakdowns] == [True]
+
+
+def test_list_items_split_he_only_between_counting_words(ruleset: RuleSet) -> None:
+    vocab = ruleset.vocabulary
+    assert _list_items("受理和办结申请", 10, vocab) == [("受理", 10), ("办结申请", 13)]
+    assert _list_items("调解、和解案件", 0, vocab) == [("调解", 0), ("和解案件", 3)]
+
+
+def test_following_run_stops_at_words() -> None:
+    text = "分别为52件、57件和3件,化解率95%"
+    run = _following_run(text, find_quantities(text), 3)
+    assert [text[q.start : q.end] for q in run] == ["52件", "57件", "3件"]
+    assert _following_run(text, find_quantities(text), 0) == []  # no number right after
+
+
+def test_counts_are_count_facts(ruleset: RuleSet) -> None:
+    assert all(isinstance(c, CountFact) for c in facts_of("受理、办结分别为5件、4件。", ruleset).counts)

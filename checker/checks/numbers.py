@@ -15,8 +15,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
-from checker.model import CountFact, Facts, RateFact
-from checker.model import Document, Severity
+from checker.extract.vocabulary import RateDef
+from checker.model import CountFact, Document, Facts, RateFact, Severity
 
 HUNDRED = Decimal(100)
 # How many counts before a part or a rate may hold its whole: a figure further back than
@@ -129,14 +129,21 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
 
 class RateCheck(NamedTuple):
     rate: RateFact
-    part: CountFact
+    parts: tuple[CountFact, ...]  # the numerator: one count, or every outcome a summing rate names
     whole: CountFact
     true_value: Decimal
+    # The numerator may be short of the truth: a summing rate (纠错率) whose list of outcomes
+    # may be partial, so the rate it gives is a lower bound.
+    at_least: bool = False
+
+    @property
+    def part_value(self) -> Decimal:
+        return sum((p.quantity.value for p in self.parts), Decimal(0))
 
 
 def rate_checks(doc: Document, ctx: Context) -> list[tuple[RateFact, list[RateCheck]]]:
     """Each stated rate with a definition, and every (part, whole) reading of it found
-    before it in its paragraph. Empty when the counts are not there to check."""
+    in its paragraph. Empty when the counts are not there to check."""
     vocabulary, checks = doc.derived("rate checks", lambda: (ctx.vocabulary, list(_rate_checks(doc, ctx))))
     return checks if vocabulary is ctx.vocabulary else list(_rate_checks(doc, ctx))
 
@@ -146,31 +153,73 @@ def _rate_checks(doc: Document, ctx: Context) -> Iterator[tuple[RateFact, list[R
     vocab = ctx.vocabulary
     starts = [c.span.start for c in facts.counts]
     endings = [(tuple(d.names), d) for d in vocab.rates] if facts.rates else []  # endswith takes a tuple
-    for rate in facts.rates:
+    for index, rate in enumerate(facts.rates):
         definition = next((d for names, d in endings if rate.name.endswith(names)), None)
         if definition is None:
             continue
-        end = bisect.bisect_left(starts, rate.span.start)
-        before = [
-            c
-            for c in facts.counts[max(0, end - LOOK_BACK) : end]
-            if c.paragraph == rate.paragraph
-            and c.span.end <= rate.span.start
-            and (rate.in_parens or not c.in_parens)
-            and _exact(c)
-        ]
-        parts = [c for c in before if c.role in definition.part]
-        if not parts:
-            yield rate, []
-            continue
-        part = parts[-1]
-        wholes = _whole_candidates(before, part, definition.whole)
-        readings = [
-            RateCheck(rate, part, whole, part.quantity.value * HUNDRED / whole.quantity.value)
-            for whole in reversed(wholes)
-            if whole.quantity.value > 0
-        ]
+        at = bisect.bisect_left(starts, rate.span.start)
+        readings = _readings(rate, definition, _counts_before(facts.counts, at, rate))
+        if not readings:
+            # "出庭应诉率为95%,开庭审理40件,出庭应诉38件": a rate stated before its counts,
+            # in its own sentence, up to the next rate (the counts before a rate are its own).
+            following = facts.rates[index + 1] if index + 1 < len(facts.rates) else None
+            stop = following.span.start if following is not None else None
+            readings = _readings(rate, definition, _counts_after(facts.counts, at, rate, stop))
         yield rate, readings
+
+
+def _counts_before(counts: list[CountFact], at: int, rate: RateFact) -> list[CountFact]:
+    return [
+        c
+        for c in counts[max(0, at - LOOK_BACK) : at]
+        if c.paragraph == rate.paragraph
+        and c.span.end <= rate.span.start
+        and (rate.in_parens or not c.in_parens)
+        and _exact(c)
+    ]
+
+
+def _counts_after(counts: list[CountFact], at: int, rate: RateFact, stop: int | None) -> list[CountFact]:
+    return [
+        c
+        for c in counts[at : at + LOOK_BACK]
+        if c.sentence == rate.sentence
+        and (stop is None or c.span.end <= stop)
+        and (rate.in_parens or not c.in_parens)
+        and _exact(c)
+    ]
+
+
+def _readings(rate: RateFact, definition: RateDef, counts: list[CountFact]) -> list[RateCheck]:
+    """Every (numerator, denominator) reading of ``rate`` among ``counts``, nearest first."""
+    parts = [c for c in counts if c.role in definition.part]
+    if not parts:
+        return []
+    part = parts[-1]
+    readings = []
+    for whole in reversed(_whole_candidates(counts, part, definition.whole)):
+        if whole.quantity.value <= 0:
+            continue
+        if definition.sums_parts:
+            # The sum of the outcomes named is a lower bound; each one alone may be the
+            # total of the others (纠错10件,其中撤销6件、变更4件).
+            summed = _summed_parts(parts, whole)
+            numerators = [(summed, True), *(((p,), False) for p in summed if len(summed) > 1)]
+        else:
+            numerators = [((part,), False)]
+        for numerator, at_least in numerators:
+            value = sum((p.quantity.value for p in numerator), Decimal(0))
+            readings.append(RateCheck(rate, numerator, whole, value * HUNDRED / whole.quantity.value, at_least))
+    return readings
+
+
+def _summed_parts(parts: list[CountFact], whole: CountFact) -> tuple[CountFact, ...]:
+    """The outcomes of ``whole`` named after it, one count per role (the nearest)."""
+    by_role: dict[str | None, CountFact] = {}
+    for c in parts:
+        if c.span.start > whole.span.end and c.unit_class == whole.unit_class:
+            by_role[c.role] = c
+    return tuple(sorted(by_role.values(), key=lambda c: c.span.start))
 
 
 def _whole_candidates(before: list[CountFact], part: CountFact, roles: frozenset[str]) -> list[CountFact]:
@@ -187,11 +236,19 @@ def _whole_candidates(before: list[CountFact], part: CountFact, roles: frozenset
 
 
 def _rate_labels(check: RateCheck) -> tuple[FindingLabel, ...]:
+    zh_sum, en_sum = (" (计入分子)", " (numerator)") if len(check.parts) > 1 else ("", "")
     return (
         FindingLabel(check.rate.span, Text("所述比率", "stated rate")),
-        _count_label(check.part, f"{check.part.role} {check.part.text}", f"{check.part.role} {check.part.text}"),
+        *(_count_label(p, f"{p.role} {p.text}{zh_sum}", f"{p.role} {p.text}{en_sum}") for p in check.parts),
         _count_label(check.whole, f"{check.whole.role} {check.whole.text}", f"{check.whole.role} {check.whole.text}"),
     )
+
+
+def _numerator(check: RateCheck) -> str:
+    """``5`` or ``(5+3+2) = 10``: the arithmetic of a summed numerator shown."""
+    if len(check.parts) == 1:
+        return fmt(check.part_value)
+    return "(" + "+".join(fmt(p.quantity.value) for p in check.parts) + f"={fmt(check.part_value)})"
 
 
 def _rate_args(check: RateCheck) -> dict[str, object]:
@@ -199,7 +256,7 @@ def _rate_args(check: RateCheck) -> dict[str, object]:
     return {
         "rate_name": check.rate.name,
         "stated": check.rate.text,
-        "part": fmt(check.part.quantity.value),
+        "part": _numerator(check),
         "whole": fmt(check.whole.quantity.value),
         "computed": fmt(check.true_value, max(2, q.decimals)) + "%",
     }
@@ -208,11 +265,15 @@ def _rate_args(check: RateCheck) -> dict[str, object]:
 def check_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
     for rate, readings in rate_checks(doc, ctx):
         q = rate.quantity
-        if not readings or (q.value == HUNDRED and readings[0].part.quantity.value < readings[0].whole.quantity.value):
+        if not readings or (q.value == HUNDRED and readings[0].part_value < readings[0].whole.quantity.value):
             continue  # nothing to check, or N206's finding
         approximate = q.approx is not None
-        # Precision first: any reading of the counts that matches the rate clears it.
-        if any(consistent(q.value, q.decimals, r.true_value, approximate) for r in readings):
+        # Precision first: any reading of the counts that matches the rate clears it, and
+        # a rate above what a partial list of outcomes gives may count the unnamed ones.
+        if any(
+            consistent(q.value, q.decimals, r.true_value, approximate) or (r.at_least and q.value > r.true_value)
+            for r in readings
+        ):
             continue
         yield Finding(span=rate.span, args=_rate_args(readings[0]), labels=_rate_labels(readings[0]))
 
@@ -221,10 +282,10 @@ def check_full_rate(doc: Document, params: object, ctx: Context) -> Iterator[Fin
     for rate, readings in rate_checks(doc, ctx):
         if rate.quantity.value != HUNDRED or not readings:
             continue
-        if any(r.part.quantity.value >= r.whole.quantity.value for r in readings):
+        if any(r.part_value >= r.whole.quantity.value or r.at_least for r in readings):
             continue
         check = readings[0]
-        args = _rate_args(check) | {"shortfall": fmt(check.whole.quantity.value - check.part.quantity.value)}
+        args = _rate_args(check) | {"shortfall": fmt(check.whole.quantity.value - check.part_value)}
         yield Finding(span=rate.span, args=args, labels=_rate_labels(check))
 
 

@@ -19,6 +19,7 @@ produces typed facts that the numeric rules check. Rules never re-read the text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -110,6 +111,7 @@ class _Paragraph:
         self.sentence = self.base  # of the quantity being added
         self.source_text = doc.source.text
         self.items: list[Fact] = []
+        self.paired_lists: set[int] = set()  # where 分别 follows a list of counting words
 
     def span(self, start: int, end: int) -> Span:
         return self._view_span(self.base + start, self.base + end)
@@ -132,13 +134,19 @@ class _Paragraph:
             self.parens.inside(start),
         )
 
+    def _enter_sentence(self, start: int) -> int:
+        """Make the sentence of offset ``start`` current (where() reads it); its index."""
+        ends = self.sentence_ends
+        i = bisect.bisect_right(ends, start)
+        sentence = min(i, self.last_sentence)  # a number after the last 。 belongs to the last sentence
+        self.sentence = self.base + (ends[sentence - 1] if sentence else 0)
+        return i
+
     def add(self, q: Quantity, previous: Quantity | None) -> None:
         """Classify ``q`` by the words between it and the previous number of its sentence."""
         start = q.start
         ends = self.sentence_ends
-        i = bisect.bisect_right(ends, start)
-        sentence = min(i, self.last_sentence)  # a number after the last 。 belongs to the last sentence
-        self.sentence = self.base + (ends[sentence - 1] if sentence else 0)  # where() reads it
+        i = self._enter_sentence(start)
         gap_start = max(ends[i - 1] if i else 0, start - _MAX_GAP)  # its sentence's start
         if previous is not None and previous.end > gap_start:
             gap_start = previous.end
@@ -183,26 +191,152 @@ class _Paragraph:
 
     def _add_count(self, q: Quantity, gap: str, gap_start: int) -> None:
         unit_class = self.vocab.unit_class[q.unit]  # type: ignore[index]
-        role: str | None = None
-        role_span: Span | None = None
-        obj = ""
-        last_role = None
-        if self.vocab.roles is not None:
-            for m in self.vocab.roles.finditer(gap):
-                last_role = m
-        if (
-            last_role is not None
-            and not _CLAUSE_BREAK.search(gap, last_role.end())
-            and len(gap) - last_role.end() <= _MAX_OBJECT_LENGTH
-        ):
-            role = last_role.group()
-            role_span = self.span(gap_start + last_role.start(), gap_start + last_role.end())
-            obj = gap[last_role.end() :].strip(_OBJECT_TRIM)
-        elif not _HAS_WORDS.search(gap) and self.items and isinstance(self.items[-1], CountFact):
+        role, role_span, obj = self._role_in_clause(gap, gap_start)
+        if role is None and not _HAS_WORDS.search(gap) and self.items and isinstance(self.items[-1], CountFact):
             # "326件445余人次": the second number shares the first one's role.
             previous = self.items[-1]
             role, role_span, obj = previous.role, previous.role_span, previous.object
         self.items.append(CountFact(self.where(q), role, role_span, obj, unit_class))
+
+    def _role_in_clause(self, gap: str, gap_start: int) -> tuple[str | None, Span | None, str]:
+        """The counting word that governs a number: the last one of its clause, near it,
+        and the object between them. A negated word is a role of its own (不予受理 is not
+        受理); a word that ends a time clause (受理后撤回) governs another verb's number."""
+        vocab = self.vocab
+        last_role = None
+        if vocab.roles is not None:
+            for m in vocab.roles.finditer(gap):
+                last_role = m
+        if (
+            last_role is None
+            or _CLAUSE_BREAK.search(gap, last_role.end())
+            or len(gap) - last_role.end() > _MAX_OBJECT_LENGTH
+        ):
+            return None, None, ""
+        start, end = last_role.span()
+        if vocab.role_clause_end is not None and vocab.role_clause_end.match(gap, end):
+            return None, None, ""
+        negation = vocab.role_negation.search(gap, max(0, start - 4), start) if vocab.role_negation else None
+        if negation is not None:
+            start = negation.start()
+        return gap[start:end], self.span(gap_start + start, gap_start + end), gap[end:].strip(_OBJECT_TRIM)
+
+    def pair_respectively(self, quantities: list[Quantity]) -> None:
+        """``受理、办结…分别为X件、Y件`` / ``化解率、办结率分别为x%、y%``: the i-th word of
+        the list governs the i-th number that follows it (only when the counts agree)."""
+        for m in _RESPECTIVE_LIST.finditer(self.text):
+            values = _following_run(self.text, quantities, m.end())
+            items = _list_items(m.group(1), m.start(1), self.vocab)
+            if not values or len(values) != len(items):
+                continue
+            if all(q.is_percent for q in values):
+                self._pair_rates(values, items)
+            elif not any(q.is_percent for q in values) and self._pair_roles(values, items):
+                self.paired_lists.add(m.end(1))
+
+    def _pair_rates(self, values: list[Quantity], items: list[tuple[str, int]]) -> None:
+        names = []
+        for text, start in items:
+            name = _RATE_BEFORE.search(text)
+            if name is None:
+                return
+            names.append((name.group(1), start + name.start(1), start + name.end(1)))
+        self._replace(values, names)
+
+    def _pair_roles(self, values: list[Quantity], items: list[tuple[str, int]]) -> bool:
+        """Whether the list named roles that are not items of a total before it (维持、驳回
+        of a 审结 count are its parts: they keep their roles and make a breakdown)."""
+        roles = []
+        for i, (text, start) in enumerate(items):
+            role = self._list_role(text, first=i == 0)
+            if role is None:
+                return False
+            roles.append((role.group(), start + role.start(), start + role.end()))
+        self._replace(values, roles)
+        last_text, last_start = items[-1]
+        self._set_object(values, last_text[roles[-1][2] - last_start :].strip(_OBJECT_TRIM))
+        return not self.vocab.outcomes_of_one_whole([name for name, _, _ in roles])
+
+    def _list_role(self, item: str, first: bool) -> re.Match[str] | None:
+        """The counting word of a list item: the last one of the first item (全年受理), the
+        first one of the others (办结行政复议案件)."""
+        assert self.vocab.roles is not None
+        if not first:
+            return self.vocab.roles.search(item)
+        found = None
+        for found in self.vocab.roles.finditer(item):
+            pass
+        return found
+
+    def _replace(self, values: list[Quantity], names: list[tuple[str, int, int]]) -> None:
+        """Give the facts of ``values`` the roles or rate names paired with them."""
+        by_start = {item.quantity.start: index for index, item in enumerate(self.items)}
+        for q, (name, start, end) in zip(values, names):
+            index = by_start.get(q.start)
+            if index is None and q.is_percent:
+                # "、95%" after a rate: no name of its own was found; insert it in text order.
+                index = bisect.bisect_left([i.quantity.start for i in self.items], q.start)
+                self._enter_sentence(q.start)
+                self.items.insert(index, RateFact(self.where(q), name, self.span(start, end)))
+                continue
+            if index is None:
+                continue
+            fact = self.items[index]
+            if isinstance(fact, RateFact):
+                fact.name, fact.name_span = name, self.span(start, end)
+            elif isinstance(fact, CountFact):
+                fact.role, fact.role_span = name, self.span(start, end)
+
+    def _set_object(self, values: list[Quantity], obj: str) -> None:
+        starts = {q.start for q in values}
+        for item in self.items:
+            if isinstance(item, CountFact) and item.quantity.start in starts:
+                item.object = obj
+
+
+# A list of words (no number in it) then 分别为: the words pair with the numbers that follow.
+_RESPECTIVE_LIST = re.compile(r"([^,;:。\d%]{1,40}?(?:、|和|及|与)[^,;:。\d%]{1,30}?)分别(?:为|是|达到|达|有)?")
+_LIST_SEPARATOR = re.compile(r"、|(?<=[率度比重])(?:和|及|与)")
+_RUN_GAP = re.compile(r"[、,和及与\s]*")
+
+
+def _list_items(text: str, offset: int, vocab: Vocabulary) -> list[tuple[str, int]]:
+    """The items of ``A、B和C``, each with where it starts in the paragraph. 和/及/与
+    separate items only between two counting words (和解 is one word)."""
+    items: list[tuple[str, int]] = []
+    start = 0
+    for m in _LIST_SEPARATOR.finditer(text):
+        items.append((text[start : m.start()], offset + start))
+        start = m.end()
+    items.append((text[start:], offset + start))
+    if vocab.roles is None:
+        return items
+    split: list[tuple[str, int]] = []
+    for item, at in items:
+        roles = list(vocab.roles.finditer(item))
+        joints = (_JOINT.fullmatch(item, r.end(), following.start()) for r, following in itertools.pairwise(roles))
+        joint = next((j for j in joints if j is not None), None)
+        if joint is None:
+            split.append((item, at))
+        else:
+            split += [(item[: joint.start()], at), (item[joint.end() :], at + joint.end())]
+    return split
+
+
+_JOINT = re.compile(r"和|及|与")
+
+
+def _following_run(text: str, quantities: list[Quantity], end: int) -> list[Quantity]:
+    """The numbers written one after another (、 和 , between them) right after ``end``."""
+    index = bisect.bisect_left([q.start for q in quantities], end)
+    if index == len(quantities) or quantities[index].start - end > 2:
+        return []
+    run = [quantities[index]]
+    for q in quantities[index + 1 :]:
+        if not _RUN_GAP.fullmatch(text, run[-1].end, q.start):
+            break
+        run.append(q)
+    return run
 
 
 def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
@@ -211,7 +345,7 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
         return  # most paragraphs: no marker of a breakdown
     starts = [c.quantity.start for c in counts]
     ends = [c.quantity.end for c in counts]
-    markers = [(m, "其中") for m in _QIZHONG.finditer(text)] + [(m, "分别") for m in _respectively(text, counts)]
+    markers = [(m, "其中") for m in _QIZHONG.finditer(text)] + [(m, "分别") for m in _respectively(p, counts)]
     qizhong_starts = [m.start() for m, kind in markers if kind == "其中"]
     for marker, kind in markers:
         pos = marker.start()
@@ -256,13 +390,17 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
         )
 
 
-def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]:
-    """``A、B、C分别为x、y、z`` right after a total: the list is the whole."""
+def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[str]]:
+    """``A、B、C分别为x、y、z`` right after a total: the list is the whole (unless its
+    items are counting words: 受理、办结分别为x、y pairs roles, it lists no parts)."""
+    text = p.text
     if "分别" not in text:
         return
     for c, following in zip(counts, counts[1:]):
         m = _RESPECTIVELY.match(text, c.quantity.end)
-        if m is not None and following.quantity.start - m.end() <= 2:
+        if m is None or following.quantity.start - m.end() > 2:
+            continue
+        if text.rindex("分别", 0, m.end()) not in p.paired_lists:
             yield m
 
 
@@ -308,6 +446,8 @@ def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) ->
     for q in quantities:
         p.add(q, previous)
         previous = q
+    if "分别" in p.text:
+        p.pair_respectively(quantities)
     counts = [i for i in p.items if isinstance(i, CountFact)]
     facts.counts += counts
     facts.rates += [i for i in p.items if isinstance(i, RateFact)]

@@ -20,6 +20,8 @@ class RateDef(NamedTuple):
     names: frozenset[str]
     part: frozenset[str]
     whole: frozenset[str]
+    # The numerator is every part named (纠错率: 撤销 + 变更 + 确认违法 + 责令履行), not one of them.
+    sums_parts: bool = False
 
 
 class Vocabulary(NamedTuple):
@@ -31,12 +33,21 @@ class Vocabulary(NamedTuple):
     rate_names: re.Pattern[str] | None  # every rate name with a definition, longest first
     bounded: re.Pattern[str] | None  # endings of rate names that lie in [0, 100]
     unbounded: re.Pattern[str] | None  # names that look bounded but are not (增长率)
+    # Clause roles: a counting word negated right before it (不予受理, 未办结) or ending a
+    # time clause right after it (受理后撤回) is not the role of the number that follows.
+    role_negation: re.Pattern[str] | None = None
+    role_clause_end: re.Pattern[str] | None = None
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)
 
     def pair_of(self, whole: str, part: str) -> PairDef | None:
         return next((p for p in self.pairs if whole in p.whole and part in p.part), None)
+
+    def outcomes_of_one_whole(self, roles: list[str]) -> bool:
+        """维持、驳回、撤销: every role a part of one pair, none a whole: items of a total."""
+        wholes = {w for p in self.pairs for w in p.whole}
+        return not wholes.intersection(roles) and any(all(r in p.part for r in roles) for p in self.pairs)
 
     def is_bounded(self, name: str) -> bool:
         if self.bounded is None or not self.bounded.search(name):
