@@ -477,6 +477,22 @@ class RateFact(Fact):
         self.name_span = name_span
 
 
+class ShareFact(RateFact):
+    """A percentage stated as a share of a whole (``其中A件,占比P%``, ``占全部案件的P%``,
+    ``维持类占P%``): ``part`` is the count it is the share of (None when only a label
+    names it), ``bases`` the wholes it may be of, the likeliest first (the total its 其中
+    attaches to), set once breakdowns are known; ``names_whole`` when the words name the
+    whole (占总数的)."""
+
+    __slots__ = ("part", "bases", "names_whole")
+
+    def __init__(self, where: Where, name: str, name_span: Span, part: CountFact | None, names_whole: bool) -> None:
+        super().__init__(where, name, name_span)
+        self.part = part
+        self.bases: tuple[CountFact, ...] = ()
+        self.names_whole = names_whole
+
+
 class ChangeFact(Fact):
     __slots__ = ("direction", "word_span", "about_rate")
 
@@ -506,11 +522,12 @@ class GrowthFact(NamedTuple):
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
-    __slots__ = ("counts", "rates", "changes", "breakdowns", "growths")
+    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths")
 
     def __init__(self) -> None:
         self.counts: list[CountFact] = []
         self.rates: list[RateFact] = []
+        self.shares: list[ShareFact] = []
         self.changes: list[ChangeFact] = []
         self.breakdowns: list[BreakdownFact] = []
         self.growths: list[GrowthFact] = []

@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from checker.checks import KindSpec, Text, kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
-from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
+from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, share_pattern, words_pattern
 from checker.rule import Rule, RuleFileError, placeholders
 
 Profile = Literal["annual", "summary"]
@@ -85,6 +85,7 @@ class VocabularyModel(Strict):
     carry_over: list[str] = []
     role_negation: list[str] = []
     role_clause_end: list[str] = []
+    share: list[str] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
     pair: list[PairModel] = []
@@ -148,7 +149,7 @@ def _rule_model(spec: KindSpec) -> type[RuleModel]:
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     unit_class: dict[str, str] = {}
-    carry, bounded, unbounded, negation, clause_end = [], [], [], [], []
+    carry, bounded, unbounded, negation, clause_end, share = [], [], [], [], [], []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
     for v in parts:
@@ -159,6 +160,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         unbounded += v.unbounded_rate
         negation += v.role_negation
         clause_end += v.role_clause_end
+        share += v.share
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
         rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
     roles = {w for p in pairs for w in p.whole | p.part} | {w for r in rates for w in r.whole | r.part}
@@ -173,6 +175,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         unbounded=alternation(unbounded) if unbounded else None,
         role_negation=_ending_pattern(negation),
         role_clause_end=words_pattern(clause_end),
+        share=share_pattern(share),
     )
 
 

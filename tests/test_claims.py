@@ -107,3 +107,35 @@ def test_following_run_stops_at_words() -> None:
 
 def test_counts_are_count_facts(ruleset: RuleSet) -> None:
     assert all(isinstance(c, CountFact) for c in facts_of("受理、办结分别为5件、4件。", ruleset).counts)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "part", "base"),
+    [
+        ("共办理案件60件,其中维持类45件,占比75%。", "占比", "45件", "60件"),
+        ("共受理投诉400件,其中食品类140件,占全部案件的35%。", "占全部案件的", "140件", "400件"),
+        ("全年办理案件300宗,涉案金额5亿元,其中调解结案120宗,占比40%。", "占比", "120宗", "300宗"),
+        ("登记纠纷500起,化解175起,占总数的35%。", "占总数的", "175起", "500起"),
+        ("审结案件100件,其中维持类占60%。", "其中维持类占", None, None),
+        ("调解结案120宗,占比40%。", "占比", "120宗", None),
+    ],
+)
+def test_share_part_and_base(ruleset: RuleSet, text: str, name: str, part: str | None, base: str | None) -> None:
+    (share,) = facts_of(text, ruleset).shares
+    bases = [b.text for b in share.bases]
+    assert (share.name, share.part and share.part.text, bases[0] if bases else None) == (name, part, base)
+
+
+def test_share_of_a_named_whole_may_be_of_any_larger_count(ruleset: RuleSet) -> None:
+    (share,) = facts_of("共有调解组织50个,受理纠纷500件,办结480件,其中化解175件,占总数的35%。", ruleset).shares
+    assert [b.text for b in share.bases] == ["480件", "500件"]
+
+
+def test_share_word_without_a_count_before_stays_a_rate(ruleset: RuleSet) -> None:
+    facts = facts_of("城区案件数量下降,占比75%。", ruleset)
+    assert not facts.shares and [r.name for r in facts.rates] == ["占比"]
+
+
+def test_qizhong_total_is_of_the_items_unit_class(ruleset: RuleSet) -> None:
+    (breakdown,) = facts_of("共办理案件300宗,涉案金额5亿元,其中刑事案件120宗、民事案件80宗。", ruleset).breakdowns
+    assert breakdown.total.text == "300宗" and [p.text for p in breakdown.parts] == ["120宗", "80宗"]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.vocabulary import RateDef
-from checker.model import CountFact, Document, Facts, RateFact, Severity
+from checker.model import CountFact, Document, Facts, Quantity, RateFact, Severity, ShareFact
 
 HUNDRED = Decimal(100)
 # How many counts before a part or a rate may hold its whole: a figure further back than
@@ -152,9 +152,10 @@ def _rate_checks(doc: Document, ctx: Context) -> Iterator[tuple[RateFact, list[R
     facts = _facts(doc)
     vocab = ctx.vocabulary
     starts = [c.span.start for c in facts.counts]
-    endings = [(tuple(d.names), d) for d in vocab.rates] if facts.rates else []  # endswith takes a tuple
+    # Each rate name with its definition, longest first: 按期办结率 before 办结率.
+    names = sorted(((n, d) for d in vocab.rates for n in d.names), key=lambda nd: -len(nd[0])) if facts.rates else []
     for index, rate in enumerate(facts.rates):
-        definition = next((d for names, d in endings if rate.name.endswith(names)), None)
+        definition = next((d for name, d in names if rate.name.endswith(name)), None)
         if definition is None:
             continue
         at = bisect.bisect_left(starts, rate.span.start)
@@ -276,6 +277,45 @@ def check_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]
         ):
             continue
         yield Finding(span=rate.span, args=_rate_args(readings[0]), labels=_rate_labels(readings[0]))
+    for share in _facts(doc).shares:
+        checks = share_checks(share)
+        if checks and not any(bound_consistent(share.quantity, c.true_value) for c in checks):
+            yield Finding(span=share.span, variant="share", args=_rate_args(checks[0]), labels=_share_labels(checks[0]))
+
+
+def share_checks(share: ShareFact) -> list[RateCheck]:
+    """The arithmetic of a share with a count: part / base, for each base it may have."""
+    part = share.part
+    if part is None or not _exact(part):
+        return []
+    return [
+        RateCheck(share, (part,), base, part.quantity.base_value * HUNDRED / base.quantity.base_value)
+        for base in share.bases
+        if _exact(base) and base.quantity.base_value > 0
+    ]
+
+
+def _share_labels(check: RateCheck) -> tuple[FindingLabel, ...]:
+    part, whole = check.parts[0], check.whole
+    return (
+        FindingLabel(check.rate.span, Text("所述占比", "stated share")),
+        _count_label(part, f"部分 {part.text}", f"part {part.text}"),
+        _count_label(whole, f"整体 {whole.text}", f"whole {whole.text}"),
+    )
+
+
+def bound_consistent(q: Quantity, true_value: Decimal) -> bool:
+    """A stated percentage against the true one, its approximation marker read as a bound:
+    ``35%以上`` holds for 35.4% and 80%, ``近90%`` for 89.6%, ``约30%`` within a point."""
+    if q.approx is None:
+        return consistent(q.value, q.decimals, true_value)
+    quantum = Decimal(1).scaleb(-q.decimals)
+    rounded = true_value.quantize(quantum, rounding=ROUND_HALF_UP)
+    if q.lower is not None and q.upper is None:
+        return rounded >= q.lower
+    if q.upper is not None and q.lower is None:
+        return rounded <= q.upper
+    return consistent(q.value, q.decimals, true_value, approximate=True)
 
 
 def check_full_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
@@ -310,6 +350,28 @@ def check_breakdown(doc: Document, params: object, ctx: Context) -> Iterator[Fin
             and lower_sum != total.quantity.value
         ):
             yield Finding(span=breakdown.marker_span, variant="exhaustive", args=args, labels=labels)
+    yield from check_share_lists(doc)
+
+
+def check_share_lists(doc: Document) -> Iterator[Finding]:
+    """Shares of one whole named by labels in one sentence (维持类占60%,驳回类占30%…):
+    together they never pass 100% (each rounded: half a unit of its last digit each)."""
+    by_sentence: dict[int, list[ShareFact]] = {}
+    for share in _facts(doc).shares:
+        if share.part is None and not share.names_whole and share.quantity.approx is None:
+            by_sentence.setdefault(share.sentence, []).append(share)
+    for shares in by_sentence.values():
+        if len(shares) < 2:
+            continue
+        total = sum((s.quantity.value for s in shares), Decimal(0))
+        slack = sum((Decimal(1).scaleb(-s.quantity.decimals) / 2 for s in shares), Decimal(0))
+        if total - slack > HUNDRED:
+            yield Finding(
+                span=shares[0].span,
+                variant="shares",
+                args={"sum": fmt(total) + "%", "total": "100%", "count": len(shares)},
+                labels=tuple(FindingLabel(s.span, Text(f"{s.name} {s.text}", f"{s.name} {s.text}")) for s in shares[:8]),
+            )
 
 
 # --------------------------------------------------------------------------- N204 bounds
@@ -324,6 +386,13 @@ def check_bounds(doc: Document, params: object, ctx: Context) -> Iterator[Findin
                 span=rate.span,
                 args={"name": rate.name, "stated": rate.text},
                 labels=(FindingLabel(rate.span, Text("超过 100%", "over 100%")),),
+            )
+    for share in facts.shares:
+        if share.quantity.value > HUNDRED:
+            yield Finding(
+                span=share.span,
+                args={"name": share.name, "stated": share.text},
+                labels=(FindingLabel(share.span, Text("超过 100%", "over 100%")),),
             )
     for change in facts.changes:
         if change.direction < 0 and change.quantity.value > HUNDRED:
@@ -451,13 +520,13 @@ KINDS = (
         args=frozenset({"part_role", "part", "whole_role", "whole"}),
         reads_facts=True,
     ),
-    KindSpec("rate", check_rate, _NO_PARAMS, args=_RATE_ARGS, reads_facts=True),
+    KindSpec("rate", check_rate, _NO_PARAMS, variants=frozenset({"share"}), args=_RATE_ARGS, reads_facts=True),
     KindSpec("full-rate", check_full_rate, _NO_PARAMS, args=_RATE_ARGS | {"shortfall"}, reads_facts=True),
     KindSpec(
         "breakdown",
         check_breakdown,
         _NO_PARAMS,
-        variants=frozenset({"exhaustive"}),
+        variants=frozenset({"exhaustive", "shares"}),
         args=frozenset({"sum", "total", "count"}),
         reads_facts=True,
     ),

@@ -27,7 +27,8 @@ from typing import NamedTuple
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, Quantity, RateFact, Span, Where,
+    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, Quantity, RateFact, ShareFact, Span,
+    Where,
 )  # fmt: skip
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
@@ -174,6 +175,10 @@ class _Paragraph:
                 )
             )
             return
+        share = self._share(q, gap, gap_start)
+        if share is not None:
+            self.items.append(share)
+            return
         name = _RATE_NAME.search(gap)
         if name:
             self.items.append(
@@ -183,6 +188,24 @@ class _Paragraph:
                     name_span=self.span(gap_start + name.start(1), gap_start + name.end(1)),
                 )
             )
+
+    def _share(self, q: Quantity, gap: str, gap_start: int) -> ShareFact | None:
+        """``A件,占比P%`` (the share of the count right before it) or ``维持类占P%`` (of a
+        labelled item, no count): a share of a whole. None for other percentages."""
+        m = self.vocab.share.search(gap) if self.vocab.share is not None else None
+        if m is None:
+            return None
+        label = m.group("label")
+        previous = self.items[-1] if self.items else None
+        part = None
+        if not label:
+            if not isinstance(previous, CountFact) or previous.quantity.end != gap_start or gap[: m.start()].strip(" ,;:"):
+                return None  # "占比75%" with no count right before it: a rate name (bounds only)
+            part = previous
+        whole = m.group("whole")
+        name_start, name_end = m.start("label") if label else m.start("word"), m.end("whole" if whole else "word")
+        name = gap[name_start:name_end]  # 占比, 维持类占, 占全部案件的
+        return ShareFact(self.where(q), name, self.span(gap_start + name_start, gap_start + name_end), part, bool(whole))
 
     @staticmethod
     def _rate_before(text: str) -> str | None:
@@ -360,10 +383,7 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
         before = bisect.bisect_right(ends, pos)
         if before == 0:
             continue
-        total = counts[before - 1]
-        if inside and total.in_parens:
-            # "(其中…)" breaks down the figure outside the brackets.
-            total = next((c for c in reversed(counts[max(0, before - _LOOKAHEAD) : before]) if not c.in_parens), total)
+        total = _total_before(counts, before, inside, starts, pos)
         if total.quantity.upper is None or total.quantity.approx not in (None, "余", "多"):
             continue
         first = bisect.bisect_right(starts, pos)
@@ -388,6 +408,53 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
                 exhaustive=kind == "分别" and "其中" not in text[total.quantity.end : pos],
             )
         )
+
+
+def _total_before(counts: list[CountFact], before: int, inside: bool, starts: list[int], pos: int) -> CountFact:
+    """The total a 其中 at ``pos`` attaches to: the count right before it, unless that one
+    is in brackets (then the figure outside them) or of another unit class than the first
+    count after 其中 (共办理案件300宗,涉案金额5亿元,其中…120宗: the 宗 count)."""
+    total = counts[before - 1]
+    window = counts[max(0, before - _LOOKAHEAD) : before]
+    if inside and total.in_parens:
+        # "(其中…)" breaks down the figure outside the brackets.
+        total = next((c for c in reversed(window) if not c.in_parens), total)
+    first = bisect.bisect_right(starts, pos)
+    if first < len(counts) and counts[first].unit_class != total.unit_class:
+        unit_class, sentence = counts[first].unit_class, total.sentence
+        total = next((c for c in reversed(window) if c.unit_class == unit_class and c.sentence == sentence), total)
+    return total
+
+
+def _share_bases(p: _Paragraph, counts: list[CountFact], shares: list[ShareFact], breakdowns: list[BreakdownFact]) -> None:
+    """The wholes a share may be of: the total of the breakdown its count is an item of,
+    else the total the nearest 其中 before its count attaches to (其中调解结案120宗: an
+    item with a verb of its own, still a share of that total); and, when its words name
+    the whole (占总数的), every larger count of its sentence before it, nearest first."""
+    total_of = {id(part): b.total for b in breakdowns for part in b.parts}
+    starts = [c.quantity.start for c in counts]
+    ends = [c.quantity.end for c in counts]
+    for share in shares:
+        part = share.part
+        if part is None:
+            continue
+        bases: list[CountFact] = []
+        total = total_of.get(id(part))
+        if total is None:
+            sentence_start = p.text.rfind("。", 0, part.quantity.start) + 1
+            marker = p.text.rfind("其中", sentence_start, part.quantity.start)
+            before = bisect.bisect_right(ends, marker)
+            if marker != -1 and before:
+                total = _total_before(counts, before, p.parens.inside(marker), starts, marker)
+        if total is not None:
+            bases.append(total)
+        if share.names_whole:
+            bases += [
+                c
+                for c in reversed(counts[: bisect.bisect_left(starts, part.quantity.start)])
+                if c.sentence == part.sentence and c.quantity.value >= part.quantity.value and c is not total
+            ]
+        share.bases = tuple(c for c in bases if c is not part and c.unit_class == part.unit_class)
 
 
 def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[str]]:
@@ -450,7 +517,12 @@ def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) ->
         p.pair_respectively(quantities)
     counts = [i for i in p.items if isinstance(i, CountFact)]
     facts.counts += counts
-    facts.rates += [i for i in p.items if isinstance(i, RateFact)]
+    facts.rates += [i for i in p.items if type(i) is RateFact]
+    shares = [i for i in p.items if isinstance(i, ShareFact)]
+    facts.shares += shares
     facts.changes += [i for i in p.items if isinstance(i, ChangeFact)]
+    breakdowns = len(facts.breakdowns)
     _breakdowns(p, counts, facts)
+    if shares:
+        _share_bases(p, counts, shares, facts.breakdowns[breakdowns:])
     _growths(p, p.items, facts)

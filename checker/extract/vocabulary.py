@@ -37,6 +37,8 @@ class Vocabulary(NamedTuple):
     # time clause right after it (受理后撤回) is not the role of the number that follows.
     role_negation: re.Pattern[str] | None = None
     role_clause_end: re.Pattern[str] | None = None
+    # The words before a percentage that make it a share of a whole (占比, 占…的, 比例为).
+    share: re.Pattern[str] | None = None
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)
@@ -53,6 +55,19 @@ class Vocabulary(NamedTuple):
         if self.bounded is None or not self.bounded.search(name):
             return False
         return self.unbounded is None or not self.unbounded.search(name)
+
+
+def share_pattern(words: list[str] | set[str] | frozenset[str]) -> re.Pattern[str] | None:
+    """The words that end the text before a share: ``,占比为`` ``占全部案件的`` ``维持类占``
+    (a label: the words since the last ,;: before the share word)."""
+    share_words = words_pattern(words)
+    if share_words is None:
+        return None
+    return re.compile(
+        r"(?:^|(?<=[,;:]))\s*(?P<label>[^,;:。\d%\s]{0,12}?)"
+        rf"(?P<word>{share_words.pattern})(?P<whole>[^,;:。\d%]{{1,12}}?的)?(?:比例|比重)?"
+        r"(?:为|达到|达|约为|约|是)?\s*$"
+    )
 
 
 def words_pattern(words: list[str] | set[str] | frozenset[str]) -> re.Pattern[str] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from checker.model import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, SourceText, Span
+from checker.model import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, ShareFact, SourceText, Span
 
 
 def _where(source: SourceText, span: Span) -> str:
@@ -34,6 +34,8 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
         )
     for r in facts.rates:
         records.append({"type": "rate", "at": _where(source, r.span), "name": r.name, **_quantity(r)})
+    for sh in facts.shares:
+        records.append(_share(sh, source))
     for ch in facts.changes:
         records.append(
             {"type": "change", "at": _where(source, ch.span), "direction": "down" if ch.direction < 0 else "up",
@@ -45,6 +47,17 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
         records.append(_growth(g, source))
     records.sort(key=lambda r: tuple(int(x) for x in r["at"].split(":")))
     return records
+
+
+def _share(sh: ShareFact, source: SourceText) -> dict[str, Any]:
+    return {
+        "type": "share",
+        "at": _where(source, sh.span),
+        "name": sh.name,
+        "part": sh.part.text if sh.part else None,
+        "bases": [b.text for b in sh.bases],
+        **_quantity(sh),
+    }
 
 
 def _breakdown(b: BreakdownFact, source: SourceText) -> dict[str, Any]:
@@ -89,6 +102,9 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
             details = " ".join(x for x in (r["object"], f"[{r['unit_class']}]") if x)
         elif kind == "rate":
             label, value, details = r["name"], _bounds(r), ""
+        elif kind == "share":
+            label, value = r["name"], _bounds(r)
+            details = f"{r['part']} / {' or '.join(r['bases']) or '?'}" if r["part"] else ""
         elif kind == "change":
             label, value = r["direction"], _bounds(r)
             details = f"change of {r['about_rate']}" if r["about_rate"] else ""
