@@ -503,6 +503,24 @@ class ChangeFact(Fact):
         self.about_rate = about_rate  # the rate whose change this is, if any
 
 
+class PriorRateFact(Fact):
+    """Last year's value of a rate stated just before it (满意率为92%,上年为90%)."""
+
+    __slots__ = ("rate",)
+
+    def __init__(self, where: Where, rate: RateFact) -> None:
+        super().__init__(where)
+        self.rate = rate
+
+
+class RatePointsFact(NamedTuple):
+    """A rate, its prior value and the change stated in 百分点 between them."""
+
+    rate: RateFact
+    prior: PriorRateFact
+    points: ChangeFact
+
+
 class BreakdownFact(NamedTuple):
     total: CountFact
     parts: tuple[CountFact, ...]
@@ -512,17 +530,22 @@ class BreakdownFact(NamedTuple):
 
 
 class GrowthFact(NamedTuple):
-    before: CountFact
+    """Two values of one figure and the change stated between them. ``shape``: from-to
+    (由A增至B), prior (X件,上年Y件: ``before`` is the prior), delta (X件,比上年减少D件:
+    no ``before``; the prior is ``after`` ∓ ``stated_delta``)."""
+
+    before: CountFact | None
     after: CountFact
     direction: int
     stated_percent: ChangeFact | None
     stated_delta: CountFact | None
+    shape: Literal["from-to", "prior", "delta"] = "from-to"
 
 
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
-    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths")
+    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points")
 
     def __init__(self) -> None:
         self.counts: list[CountFact] = []
@@ -531,6 +554,7 @@ class Facts:
         self.changes: list[ChangeFact] = []
         self.breakdowns: list[BreakdownFact] = []
         self.growths: list[GrowthFact] = []
+        self.rate_points: list[RatePointsFact] = []
 
 
 # --------------------------------------------------------------------------- diagnostics

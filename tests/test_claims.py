@@ -139,3 +139,39 @@ def test_share_word_without_a_count_before_stays_a_rate(ruleset: RuleSet) -> Non
 def test_qizhong_total_is_of_the_items_unit_class(ruleset: RuleSet) -> None:
     (breakdown,) = facts_of("共办理案件300宗,涉案金额5亿元,其中刑事案件120宗、民事案件80宗。", ruleset).breakdowns
     assert breakdown.total.text == "300宗" and [p.text for p in breakdown.parts] == ["120宗", "80宗"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shape", "before", "after", "percent", "delta"),
+    [
+        ("由40件增至50件,增长25%。", "from-to", "40件", "50件", "25%", None),
+        ("受理120件,与上年100件相比增长20%。", "prior", "100件", "120件", "20%", None),
+        ("受理120件(上年96件),同比上升25%。", "prior", "96件", "120件", "25%", None),
+        ("2024年办理66件、2023年60件,同比增长10%。", "prior", "60件", "66件", "10%", None),
+        ("受理90件,比上年减少10件,下降10%。", "delta", None, "90件", "10%", "10件"),
+    ],
+)
+def test_growth_shapes(
+    ruleset: RuleSet, text: str, shape: str, before: str | None, after: str, percent: str, delta: str | None
+) -> None:
+    (g,) = facts_of(text, ruleset).growths
+    found = (g.shape, g.before and g.before.text, g.after.text, g.stated_percent and g.stated_percent.text)
+    assert (*found, g.stated_delta and g.stated_delta.text) == (shape, before, after, percent, delta)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年办理66件、2022年60件,增长10%。",  # not last year
+        "受理120件,办结110件。上年100件,同比增长20%。",  # another sentence
+        "受理120件,上年100件,办结110件,同比增长20%。",  # a count between the prior and the change
+        "受理120件,审结上年110件,同比增长9%。",  # not a prior: 上年 is the object's
+    ],
+)
+def test_no_growth_without_a_clear_prior(ruleset: RuleSet, text: str) -> None:
+    assert not facts_of(text, ruleset).growths
+
+
+def test_rate_points(ruleset: RuleSet) -> None:
+    (fact,) = facts_of("群众满意率为92%,上年为90%,提高2个百分点。", ruleset).rate_points
+    assert (fact.rate.name, fact.prior.text, fact.points.text, fact.points.direction) == ("群众满意率", "90%", "2个百分点", 1)

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.vocabulary import RateDef
-from checker.model import CountFact, Document, Facts, Quantity, RateFact, Severity, ShareFact
+from checker.model import CountFact, Document, Facts, GrowthFact, Quantity, RateFact, Severity, ShareFact
 
 HUNDRED = Decimal(100)
 # How many counts before a part or a rate may hold its whole: a figure further back than
@@ -407,25 +407,54 @@ def check_bounds(doc: Document, params: object, ctx: Context) -> Iterator[Findin
 # --------------------------------------------------------------------------- N205 growth
 
 
-def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
-    for growth in _facts(doc).growths:
-        before, after = growth.before, growth.after
-        if not (_exact(before) and _exact(after)) or before.quantity.value == 0:
-            continue
-        difference = after.quantity.value - before.quantity.value
-        labels = [
+def prior_value(growth: GrowthFact) -> Decimal | None:
+    """The earlier value of a growth: stated (由A, 上年Y), or this year's value less the
+    stated difference (X件,比上年减少D件: X + D). None when it is not exact."""
+    if growth.before is not None:
+        return growth.before.quantity.value if _exact(growth.before) else None
+    delta = growth.stated_delta
+    if delta is None or not _exact(delta):
+        return None
+    return growth.after.quantity.value - growth.direction * delta.quantity.value
+
+
+def _growth_labels(growth: GrowthFact, prior: Decimal) -> list[FindingLabel]:
+    before, after = growth.before, growth.after
+    if growth.shape == "from-to" and before is not None:
+        return [
             _count_label(before, f"由 {before.text}", f"from {before.text}"),
             _count_label(after, f"至 {after.text}", f"to {after.text}"),
         ]
+    labels = [_count_label(after, f"本年 {after.text}", f"this year {after.text}")]
+    if before is not None:
+        return [*labels, _count_label(before, f"上年 {before.text}", f"last year {before.text}")]
+    delta = growth.stated_delta
+    assert delta is not None
+    sign = "+" if growth.direction > 0 else "−"
+    arithmetic = f"{fmt(after.quantity.value)} {'−' if growth.direction > 0 else '+'} {fmt(delta.quantity.value)} = {fmt(prior)}"
+    return [
+        *labels,
+        _count_label(delta, f"比上年 {sign}{delta.text}:上年 = {arithmetic}", f"{sign}{delta.text} on last year: {arithmetic}"),
+    ]
+
+
+def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
+    for growth in _facts(doc).growths:
+        after = growth.after
+        prior = prior_value(growth)
+        if prior is None or not _exact(after) or prior <= 0:
+            continue
+        difference = after.quantity.value - prior
+        labels = _growth_labels(growth, prior)
         stated = growth.stated_percent
         if stated is not None and stated.quantity.approx is None:
-            true_value = abs(difference) * HUNDRED / before.quantity.value
+            true_value = abs(difference) * HUNDRED / prior
             wrong_direction = (difference < 0) != (stated.direction < 0) and difference != 0
             if wrong_direction or not consistent(stated.quantity.value, stated.quantity.decimals, true_value):
                 yield Finding(
                     span=stated.span,
                     args={
-                        "before": fmt(before.quantity.value),
+                        "before": fmt(prior),
                         "after": fmt(after.quantity.value),
                         "stated": stated.text,
                         "computed": ("+" if difference >= 0 else "−") + fmt(true_value, max(1, stated.quantity.decimals)) + "%",
@@ -433,12 +462,12 @@ def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Findin
                     labels=(*labels, FindingLabel(stated.span, Text("所述变化", "stated change"))),
                 )
         delta = growth.stated_delta
-        if delta is not None and _exact(delta) and delta.quantity.value != abs(difference):
+        if growth.shape != "delta" and delta is not None and _exact(delta) and delta.quantity.value != abs(difference):
             yield Finding(
                 span=delta.span,
                 variant="delta",
                 args={
-                    "before": fmt(before.quantity.value),
+                    "before": fmt(prior),
                     "after": fmt(after.quantity.value),
                     "stated": delta.text,
                     "computed": fmt(abs(difference)),
@@ -451,6 +480,7 @@ def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Findin
 
 
 def check_rate_change_unit(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
+    yield from check_rate_points(doc)
     for change in _facts(doc).changes:
         if change.about_rate is None or change.quantity.unit != "%":
             continue
@@ -458,6 +488,35 @@ def check_rate_change_unit(doc: Document, params: object, ctx: Context) -> Itera
             span=change.span,
             args={"rate_name": change.about_rate, "stated": change.text, "points": fmt(change.quantity.value)},
             labels=(FindingLabel(change.span, Text("应为百分点", "should be percentage points")),),
+        )
+
+
+def check_rate_points(doc: Document) -> Iterator[Finding]:
+    """满意率为92%,上年为90%,提高3个百分点: the points must be the difference of the rates."""
+    for fact in _facts(doc).rate_points:
+        rate, prior, points = fact.rate.quantity, fact.prior.quantity, fact.points.quantity
+        if rate.approx is not None or prior.approx is not None or points.approx is not None:
+            continue
+        difference = rate.value - prior.value
+        wrong_direction = difference != 0 and (difference < 0) != (fact.points.direction < 0)
+        if not wrong_direction and consistent(points.value, points.decimals, abs(difference)):
+            continue
+        sign = "+" if difference >= 0 else "−"
+        yield Finding(
+            span=fact.points.span,
+            variant="points",
+            args={
+                "rate_name": fact.rate.name,
+                "stated": fact.points.text,
+                "points": sign + fmt(abs(difference)),
+                "prior": fact.prior.text,
+                "current": fact.rate.text,
+            },
+            labels=(
+                FindingLabel(fact.rate.span, Text(f"本年 {fact.rate.text}", f"this year {fact.rate.text}")),
+                FindingLabel(fact.prior.span, Text(f"上年 {fact.prior.text}", f"last year {fact.prior.text}")),
+                FindingLabel(fact.points.span, Text(f"所述变化;实际 {sign}{fmt(abs(difference))} 个百分点", f"stated change; the rates differ by {sign}{fmt(abs(difference))} points")),
+            ),
         )
 
 
@@ -550,7 +609,8 @@ KINDS = (
         "rate-change-unit",
         check_rate_change_unit,
         _NO_PARAMS,
-        args=frozenset({"rate_name", "stated", "points"}),
+        variants=frozenset({"points"}),
+        args=frozenset({"rate_name", "stated", "points", "prior", "current"}),
         reads_facts=True,
     ),
     KindSpec(

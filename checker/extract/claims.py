@@ -27,8 +27,8 @@ from typing import NamedTuple
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, Quantity, RateFact, ShareFact, Span,
-    Where,
+    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, PriorRateFact, Quantity, RateFact,
+    RatePointsFact, ShareFact, Span, Where,
 )  # fmt: skip
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
@@ -65,6 +65,12 @@ _CHANGE = _Ending.of(
     11,
 )
 _DOWN = frozenset({"下降", "减少", "降低", "下滑", "回落"})
+_DOWN_WORDS = frozenset({*_DOWN, "少"})
+# Last year's value: "与上年100件相比" "(上年96件)" "上年同期为" "2023年60件" (then the year).
+_PRIOR = re.compile(r"(?:上年|去年|上一年|上年度)(?:同期)?(?:为|是|共|有|的)?\s*$|(?P<year>\d{4})年(?:为|是|共|有)?\s*$")
+# A difference from last year: "比上年减少10件" "较去年同期增加30件".
+_PRIOR_DELTA = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|上年度)(?:同期)?(?:相比)?,?(增加|减少|上升|下降|增长|多|少)了?\s*$")
+_YEAR = re.compile(r"(\d{4})年")
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
 _DELTA_WORD = re.compile(r"(?:增加|减少|上升|下降|增长)了?\s*$")
@@ -154,10 +160,37 @@ class _Paragraph:
         gap = self.text[gap_start:start]
         if q.is_percent:
             self._add_percent(q, gap, gap_start)
+        elif q.unit == "百分点":
+            self._add_points(q, gap, gap_start)
         elif q.unit in self.vocab.unit_class:
             self._add_count(q, gap, gap_start)
 
+    def _add_points(self, q: Quantity, gap: str, gap_start: int) -> None:
+        """提高2个百分点: a change of a rate in points."""
+        change = _CHANGE.search(gap)
+        if change:
+            word = change.group(1)
+            word_span = self.span(gap_start + change.start(1), gap_start + change.end(1))
+            self.items.append(ChangeFact(self.where(q), -1 if word in _DOWN else 1, word_span, self._last_rate_name()))
+
+    def _last_rate_name(self) -> str | None:
+        last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
+        return last.name if last is not None and last.sentence == self.sentence else None
+
+    def _prior_rate(self, q: Quantity, gap: str) -> PriorRateFact | None:
+        """``满意率为92%,上年为90%``: last year's value of the rate stated before it."""
+        if not _PRIOR.search(gap) or _HAS_WORDS.search(_PRIOR.sub("", gap).strip(" ,")):
+            return None
+        last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
+        if last is None or last.sentence != self.sentence:
+            return None
+        return PriorRateFact(self.where(q), last)
+
     def _add_percent(self, q: Quantity, gap: str, gap_start: int) -> None:
+        prior = self._prior_rate(q, gap)
+        if prior is not None:
+            self.items.append(prior)
+            return
         change = _CHANGE.search(gap)
         if change:
             about = self._rate_before(gap[: change.start()])
@@ -472,9 +505,19 @@ def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[s
 
 
 def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
+    """Two values of one figure and the change stated between them: 由A增至B (from-to),
+    X件,与上年Y件相比 / X件(上年Y件) / 2024年X件、2023年Y件 (prior), X件,比上年减少D件
+    (delta: the prior is X ∓ D)."""
+    text = p.text
+    if "由" in text or "从" in text:
+        facts.growths += _from_to(p, items)
+    if "年" in text:
+        facts.growths += _against_prior(p, items)
+        facts.rate_points += _rate_points(p, items)
+
+
+def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
     """由A增至B, then the percentage or difference stated within the next few facts."""
-    if "由" not in p.text and "从" not in p.text:
-        return  # most paragraphs: no 由/从 to start a growth
     for index, first in enumerate(items):
         second = items[index + 1] if index + 1 < len(items) else None
         if not isinstance(first, CountFact) or not isinstance(second, CountFact):
@@ -489,14 +532,84 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
             continue
         direction = -1 if any(w in between.group() for w in _DOWN) else 1
         later = [i for i in items[index + 2 : index + 2 + _LOOKAHEAD] if i.sentence == second.sentence]
-        percent = next((i for i in later if isinstance(i, ChangeFact)), None)
+        percent = next((i for i in later if isinstance(i, ChangeFact) and i.quantity.is_percent), None)
         delta = next(
             (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
             None,
         )
         if delta is not None and not _DELTA_WORD.search(p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]):
             delta = None
-        facts.growths.append(GrowthFact(first, second, direction, percent, delta))
+        yield GrowthFact(first, second, direction, percent, delta)
+
+
+def _against_prior(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
+    """A count and last year's value of it, stated (上年Y件) or implied by a difference
+    (比上年减少D件), with the percentage change that follows them in the sentence."""
+    for index, item in enumerate(items):
+        if not isinstance(item, CountFact) or index == 0:
+            continue
+        gap = p.text[items[index - 1].quantity.end : item.quantity.start]
+        prior = _PRIOR.search(gap)
+        delta = _PRIOR_DELTA.search(gap) if prior is None else None
+        if prior is None and delta is None:
+            continue
+        current = _current_of(p, items, index, prior)
+        if current is None:
+            continue
+        change = _change_after(items, index, item)
+        if change is None:
+            continue
+        if delta is not None:
+            direction = -1 if delta.group(1) in _DOWN_WORDS else 1
+            yield GrowthFact(None, current, direction, change, item, shape="delta")
+        else:
+            yield GrowthFact(item, current, change.direction, change, None, shape="prior")
+
+
+def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[str] | None) -> CountFact | None:
+    """This year's value: the count right before ``items[index]`` in its sentence, with its
+    unit class (and its role, when both have one). With a year before the prior (2023年Y件),
+    the current one must name the next year (2024年X件)."""
+    later, current = items[index], items[index - 1]
+    assert isinstance(later, CountFact)
+    if not isinstance(current, CountFact) or current.sentence != later.sentence or current.unit_class != later.unit_class:
+        return None
+    if current.role is not None and later.role is not None and current.role != later.role:
+        return None
+    if prior is None or prior.group("year") is None:
+        return current
+    years = _YEAR.findall(p.text, max(0, current.quantity.start - _MAX_GAP), current.quantity.start)
+    return current if years and int(years[-1]) == int(prior.group("year")) + 1 else None
+
+
+def _change_after(items: list[Fact], index: int, prior: CountFact) -> ChangeFact | None:
+    """The percentage change stated after ``prior`` in its sentence, before any other
+    count of its unit class (a change after that is about that count)."""
+    for item in items[index + 1 : index + 1 + _LOOKAHEAD]:
+        if item.sentence != prior.sentence:
+            return None
+        if isinstance(item, CountFact) and item.unit_class == prior.unit_class:
+            return None
+        if isinstance(item, ChangeFact) and item.quantity.is_percent:
+            return item
+    return None
+
+
+def _rate_points(p: _Paragraph, items: list[Fact]) -> Iterator[RatePointsFact]:
+    """满意率为92%,上年为90%,提高2个百分点: a rate, its prior value, the points between."""
+    for index, item in enumerate(items):
+        if not isinstance(item, PriorRateFact):
+            continue
+        change = next(
+            (
+                c
+                for c in items[index + 1 : index + 1 + _LOOKAHEAD]
+                if isinstance(c, ChangeFact) and c.quantity.unit == "百分点" and c.sentence == item.sentence
+            ),
+            None,
+        )
+        if change is not None:
+            yield RatePointsFact(item.rate, item, change)
 
 
 def extract(doc: Document, vocab: Vocabulary) -> Facts:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from checker.model import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, ShareFact, SourceText, Span
+from checker.model import (
+    BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, RatePointsFact, ShareFact, SourceText, Span,
+)  # fmt: skip
 
 
 def _where(source: SourceText, span: Span) -> str:
@@ -45,6 +47,8 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
         records.append(_breakdown(b, source))
     for g in facts.growths:
         records.append(_growth(g, source))
+    for rp in facts.rate_points:
+        records.append(_rate_points(rp, source))
     records.sort(key=lambda r: tuple(int(x) for x in r["at"].split(":")))
     return records
 
@@ -74,11 +78,23 @@ def _breakdown(b: BreakdownFact, source: SourceText) -> dict[str, Any]:
 def _growth(g: GrowthFact, source: SourceText) -> dict[str, Any]:
     return {
         "type": "growth",
-        "at": _where(source, g.before.span),
-        "before": g.before.text,
+        "at": _where(source, (g.before or g.after).span),
+        "shape": g.shape,
+        "before": g.before.text if g.before else None,
         "after": g.after.text,
         "stated_percent": g.stated_percent.text if g.stated_percent else None,
         "stated_delta": g.stated_delta.text if g.stated_delta else None,
+    }
+
+
+def _rate_points(r: RatePointsFact, source: SourceText) -> dict[str, Any]:
+    return {
+        "type": "rate-points",
+        "at": _where(source, r.rate.span),
+        "name": r.rate.name,
+        "prior": r.prior.text,
+        "current": r.rate.text,
+        "stated_points": r.points.text,
     }
 
 
@@ -111,8 +127,11 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
         elif kind == "breakdown":
             label, value = r["marker"], r["total"]
             details = (" = " if r["exhaustive"] else " ⊇ ") + " + ".join(r["parts"])
+        elif kind == "rate-points":
+            label, value, details = r["name"], f"{r['prior']} → {r['current']}", r["stated_points"]
         else:
-            label, value = "", f"{r['before']} → {r['after']}"
+            before = r["before"] or f"{r['after']} ∓ {r['stated_delta']}"
+            label, value = r["shape"], f"{before} → {r['after']}"
             details = " ".join(x for x in (r["stated_percent"], r["stated_delta"]) if x)
         text = r.get("text", "")
         table.add_row(r["at"], kind, text, label, value, details)
