@@ -18,7 +18,9 @@ from pydantic_core import PydanticCustomError
 
 from checker.checks import KindSpec, Text, kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
-from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, share_pattern, words_pattern
+from checker.extract.vocabulary import (
+    OutcomeDef, PairDef, RateDef, Vocabulary, share_pattern, total_words_pattern, words_pattern,
+)  # fmt: skip
 from checker.rule import Rule, RuleFileError, placeholders
 
 Profile = Literal["annual", "summary"]
@@ -80,12 +82,20 @@ class RateModel(Strict):
     sums_parts: bool = False
 
 
+class OutcomeModel(Strict):
+    whole: list[str] = Field(min_length=1)
+    outcomes: list[str] = Field(min_length=1)
+
+
 class VocabularyModel(Strict):
     units: dict[str, list[str]] = {}
     carry_over: list[str] = []
     role_negation: list[str] = []
     role_clause_end: list[str] = []
     share: list[str] = []
+    closing: list[str] = []
+    total_words: list[str] = []
+    outcome: list[OutcomeModel] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
     pair: list[PairModel] = []
@@ -149,7 +159,8 @@ def _rule_model(spec: KindSpec) -> type[RuleModel]:
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     unit_class: dict[str, str] = {}
-    carry, bounded, unbounded, negation, clause_end, share = [], [], [], [], [], []
+    carry, bounded, unbounded, negation, clause_end, share, closing, total_words = [], [], [], [], [], [], [], []
+    outcomes: list[OutcomeDef] = []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
     for v in parts:
@@ -161,9 +172,13 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         negation += v.role_negation
         clause_end += v.role_clause_end
         share += v.share
+        closing += v.closing
+        total_words += v.total_words
+        outcomes += [OutcomeDef(frozenset(o.whole), frozenset(o.outcomes)) for o in v.outcome]
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
         rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
     roles = {w for p in pairs for w in p.whole | p.part} | {w for r in rates for w in r.whole | r.part}
+    roles |= {w for o in outcomes for w in o.whole | o.outcomes}
     return Vocabulary(
         unit_class=unit_class,
         carry_over=words_pattern(carry),
@@ -176,6 +191,9 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         role_negation=_ending_pattern(negation),
         role_clause_end=words_pattern(clause_end),
         share=share_pattern(share),
+        outcomes=tuple(outcomes),
+        closing=words_pattern(closing),
+        total_words=total_words_pattern(total_words),
     )
 
 

@@ -55,7 +55,8 @@ def roles_of(text: str, ruleset: RuleSet) -> list[tuple[str, str | None]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("受理后撤回30件", None),  # a time clause: the number is 撤回's
+        ("受理后撤回30件", "撤回"),  # the verb after a time clause governs
+        ("受理后转办30件", None),  # a time clause: the number is 转办's, no counting word
         ("不予受理12件", "不予受理"),  # negated: a role of its own
         ("尚未办结5件", "尚未办结"),
         ("受理申请33件", "受理"),
@@ -175,3 +176,25 @@ def test_no_growth_without_a_clear_prior(ruleset: RuleSet, text: str) -> None:
 def test_rate_points(ruleset: RuleSet) -> None:
     (fact,) = facts_of("群众满意率为92%,上年为90%,提高2个百分点。", ruleset).rate_points
     assert (fact.rate.name, fact.prior.text, fact.points.text, fact.points.direction) == ("群众满意率", "90%", "2个百分点", 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker", "total", "parts", "exhaustive"),
+    [
+        ("受理诉求300件,其中城管类120件、民生类100件、其他80件。", "其中", "300件", ["120件", "100件", "80件"], True),
+        ("受理诉求300件,其中城管类120件、民生类100件。", "其中", "300件", ["120件", "100件"], False),
+        ("化解婚姻纠纷40件、邻里纠纷30件,共计70件。", "共计", "70件", ["40件", "30件"], True),
+        ("办结案件60件,维持40件、驳回15件、撤销3件。", "outcomes", "60件", ["40件", "15件", "3件"], False),
+        ("审结案件80件,其中维持50件,驳回20件。", "其中", "80件", ["50件", "20件"], False),
+    ],
+)
+def test_breakdown_shapes(
+    ruleset: RuleSet, text: str, marker: str, total: str, parts: list[str], exhaustive: bool
+) -> None:
+    (b,) = facts_of(text, ruleset).breakdowns
+    assert (b.marker, b.total.text, [p.text for p in b.parts], b.exhaustive) == (marker, total, parts, exhaustive)
+
+
+def test_total_word_reads_only_the_list_before_it(ruleset: RuleSet) -> None:
+    (b,) = facts_of("受理纠纷100件,化解40件、调处30件,共计70件。", ruleset).breakdowns
+    assert [p.text for p in b.parts] == ["40件", "30件"]

@@ -336,13 +336,16 @@ def check_breakdown(doc: Document, params: object, ctx: Context) -> Iterator[Fin
     for breakdown in _facts(doc).breakdowns:
         total = breakdown.total
         lower_sum = sum((p.quantity.lower or Decimal(0) for p in breakdown.parts), Decimal(0))
+        shown = "+".join(fmt(p.quantity.value) for p in breakdown.parts[:8]) + ("+…" if len(breakdown.parts) > 8 else "")
+        arithmetic = f"{shown} = {fmt(lower_sum)}"
         labels = (
-            FindingLabel(total.span, Text(f"总数 {total.text}", f"total {total.text}")),
+            FindingLabel(total.span, Text(f"总数 {total.text};分项 {arithmetic}", f"total {total.text}; items {arithmetic}")),
             *(FindingLabel(p.span, Text("分项", "item")) for p in breakdown.parts[:8]),
         )
         args = {"sum": fmt(lower_sum), "total": total.text, "count": len(breakdown.parts)}
         if total.quantity.upper is not None and lower_sum > total.quantity.upper:
-            yield Finding(span=breakdown.marker_span, args=args, labels=labels)
+            variant = "outcomes" if breakdown.marker == "outcomes" else None
+            yield Finding(span=breakdown.marker_span, variant=variant, args=args, labels=labels)
         elif (
             breakdown.exhaustive
             and _exact(total)
@@ -585,7 +588,7 @@ KINDS = (
         "breakdown",
         check_breakdown,
         _NO_PARAMS,
-        variants=frozenset({"exhaustive", "shares"}),
+        variants=frozenset({"exhaustive", "shares", "outcomes"}),
         args=frozenset({"sum", "total", "count"}),
         reads_facts=True,
     ),

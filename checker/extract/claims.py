@@ -420,15 +420,8 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
         if total.quantity.upper is None or total.quantity.approx not in (None, "余", "多"):
             continue
         first = bisect.bisect_right(starts, pos)
-        parts = tuple(
-            c
-            for c in counts[first : min(bisect.bisect_left(starts, close), first + _MAX_PARTS)]
-            if c.unit_class == total.unit_class
-            # After 其中 a count with a counting word of its own is a part of an item (调处
-            # after 矛盾纠纷), not an item; in "A、B分别为…" the words are the items.
-            and (kind == "分别" or c.role is None or c.role == total.role)
-            and c.quantity.lower is not None
-        )
+        in_range = counts[first : min(bisect.bisect_left(starts, close), first + _MAX_PARTS)]
+        parts = tuple(c for c in in_range if _is_item(p.vocab, kind, total, c))
         if not parts:
             continue
         facts.breakdowns.append(
@@ -437,10 +430,83 @@ def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
                 parts=parts,
                 marker=kind,
                 marker_span=p.span(marker.start(), marker.end()),
-                # "A、B分别为…" straight after a total lists the whole; after 其中 it lists a part.
-                exhaustive=kind == "分别" and "其中" not in text[total.quantity.end : pos],
+                # "A、B分别为…" straight after a total lists the whole; after 其中 it lists a
+                # part, unless its last item closes it (其他, 其余).
+                exhaustive=(kind == "分别" and "其中" not in text[total.quantity.end : pos])
+                or _closed(p, marker.end(), in_range, parts, total),
             )
         )
+
+
+def _is_item(vocab: Vocabulary, kind: str, total: CountFact, c: CountFact) -> bool:
+    """Whether ``c`` after a 其中 (or in a 分别 list) is an item of ``total``. After 其中 a
+    count with a counting word of its own is a part of an item (调处 after 矛盾纠纷), not an
+    item, unless the word is an outcome of the total's (维持 of 审结); in "A、B分别为…"
+    the words are the items."""
+    if c.unit_class != total.unit_class or c.quantity.lower is None:
+        return False
+    return kind == "分别" or c.role is None or c.role == total.role or vocab.is_outcome(total.role, c.role)
+
+
+def _closed(
+    p: _Paragraph, after: int, in_range: list[CountFact], parts: tuple[CountFact, ...], total: CountFact
+) -> bool:
+    """A list whose last item starts with a closing word (其他, 其余, 剩余) names every item:
+    when all of its counts are items and exact, they add up to the total."""
+    closing = p.vocab.closing
+    if closing is None or len(parts) < 2 or len(parts) != len([c for c in in_range if c.unit_class == total.unit_class]):
+        return False
+    if any(c.quantity.approx is not None for c in (total, *parts)):
+        return False
+    words = p.text[max(after, parts[-2].quantity.end) : parts[-1].quantity.start].lstrip(",、; ")
+    return closing.match(words) is not None
+
+
+def _closing_totals(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
+    """``A40件、B30件,共计70件``: a total stated after the items it sums (the counts
+    listed with 、 right before it, in its sentence and unit class)."""
+    total_words = p.vocab.total_words
+    if total_words is None:
+        return
+    for index, total in enumerate(counts):
+        if index < 2:
+            continue
+        gap_start = counts[index - 1].quantity.end
+        word = total_words.fullmatch(p.text, gap_start, total.quantity.start)
+        if word is None:
+            continue
+        parts = [counts[index - 1]]
+        for c in reversed(counts[max(0, index - 1 - _MAX_PARTS) : index - 1]):
+            between = p.text[c.quantity.end : parts[-1].quantity.start]
+            if "、" not in between or _CLAUSE_BREAK.search(between) or c.sentence != total.sentence:
+                break
+            parts.append(c)
+        if len(parts) < 2 or any(c.unit_class != total.unit_class for c in parts):
+            continue
+        facts.breakdowns.append(
+            BreakdownFact(total, tuple(reversed(parts)), "共计", p.span(word.start(1), word.end(1)), exhaustive=True)
+        )
+
+
+def _outcome_lists(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
+    """``办结60件,维持40件、驳回15件、撤销6件``: outcomes listed right after their whole,
+    without 其中, partition it: they may fall short of it, never exceed it."""
+    vocab = p.vocab
+    totals = {id(b.total) for b in facts.breakdowns}
+    for index, whole in enumerate(counts):
+        if not vocab.is_outcome_whole(whole.role) or id(whole) in totals or whole.quantity.upper is None:
+            continue
+        parts: list[CountFact] = []
+        for c in counts[index + 1 : index + 1 + _MAX_PARTS]:
+            if c.sentence != whole.sentence or c.unit_class != whole.unit_class:
+                break
+            if not vocab.is_outcome(whole.role, c.role):
+                break
+            parts.append(c)
+        if len(parts) < 2 or "其中" in p.text[whole.quantity.end : parts[0].quantity.start]:
+            continue
+        assert whole.role_span is not None
+        facts.breakdowns.append(BreakdownFact(whole, tuple(parts), "outcomes", whole.role_span, exhaustive=False))
 
 
 def _total_before(counts: list[CountFact], before: int, inside: bool, starts: list[int], pos: int) -> CountFact:
@@ -636,6 +702,8 @@ def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) ->
     facts.changes += [i for i in p.items if isinstance(i, ChangeFact)]
     breakdowns = len(facts.breakdowns)
     _breakdowns(p, counts, facts)
+    _closing_totals(p, counts, facts)
+    _outcome_lists(p, counts, facts)
     if shares:
         _share_bases(p, counts, shares, facts.breakdowns[breakdowns:])
     _growths(p, p.items, facts)

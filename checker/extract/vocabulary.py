@@ -24,6 +24,13 @@ class RateDef(NamedTuple):
     sums_parts: bool = False
 
 
+class OutcomeDef(NamedTuple):
+    """The outcomes that partition a whole (审结 → 维持, 驳回, 撤销 …)."""
+
+    whole: frozenset[str]
+    outcomes: frozenset[str]
+
+
 class Vocabulary(NamedTuple):
     unit_class: dict[str, str]  # unit → class; units of one class compare
     carry_over: re.Pattern[str] | None
@@ -39,6 +46,9 @@ class Vocabulary(NamedTuple):
     role_clause_end: re.Pattern[str] | None = None
     # The words before a percentage that make it a share of a whole (占比, 占…的, 比例为).
     share: re.Pattern[str] | None = None
+    outcomes: tuple[OutcomeDef, ...] = ()
+    closing: re.Pattern[str] | None = None  # 其他, 其余: the last item of a complete list
+    total_words: re.Pattern[str] | None = None  # ",共计" before a total that follows its items
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)
@@ -50,6 +60,12 @@ class Vocabulary(NamedTuple):
         """维持、驳回、撤销: every role a part of one pair, none a whole: items of a total."""
         wholes = {w for p in self.pairs for w in p.whole}
         return not wholes.intersection(roles) and any(all(r in p.part for r in roles) for p in self.pairs)
+
+    def is_outcome(self, whole: str | None, role: str | None) -> bool:
+        return any(whole in o.whole and role in o.outcomes for o in self.outcomes)
+
+    def is_outcome_whole(self, role: str | None) -> bool:
+        return any(role in o.whole for o in self.outcomes)
 
     def is_bounded(self, name: str) -> bool:
         if self.bounded is None or not self.bounded.search(name):
@@ -68,6 +84,12 @@ def share_pattern(words: list[str] | set[str] | frozenset[str]) -> re.Pattern[st
         rf"(?P<word>{share_words.pattern})(?P<whole>[^,;:。\d%]{{1,12}}?的)?(?:比例|比重)?"
         r"(?:为|达到|达|约为|约|是)?\s*$"
     )
+
+
+def total_words_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """The words between the last item of a list and the total after it (``,共计``)."""
+    alternatives = words_pattern(words)
+    return re.compile(rf"[,\s]*({alternatives.pattern})(?:为|是|达)?\s*") if alternatives else None
 
 
 def words_pattern(words: list[str] | set[str] | frozenset[str]) -> re.Pattern[str] | None:
