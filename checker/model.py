@@ -521,6 +521,16 @@ class RatePointsFact(NamedTuple):
     points: ChangeFact
 
 
+class EnumerationFact(NamedTuple):
+    """``共有4个单位,分别是A、B、C``: a stated count and the items listed after it."""
+
+    count: CountFact
+    items: tuple[str, ...]
+    list_span: Span
+    # Items that may be one or two ("A和B"): the list may name this many more.
+    joined: int
+
+
 class BreakdownFact(NamedTuple):
     total: CountFact
     parts: tuple[CountFact, ...]
@@ -545,7 +555,7 @@ class GrowthFact(NamedTuple):
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
-    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points")
+    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations")
 
     def __init__(self) -> None:
         self.counts: list[CountFact] = []
@@ -555,6 +565,7 @@ class Facts:
         self.breakdowns: list[BreakdownFact] = []
         self.growths: list[GrowthFact] = []
         self.rate_points: list[RatePointsFact] = []
+        self.enumerations: list[EnumerationFact] = []
 
 
 # --------------------------------------------------------------------------- diagnostics

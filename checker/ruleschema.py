@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from checker.checks import KindSpec, Text, kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import (
-    OutcomeDef, PairDef, RateDef, Vocabulary, share_pattern, total_words_pattern, words_pattern,
+    OutcomeDef, PairDef, RateDef, Vocabulary, enumeration_pattern, share_pattern, total_words_pattern, words_pattern,
 )  # fmt: skip
 from checker.rule import Rule, RuleFileError, placeholders
 
@@ -95,6 +95,7 @@ class VocabularyModel(Strict):
     share: list[str] = []
     closing: list[str] = []
     total_words: list[str] = []
+    enumeration: list[str] = []
     outcome: list[OutcomeModel] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
@@ -159,7 +160,7 @@ def _rule_model(spec: KindSpec) -> type[RuleModel]:
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     unit_class: dict[str, str] = {}
-    carry, bounded, unbounded, negation, clause_end, share, closing, total_words = [], [], [], [], [], [], [], []
+    carry, bounded, unbounded, negation, clause_end, share, closing, total_words, enumeration = ([] for _ in range(9))
     outcomes: list[OutcomeDef] = []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
@@ -174,6 +175,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         share += v.share
         closing += v.closing
         total_words += v.total_words
+        enumeration += v.enumeration
         outcomes += [OutcomeDef(frozenset(o.whole), frozenset(o.outcomes)) for o in v.outcome]
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
         rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
@@ -194,6 +196,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         outcomes=tuple(outcomes),
         closing=words_pattern(closing),
         total_words=total_words_pattern(total_words),
+        enumeration=enumeration_pattern(enumeration),
     )
 
 

@@ -198,3 +198,24 @@ def test_breakdown_shapes(
 def test_total_word_reads_only_the_list_before_it(ruleset: RuleSet) -> None:
     (b,) = facts_of("受理纠纷100件,化解40件、调处30件,共计70件。", ruleset).breakdowns
     assert [p.text for p in b.parts] == ["40件", "30件"]
+
+
+@pytest.mark.parametrize(
+    ("text", "items", "joined"),
+    [
+        ("共有4个单位,分别是甲局、乙局、丙局。", ("甲局", "乙局", "丙局"), 0),
+        ("出台2项制度,即《关于A、B的办法》、《C规定》。", ("□", "□"), 0),
+        ("设立3个组,分别是综合组、督查组和保障组。", ("综合组", "督查组和保障组"), 1),
+    ],
+)
+def test_enumerations(ruleset: RuleSet, text: str, items: tuple[str, ...], joined: int) -> None:
+    (fact,) = facts_of(text, ruleset).enumerations
+    assert (fact.items, fact.joined) == (items, joined)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["共有4个单位,分别是甲局、乙局等。", "共有4个单位,包括甲局、乙局。", "共有约4个单位,分别是甲局、乙局。", "共有40个单位,分别是甲局、乙局。"],
+)
+def test_no_enumeration(ruleset: RuleSet, text: str) -> None:
+    assert not facts_of(text, ruleset).enumerations

@@ -569,6 +569,25 @@ def _sentence_text(doc: Document, fact: CountFact, sentences: dict[int, dict[int
     return by_start.get(fact.sentence, paragraph.text)
 
 
+# --------------------------------------------------------------------------- N209 counted enumerations
+
+
+def check_enumeration(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
+    for fact in _facts(doc).enumerations:
+        stated = int(fact.count.quantity.value)
+        named = len(fact.items)
+        if named <= stated <= named + fact.joined:
+            continue
+        yield Finding(
+            span=fact.count.span,
+            args={"stated": fact.count.text, "named": named},
+            labels=(
+                _count_label(fact.count, f"所述数量 {fact.count.text}", f"stated count {fact.count.text}"),
+                FindingLabel(fact.list_span, Text(f"列出 {named} 项", f"{named} items listed")),
+            ),
+        )
+
+
 # --------------------------------------------------------------------------- the numeric kinds
 
 _NO_PARAMS = "checker.checks.schema:NoParams"  # the vocabulary decides what they check
@@ -614,6 +633,13 @@ KINDS = (
         _NO_PARAMS,
         variants=frozenset({"points"}),
         args=frozenset({"rate_name", "stated", "points", "prior", "current"}),
+        reads_facts=True,
+    ),
+    KindSpec(
+        "enumeration-count",
+        check_enumeration,
+        _NO_PARAMS,
+        args=frozenset({"stated", "named"}),
         reads_facts=True,
     ),
     KindSpec(

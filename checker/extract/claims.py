@@ -27,7 +27,7 @@ from typing import NamedTuple
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, PriorRateFact, Quantity, RateFact,
+    BreakdownFact, ChangeFact, CountFact, Document, EnumerationFact, Fact, Facts, GrowthFact, PriorRateFact, Quantity, RateFact,
     RatePointsFact, ShareFact, Span, Where,
 )  # fmt: skip
 
@@ -488,6 +488,40 @@ def _closing_totals(p: _Paragraph, counts: list[CountFact], facts: Facts) -> Non
         )
 
 
+_QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\([^)]*\)")
+_ENUMERATED_UNITS = frozenset({"个", "项", "家", "名", "位", "条", "类", "批", "所", "座", "支"})
+_MAX_ENUMERATED = 30  # a larger count is not a list a report spells out
+_JOINED = re.compile(r"..(?:和|及|与)..")
+
+
+def _enumerations(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
+    """``共有4个单位,分别是A、B、C``: a small exact count and the 、 list that names its items
+    (unless it ends with 等, an abbreviation). Quoted titles (《…》 “…”) and brackets are
+    items whatever their 、."""
+    pattern = p.vocab.enumeration
+    if pattern is None:
+        return
+    for c in counts:
+        q = c.quantity
+        if q.unit not in _ENUMERATED_UNITS or q.approx is not None or not 2 <= q.value <= _MAX_ENUMERATED:
+            continue
+        m = pattern.match(p.text, q.end)
+        if m is None:
+            continue
+        listed = m.group("list").rstrip()
+        flat = _QUOTED.sub("□", listed)
+        items = tuple(item.strip() for item in flat.split("、"))
+        if len(items) < 2 or not all(items) or flat.endswith("等") or "等" in items[-1][-3:] or _has_digit(flat):
+            continue
+        joined = 1 if _JOINED.search(items[-1]) else 0
+        span = p.span(m.start("list"), m.start("list") + len(listed))
+        facts.enumerations.append(EnumerationFact(c, items, span, joined))
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
 def _outcome_lists(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
     """``办结60件,维持40件、驳回15件、撤销6件``: outcomes listed right after their whole,
     without 其中, partition it: they may fall short of it, never exceed it."""
@@ -704,6 +738,7 @@ def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) ->
     _breakdowns(p, counts, facts)
     _closing_totals(p, counts, facts)
     _outcome_lists(p, counts, facts)
+    _enumerations(p, counts, facts)
     if shares:
         _share_bases(p, counts, shares, facts.breakdowns[breakdowns:])
     _growths(p, p.items, facts)

@@ -49,6 +49,8 @@ class Vocabulary(NamedTuple):
     outcomes: tuple[OutcomeDef, ...] = ()
     closing: re.Pattern[str] | None = None  # 其他, 其余: the last item of a complete list
     total_words: re.Pattern[str] | None = None  # ",共计" before a total that follows its items
+    # "4个单位,分别是A、B、C": a count, the words that introduce its items, the list.
+    enumeration: re.Pattern[str] | None = None
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)
@@ -90,6 +92,14 @@ def total_words_pattern(words: list[str]) -> re.Pattern[str] | None:
     """The words between the last item of a list and the total after it (``,共计``)."""
     alternatives = words_pattern(words)
     return re.compile(rf"[,\s]*({alternatives.pattern})(?:为|是|达)?\s*") if alternatives else None
+
+
+def enumeration_pattern(words: list[str]) -> re.Pattern[str] | None:
+    """After a count: a noun (单位), the introducing word (分别是), the list to the clause end."""
+    alternatives = words_pattern(words)
+    if alternatives is None:
+        return None
+    return re.compile(rf"[^,;:。\d]{{0,12}}?[,:]?\s*(?:{alternatives.pattern}):?(?P<list>[^,;:。!?]{{3,200}})")
 
 
 def words_pattern(words: list[str] | set[str] | frozenset[str]) -> re.Pattern[str] | None:
