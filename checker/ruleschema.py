@@ -96,6 +96,7 @@ class VocabularyModel(Strict):
     closing: list[str] = []
     total_words: list[str] = []
     enumeration: list[str] = []
+    durations: list[str] = []
     outcome: list[OutcomeModel] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
@@ -160,7 +161,9 @@ def _rule_model(spec: KindSpec) -> type[RuleModel]:
 
 def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     unit_class: dict[str, str] = {}
-    carry, bounded, unbounded, negation, clause_end, share, closing, total_words, enumeration = ([] for _ in range(9))
+    carry, bounded, unbounded, negation, clause_end, share, closing, total_words, enumeration, durations = (
+        [] for _ in range(10)
+    )
     outcomes: list[OutcomeDef] = []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
@@ -176,6 +179,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         closing += v.closing
         total_words += v.total_words
         enumeration += v.enumeration
+        durations += v.durations
         outcomes += [OutcomeDef(frozenset(o.whole), frozenset(o.outcomes)) for o in v.outcome]
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
         rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
@@ -197,6 +201,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         closing=words_pattern(closing),
         total_words=total_words_pattern(total_words),
         enumeration=enumeration_pattern(enumeration),
+        durations=words_pattern(durations),
     )
 
 

@@ -219,3 +219,7 @@ def test_enumerations(ruleset: RuleSet, text: str, items: tuple[str, ...], joine
 )
 def test_no_enumeration(ruleset: RuleSet, text: str) -> None:
     assert not facts_of(text, ruleset).enumerations
+
+
+def test_a_span_of_months_is_no_count(ruleset: RuleSet) -> None:
+    assert roles_of("前10个月判决败诉233件。", ruleset) == [("233件", "败诉")]

@@ -344,7 +344,7 @@ def check_breakdown(doc: Document, params: object, ctx: Context) -> Iterator[Fin
         )
         args = {"sum": fmt(lower_sum), "total": total.text, "count": len(breakdown.parts)}
         if total.quantity.upper is not None and lower_sum > total.quantity.upper:
-            variant = "outcomes" if breakdown.marker == "outcomes" else None
+            variant = "outcomes" if breakdown.marker == "outcomes" else "default"
             yield Finding(span=breakdown.marker_span, variant=variant, args=args, labels=labels)
         elif (
             breakdown.exhaustive

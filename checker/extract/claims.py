@@ -162,8 +162,13 @@ class _Paragraph:
             self._add_percent(q, gap, gap_start)
         elif q.unit == "百分点":
             self._add_points(q, gap, gap_start)
-        elif q.unit in self.vocab.unit_class:
+        elif q.unit in self.vocab.unit_class and not self._a_duration(q):
             self._add_count(q, gap, gap_start)
+
+    def _a_duration(self, q: Quantity) -> bool:
+        """``前10个月``: a unit that, with the words after it, measures time, not things."""
+        durations = self.vocab.durations
+        return durations is not None and durations.match(self.text, q.end - len(q.unit or "")) is not None
 
     def _add_points(self, q: Quantity, gap: str, gap_start: int) -> None:
         """提高2个百分点: a change of a rate in points."""

@@ -51,6 +51,7 @@ class Vocabulary(NamedTuple):
     total_words: re.Pattern[str] | None = None  # ",共计" before a total that follows its items
     # "4个单位,分别是A、B、C": a count, the words that introduce its items, the list.
     enumeration: re.Pattern[str] | None = None
+    durations: re.Pattern[str] | None = None  # 个月: a counting unit that starts a span of time
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)
