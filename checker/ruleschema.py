@@ -197,6 +197,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         role_negation=_ending_pattern(negation),
         role_clause_end=words_pattern(clause_end),
         share=share_pattern(share),
+        share_words=words_pattern(share),
         outcomes=tuple(outcomes),
         closing=words_pattern(closing),
         total_words=total_words_pattern(total_words),

@@ -184,7 +184,7 @@ class _Paragraph:
 
     def _prior_rate(self, q: Quantity, gap: str) -> PriorRateFact | None:
         """``满意率为92%,上年为90%``: last year's value of the rate stated before it."""
-        if not _PRIOR.search(gap) or _HAS_WORDS.search(_PRIOR.sub("", gap).strip(" ,")):
+        if "年" not in gap or not _PRIOR.search(gap) or _HAS_WORDS.search(_PRIOR.sub("", gap).strip(" ,")):
             return None
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
         if last is None or last.sentence != self.sentence:
@@ -230,6 +230,9 @@ class _Paragraph:
     def _share(self, q: Quantity, gap: str, gap_start: int) -> ShareFact | None:
         """``A件,占比P%`` (the share of the count right before it) or ``维持类占P%`` (of a
         labelled item, no count): a share of a whole. None for other percentages."""
+        share_words = self.vocab.share_words
+        if share_words is None or not share_words.search(gap):
+            return None  # most percentages: no share word before them
         m = self.vocab.share.search(gap) if self.vocab.share is not None else None
         if m is None:
             return None
@@ -285,15 +288,21 @@ class _Paragraph:
     def pair_respectively(self, quantities: list[Quantity]) -> None:
         """``受理、办结…分别为X件、Y件`` / ``化解率、办结率分别为x%、y%``: the i-th word of
         the list governs the i-th number that follows it (only when the counts agree)."""
-        for m in _RESPECTIVE_LIST.finditer(self.text):
-            values = _following_run(self.text, quantities, m.end())
-            items = _list_items(m.group(1), m.start(1), self.vocab)
-            if not values or len(values) != len(items):
-                continue
-            if all(q.is_percent for q in values):
-                self._pair_rates(values, items)
-            elif not any(q.is_percent for q in values) and self._pair_roles(values, items):
-                self.paired_lists.add(m.end(1))
+        text = self.text
+        at = text.find("分别")
+        while at != -1:
+            # The list: the words (no number, no clause break) right before 分别.
+            listed = _LIST_BEFORE.search(text, max(0, at - _MAX_LIST), at)
+            end = _RESPECTIVELY_VERB.match(text, at + 2).end()  # type: ignore[union-attr]  # may match empty
+            values = _following_run(text, quantities, end)
+            if listed is not None and values and _LIST_JOINT.search(listed.group()):
+                items = _list_items(listed.group(), listed.start(), self.vocab)
+                if len(values) == len(items):
+                    if all(q.is_percent for q in values):
+                        self._pair_rates(values, items)
+                    elif not any(q.is_percent for q in values) and self._pair_roles(values, items):
+                        self.paired_lists.add(at)
+            at = text.find("分别", at + 2)
 
     def _pair_rates(self, values: list[Quantity], items: list[tuple[str, int]]) -> None:
         names = []
@@ -356,7 +365,10 @@ class _Paragraph:
 
 
 # A list of words (no number in it) then 分别为: the words pair with the numbers that follow.
-_RESPECTIVE_LIST = re.compile(r"([^,;:。\d%]{1,40}?(?:、|和|及|与)[^,;:。\d%]{1,30}?)分别(?:为|是|达到|达|有)?")
+_MAX_LIST = 70
+_LIST_BEFORE = re.compile(r"[^,;:。\d%]+$")
+_LIST_JOINT = re.compile(r"、|和|及|与")
+_RESPECTIVELY_VERB = re.compile(r"(?:为|是|达到|达|有)?")
 _LIST_SEPARATOR = re.compile(r"、|(?<=[率度比重])(?:和|及|与)")
 _RUN_GAP = re.compile(r"[、,和及与\s]*")
 
@@ -654,6 +666,8 @@ def _against_prior(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
         if not isinstance(item, CountFact) or index == 0:
             continue
         gap = p.text[items[index - 1].quantity.end : item.quantity.start]
+        if "年" not in gap:
+            continue  # most counts: no year before them
         prior = _PRIOR.search(gap)
         delta = _PRIOR_DELTA.search(gap) if prior is None else None
         if prior is None and delta is None:

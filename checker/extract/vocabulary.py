@@ -46,6 +46,7 @@ class Vocabulary(NamedTuple):
     role_clause_end: re.Pattern[str] | None = None
     # The words before a percentage that make it a share of a whole (占比, 占…的, 比例为).
     share: re.Pattern[str] | None = None
+    share_words: re.Pattern[str] | None = None  # the share words alone: a quick test before ``share``
     outcomes: tuple[OutcomeDef, ...] = ()
     closing: re.Pattern[str] | None = None  # 其他, 其余: the last item of a complete list
     total_words: re.Pattern[str] | None = None  # ",共计" before a total that follows its items
