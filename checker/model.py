@@ -524,7 +524,7 @@ class RatePointsFact(NamedTuple):
 class EnumerationFact(NamedTuple):
     """``共有4个单位,分别是A、B、C``: a stated count and the items listed after it."""
 
-    count: CountFact
+    stated: CountFact
     items: tuple[str, ...]
     list_span: Span
     # Items that may be one or two ("A和B"): the list may name this many more.

@@ -19,7 +19,8 @@ from pydantic_core import PydanticCustomError
 from checker.checks import KindSpec, Text, kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import (
-    OutcomeDef, PairDef, RateDef, Vocabulary, enumeration_pattern, share_pattern, total_words_pattern, words_pattern,
+    MAX_RATE_NAME_LETTERS, OutcomeDef, PairDef, RateDef, Vocabulary, change_ending, enumeration_pattern, rate_endings,
+    share_pattern, total_words_pattern, words_pattern,
 )  # fmt: skip
 from checker.rule import Rule, RuleFileError, placeholders
 
@@ -97,6 +98,12 @@ class VocabularyModel(Strict):
     total_words: list[str] = []
     enumeration: list[str] = []
     durations: list[str] = []
+    rate_name_endings: list[str] = []
+    rate_verbs: list[str] = []
+    change_bases: list[str] = []
+    change_up: list[str] = []
+    change_down: list[str] = []
+    comparison: list[str] = []
     outcome: list[OutcomeModel] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
@@ -164,6 +171,7 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
     carry, bounded, unbounded, negation, clause_end, share, closing, total_words, enumeration, durations = (
         [] for _ in range(10)
     )
+    rate_name_endings, rate_verbs, change_bases, change_up, change_down, comparison = ([] for _ in range(6))
     outcomes: list[OutcomeDef] = []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
@@ -180,11 +188,19 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         total_words += v.total_words
         enumeration += v.enumeration
         durations += v.durations
+        rate_name_endings += v.rate_name_endings
+        rate_verbs += v.rate_verbs
+        change_bases += v.change_bases
+        change_up += v.change_up
+        change_down += v.change_down
+        comparison += v.comparison
         outcomes += [OutcomeDef(frozenset(o.whole), frozenset(o.outcomes)) for o in v.outcome]
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
         rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
     roles = {w for p in pairs for w in p.whole | p.part} | {w for r in rates for w in r.whole | r.part}
     roles |= {w for o in outcomes for w in o.whole | o.outcomes}
+    _every_rate_name_ends_a_rate(rates, rate_name_endings)
+    rate_name, rate_before = rate_endings(rate_name_endings, rate_verbs) or (None, None)
     return Vocabulary(
         unit_class=unit_class,
         carry_over=words_pattern(carry),
@@ -203,7 +219,27 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         total_words=total_words_pattern(total_words),
         enumeration=enumeration_pattern(enumeration),
         durations=words_pattern(durations),
+        rate_name=rate_name,
+        rate_before=rate_before,
+        change=change_ending(change_bases, change_up + change_down),
+        down=frozenset(change_down),
+        comparison=tuple(dict.fromkeys(comparison)),
     )
+
+
+def _every_rate_name_ends_a_rate(rates: list[RateDef], endings: list[str]) -> None:
+    """A rate definition whose name no stated rate can have would never be checked:
+    stop the load instead of ignoring it (a stated rate's name is at most
+    MAX_RATE_NAME_LETTERS letters and one of ``rate_name_endings``)."""
+    for rate in rates:
+        for name in sorted(rate.names):
+            ending = next((e for e in endings if name.endswith(e)), None)
+            if ending is None or len(name) - len(ending) > MAX_RATE_NAME_LETTERS:
+                known = "、".join(endings) or "none"
+                raise RuleFileError(
+                    f"[[vocabulary.rate]] name {name!r} can never match: a stated rate's name is at most "
+                    f"{MAX_RATE_NAME_LETTERS} letters and an ending of rate_name_endings ({known})"
+                )
 
 
 def _ending_pattern(words: list[str]) -> re.Pattern[str] | None:

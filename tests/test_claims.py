@@ -4,24 +4,30 @@ that bind numbers to their roles."""
 from __future__ import annotations
 
 import re._parser as sre_parse  # the width of a pattern: only here, to check a constant
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.extract import claims
-from checker.extract.claims import _Ending, _following_run, _list_items, extract
+from checker.extract.claims import _following_run, _list_items, extract
 from checker.extract.quantity import find_quantities
+from checker.extract.vocabulary import Ending
 from checker.model import CountFact, Facts, RateFact, SourceText
 from checker.normalize import normalize
 from checker.parse import parse
+from checker.rule import RuleFileError
+from checker.ruleschema import compile_rule_files
 from checker.ruleset import RuleSet
 
-ENDINGS = {"rate name": claims._RATE_NAME, "rate before": claims._RATE_BEFORE, "change": claims._CHANGE}
+ROOT = Path(__file__).resolve().parent.parent
+VOCABULARY_FILE = ROOT / "rules" / "vocabulary.toml"
+_, VOCABULARY = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes())])
+ENDINGS = {"rate name": VOCABULARY.rate_name, "rate before": VOCABULARY.rate_before, "change": VOCABULARY.change}
 
 
 @pytest.mark.parametrize("ending", ENDINGS.values(), ids=ENDINGS.keys())
-def test_reach_covers_the_longest_body(ending: _Ending) -> None:
+def test_reach_covers_the_longest_body(ending: Ending) -> None:
     body = ending.pattern.pattern.removesuffix(r"\s*$")
     assert sre_parse.parse(body).getwidth()[1] == ending.reach
 
@@ -30,13 +36,22 @@ def test_reach_covers_the_longest_body(ending: _Ending) -> None:
     st.sampled_from(list(ENDINGS.values())),
     st.text(alphabet="化解率满意度占比重均分别达到为保持在约近超过同比较上年去与期相比增长下降了,, 1%字", max_size=40),
 )
-def test_searching_the_end_finds_what_searching_everything_finds(ending: _Ending, text: str) -> None:
+def test_searching_the_end_finds_what_searching_everything_finds(ending: Ending, text: str) -> None:
     found, expected = ending.search(text), ending.pattern.search(text)
     assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
 
 
+def test_a_rate_name_that_can_never_match_stops_the_load(tmp_path: Path) -> None:
+    extra = tmp_path / "local.toml"
+    extra.write_text('[[vocabulary.rate]]\nname = ["应诉比例"]\npart = ["出庭应诉"]\nwhole = ["开庭审理"]\n', encoding="utf-8")
+    files = [(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())]
+    with pytest.raises(RuleFileError, match="'应诉比例' can never match"):
+        compile_rule_files(files)
+
+
 def test_a_rate_name_before_its_verb() -> None:
-    m = claims._RATE_NAME.search("今年全年矛盾纠纷化解成功率达 ")
+    assert VOCABULARY.rate_name is not None
+    m = VOCABULARY.rate_name.search("今年全年矛盾纠纷化解成功率达 ")
     assert m is not None and m.group(1) == "全年矛盾纠纷化解成功率"  # ten letters and the rate word
 
 

@@ -525,8 +525,6 @@ def check_rate_points(doc: Document) -> Iterator[Finding]:
 
 # --------------------------------------------------------------------------- N208 one metric, two values
 
-_COMPARISON_WORDS = ("去年", "上年", "同期", "同比", "环比", "较", "比", "累计", "以来", "其中")
-
 
 def check_metric_conflict(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
     first_seen: dict[tuple[str, str, str], CountFact] = {}
@@ -541,7 +539,7 @@ def check_metric_conflict(doc: Document, params: object, ctx: Context) -> Iterat
         compares = comparative.get(fact.sentence)
         if compares is None:
             text = _sentence_text(doc, fact, sentences)
-            compares = comparative[fact.sentence] = any(word in text for word in _COMPARISON_WORDS)
+            compares = comparative[fact.sentence] = any(word in text for word in ctx.vocabulary.comparison)
         if compares:
             continue  # a figure for another period or a subset
         key = (fact.role, fact.object, fact.unit_class)
@@ -574,15 +572,15 @@ def _sentence_text(doc: Document, fact: CountFact, sentences: dict[int, dict[int
 
 def check_enumeration(doc: Document, params: object, ctx: Context) -> Iterator[Finding]:
     for fact in _facts(doc).enumerations:
-        stated = int(fact.count.quantity.value)
+        stated = int(fact.stated.quantity.value)
         named = len(fact.items)
         if named <= stated <= named + fact.joined:
             continue
         yield Finding(
-            span=fact.count.span,
-            args={"stated": fact.count.text, "named": named},
+            span=fact.stated.span,
+            args={"stated": fact.stated.text, "named": named},
             labels=(
-                _count_label(fact.count, f"所述数量 {fact.count.text}", f"stated count {fact.count.text}"),
+                _count_label(fact.stated, f"所述数量 {fact.stated.text}", f"stated count {fact.stated.text}"),
                 FindingLabel(fact.list_span, Text(f"列出 {named} 项", f"{named} items listed")),
             ),
         )

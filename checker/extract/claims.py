@@ -22,50 +22,16 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
 from checker.extract.quantity import find_quantities
-from checker.extract.vocabulary import Vocabulary
+from checker.extract.vocabulary import LETTER, Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, EnumerationFact, Fact, Facts, GrowthFact, PriorRateFact, Quantity, RateFact,
-    RatePointsFact, ShareFact, Span, Where,
+    BreakdownFact, ChangeFact, CountFact, Document, EnumerationFact, Fact, Facts, GrowthFact, PriorRateFact, Quantity,
+    RateFact, RatePointsFact, ShareFact, Span, Where,
 )  # fmt: skip
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
-# A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
-# 21 000 characters one by one (~1 ms per pattern that holds it, on every run).
-_LETTER = r"[^\W\d_]"
-
-
-class _Ending(NamedTuple):
-    """A pattern that ends a text: ``body`` (no whitespace in it, at most ``reach``
-    characters) then only whitespace. re cannot search backwards, and these bodies start
-    with a class, a repeat or an optional group: tried at every character of a gap they
-    cost ~0.2 µs each. Searching from ``reach`` characters before the trailing whitespace
-    finds the same match (tests/test_claims.py checks each reach against its body)."""
-
-    pattern: re.Pattern[str]
-    reach: int
-
-    @classmethod
-    def of(cls, body: str, reach: int) -> _Ending:
-        return cls(re.compile(body + r"\s*$"), reach)
-
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text, max(0, len(text.rstrip()) - self.reach))
-
-
-_RATE_WORD = rf"({_LETTER}{{0,10}}(?:率|满意度|知晓度|占比|比重))"  # at most 13 characters
-_RATE_NAME = _Ending.of(_RATE_WORD + r"(?:均|分别)?(?:达到|达|为|是|保持在|保持|约为|约|近|超过)?", 18)
-_RATE_BEFORE = _Ending.of(_RATE_WORD, 13)
-_HAS_WORDS = re.compile(_LETTER)
-_CHANGE = _Ending.of(
-    r"(?:同比|环比|比上年|比去年|比去年同期|较上年|较去年|较去年同期|与去年同期相比)?[,]?"
-    r"(上升|增长|增加|提高|提升|上涨|下降|减少|降低|下滑|回落)了?",
-    11,
-)
-_DOWN = frozenset({"下降", "减少", "降低", "下滑", "回落"})
-_DOWN_WORDS = frozenset({*_DOWN, "少"})
+_HAS_WORDS = re.compile(LETTER)
 # Last year's value: "与上年100件相比" "(上年96件)" "上年同期为" "2023年60件" (then the year).
 _PRIOR = re.compile(r"(?:上年|去年|上一年|上年度)(?:同期)?(?:为|是|共|有|的)?\s*$|(?P<year>\d{4})年(?:为|是|共|有)?\s*$")
 # A difference from last year: "比上年减少10件" "较去年同期增加30件".
@@ -172,11 +138,12 @@ class _Paragraph:
 
     def _add_points(self, q: Quantity, gap: str, gap_start: int) -> None:
         """提高2个百分点: a change of a rate in points."""
-        change = _CHANGE.search(gap)
+        change = self.vocab.change.search(gap) if self.vocab.change is not None else None
         if change:
             word = change.group(1)
             word_span = self.span(gap_start + change.start(1), gap_start + change.end(1))
-            self.items.append(ChangeFact(self.where(q), -1 if word in _DOWN else 1, word_span, self._last_rate_name()))
+            direction = -1 if word in self.vocab.down else 1
+            self.items.append(ChangeFact(self.where(q), direction, word_span, self._last_rate_name()))
 
     def _last_rate_name(self) -> str | None:
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
@@ -196,7 +163,8 @@ class _Paragraph:
         if prior is not None:
             self.items.append(prior)
             return
-        change = _CHANGE.search(gap)
+        vocab = self.vocab
+        change = vocab.change.search(gap) if vocab.change is not None else None
         if change:
             about = self._rate_before(gap[: change.start()])
             if about is None and not gap[: change.start()].strip(" ,") and self.items:
@@ -207,7 +175,7 @@ class _Paragraph:
             self.items.append(
                 ChangeFact(
                     self.where(q),
-                    direction=-1 if word in _DOWN else 1,
+                    direction=-1 if word in vocab.down else 1,
                     word_span=self.span(gap_start + change.start(1), gap_start + change.end(1)),
                     about_rate=about,
                 )
@@ -217,7 +185,7 @@ class _Paragraph:
         if share is not None:
             self.items.append(share)
             return
-        name = _RATE_NAME.search(gap)
+        name = vocab.rate_name.search(gap) if vocab.rate_name is not None else None
         if name:
             self.items.append(
                 RateFact(
@@ -248,9 +216,8 @@ class _Paragraph:
         name = gap[name_start:name_end]  # 占比, 维持类占, 占全部案件的
         return ShareFact(self.where(q), name, self.span(gap_start + name_start, gap_start + name_end), part, bool(whole))
 
-    @staticmethod
-    def _rate_before(text: str) -> str | None:
-        m = _RATE_BEFORE.search(text)
+    def _rate_before(self, text: str) -> str | None:
+        m = self.vocab.rate_before.search(text) if self.vocab.rate_before is not None else None
         return m.group(1) if m else None
 
     def _add_count(self, q: Quantity, gap: str, gap_start: int) -> None:
@@ -307,7 +274,7 @@ class _Paragraph:
     def _pair_rates(self, values: list[Quantity], items: list[tuple[str, int]]) -> None:
         names = []
         for text, start in items:
-            name = _RATE_BEFORE.search(text)
+            name = self.vocab.rate_before.search(text) if self.vocab.rate_before is not None else None
             if name is None:
                 return
             names.append((name.group(1), start + name.start(1), start + name.end(1)))
@@ -647,7 +614,7 @@ def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
         between = _GROWTH_TO.match(p.text[a_end : second.quantity.start])
         if not between:
             continue
-        direction = -1 if any(w in between.group() for w in _DOWN) else 1
+        direction = -1 if any(w in between.group() for w in p.vocab.down) else 1
         later = [i for i in items[index + 2 : index + 2 + _LOOKAHEAD] if i.sentence == second.sentence]
         percent = next((i for i in later if isinstance(i, ChangeFact) and i.quantity.is_percent), None)
         delta = next(
@@ -679,7 +646,7 @@ def _against_prior(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
         if change is None:
             continue
         if delta is not None:
-            direction = -1 if delta.group(1) in _DOWN_WORDS else 1
+            direction = -1 if delta.group(1) in p.vocab.down or delta.group(1) == "少" else 1
             yield GrowthFact(None, current, direction, change, item, shape="delta")
         else:
             yield GrowthFact(item, current, change.direction, change, None, shape="prior")

@@ -10,6 +10,55 @@ import re
 from typing import NamedTuple
 
 
+# A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
+# 21 000 characters one by one (~1 ms per pattern that holds it, on every run).
+LETTER = r"[^\W\d_]"
+MAX_RATE_NAME_LETTERS = 10  # letters of a rate's name before its ending (矛盾纠纷化解成功率)
+
+
+class Ending(NamedTuple):
+    """A pattern that ends a text: ``body`` (no whitespace in it, at most ``reach``
+    characters) then only whitespace. re cannot search backwards, and these bodies start
+    with a class, a repeat or an optional group: tried at every character of a gap they
+    cost ~0.2 µs each. Searching from ``reach`` characters before the trailing whitespace
+    finds the same match (tests/test_claims.py checks each reach against its body)."""
+
+    pattern: re.Pattern[str]
+    reach: int
+
+    @classmethod
+    def of(cls, body: str, reach: int) -> Ending:
+        return cls(re.compile(body + r"\s*$"), reach)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text, max(0, len(text.rstrip()) - self.reach))
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def rate_endings(endings: list[str], verbs: list[str]) -> tuple[Ending, Ending] | None:
+    """A rate's name (up to 10 letters and an ending: 化解成功率) with the verb after it
+    (达, 保持在), and the name alone, as endings of the words before a percentage."""
+    if not endings:
+        return None
+    word = rf"({LETTER}{{0,{MAX_RATE_NAME_LETTERS}}}(?:{_alternatives(endings)}))"
+    name_reach = MAX_RATE_NAME_LETTERS + max(map(len, endings))
+    verb = rf"(?:{_alternatives(verbs)})?" if verbs else ""
+    verb_reach = max(map(len, verbs), default=0)
+    return Ending.of(word + r"(?:均|分别)?" + verb, name_reach + 2 + verb_reach), Ending.of(word, name_reach)
+
+
+def change_ending(bases: list[str], words: list[str]) -> Ending | None:
+    """A change word (增长, 下降) with what it compares to before it (同比, 较上年)."""
+    if not words:
+        return None
+    base = rf"(?:{_alternatives(bases)})?[,]?" if bases else ""
+    reach = (max(map(len, bases)) + 1 if bases else 0) + max(map(len, words)) + 1
+    return Ending.of(base + rf"({_alternatives(words)})了?", reach)
+
+
 class PairDef(NamedTuple):
     whole: frozenset[str]
     part: frozenset[str]
@@ -53,6 +102,11 @@ class Vocabulary(NamedTuple):
     # "4个单位,分别是A、B、C": a count, the words that introduce its items, the list.
     enumeration: re.Pattern[str] | None = None
     durations: re.Pattern[str] | None = None  # 个月: a counting unit that starts a span of time
+    rate_name: Ending | None = None  # 化解率达 before a percentage: a stated rate
+    rate_before: Ending | None = None  # the name alone
+    change: Ending | None = None  # 同比下降 before a percentage: a change
+    down: frozenset[str] = frozenset()  # the change words that go down
+    comparison: tuple[str, ...] = ()  # words that make a sentence about another period or a subset
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)

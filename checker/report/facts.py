@@ -49,6 +49,10 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
         records.append(_growth(g, source))
     for rp in facts.rate_points:
         records.append(_rate_points(rp, source))
+    for e in facts.enumerations:
+        records.append(
+            {"type": "enumeration", "at": _where(source, e.stated.span), "stated": e.stated.text, "items": list(e.items)}
+        )
     records.sort(key=lambda r: tuple(int(x) for x in r["at"].split(":")))
     return records
 
@@ -127,6 +131,8 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
         elif kind == "breakdown":
             label, value = r["marker"], r["total"]
             details = (" = " if r["exhaustive"] else " ⊇ ") + " + ".join(r["parts"])
+        elif kind == "enumeration":
+            label, value, details = "", r["stated"], "、".join(r["items"])
         elif kind == "rate-points":
             label, value, details = r["name"], f"{r['prior']} → {r['current']}", r["stated_points"]
         else:
