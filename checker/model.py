@@ -242,7 +242,7 @@ class Heading:
 
     __slots__ = (
         "level", "ordinal", "marker", "marker_span", "text", "text_view_start", "span", "line", "runs_on",
-        "children", "body_span",
+        "joined", "children", "body_span",
     )  # fmt: skip
 
     def __init__(
@@ -256,6 +256,9 @@ class Heading:
         span: Span,  # marker + heading words (up to the first 。 when the heading runs on)
         line: int,
         runs_on: bool,  # the heading line goes on with body text ("一、…成效显著。牢牢把握…")
+        # Found inside a line, after the sentence before it ("…如下:一、主要举措和成效"): the
+        # line break before it was lost (a web copy that joined its paragraphs).
+        joined: bool = False,
     ) -> None:
         self.level = level
         self.ordinal = ordinal
@@ -266,6 +269,7 @@ class Heading:
         self.span = span
         self.line = line
         self.runs_on = runs_on
+        self.joined = joined
         self.children: list[Heading] = []
         # From the end of the heading to the start of the next sibling or ancestor.
         self.body_span: Span | None = None
@@ -340,12 +344,35 @@ class Paragraph:
         return f"Paragraph(line={self.line}, text={self.text!r})"
 
 
-class Title(NamedTuple):
-    span: Span
+TitleLineKind = Literal["document-number", "issuer", "title"]
+
+
+class TitleLine(NamedTuple):
+    """One line of the title block: the 发文字号 ("×府〔2025〕3号"), the issuing body
+    ("××县人民政府") or a line of the title itself (a title may span two lines)."""
+
+    kind: TitleLineKind
     text: str  # normalized view
     line: int
+    span: Span
+
+
+class Title(NamedTuple):
+    """The report's title. ``text`` is the view from ``view_start`` over the title's own
+    line or lines (a two-line title keeps its line break); ``lines`` is the whole block
+    the title was read from, issuer and 发文字号 included, in text order: where the
+    organisation that reports can be read."""
+
+    span: Span
+    text: str  # normalized view
+    line: int  # the first line of the title's own text
     years: list[YearMention]
     view_start: int
+    lines: tuple[TitleLine, ...] = ()
+
+    def issuer(self) -> str | None:
+        """The issuing body named on a line of its own above the title, if any."""
+        return next((line.text for line in self.lines if line.kind == "issuer"), None)
 
 
 class Document:

@@ -24,6 +24,14 @@ class SectionParams(NamedTuple):
     # this part (reports often split their results over several 一、二、 headings).
     unclaimed_from: tuple[str, ...] = ()
     part_name: Text | None = None  # what outputs call the part; else they use the rule's summary
+    # A numbered item deeper than max_level ("2.切实履行推进法治建设第一责任人职责。……") opens
+    # the part when its first sentence matches item_heading and its body item_about.
+    item_heading: re.Pattern[str] | None = None
+    item_about: re.Pattern[str] | None = None
+    # A heading for the part in the report's own year ("{year}": the report year + year_offset),
+    # given as a note when the part is missing and the year is known.
+    example_heading: Text | None = None
+    year_offset: int = 0
 
 
 class Part(NamedTuple):
@@ -47,6 +55,12 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
     for heading in doc.all_headings():
         if heading.level <= params.max_level and params.heading.search(heading.text):
             return _heading_part(heading)
+    if params.item_heading is not None:
+        for heading in doc.all_headings():
+            if heading.level > params.max_level and params.item_heading.search(heading.text):
+                part = _heading_part(heading)
+                if params.item_about is None or params.item_about.search(part_body_text(doc, part)):
+                    return part
     if params.unclaimed_from:
         others: list[SectionParams] = [ctx.params_by_code[code] for code in params.unclaimed_from]
         for heading in doc.headings:
@@ -77,14 +91,25 @@ def _first_mention(doc: Document, pattern: re.Pattern[str]) -> Span | None:
     return None
 
 
+def _heading_note(doc: Document, params: SectionParams) -> Text | None:
+    """The example heading in the report's own year; none when the year is unknown."""
+    if params.example_heading is None or doc.report_year is None:
+        return None
+    year = str(doc.report_year + params.year_offset)
+    zh, en = (template.replace("{year}", year) for template in params.example_heading)
+    return Text(f"本报告年度为{doc.report_year}年:标题可写作“{zh}”", f"the report is on {doc.report_year}: a heading such as “{en}”")
+
+
 def check_section(doc: Document, params: SectionParams, ctx: Context) -> Iterator[Finding]:
     if find_part(doc, params, ctx) is not None:
         return
+    note = _heading_note(doc, params)
     mention = _first_mention(doc, params.mention) if params.mention else None
     if mention is None:
-        yield Finding(span=None)
+        yield Finding(span=None, note=note)
     else:
-        yield Finding(span=mention, variant="mentioned", labels=(FindingLabel(mention, params.mention_label),))
+        labels = (FindingLabel(mention, params.mention_label),)
+        yield Finding(span=mention, variant="mentioned", labels=labels, note=note)
 
 
 # --------------------------------------------------------------------------- what a part contains
@@ -167,8 +192,10 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
             previous = previous_of_level.get(heading.level)
             previous_of_level[heading.level] = heading
             expected = previous.ordinal + 1 if previous else 1
-            # A new list may restart at 1; anything else out of step is a gap or a repeat.
-            if heading.ordinal != expected and not (previous and heading.ordinal == 1):
+            # A new list may restart at 1 (but 一、 right after 一、 is a repeat); anything else
+            # out of step is a gap or a repeat.
+            restarts = previous is not None and heading.ordinal == 1 and previous.ordinal != 1
+            if heading.ordinal != expected and not restarts:
                 labels = (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
                 yield Finding(
                     span=heading.marker_span,
@@ -179,6 +206,65 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
                     },
                     labels=labels,
                 )
+
+
+# --------------------------------------------------------------------------- heading layout
+
+
+class JoinedHeadingParams(NamedTuple):
+    max_labels: int
+
+
+def check_joined_heading(doc: Document, params: JoinedHeadingParams, ctx: Context) -> Iterator[Finding]:
+    """One finding per line whose paragraphs were joined: at its first joined heading, with
+    a label on each (a line break lost before each)."""
+    by_line: dict[int, list[Heading]] = {}
+    for heading in doc.all_headings():
+        if heading.joined:
+            by_line.setdefault(heading.line, []).append(heading)
+    original = doc.source.text
+    for headings in by_line.values():
+        first = headings[0].span
+        yield Finding(
+            span=first,
+            args={"heading": original[first.start : first.end], "count": len(headings)},
+            labels=tuple(
+                FindingLabel(h.marker_span, Text("此前也缺少换行", "a line break lost here too"))
+                for h in headings[1 : params.max_labels]
+            ),
+        )
+
+
+class HeadingMarkerParams(NamedTuple):
+    patterns: tuple[tuple[re.Pattern[str], Text], ...]  # stray marks, matched against a marker
+
+
+def canonical_marker(heading: Heading) -> str:
+    """The marker as GB/T 9704 writes it at the heading's level: 一、 (一) 1. (1)."""
+    numeral = _ordinal_text(heading, heading.ordinal)
+    return {1: f"{numeral}、", 2: f"({numeral})", 3: f"{numeral}.", 4: f"({numeral})"}.get(heading.level, heading.marker)
+
+
+def check_heading_marker(doc: Document, params: HeadingMarkerParams, ctx: Context) -> Iterator[Finding]:
+    for heading in doc.all_headings():
+        if heading.level > 4:
+            continue
+        marker_view_start = heading.text_view_start - len(heading.marker)
+        for pattern, label in params.patterns:
+            m = pattern.search(heading.marker)
+            if m is None:
+                continue
+            span = doc.view.span(marker_view_start + m.start(), marker_view_start + m.end())
+            yield Finding(
+                span=span,
+                args={
+                    "match": doc.source.text[span.start : span.end],
+                    "marker": heading.marker,
+                    "expected": canonical_marker(heading),
+                },
+                labels=(FindingLabel(span, label),),
+            )
+            break
 
 
 KINDS = (
@@ -201,5 +287,17 @@ KINDS = (
         check_numbering,
         "checker.checks.structure_schema:NumberingModel",
         args=frozenset({"found", "expected", "level"}),
+    ),
+    KindSpec(
+        "joined-heading",
+        check_joined_heading,
+        "checker.checks.structure_schema:JoinedHeadingModel",
+        args=frozenset({"heading", "count"}),
+    ),
+    KindSpec(
+        "heading-marker",
+        check_heading_marker,
+        "checker.checks.structure_schema:HeadingMarkerModel",
+        args=frozenset({"match", "marker", "expected"}),
     ),
 )

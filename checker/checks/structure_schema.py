@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
-from checker.checks.schema import Bilingual, ParamsModel, alternation, optional_alternation
-from checker.checks.structure import NumberingParams, SectionContentParams, SectionParams, TitleParams
+from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, optional_alternation, regex
+from checker.checks.structure import (
+    HeadingMarkerParams,
+    JoinedHeadingParams,
+    NumberingParams,
+    SectionContentParams,
+    SectionParams,
+    TitleParams,
+)
 
 
 class SectionModel(ParamsModel):
@@ -17,6 +24,10 @@ class SectionModel(ParamsModel):
     mention_label: Bilingual = Bilingual(zh="仅顺带提及,不构成独立部分", en="only mentioned in passing")
     unclaimed_from: list[str] = []
     part_name: Bilingual | None = None  # what outputs call the part (the HTML checklist)
+    item_heading: list[str] = []
+    item_about: list[str] = []
+    example_heading: Bilingual | None = None
+    year_offset: int = Field(0, ge=0, le=1)
 
     def compile(self) -> SectionParams:
         return SectionParams(
@@ -28,6 +39,10 @@ class SectionModel(ParamsModel):
             mention_label=self.mention_label.text(),
             unclaimed_from=tuple(self.unclaimed_from),
             part_name=self.part_name.text() if self.part_name else None,
+            item_heading=optional_alternation(self.item_heading),
+            item_about=optional_alternation(self.item_about),
+            example_heading=self.example_heading.text() if self.example_heading else None,
+            year_offset=self.year_offset,
         )
 
 
@@ -58,3 +73,22 @@ class NumberingModel(ParamsModel):
 
     def compile(self) -> NumberingParams:
         return NumberingParams(levels=frozenset(self.levels))
+
+
+class JoinedHeadingModel(ParamsModel):
+    max_labels: int = Field(6, ge=1, le=50)
+
+    def compile(self) -> JoinedHeadingParams:
+        return JoinedHeadingParams(self.max_labels)
+
+
+class MarkerPatternModel(Strict):
+    regex: str
+    label: Bilingual
+
+
+class HeadingMarkerModel(ParamsModel):
+    patterns: list[MarkerPatternModel] = Field(min_length=1)
+
+    def compile(self) -> HeadingMarkerParams:
+        return HeadingMarkerParams(tuple((regex(p.regex), p.label.text()) for p in self.patterns))
