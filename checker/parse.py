@@ -86,7 +86,8 @@ CHROME_WORDS = re.compile(
     r"浏览量|浏览次数|阅读[::]\s*\d*|阅读数|累计次数|点击[数量率]|字体[::]|【大\s*中\s*小】|"
     r"扫一扫|二维码|验证码|分享[::至到]?|收藏[::]?|点赞[::]?|打印|关闭窗口|当前位置|返回顶部|"
     r"相关信息|相关内容|相关链接|热门推荐|本周热门|本月热门|联系客服|订阅号|上一篇|下一篇|"
-    r"来源[::]|发布时间|发布日期|信息来源|当前的位置|首页\s*[>»›]|字号[::]"
+    r"来源[::]|发布时间|发布日期|信息来源|所在的?位置|首页\s*[>»›]|字号[::]|"
+    r"索引号|主题分类|体裁分类|发布机构|成文日期\s|公开方式[::]"  # a web page's metadata rows
 )
 CHROME_LINE_START = re.compile(
     r"(成文)?日期[::]|\s*[|\s]+$|附件[::]$|姓\s*名[::]$|内\s*容[::]$|投诉$|下载[::]"
@@ -202,6 +203,8 @@ def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading
 _JOINED_MARKER = re.compile(
     r"(?:[。!?]|如下:|\s)\s*([一二三四五六七八九十]{1,3}(?:,?、|\.)|\([一二三四五六七八九十]{1,3}\))"
 )
+_BARE_SUBHEADING = re.compile(r"\([一二三四五六七八九十]{1,3}\)")
+_AFTER_SENTENCE = frozenset("。!?: \t\u3000")  # _JOINED_MARKER's cases
 _JOINED_WORDS_END = re.compile(r"[。!?]|\s+(?=[一二三四五六七八九十(])|$")
 _JOINED_WORDS_MAX = {1: 40, 2: 30}
 _LIST_FOLLOWS = re.compile(r"[一二三四五六七八九十]+[、,]")  # "一、二级": a list of numerals, no marker
@@ -247,16 +250,19 @@ def _segments(line: _Line, numbering: _Numbering) -> list[tuple[_Line, bool]]:
     if len(text) < _JOINED_MIN_LINE:
         return [(line, False)]
     numbering = numbering.copy()
+    # (marker start, marker end, whether it follows a heading's words rather than a sentence)
+    found = [(m.start(1), m.end(1), text[m.start()].isspace()) for m in _JOINED_MARKER.finditer(text)]
+    if "(" in text:  # "…凝聚法治共识(一)强化理论武装": a (一) right after a heading's words
+        found += [(m.start(), m.end(), True) for m in _BARE_SUBHEADING.finditer(text) if m.start() and text[m.start() - 1] not in _AFTER_SENTENCE]
+        found.sort()
     cuts: list[int] = []
-    for m in _JOINED_MARKER.finditer(text):
-        marker = m.group(1)
+    for start, end, after_words in found:
+        marker = text[start:end]
         level = 2 if marker[0] == "(" else 1
-        numeral = marker.strip("()、,.")
-        ordinal = chinese_ordinal(numeral)
-        start = m.start(1)
-        if ordinal is None or not _joined_words(text[m.end(1) :], level):
+        ordinal = chinese_ordinal(marker.strip("()、,."))
+        if ordinal is None or (cuts and start <= cuts[-1]) or not _joined_words(text[end:], level):
             continue
-        if text[m.start()].isspace():  # after spaces: only where a heading's words end
+        if after_words:  # only where a heading's words end
             piece_start = cuts[-1] if cuts else 0
             if not _HEADING_MARKER.match(text, piece_start) or _HEADING_END.search(text, piece_start, start):
                 continue
@@ -449,7 +455,7 @@ _ISSUER = re.compile(
 )
 _ISSUER_MAX_LEN = 30
 # A title that ends on its second line: "××县2022年度" / "法治政府建设情况报告".
-_TITLE_ENDING = re.compile(r"(?:报告|总结|情况|要点|计划)$")
+_TITLE_ENDING = re.compile(r"(?:报告|总结|情况|要点|计划|安排|方案|通知)$")
 _TITLE_TOPIC = re.compile(r"法治|法制|依法|政法")
 # A metadata row of a web page that names the title ("标题:××县2023年法治政府建设年度报告").
 _METADATA_TITLE = re.compile(
@@ -465,6 +471,34 @@ def _title_like(line: _Line, view: View) -> bool:
         and _match_heading(line, view.span_maker()) is None
         and _TITLE_SUBJECT.search(line.text) is not None
     )
+
+
+def _title_part(line: _Line, view: View) -> bool:
+    """The second line of a title: short, no sentence, no heading (its subject may be on the first)."""
+    return (
+        len(line.text) <= _TITLE_MAX_LEN
+        and not _SENTENCE_PUNCTUATION.search(line.text)
+        and _match_heading(line, view.span_maker()) is None
+    )
+
+
+_STRONGER_TITLE_LINES = 4
+
+
+def _stronger_title(lines: list[_Line], start: int, view: View) -> int | None:
+    """The index of a title naming a year and the topic in the next few lines that are not
+    chrome, if there is one."""
+    seen = 0
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if line.chrome or _DATE_ONLY.fullmatch(line.text):
+            continue
+        seen += 1
+        if seen > _STRONGER_TITLE_LINES:
+            break
+        if _title_like(line, view) and YEAR.search(line.text) and _TITLE_TOPIC.search(line.text):
+            return index
+    return None
 
 
 def _title_line_kind(line: _Line) -> TitleLineKind | None:
@@ -528,12 +562,17 @@ def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]
                 break
             header.append((line, kind))
             continue
+        if YEAR.search(line.text) is None and _TITLE_TOPIC.search(line.text) is None:
+            # A column name ("工作报告") above the title: take a title with a year below it.
+            later = _stronger_title(lines, index + 1, view)
+            if later is not None:
+                index, line = later, lines[later]
         title_lines = [line]
         following = lines[index + 1] if index + 1 < len(lines) else None
         if (
             following is not None
             and not following.chrome
-            and _title_like(following, view)
+            and _title_part(following, view)
             and (YEAR.search(line.text) is None or not _TITLE_ENDING.search(line.text))
             and _TITLE_ENDING.search(following.text)
             and not (YEAR.search(following.text) and _TITLE_TOPIC.search(following.text))  # a title of its own
