@@ -380,7 +380,10 @@ _CN_DATES = tuple(re.compile(rf"({century}(?<!\d..)\d{{2}})年(\d{{1,2}})月(\d{
 _HANZI_DATE = re.compile(r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
 _BANNER = re.compile(r"今天是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")
 _PUBLICATION = re.compile(r"发布时间|发布日期|日期[::]|时间[::]|来源[::]|浏览|阅读[::]|累计次数|点击")
-_DATE_ONLY = re.compile(r"\s*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*")
+_DATE_FORMS = r"(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+_DATE_ONLY = re.compile(rf"\s*{_DATE_FORMS}\s*")
+# An office and a date, nothing else ("政策法规科 2023-12-29"): a signature (落款) on one line.
+_OFFICE_AND_DATE = re.compile(rf"[^\s\d,。;:!?、()]{{2,20}}\s+{_DATE_FORMS}\s*")
 
 
 def _hanzi_number(text: str) -> int | None:
@@ -432,9 +435,9 @@ def _date_role(line: _Line) -> DateRole:
         return "banner"
     if line.chrome and _PUBLICATION.search(line.text):
         return "publication"
-    if _DATE_ONLY.fullmatch(line.text):
-        # A line that is nothing but a date: the 落款 (signature) under the issuer's name,
-        # or, at the very top of a page, the publication date.
+    if _DATE_ONLY.fullmatch(line.text) or _OFFICE_AND_DATE.fullmatch(line.text):
+        # A line that is nothing but a date, or an office and a date: the 落款 (signature)
+        # under or beside the issuer's name, or, at the very top of a page, the publication date.
         return "signature"
     return "other"
 

@@ -183,8 +183,83 @@ def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) ->
     yield Finding(span=first, args={"count": count, "examples": "、".join(firsts)}, labels=tuple(labels))
 
 
+# --------------------------------------------------------------------------- paired marks
+
+
+class MarkPair(NamedTuple):
+    opener: str
+    closer: str
+    nests: bool  # (…(…)…) nests; a “ inside a “ means the first was never closed
+    unopened: bool  # a closer with no opener is reported ("1)" items make this False for ")")
+    label: Text
+
+
+class PairedParams(NamedTuple):
+    pairs: tuple[MarkPair, ...]
+    max_labels: int
+
+
+def _unbalanced(text: str, pairs: tuple[MarkPair, ...], continues: str) -> list[tuple[int, MarkPair]]:
+    """The offsets in ``text`` (a paragraph) of marks without their partner. A quotation
+    left open where the next paragraph (``continues``) opens one again goes on there
+    (GB/T 15834: each paragraph of a quotation opens, only the last one closes)."""
+    by_mark = {pair.opener: pair for pair in pairs} | {pair.closer: pair for pair in pairs}
+    open_at: dict[str, list[int]] = {pair.opener: [] for pair in pairs}
+    found: list[tuple[int, MarkPair]] = []
+    for index, char in enumerate(text):
+        pair = by_mark.get(char)
+        if pair is None:
+            continue
+        stack = open_at[pair.opener]
+        if char == pair.opener:
+            if stack and not pair.nests:
+                found.append((stack.pop(), pair))
+            stack.append(index)
+        elif stack:
+            stack.pop()
+        elif pair.unopened:
+            found.append((index, pair))
+    for pair in pairs:
+        stack = open_at[pair.opener]
+        if stack and not (not pair.nests and continues.startswith(pair.opener)):
+            found.extend((index, pair) for index in stack)
+    return sorted(found, key=lambda item: item[0])
+
+
+def check_paired(doc: Document, params: PairedParams, ctx: Context) -> Iterator[Finding]:
+    """One finding per paragraph with quotes or brackets left unpaired, at the first."""
+    marks = "".join(pair.opener + pair.closer for pair in params.pairs)
+    paragraphs = doc.paragraphs
+    for number, paragraph in enumerate(paragraphs):
+        text = paragraph.text
+        if not any(mark in text for mark in marks):  # most paragraphs: a few finds, no walk
+            continue
+        following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
+        unbalanced = _unbalanced(text, params.pairs, following)
+        if not unbalanced:
+            continue
+        spans = [doc.view.span(paragraph.view_start + index, paragraph.view_start + index + 1) for index, _ in unbalanced]
+        first_pair = unbalanced[0][1]
+        first = spans[0]
+        mark = doc.source.text[first.start : first.end]
+        partner = first_pair.closer if text[unbalanced[0][0]] == first_pair.opener else first_pair.opener
+        yield Finding(
+            span=first,
+            args={"match": mark, "partner": partner, "count": len(unbalanced)},
+            labels=tuple(
+                FindingLabel(span, pair.label) for span, (_, pair) in zip(spans[: params.max_labels], unbalanced)
+            ),
+        )
+
+
 KINDS = (
     KindSpec("pattern", check_pattern, "checker.checks.patterns_schema:PatternModel", args=frozenset({"match", "count"})),
+    KindSpec(
+        "paired-marks",
+        check_paired,
+        "checker.checks.patterns_schema:PairedModel",
+        args=frozenset({"match", "partner", "count"}),
+    ),
     KindSpec(
         "traditional",
         check_traditional,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from checker.checks.patterns import PatternItem, PatternParams, TraditionalParams
+from checker.checks.patterns import MarkPair, PairedParams, PatternItem, PatternParams, TraditionalParams
 from checker.checks.schema import Bilingual, ParamsModel, Strict, optional_alternation, regex
 
 
@@ -42,3 +42,23 @@ class TraditionalModel(ParamsModel):
 
     def compile(self) -> TraditionalParams:
         return TraditionalParams(self.min_count, self.max_labels)
+
+
+class MarkPairModel(Strict):
+    opener: str = Field(min_length=1, max_length=1)
+    closer: str = Field(min_length=1, max_length=1)
+    nests: bool = False
+    unopened: bool = True
+    label: Bilingual
+
+
+class PairedModel(ParamsModel):
+    pairs: list[MarkPairModel] = Field(min_length=1)
+    max_labels: int = Field(6, ge=1, le=50)
+
+    def compile(self) -> PairedParams:
+        pairs = tuple(MarkPair(p.opener, p.closer, p.nests, p.unopened, p.label.text()) for p in self.pairs)
+        marks = [mark for pair in pairs for mark in (pair.opener, pair.closer)]
+        if len(set(marks)) != len(marks):
+            raise ValueError("each mark belongs to one pair, as its opener or its closer")
+        return PairedParams(pairs, self.max_labels)

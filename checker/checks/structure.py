@@ -140,6 +140,76 @@ def check_section_content(doc: Document, params: SectionContentParams, ctx: Cont
         yield Finding(span=part.span)
 
 
+# --------------------------------------------------------------------------- what a part says
+
+_SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
+
+
+class Duty(NamedTuple):
+    name: Text
+    words: re.Pattern[str]
+
+
+class PartDutiesParams(NamedTuple):
+    part: str  # code of the section rule whose part is read (the leaders' duties)
+    duties: tuple[Duty, ...]
+    min_duties: int  # fewer duties evidenced than this is a finding
+    figures: re.Pattern[str]  # a count or a date: some duty must be stated with one
+
+
+def check_part_duties(doc: Document, params: PartDutiesParams, ctx: Context) -> Iterator[Finding]:
+    """The duties part names at least ``min_duties`` of the duties, and one of them with a
+    count or a date in its sentence."""
+    part = find_part(doc, ctx.params_by_code[params.part], ctx)
+    if part is None:
+        return  # the missing part is the section rule's finding
+    sentences = [s for s in _SENTENCE_SPLIT.split(part_body_text(doc, part)) if s.strip()]
+    present: list[Duty] = []
+    quantified = False
+    for duty in params.duties:
+        mentions = [s for s in sentences if duty.words.search(s)]
+        if mentions:
+            present.append(duty)
+            quantified = quantified or any(params.figures.search(s) for s in mentions)
+    missing = [duty.name for duty in params.duties if duty not in present]
+    args = {
+        "count": len(present),
+        "missing_zh": "、".join(name.zh for name in missing),
+        "missing_en": ", ".join(name.en for name in missing),
+        "present_zh": "、".join(duty.name.zh for duty in present),
+        "present_en": ", ".join(duty.name.en for duty in present),
+    }
+    if len(present) < params.min_duties:
+        yield Finding(span=part.span, args=args)
+    elif not quantified:
+        yield Finding(span=part.span, variant="unquantified", args=args)
+
+
+class PartGenericParams(NamedTuple):
+    part: str  # code of the section rule whose part is read (the shortcomings)
+    stock: re.Pattern[str]  # stock phrases ("还有一定差距", "有待进一步提高")
+    filler: re.Pattern[str]  # words that name no subject ("工作", "水平", "与上级要求相比")
+    min_subject: int  # characters left after both are removed that name a subject
+
+
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def check_part_generic(doc: Document, params: PartGenericParams, ctx: Context) -> Iterator[Finding]:
+    """Every sentence of the part is a stock phrase with no subject named."""
+    part = find_part(doc, ctx.params_by_code[params.part], ctx)
+    if part is None:
+        return
+    sentences = [s for s in _SENTENCE_SPLIT.split(part_body_text(doc, part)) if s.strip()]
+    if not sentences or not any(params.stock.search(s) for s in sentences):
+        return
+    for sentence in sentences:
+        rest = _NOT_HAN.sub("", params.filler.sub("", params.stock.sub("", sentence)))
+        if len(rest) >= params.min_subject:
+            return  # this sentence names what falls short
+    yield Finding(span=part.span, args={"count": len(sentences)})
+
+
 # --------------------------------------------------------------------------- title
 
 
@@ -287,6 +357,19 @@ KINDS = (
         check_numbering,
         "checker.checks.structure_schema:NumberingModel",
         args=frozenset({"found", "expected", "level"}),
+    ),
+    KindSpec(
+        "part-duties",
+        check_part_duties,
+        "checker.checks.structure_schema:PartDutiesModel",
+        variants=frozenset({"unquantified"}),
+        args=frozenset({"count", "missing_zh", "missing_en", "present_zh", "present_en"}),
+    ),
+    KindSpec(
+        "part-generic",
+        check_part_generic,
+        "checker.checks.structure_schema:PartGenericModel",
+        args=frozenset({"count"}),
     ),
     KindSpec(
         "joined-heading",

@@ -6,9 +6,12 @@ from pydantic import Field, field_validator
 
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, optional_alternation, regex
 from checker.checks.structure import (
+    Duty,
     HeadingMarkerParams,
     JoinedHeadingParams,
     NumberingParams,
+    PartDutiesParams,
+    PartGenericParams,
     SectionContentParams,
     SectionParams,
     TitleParams,
@@ -92,3 +95,29 @@ class HeadingMarkerModel(ParamsModel):
 
     def compile(self) -> HeadingMarkerParams:
         return HeadingMarkerParams(tuple((regex(p.regex), p.label.text()) for p in self.patterns))
+
+
+class DutyModel(Strict):
+    name: Bilingual
+    words: list[str] = Field(min_length=1)
+
+
+class PartDutiesModel(ParamsModel):
+    part: str
+    duties: list[DutyModel] = Field(min_length=1)
+    min_duties: int = Field(2, ge=1)
+    figures: list[str] = Field(min_length=1)
+
+    def compile(self) -> PartDutiesParams:
+        duties = tuple(Duty(d.name.text(), alternation(d.words)) for d in self.duties)
+        return PartDutiesParams(self.part, duties, self.min_duties, alternation(self.figures))
+
+
+class PartGenericModel(ParamsModel):
+    part: str
+    stock: list[str] = Field(min_length=1)
+    filler: list[str] = Field(min_length=1)
+    min_subject: int = Field(2, ge=1)
+
+    def compile(self) -> PartGenericParams:
+        return PartGenericParams(self.part, alternation(self.stock), alternation(self.filler), self.min_subject)
