@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from checker.checks import CheckFn, Context, Finding, kinds
+from checker.checks import CheckFn, Context, Finding
+from checker.checks.registry import kinds
 from checker.files import display_path
 from checker.load import LoadError, load_path
 from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText

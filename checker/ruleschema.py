@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from checker.checks import KindSpec, Text, kinds
+from checker.checks import KindSpec, Text
+from checker.checks.registry import kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
 from checker.rule import Rule, RuleFileError, placeholders

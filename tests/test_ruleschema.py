@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checker.checks import kinds
+from checker.checks.registry import kinds
 from checker.cli import main
 from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
 from checker.rule import Rule, RuleFileError, fill
