@@ -146,8 +146,12 @@ class PatternModel(_Strict):
     group: Literal["match", "line", "block", "file"] = "match"
     max_labels: int = Field(6, ge=1, le=50)
     unless: list[str] = []
+    fix: Literal["delete-match", "delete-line"] | None = None
+    line_debris: list[str] = []  # pattern rules whose matches a line that delete-line deletes may hold
 
     def compile(self) -> PatternParams:
+        if self.line_debris and self.fix != "delete-line":
+            raise ValueError('line_debris needs fix = "delete-line"')
         return PatternParams(
             patterns=tuple(PatternItem(_compile(p.regex), Text(p.label.zh, p.label.en)) for p in self.patterns),
             target=self.target,
@@ -156,6 +160,8 @@ class PatternModel(_Strict):
             group=self.group,
             max_labels=self.max_labels,
             unless=_alternation(self.unless) if self.unless else None,
+            fix=self.fix,
+            line_debris=tuple(self.line_debris),
         )
 
 
@@ -414,11 +420,12 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> RuleSet:
             rules[rule.code] = rule
             names[rule.name] = rule
     for rule in rules.values():
-        for field, codes in (
-            ("part", [getattr(rule.params, "part", None)]),
-            ("unclaimed_from", getattr(rule.params, "unclaimed_from", ())),
+        for field, codes, kind in (
+            ("part", [getattr(rule.params, "part", None)], "section"),
+            ("unclaimed_from", getattr(rule.params, "unclaimed_from", ()), "section"),
+            ("line_debris", getattr(rule.params, "line_debris", ()), "pattern"),
         ):
             for code in codes:
-                if code is not None and (code not in rules or rules[code].kind != "section"):
-                    raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a section rule")
+                if code is not None and (code not in rules or rules[code].kind != kind):
+                    raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule")
     return RuleSet.of(list(rules.values()), _merge_vocabularies(vocabularies))

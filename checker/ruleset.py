@@ -19,7 +19,7 @@ from checker.checks import Text
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.model import Severity
 
-CACHE_FORMAT = 5  # bump when the pickled classes change shape
+CACHE_FORMAT = 6  # bump when the pickled classes change shape
 
 
 class RuleFileError(Exception):
