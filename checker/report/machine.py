@@ -6,7 +6,10 @@ JSON contract: one array; each item has ``path``, ``code``, ``name``, ``severity
 characters of the original line; the end is exclusive, as in SARIF: the column just
 after the last character), ``labels`` (same position fields plus ``message``),
 ``help`` and ``note``. A whole-file finding (a missing part, an unreadable file) has
-position 1:1–1:1.
+position 1:1–1:1. A finding that ``--fix`` can fix has ``fix``, as Ruff writes it:
+``applicability`` ("safe"), ``message`` and ``edits``, each with ``content`` (the
+replacement; empty for a deletion), ``location`` and ``end_location`` ({line, column},
+the same positions).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import Any, TextIO
 
-from checker.model import Diagnostic, FileResult, SourceText, Span
-from checker.report.summary import Lang, summary_line
+from checker.model import Diagnostic, FileResult, Fix, Position, SourceText, Span
+from checker.report.summary import Lang, file_fix, summary_line
 
 
 def _position(source: SourceText | None, span: Span | None) -> dict[str, int]:
@@ -29,9 +32,23 @@ def _position(source: SourceText | None, span: Span | None) -> dict[str, int]:
     return {"line": start.line, "column": start.column, "end_line": end.line, "end_column": end.column}
 
 
+def _fix_record(fix: Fix, source: SourceText) -> dict[str, Any]:
+    def at(position: Position) -> dict[str, int]:
+        return {"line": position.line, "column": position.column}
+
+    return {
+        "applicability": fix.applicability,
+        "message": fix.message,
+        "edits": [
+            {"content": e.replacement, "location": at(source.position(e.start)), "end_location": at(source.position(e.end))}
+            for e in fix.edits
+        ],
+    }
+
+
 def diagnostic_record(diag: Diagnostic, result: FileResult) -> dict[str, Any]:
     source = result.source
-    record = {
+    record: dict[str, Any] = {
         "path": diag.path,
         "code": diag.code,
         "name": diag.name,
@@ -44,6 +61,8 @@ def diagnostic_record(diag: Diagnostic, result: FileResult) -> dict[str, Any]:
     }
     if result.locations is not None and source is not None and diag.span is not None:
         record["location"] = result.where(source.position(diag.span.start).line)  # ¶37, p.3, L12
+    if (fix := file_fix(diag, result)) is not None and source is not None:
+        record["fix"] = _fix_record(fix, source)
     return record
 
 
