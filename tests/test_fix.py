@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_findings_carry_the_edits(ruleset: RuleSet) -> None:
     assert fixes[("T401", 2)] is None  # a placeholder needs a person
 
     edits = sorted(e for fix in fixes.values() if fix for e in fix.edits)
-    assert all(a.end <= b.start for a, b in zip(edits, edits[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(edits))
     fixed = "".join(REPORT[a.end : b.start] for a, b in zip([Edit(0, 0), *edits], [*edits, Edit(len(REPORT), 0)]))
     assert fixed == FIXED
 
