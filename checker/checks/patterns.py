@@ -19,6 +19,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from itertools import repeat
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from checker.checks import Context, Finding, FindingFix, FindingLabel, Text
@@ -51,6 +53,7 @@ _Found = list[tuple[list[tuple[int, int]], Text]]
 _DELETE_MATCH = Text("删除匹配的文字", "delete the matched text")
 _DELETE_LINE = Text("删除只有这些内容的行", "delete the lines that hold nothing else")
 _MARKDOWN_SUFFIX = ".md"
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 def _found(doc: Document, params: PatternParams) -> _Found:
@@ -97,6 +100,12 @@ def _found(doc: Document, params: PatternParams) -> _Found:
         if spans:
             found.append((spans, item.label))
     return found
+
+
+def _found_once(doc: Document, params: PatternParams) -> _Found:
+    """:func:`_found`, once per document and rule: a rule's matches are also the debris of
+    another rule's line deletions (T402 reads T401's and T403's)."""
+    return doc.derived(("pattern", id(params)), lambda: _found(doc, params))
 
 
 def _without_overlaps(found: _Found) -> list[_Match]:
@@ -156,11 +165,11 @@ def check_pattern(doc: Document, params: PatternParams, ctx: Context) -> Iterato
         if params.unless.search(scope_text):
             return
     original = doc.source.text
-    found = _found(doc, params)
+    found = _found_once(doc, params)
     groups = list(_groups(doc, _without_overlaps(found), params.group))
     fixes: list[FindingFix | None] = [None] * len(groups)
     if params.fix == "delete-match":
-        fixes = [FindingFix(tuple(Edit(s, e) for s, e, _ in group), _DELETE_MATCH) for group in groups]
+        fixes = [FindingFix(_deletions(group), _DELETE_MATCH) for group in groups]
     elif params.fix == "delete-line" and groups:
         fixes = _line_deletions(doc, params, ctx, found, groups)
     for group, fix in zip(groups, fixes):
@@ -179,39 +188,48 @@ def _line_deletions(
     """For each group, the deletion of the lines it touches that hold nothing but debris.
     Coverage counts every match, also those the overlap rule drops from the findings."""
     source = doc.source
-    own = [span for spans, _ in found for span in spans]
-    debris = [
-        span
+    candidates: set[int] = set()  # lines with a match of this rule
+    for spans, _ in found:
+        for start, end in spans:
+            candidates.update(range(source.line_of(start), source.line_of(max(start, end - 1)) + 1))
+    # A blank line inside a match (阅读:\n\n1279) is layout, not debris: it stays.
+    candidates = {line for line in candidates if source.line_text(line).strip() and not _markdown_table_row(doc, line)}
+    if not candidates:
+        return [None] * len(groups)
+    # Each pattern's matches, in order and without overlaps: a line's are found by bisection.
+    covering = [spans for spans, _ in found] + [
+        spans
         for code in params.line_debris
         if code in ctx.active_codes
-        for spans, _ in _found(doc, ctx.params_by_code[code])
-        for span in spans
+        for spans, _ in _found_once(doc, ctx.params_by_code[code])
     ]
-    covering: dict[int, list[tuple[int, int]]] = {}  # line → spans on it
-    candidates: set[int] = set()  # lines with a match of this rule
-    for index, (start, end) in enumerate(own + debris):
-        first, last = source.line_of(start), source.line_of(max(start, end - 1))
-        for line in range(first, last + 1):
-            covering.setdefault(line, []).append((start, end))
-        if index < len(own):
-            candidates.update(range(first, last + 1))
-    deletable = sorted(
-        line
-        for line in candidates
-        # A blank line inside a match (阅读:\n\n1279) is layout, not debris: it stays.
-        if source.line_text(line).strip()
-        and _all_covered(source.line_text(line), source.line_span(line).start, covering[line])
-        and not _markdown_table_row(doc, line)
-    )
     # Each line goes with the last group that starts before the line ends.
     group_starts = [group[0][0] for group in groups]
     edits: list[list[Edit]] = [[] for _ in groups]
-    for line in deletable:
+    for line in sorted(candidates):
         span = source.line_span(line)
-        index = max(bisect.bisect_right(group_starts, span.end) - 1, 0)
-        end = span.end + 1 if line < source.line_count else span.end  # with its line end
-        edits[index].append(Edit(span.start, end))
+        if _all_covered(source.line_text(line), span.start, _spans_on(covering, span.start, span.end)):
+            index = max(bisect.bisect_right(group_starts, span.end) - 1, 0)
+            end = span.end + 1 if line < source.line_count else span.end  # with its line end
+            edits[index].append(Edit(span.start, end))
     return [FindingFix(tuple(e), _DELETE_LINE) if e else None for e in edits]
+
+
+def _deletions(matches: list[_Match]) -> tuple[Edit, ...]:
+    """An Edit that deletes each match, made by tuple's constructor in C: a converted report
+    holds hundreds of annotations, and Edit's own __new__ is a Python call per edit."""
+    return tuple(map(tuple.__new__, repeat(Edit), zip(map(_START, matches), map(_END, matches), repeat(""))))
+
+
+def _spans_on(covering: list[list[tuple[int, int]]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the sorted, non-overlapping lists in ``covering`` that reach into ``[start, end)``."""
+    on: list[tuple[int, int]] = []
+    for spans in covering:
+        for span in spans[bisect.bisect_right(spans, start, key=_END) :]:
+            if span[0] >= end:
+                break
+            on.append(span)
+    return on
 
 
 def _all_covered(line: str, line_start: int, spans: list[tuple[int, int]]) -> bool:
@@ -219,11 +237,13 @@ def _all_covered(line: str, line_start: int, spans: list[tuple[int, int]]) -> bo
     colon of ``浏览量:`` is not in the chrome pattern, and is no text of the report)."""
     from unicodedata import category  # only for lines with a match: most runs never ask
 
-    covered = bytearray(len(line))
-    for start, end in spans:
-        lo, hi = max(start - line_start, 0), min(end - line_start, len(line))
-        covered[lo:hi] = b"\x01" * max(hi - lo, 0)
-    return all(covered[i] or ch.isspace() or category(ch).startswith("P") for i, ch in enumerate(line))
+    rest: list[str] = []  # the characters no span covers
+    position = 0
+    for start, end in sorted(spans):
+        rest.append(line[position : max(start - line_start, position)])
+        position = max(position, end - line_start)
+    rest.append(line[position:])
+    return all(ch.isspace() or category(ch).startswith("P") for ch in "".join(rest))
 
 
 def _markdown_table_row(doc: Document, line: int) -> bool:
