@@ -39,6 +39,7 @@ def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Di
         labels=tuple(Label(label.span, label.text.get(lang)) for label in finding.labels),
         help=rule.help.get(lang) if rule.help else None,
         note=finding.note.get(lang) if finding.note else None,
+        fix=finding.fix.get(lang) if finding.fix else None,
     )
 
 
@@ -77,7 +78,9 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
             _PLANS.clear()
         rules = active_rules(ruleset, options)
         specs = kinds()
-        context = Context(options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
+        context = Context(
+            options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary, frozenset(r.code for r in rules)
+        )
         with_facts = any(specs[rule.kind].reads_facts for rule in rules)
         plan = _PLANS[key] = Plan(ruleset, rules, [(r, specs[r.kind].check) for r in rules], context, with_facts)
     return plan

@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from checker.extract.vocabulary import EMPTY, Vocabulary
-from checker.model import Document, Severity, Span
+from checker.model import Applicability, Document, Edit, Fix, Severity, Span
 
 
 class Text(NamedTuple):
@@ -46,6 +46,17 @@ class FindingLabel(NamedTuple):
     text: Text
 
 
+class FindingFix(NamedTuple):
+    """A fix as a check makes it: the engine picks the message's language (model.Fix)."""
+
+    edits: tuple[Edit, ...]  # in text order, none overlapping another
+    message: Text
+    applicability: Applicability = "safe"
+
+    def get(self, lang: str) -> Fix:
+        return Fix(self.edits, self.message.get(lang), self.applicability)
+
+
 class Finding(NamedTuple):
     span: Span | None
     variant: str = "default"  # which of the rule's messages to use
@@ -53,6 +64,7 @@ class Finding(NamedTuple):
     labels: tuple[FindingLabel, ...] = ()
     note: Text | None = None
     severity: Severity | None = None  # a kind may lower the rule's severity where it is less sure
+    fix: FindingFix | None = None
 
 
 class Settings(NamedTuple):
@@ -68,6 +80,9 @@ class Context(NamedTuple):
     # (S107 inspects the part that S102 finds) without repeating its keywords.
     params_by_code: Mapping[str, Any]
     vocabulary: Vocabulary = EMPTY
+    # Codes of the rules that run on this document: a fix may count on another rule's
+    # matches only where that rule is selected (T402 deletes a line of chrome and T401 placeholders).
+    active_codes: frozenset[str] = frozenset()
 
 
 CheckFn = Callable[[Document, Any, Context], Iterable[Finding]]
