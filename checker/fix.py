@@ -41,6 +41,8 @@ from checker.selection import Options
 # Formats whose text is not the file's text: fixing them would need a writer per format.
 UNFIXABLE_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
 _MAX_PASSES = 10
+# Files up to this size are compared byte for byte before the fixed copy replaces them.
+_COMPARED_BYTES = 4 * 2**20
 _LINE_END = re.compile(r"(\r\n|\r|\n)")  # the loader's unification, in reverse
 _BOM = {
     "utf-8-sig": codecs.BOM_UTF8,
@@ -82,10 +84,18 @@ def fixable(path: Path) -> bool:
     return path.suffix.lower() not in UNFIXABLE_SUFFIXES
 
 
-def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool) -> FileFix:
-    """Plan the fixes of ``path`` and, if ``write``, apply them atomically."""
+def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool, force: bool = False) -> FileFix:
+    """Plan the fixes of ``path`` and, if ``write``, apply them atomically.
+
+    The target of a symlink is fixed, not the link. The new file keeps the old one's
+    permissions and, where this process may give them, its owner and group. A file with
+    several hard links (fixing would split them) or without write permission is refused
+    unless ``force``; and a file changed by someone else while it was being fixed is left
+    as they made it (FixError either way)."""
+    target = Path(os.path.realpath(path))
     try:
-        data = read_bytes(path)
+        before_stat = os.stat(target)
+        data = read_bytes(target)
         loaded = decode_bytes(data)
     except LoadError as e:
         raise FixError(e.reason) from None
@@ -97,11 +107,44 @@ def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool) -> 
     after, counts = fix_text(before, str(path), ruleset, options)
     result = FileFix(path, before, after, counts)
     if write and result.changed:
-        # Same permissions as the file had; the target of a symlink is replaced, not the link.
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        with atomic.open_binary(Path(os.path.realpath(path)), mode=mode) as f:
+        if not force:
+            _refuse_unsafe(target, before_stat)
+        with atomic.open_binary(
+            target,
+            mode=stat.S_IMODE(before_stat.st_mode),
+            owner=(before_stat.st_uid, before_stat.st_gid),
+            before_replace=lambda: _unchanged_since_read(target, before_stat, data),
+        ) as f:
             f.write(bom + after.encode(codec))
     return result
+
+
+def _refuse_unsafe(target: Path, info: os.stat_result) -> None:
+    if info.st_nlink > 1:
+        raise FixError(
+            f"it has {info.st_nlink} hard links, and fixing would split them "
+            "(--force fixes this name only)"
+        )
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    if not info.st_mode & writable_bits or not os.access(target, os.W_OK):
+        raise FixError("it is read-only (--force fixes it all the same, keeping its permissions)")
+
+
+def _unchanged_since_read(target: Path, read: os.stat_result, data: bytes) -> None:
+    """Raise unless ``target`` is still the file that was read: same inode, size and
+    modification time, and, for a small file, the same bytes (a write within the clock's
+    resolution keeps the time)."""
+    try:
+        now = os.stat(target)
+        same = (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) == (
+            read.st_dev, read.st_ino, read.st_size, read.st_mtime_ns
+        )
+        if same and now.st_size <= _COMPARED_BYTES:
+            same = read_bytes(target) == data
+    except (OSError, LoadError):
+        same = False
+    if not same:
+        raise FixError("it changed while it was being fixed: left as it is now")
 
 
 def fix_text(text: str, path: str, ruleset: RuleSet, options: Options) -> tuple[str, Counter[str]]:

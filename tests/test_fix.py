@@ -9,9 +9,11 @@ import stat
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from checker import fix as fix_module
 from checker.cli import main
 from checker.engine import lint_path, lint_text
 from checker.fix import fix_file, fix_text
@@ -237,3 +239,64 @@ def test_interrupted_write_leaves_the_original(
     assert "cannot write" in capsys.readouterr().err
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left
+
+
+# --------------------------------------------------------------------------- data safety
+
+
+def test_an_edit_made_while_fixing_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read, fix, rename over: an edit someone saved in between was lost.
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    theirs = REPORT.replace("120件", "121件")
+    real_fix_text = fix_module.fix_text
+
+    def someone_saves_meanwhile(*args: Any) -> tuple[str, Counter[str]]:
+        path.write_text(theirs, encoding="utf-8")  # same size: only the bytes tell
+        return real_fix_text(*args)
+
+    monkeypatch.setattr(fix_module, "fix_text", someone_saves_meanwhile)
+    assert main(["--fix", str(path)]) == 2
+    assert "changed while it was being fixed" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == theirs
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+def test_a_file_with_several_hard_links_is_fixed_only_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    other = tmp_path / "same-report.txt"
+    os.link(path, other)
+    assert main(["--fix", str(path)]) == 2
+    assert "2 hard links" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == REPORT and os.path.samefile(path, other)
+    main(["--fix", "--force", str(path)])
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert other.read_text(encoding="utf-8") == REPORT  # the other name keeps the old text
+
+
+def test_a_read_only_file_is_fixed_only_with_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    path.chmod(0o444)
+    assert main(["--fix", str(path)]) == 2  # also as root, who may write anything
+    assert "read-only" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == REPORT
+    main(["--fix", "--force", str(path)])
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_owner_and_group_are_kept(tmp_path: Path) -> None:
+    # Run as root on another user's report, --fix made it root's.
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    os.chown(path, 12345, 23456)
+    main(["--fix", str(path)])
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
