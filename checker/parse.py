@@ -239,7 +239,7 @@ def _segments(line: _Line, numbering: _Numbering) -> list[tuple[_Line, bool]]:
     for start, end, after_words in found:
         marker = text[start:end]
         level = 2 if marker[0] == "(" else 1
-        ordinal = chinese_ordinal(marker.strip("()、,."))
+        ordinal = parse_ordinal(marker.strip("()、,."))
         if ordinal is None or (cuts and start <= cuts[-1]) or not _joined_words(text[end:], level):
             continue
         if after_words:  # only where a heading's words end
