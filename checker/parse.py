@@ -184,6 +184,12 @@ _JOINED_MARKER = re.compile(
     r"(?:[。!?]|如下:|\s)\s*([一二三四五六七八九十]{1,3}(?:,?、|\.)|\([一二三四五六七八九十]{1,3}\))"
 )
 _BARE_SUBHEADING = re.compile(r"\([一二三四五六七八九十]{1,3}\)")
+# Where either may be, in the whole text: as _JOINED_MARKER without line starts, or a (一)
+# right after a word. One scan, so that most lines are never scanned on their own.
+_JOINED_ANYWHERE = (
+    re.compile(r"[。!?: \t\u3000][ \t\u3000]*(?:[一二三四五六七八九十]{1,3}(?:,?、|\.)|\([一二三四五六七八九十]{1,3}\))"),
+    re.compile(r"\((?<=[^\s。!?:]\()[一二三四五六七八九十]{1,3}\)"),  # starts with its literal
+)
 _AFTER_SENTENCE = frozenset("。!?: \t\u3000")  # _JOINED_MARKER's cases
 _JOINED_WORDS_END = re.compile(r"[。!?]|\s+(?=[一二三四五六七八九十(])|$")
 _JOINED_WORDS_MAX = {1: 40, 2: 30}
@@ -602,7 +608,13 @@ def parse(path: str, source: SourceText, view: View) -> Document:
     span = view.span_maker()
 
     numbering = _Numbering()
-    for line in lines:
+    # Lines that may hold a joined heading, from one scan of the whole text (a scan per line
+    # costs more than the rest of the parse of most lines).
+    line_starts = [line.start for line in lines]
+    joined_lines = {
+        bisect.bisect_right(line_starts, m.end() - 1) - 1 for pattern in _JOINED_ANYWHERE for m in pattern.finditer(view.text)
+    }
+    for index, line in enumerate(lines):
         if line.chrome or line.number in title_lines:
             continue
         if _is_page_clock(line.text):
@@ -610,7 +622,7 @@ def parse(path: str, source: SourceText, view: View) -> Document:
         opening = _match_heading(line, span)
         if opening is not None:
             numbering.add(opening.level, opening.ordinal)
-        pieces = _segments(line, numbering)
+        pieces = _segments(line, numbering) if index in joined_lines else [(line, False)]
         for piece, joined in pieces:
             heading = opening if len(pieces) == 1 else _match_heading(piece, span, joined)
             if heading is not None and joined:

@@ -306,24 +306,27 @@ class MarkPair(NamedTuple):
     nests: bool  # (…(…)…) nests; a “ inside a “ means the first was never closed
     unopened: bool  # a closer with no opener is reported ("1)" items make this False for ")")
     label: Text
+    repeated: re.Pattern[str]  # an opener, then another before any closer (a fault where pairs do not nest)
 
 
 class PairedParams(NamedTuple):
     pairs: tuple[MarkPair, ...]
     max_labels: int
+    marks: re.Pattern[str]  # a class of every opener and closer
 
 
-def _unbalanced(text: str, pairs: tuple[MarkPair, ...], continues: str) -> list[tuple[int, MarkPair]]:
+def _unbalanced(
+    text: str, pairs: tuple[MarkPair, ...], marks: re.Pattern[str], continues: str
+) -> list[tuple[int, MarkPair]]:
     """The offsets in ``text`` (a paragraph) of marks without their partner. A quotation
     left open where the next paragraph (``continues``) opens one again goes on there
     (GB/T 15834: each paragraph of a quotation opens, only the last one closes)."""
     by_mark = {pair.opener: pair for pair in pairs} | {pair.closer: pair for pair in pairs}
     open_at: dict[str, list[int]] = {pair.opener: [] for pair in pairs}
     found: list[tuple[int, MarkPair]] = []
-    for index, char in enumerate(text):
-        pair = by_mark.get(char)
-        if pair is None:
-            continue
+    for m in marks.finditer(text):  # only the marks: a walk over every character costs 10 ×
+        index, char = m.start(), m.group()
+        pair = by_mark[char]
         stack = open_at[pair.opener]
         if char == pair.opener:
             if stack and not pair.nests:
@@ -340,16 +343,33 @@ def _unbalanced(text: str, pairs: tuple[MarkPair, ...], continues: str) -> list[
     return sorted(found, key=lambda item: item[0])
 
 
+def _paired_at_a_glance(text: str, params: PairedParams) -> bool:
+    """Most paragraphs, checked without a walk: each opener as often as its closer, the first
+    mark an opener and the last a closer, and no quote opened or closed twice in a row.
+    Brackets in a wrong order inside ("(a))((b)") pass here; a walk finds nothing else."""
+    for pair in params.pairs:
+        if text.count(pair.opener) != text.count(pair.closer):
+            return False
+    for pair in params.pairs:
+        if pair.opener not in text:
+            continue  # and, the counts being equal, no closer
+        if text.find(pair.closer) < text.find(pair.opener) or text.rfind(pair.opener) > text.rfind(pair.closer):
+            return False
+        if not pair.nests and pair.repeated.search(text):
+            return False  # with the two checks above, marks that alternate are paired
+    return True
+
+
 def check_paired(doc: Document, params: PairedParams, ctx: Context) -> Iterator[Finding]:
     """One finding per paragraph with quotes or brackets left unpaired, at the first."""
-    marks = "".join(pair.opener + pair.closer for pair in params.pairs)
+    marks = params.marks
     paragraphs = doc.paragraphs
     for number, paragraph in enumerate(paragraphs):
         text = paragraph.text
-        if not any(mark in text for mark in marks):  # most paragraphs: a few finds, no walk
+        if _paired_at_a_glance(text, params):
             continue
         following = paragraphs[number + 1].text if number + 1 < len(paragraphs) else ""
-        unbalanced = _unbalanced(text, params.pairs, following)
+        unbalanced = _unbalanced(text, params.pairs, marks, following)
         if not unbalanced:
             continue
         spans = [doc.view.span(paragraph.view_start + index, paragraph.view_start + index + 1) for index, _ in unbalanced]

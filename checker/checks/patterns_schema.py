@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Literal
 
 from pydantic import Field
@@ -50,6 +52,11 @@ class TraditionalModel(ParamsModel):
         return TraditionalParams(self.min_count, self.max_labels)
 
 
+def _repeated(opener: str, closer: str) -> re.Pattern[str]:
+    o, c = re.escape(opener), re.escape(closer)
+    return re.compile(f"{o}[^{o}{c}]*{o}|{c}[^{o}{c}]*{c}")
+
+
 class MarkPairModel(Strict):
     opener: str = Field(min_length=1, max_length=1)
     closer: str = Field(min_length=1, max_length=1)
@@ -63,8 +70,11 @@ class PairedModel(ParamsModel):
     max_labels: int = Field(6, ge=1, le=50)
 
     def compile(self) -> PairedParams:
-        pairs = tuple(MarkPair(p.opener, p.closer, p.nests, p.unopened, p.label.text()) for p in self.pairs)
+        pairs = tuple(
+            MarkPair(p.opener, p.closer, p.nests, p.unopened, p.label.text(), _repeated(p.opener, p.closer))
+            for p in self.pairs
+        )
         marks = [mark for pair in pairs for mark in (pair.opener, pair.closer)]
         if len(set(marks)) != len(marks):
             raise ValueError("each mark belongs to one pair, as its opener or its closer")
-        return PairedParams(pairs, self.max_labels)
+        return PairedParams(pairs, self.max_labels, re.compile("[" + re.escape("".join(marks)) + "]"))
