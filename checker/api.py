@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Union
 
 from checker import engine
-from checker.config import ConfigResolver, Overrides, config_from_mapping, file_settings
+from checker.config import ConfigResolver, Overrides, check_selectors, config_from_mapping, file_settings
 from checker.files import display_path
 from checker.load import LoadError, decode_bytes
 from checker.model import LOAD_ERROR
@@ -58,8 +58,10 @@ def lint_text(text: str, *, path: str | os.PathLike[str] = "report.txt", config:
     ``path`` (which need not exist: its name says whether the text is Markdown, whose
     comments can suppress findings, and where its config file is found)."""
     file = Path(path)
-    settings = file_settings(file, _resolver(config).for_path(file), Overrides())
+    found_config = _resolver(config).for_path(file)
+    settings = file_settings(file, found_config, Overrides())
     ruleset = _RULESETS.get(settings.rule_dirs)
+    check_selectors(found_config, Overrides(), ruleset.by_code)
     shown = display_path(file)
     try:
         # As the command line reads a UTF-8 file: a leading BOM dropped, line ends unified.

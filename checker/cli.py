@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from checker import atomic, regexcache
-from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
+from checker.config import (
+    ConfigError,
+    ConfigResolver,
+    Overrides,
+    check_selectors,
+    extra_rule_dirs,
+    file_settings,
+    parse_deadline,
+)
 from checker.engine import lint_path, read_facts
 from checker.files import expand_paths
 from checker.load import LoadError
@@ -323,8 +331,11 @@ def _annotate(args: argparse.Namespace) -> int:
     path: Path = args.path
     output = _annotated_copy(path, args.output)
     use_cache = not args.no_cache
-    settings = file_settings(path, ConfigResolver(args.config, use_cache=use_cache).for_path(path), _overrides(args))
+    config = ConfigResolver(args.config, use_cache=use_cache).for_path(path)
+    overrides = _overrides(args)
+    settings = file_settings(path, config, overrides)
     ruleset = load_rules(list(settings.rule_dirs), use_cache=use_cache)
+    check_selectors(config, overrides, ruleset.by_code)
     result = lint_path(path, ruleset, settings.options)
     if result.source is None:  # E001: its reason is the whole story
         raise _CommandError(f"{path}: {result.diagnostics[0].message}")

@@ -22,7 +22,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -117,6 +117,36 @@ def file_settings(path: Path, config: Config | None, cli: Overrides) -> FileSett
         severity=values.severity,
     )
     return FileSettings(options, cli.fail_on or values.fail_on or "error", extra_rule_dirs(config, cli.rule_dirs))
+
+
+def check_selectors(config: Config | None, cli: Overrides, codes: Collection[str]) -> None:
+    """Raise ConfigError for a code or prefix, on the command line or in ``config``, that
+    names no rule of ``codes`` (the loaded rule set's, E00x and G00x included): a
+    misspelt ``--select D3O1`` would otherwise check nothing and pass a CI gate."""
+    for where, selector in _selectors(config, cli):
+        if selector != "ALL" and not any(code.startswith(selector) for code in codes):
+            raise ConfigError(f"{where}: no rule has the code or prefix {selector!r}{_closest(selector, codes)}")
+
+
+def _selectors(config: Config | None, cli: Overrides) -> Iterator[tuple[str, str]]:
+    """(where it was given, code or prefix) for every selector of a run."""
+    for flag, selectors in (("--select", cli.select or ()), ("--extend-select", cli.extend_select), ("--ignore", cli.ignore)):
+        yield from ((flag, s) for s in selectors)
+    if config is None:
+        return
+    values = config.values
+    for key, selectors in (("select", values.select or ()), ("extend-select", values.extend_select), ("ignore", values.ignore)):
+        yield from ((f"{config.path}: {key}", s) for s in selectors)
+    for glob, codes in values.per_file_ignores:
+        yield from ((f"{config.path}: per-file-ignores.{glob}", s) for s in codes)
+    yield from ((f"{config.path}: severity", s) for s, _ in values.severity)
+
+
+def _closest(selector: str, codes: Collection[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(selector, sorted(codes), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]}?)" if close else "; `govlint rules` lists them"
 
 
 def extra_rule_dirs(config: Config | None, cli_dirs: tuple[Path, ...]) -> tuple[Path, ...]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from checker import cache
-from checker.config import ConfigResolver, Overrides, file_settings
+from checker.config import ConfigResolver, Overrides, check_selectors, file_settings
 from checker.engine import lint_path
 from checker.files import display_path, expand_paths
 from checker.load import LoadError
@@ -72,11 +72,17 @@ class RuleSets:
 
 def plan_jobs(paths: list[Path], resolver: ConfigResolver, overrides: Overrides, rulesets: RuleSets) -> list[Job]:
     """A job per report file of ``paths`` (folders searched), with its config's
-    settings. Each rule set is loaded here, so a bad rule file fails before any work."""
+    settings. Each rule set is loaded here, and each selector checked against it, so a
+    bad rule file or an unknown code fails before any work."""
     jobs: list[Job] = []
+    checked: set[tuple[Path | None, tuple[Path, ...]]] = set()
     for path in expand_paths(paths, resolver.excluded):
-        settings = file_settings(path, resolver.for_path(path), overrides)
-        rulesets.get(settings.rule_dirs)
+        config = resolver.for_path(path)
+        settings = file_settings(path, config, overrides)
+        ruleset = rulesets.get(settings.rule_dirs)
+        if (config_path := config.path if config else None, settings.rule_dirs) not in checked:
+            check_selectors(config, overrides, ruleset.by_code)
+            checked.add((config_path, settings.rule_dirs))
         jobs.append(Job(path, settings.rule_dirs, settings.options, settings.fail_on))
     return jobs
 
