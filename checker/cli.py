@@ -27,8 +27,8 @@ from checker.config import (
     parse_deadline,
 )
 from checker.engine import lint_path, read_facts
-from checker.files import expand_paths
-from checker.load import LoadError
+from checker.files import display_path, expand_paths
+from checker.load import LoadError, unread_advice
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
 from checker.report import FORMATS, render, render_statistics
 from checker.report.summary import Lang, summary_line
@@ -147,6 +147,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
                             "nothing but page chrome), then report what remains")
         parser.add_argument("--diff", action="store_true",
                             help="print the changes --fix would make, without writing; exit 1 if there are any")
+        parser.add_argument("--allow-empty", action="store_true",
+                            help="exit 0 when the paths hold no report file (default: exit 2, nothing was checked)")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                             help="lint in N processes (default: all cores; small runs stay in one)")
@@ -212,7 +214,12 @@ def _check(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
-    jobs = plan_jobs(args.paths, resolver, _overrides(args), rulesets)
+    jobs = plan_jobs(args.paths, resolver, _overrides(args), rulesets, _note_unread)
+    if not jobs:
+        # Checked here too: with no file, no config's selectors were.
+        check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
+        if not args.allow_empty:
+            raise _CommandError(_NOTHING_TO_LINT.format(paths=" ".join(map(str, args.paths))))
     if args.diff:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets)
@@ -223,6 +230,16 @@ def _check(args: argparse.Namespace) -> int:
         results = baseline.filter(results)
     _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)))
     return EXIT_TROUBLE if fix_trouble else _exit_status(results, [job.fail_on for job in jobs])
+
+
+_NOTHING_TO_LINT = (
+    "nothing to lint: no report file (.txt .md .docx .html .pdf) in {paths} "
+    "(--allow-empty makes this exit 0)"
+)
+
+
+def _note_unread(path: Path) -> None:
+    print(f"govlint: note: {display_path(path)} not read: {unread_advice(path)}", file=sys.stderr)
 
 
 def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list[FileResult]:
@@ -369,7 +386,7 @@ def _facts(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     status = EXIT_OK
-    for path in expand_paths(args.paths, resolver.excluded):
+    for path in expand_paths(args.paths, resolver.excluded, _note_unread):
         ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
             records = fact_records(*read_facts(path, ruleset))

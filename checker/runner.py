@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from typing import NamedTuple
@@ -70,13 +70,20 @@ class RuleSets:
         return RuleSet.of(list(by_code.values()), rulesets[0].vocabulary)
 
 
-def plan_jobs(paths: list[Path], resolver: ConfigResolver, overrides: Overrides, rulesets: RuleSets) -> list[Job]:
-    """A job per report file of ``paths`` (folders searched), with its config's
+def plan_jobs(
+    paths: list[Path],
+    resolver: ConfigResolver,
+    overrides: Overrides,
+    rulesets: RuleSets,
+    unread: Callable[[Path], None] | None = None,
+) -> list[Job]:
+    """A job per report file of ``paths`` (folders searched; ``unread`` is called with each
+    file found in a format govlint does not read), with its config's
     settings. Each rule set is loaded here, and each selector checked against it, so a
     bad rule file or an unknown code fails before any work."""
     jobs: list[Job] = []
     checked: set[tuple[Path | None, tuple[Path, ...]]] = set()
-    for path in expand_paths(paths, resolver.excluded):
+    for path in expand_paths(paths, resolver.excluded, unread):
         config = resolver.for_path(path)
         settings = file_settings(path, config, overrides)
         ruleset = rulesets.get(settings.rule_dirs)

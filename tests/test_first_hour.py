@@ -4,6 +4,7 @@ checked when read, the version, the outputs that fit the terminal and the reader
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,29 @@ def test_known_codes_prefixes_and_builtin_codes_pass(tmp_path: Path) -> None:
         'ignore = ["G00", "E002"]\n[severity]\nT40 = "info"\n[per-file-ignores]\n"*.txt" = ["ALL"]\n', encoding="utf-8"
     )
     assert lint_text("报告", path=tmp_path / "x.txt") == []
+
+
+# --------------------------------------------------------------- 2. nothing to lint
+
+
+def test_nothing_to_lint_fails_unless_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    assert main([str(tmp_path)]) == 2
+    out = capsys.readouterr()
+    assert "nothing to lint" in out.err and "--allow-empty" in out.err and out.out == ""
+    assert main(["--allow-empty", str(tmp_path)]) == 0
+
+
+def test_unread_report_formats_are_named_once_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("2023年报告.doc", "b.wps", "c.ofd", "d.xlsx", "e.rtf"):
+        (tmp_path / name).write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "r.txt").write_text(SEED_003.read_text(encoding="utf-8"), encoding="utf-8")
+    main([str(tmp_path)])
+    notes = [line for line in capsys.readouterr().err.splitlines() if "not read" in line]
+    assert len(notes) == 5
+    doc = tmp_path / "2023年报告.doc"
+    assert f"{doc} not read: legacy Word format (.doc)" in notes[0]
+    assert f"soffice --headless --convert-to docx {shlex.quote(str(doc))}" in notes[0]
+    assert "PDF" in notes[2]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import os
 import pathlib
+import shlex
 from collections.abc import Callable
 
 from checker.load import limits
@@ -24,7 +25,7 @@ from checker.load.deadline import time_limit
 from checker.load.limits import MAX_LOAD_SECONDS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
 
-__all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
+__all__ = ["LOADED_SUFFIXES", "UNREAD_FORMATS", "unread_advice", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
 
 # suffix → "module:function" of its loader
 _LOADERS: dict[str, str] = {
@@ -37,7 +38,23 @@ _LOADERS: dict[str, str] = {
 }
 # Every suffix that names a report format, for folder scanning.
 LOADED_SUFFIXES = tuple(_LOADERS)
-_LEGACY_WORD = (".doc", ".wps")
+_CONVERT = "save it as .docx (Word, WPS, or: soffice --headless --convert-to docx FILE)"
+# Formats reports come in that govlint does not read, with what to do: a file of one is
+# refused (E001) when named, and named in a note when a folder search finds it.
+UNREAD_FORMATS: dict[str, str] = {
+    ".doc": f"legacy Word format (.doc): {_CONVERT}",
+    ".wps": f"WPS format (.wps): {_CONVERT}",
+    ".rtf": f"RTF format (.rtf): {_CONVERT}",
+    ".ofd": "OFD format (.ofd): export it as PDF from an OFD reader (数科OFD阅读器, 福昕), then lint the PDF",
+    ".xls": "spreadsheet (.xls): not read; put the tables of a report into the report itself (.docx)",
+    ".xlsx": "spreadsheet (.xlsx): not read; put the tables of a report into the report itself (.docx)",
+}
+
+
+def unread_advice(path: pathlib.Path) -> str | None:
+    """What to do with ``path`` if it is in a report format govlint does not read."""
+    advice = UNREAD_FORMATS.get(path.suffix.lower())
+    return None if advice is None else advice.replace("FILE", shlex.quote(str(path)))
 
 
 def load_path(path: str | os.PathLike[str]) -> LoadedText:
@@ -46,8 +63,8 @@ def load_path(path: str | os.PathLike[str]) -> LoadedText:
         raise LoadError(limits.PROBLEM)
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
-    if suffix in _LEGACY_WORD:
-        raise LoadError(f"legacy Word format ({suffix}): save as .docx")
+    if (advice := unread_advice(path)) is not None:
+        raise LoadError(advice)
     with time_limit(MAX_LOAD_SECONDS):
         return _loader(suffix)(path)
 
