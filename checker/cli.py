@@ -58,7 +58,10 @@ def _positive(value: str) -> int:
 
 
 def _codes(value: str) -> list[str]:
-    return [part.strip().upper() for part in value.split(",") if part.strip()]
+    codes = [part.strip().upper() for part in value.split(",") if part.strip()]
+    if not codes:  # `--select ""` or `--select ,` would select nothing and pass
+        raise argparse.ArgumentTypeError(f"expected rule codes or prefixes, e.g. S,D301, got {value!r}")
+    return codes
 
 
 def _common(parser: argparse.ArgumentParser, lang_default: str | None = "zh") -> None:

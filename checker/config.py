@@ -47,11 +47,18 @@ class ConfigError(Exception):
 
 
 def parse_deadline(value: str) -> tuple[int, int]:
-    """``"MM-DD"`` → (month, day); ValueError if it is not a day of the year."""
+    """``"MM-DD"`` → (month, day); ValueError if it is not a day of every year.
+
+    02-29 is refused rather than read as the last day of February: a deadline names a
+    day of the year after every report year, and most years have no 29 February."""
     try:
-        parsed = dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")  # a leap year admits 02-29
+        parsed = dt.datetime.strptime(f"2001-{value}", "%Y-%m-%d")  # a common year
     except ValueError:
-        raise ValueError(f"expected MM-DD, e.g. 03-31, got {value!r}") from None
+        try:
+            dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")
+        except ValueError:
+            raise ValueError(f"expected MM-DD, e.g. 03-31, got {value!r}") from None
+        raise ValueError(f"{value!r} is not a day of every year: use 02-28 for the end of February") from None
     return parsed.month, parsed.day
 
 

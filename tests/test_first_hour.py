@@ -79,3 +79,30 @@ def test_unread_report_formats_are_named_once_with_what_to_do(
     assert f"{doc} not read: legacy Word format (.doc)" in notes[0]
     assert f"soffice --headless --convert-to docx {shlex.quote(str(doc))}" in notes[0]
     assert "PDF" in notes[2]
+
+
+# --------------------------------------------------------------- 5. option values
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--publication-deadline", "02-29"], "'02-29' is not a day of every year: use 02-28"),
+        (["--publication-deadline", "13-01"], "expected MM-DD"),
+        (["--select", ","], "expected rule codes or prefixes"),
+        (["--ignore", ""], "expected rule codes or prefixes"),
+    ],
+)
+def test_option_values_are_checked_when_read(flags: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*flags, str(SEED_003)])
+    assert exit_.value.code == 2 and said in capsys.readouterr().err
+
+
+def test_a_february_29_deadline_in_a_config_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "govlint.toml").write_text('publication-deadline = "02-29"\n', encoding="utf-8")
+    (tmp_path / "r.txt").write_text("青山县2021年法治政府建设年度报告\n", encoding="utf-8")
+    assert main([str(tmp_path / "r.txt")]) == 2
+    assert "publication-deadline" in capsys.readouterr().err
