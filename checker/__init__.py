@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from checker.api import FileReport, Problem, lint_paths, lint_text
 
 __all__ = ["FileReport", "Problem", "lint_paths", "lint_text"]
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it); see docs/release.md
 
 # Before any module compiles its patterns: they come from the compiled-regex cache.
 regexcache.preload()

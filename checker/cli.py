@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from checker import atomic, regexcache
+from checker import __version__, atomic, regexcache
 from checker.config import (
     ConfigError,
     ConfigResolver,
@@ -133,9 +133,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
     else:
         parser = argparse.ArgumentParser(
             prog="govlint",
-            description="Lint Chinese government annual reports (法治政府建设年度报告). "
+            description=f"govlint {__version__}: lint Chinese government annual reports (法治政府建设年度报告). "
             "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
         )
+        parser.add_argument("--version", action=_Version, help="print govlint's version and its rule set's, then exit")
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)")
         parser.add_argument("--format", choices=FORMATS, default="human",
                             help="human (default), json, sarif (GitHub code scanning), github (Actions "
@@ -174,6 +175,22 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return stream.isatty()
+
+
+class _Version(argparse.Action):
+    """``--version``: govlint's version and its rule set's, then exit (the rules are read
+    only when asked)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from checker.ruleset import builtin_rules_fingerprint
+
+        rules = [rule for rule in load_rules().rules if rule.kind != "builtin"]
+        print(f"govlint {__version__}")
+        print(f"rules {__version__}+{builtin_rules_fingerprint()} ({len(rules)} built-in rules)")
+        parser.exit()
 
 
 class _CommandError(Exception):

@@ -4,6 +4,7 @@ checked when read, the version, the outputs that fit the terminal and the reader
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 
@@ -106,3 +107,28 @@ def test_a_february_29_deadline_in_a_config_file_is_refused(
     (tmp_path / "r.txt").write_text("青山县2021年法治政府建设年度报告\n", encoding="utf-8")
     assert main([str(tmp_path / "r.txt")]) == 2
     assert "publication-deadline" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------- 7. --version
+
+
+def test_version_names_govlint_and_its_rule_set(capsys: pytest.CaptureFixture[str]) -> None:
+    import checker
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    govlint, rules = capsys.readouterr().out.splitlines()
+    assert govlint == f"govlint {checker.__version__}"
+    assert re.fullmatch(rf"rules {re.escape(checker.__version__)}\+[0-9a-f]{{12}} \(\d+ built-in rules\)", rules)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert f"govlint {checker.__version__}" in capsys.readouterr().out
+
+
+def test_the_package_version_is_read_from_one_place() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" in project["project"]["dynamic"]
+    assert project["tool"]["hatch"]["version"]["path"] == "checker/__init__.py"
