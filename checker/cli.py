@@ -247,9 +247,19 @@ def _check(args: argparse.Namespace) -> int:
     if args.write_baseline:
         return _write_baseline(args.write_baseline, results)
     if baseline is not None:
-        results = baseline.filter(results)
-    _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)))
-    return EXIT_TROUBLE if fix_trouble else _exit_status(results, [job.fail_on for job in jobs])
+        results = _filter_by_baseline(baseline, args.baseline, results)
+    fail_on = [job.fail_on for job in jobs]
+    _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)), fail_on)
+    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
+
+
+def _filter_by_baseline(baseline: Baseline, path: Path, results: list[FileResult]) -> list[FileResult]:
+    """The findings the baseline does not hold; a note says how many it hid, so that a
+    passing run shows what it passed over."""
+    kept = baseline.filter(results)
+    hidden = sum(len(r.diagnostics) for r in results) - sum(len(r.diagnostics) for r in kept)
+    print(f"govlint: note: {hidden} finding(s) hidden by the baseline {path}", file=sys.stderr)
+    return kept
 
 
 _NOTHING_TO_LINT = (
@@ -277,7 +287,9 @@ def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:
     return lang or (cwd_config.values.lang if cwd_config else None) or "zh"
 
 
-def _report(args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet) -> None:
+def _report(
+    args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet, fail_on: list[str]
+) -> None:
     # A report written to a file never has colour codes in it.
     color = args.output_file is None and _use_color(args.color, sys.stdout)
 
@@ -285,7 +297,7 @@ def _report(args: argparse.Namespace, results: list[FileResult], lang: Lang, rul
         if args.statistics:
             render_statistics(args.format, results, out, lang=lang)
         else:
-            render(args.format, results, out, ruleset=ruleset, color=color, lang=lang)
+            render(args.format, results, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on)
 
     if args.output_file is None:
         _write_stdout(write)

@@ -132,3 +132,30 @@ def test_the_package_version_is_read_from_one_place() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" in project["project"]["dynamic"]
     assert project["tool"]["hatch"]["version"]["path"] == "checker/__init__.py"
+
+
+# --------------------------------------------------------------- 4. passing runs that say what they passed
+
+
+def test_junit_fails_only_what_fails_the_run(capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    assert main(["--format", "junit", str(SEED_003)]) == 0  # two warnings: the run passes
+    root = ET.fromstring(capsys.readouterr().out)
+    assert (root.get("tests"), root.get("failures")) == ("2", "0")
+    assert all(case.find("system-out") is not None for case in root.iter("testcase"))
+    assert main(["--format", "junit", "--fail-on", "warning", str(SEED_003)]) == 1
+    assert ET.fromstring(capsys.readouterr().out).get("failures") == "2"
+
+
+def test_a_baseline_run_says_how_many_findings_it_hid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = tmp_path / "baseline.json"
+    assert main(["--write-baseline", str(baseline), str(SEED_003)]) == 0
+    capsys.readouterr()
+    assert main(["--baseline", str(baseline), str(SEED_003)]) == 0
+    assert f"2 finding(s) hidden by the baseline {baseline}" in capsys.readouterr().err
+
+
+def test_the_readme_says_how_to_see_warnings_of_a_passing_commit() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "verbose: true" in readme

@@ -20,9 +20,17 @@ FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html")
 
 
 def render(
-    fmt: str, results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet, color: bool, lang: Lang
+    fmt: str,
+    results: Sequence[FileResult],
+    out: TextIO,
+    *,
+    ruleset: RuleSet,
+    color: bool,
+    lang: Lang,
+    fail_on: Sequence[str] = (),
 ) -> None:
-    """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``."""
+    """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``;
+    ``fail_on`` is each result's lowest failing severity (junit marks only those)."""
     if fmt == "human":
         if any(r.diagnostics for r in results):
             from checker.report.human import render_human
@@ -48,7 +56,7 @@ def render(
         elif fmt == "github":
             machine.render_github(results, out)
         elif fmt == "junit":
-            machine.render_junit(results, out)
+            machine.render_junit(results, out, fail_on)
         elif fmt == "concise":
             machine.render_concise(results, out, lang=lang)
         else:
