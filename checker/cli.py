@@ -139,8 +139,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--version", action=_Version, help="print govlint's version and its rule set's, then exit")
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)")
         parser.add_argument("--format", choices=FORMATS, default="human",
-                            help="human (default), json, sarif (GitHub code scanning), github (Actions "
-                            "annotations), junit (GitLab, Jenkins) or concise (one line per finding)")
+                            help="human (default), html (a review page for a reviewer: each report's text with "
+                            "its findings marked and a checklist of the parts; use with -o review.html), json, "
+                            "sarif (GitHub code scanning), github (Actions annotations), junit (GitLab, Jenkins) "
+                            "or concise (one line per finding)")
         parser.add_argument("--statistics", action="store_true",
                             help="print the number of findings per code instead of the findings")
         parser.add_argument("--output-file", "-o", type=Path, metavar="PATH",

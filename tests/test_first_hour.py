@@ -159,3 +159,14 @@ def test_a_baseline_run_says_how_many_findings_it_hid(tmp_path: Path, capsys: py
 def test_the_readme_says_how_to_see_warnings_of_a_passing_commit() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "verbose: true" in readme
+
+
+# --------------------------------------------------------------- 9. the review page is documented
+
+
+def test_the_html_review_page_is_in_help_and_in_the_readme_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "html (a review page" in " ".join(capsys.readouterr().out.split())
+    usage = (ROOT / "README.md").read_text(encoding="utf-8").split("## Use", 1)[1].split("```")[1]
+    assert "govlint --format html -o review.html" in usage
