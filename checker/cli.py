@@ -420,6 +420,7 @@ def _facts(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     status = EXIT_OK
+    reports: list[tuple[str, list[dict[str, object]]]] = []  # JSON: one document for every file
     for path in expand_paths(args.paths, resolver.excluded, _note_unread):
         ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
@@ -429,9 +430,11 @@ def _facts(args: argparse.Namespace) -> int:
             status = EXIT_TROUBLE
             continue
         if args.format == "json":
-            render_facts_json(str(path), records, sys.stdout)
+            reports.append((display_path(path), records))
         else:
             render_facts_table(str(path), records, sys.stdout, color=_use_color(args.color, sys.stdout))
+    if args.format == "json":
+        render_facts_json(reports, sys.stdout)
     return status
 
 

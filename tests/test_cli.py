@@ -247,7 +247,7 @@ def test_linting_never_modifies_the_file(tmp_path: Path) -> None:
 def test_facts_shows_what_was_understood() -> None:
     proc = run("facts", "--format", "json", SEED_003)
     assert proc.returncode == 0
-    facts = json.loads(proc.stdout)["facts"]
+    facts = json.loads(proc.stdout)[0]["facts"]
     rate = next(f for f in facts if f["type"] == "rate" and f["text"] == "99%")
     assert rate["name"] == "化解率"
     counts = {(f["role"], f["text"]) for f in facts if f["type"] == "count"}
@@ -264,7 +264,7 @@ def test_facts_skip_markdown_suppression_comments(tmp_path: Path, capsys: pytest
         encoding="utf-8",
     )
     assert main(["facts", "--format", "json", str(report)]) == 0
-    facts = json.loads(capsys.readouterr().out)["facts"]
+    facts = json.loads(capsys.readouterr().out)[0]["facts"]
     assert [(f["text"], f["at"]) for f in facts] == [("120件", "2:11"), ("126件", "2:18")]
 
 

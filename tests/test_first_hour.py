@@ -170,3 +170,40 @@ def test_the_html_review_page_is_in_help_and_in_the_readme_usage(capsys: pytest.
     assert "html (a review page" in " ".join(capsys.readouterr().out.split())
     usage = (ROOT / "README.md").read_text(encoding="utf-8").split("## Use", 1)[1].split("```")[1]
     assert "govlint --format html -o review.html" in usage
+
+
+# --------------------------------------------------------------- 10. facts
+
+
+def test_facts_of_several_files_are_one_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("青山县2023年法治政府建设年度报告\n全年受理案件120件。\n", encoding="utf-8")
+    assert main(["facts", "--format", "json", str(tmp_path)]) == 0
+    reports = json.loads(capsys.readouterr().out)
+    assert [Path(r["path"]).name for r in reports] == ["a.txt", "b.txt"]
+    assert all(r["facts"][0]["text"] == "120件" for r in reports)
+
+
+def rate_names(text: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> list[tuple[str, str]]:
+    import json
+
+    report = tmp_path / "r.txt"
+    report.write_text("青山县2023年法治政府建设年度报告\n" + text + "\n", encoding="utf-8")
+    assert main(["facts", "--format", "json", str(report)]) == 0
+    return [(f["name"], f["text"]) for f in json.loads(capsys.readouterr().out)[0]["facts"] if f["type"] == "rate"]
+
+
+def test_respectively_gives_every_value_its_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = "全县扫黑除恶专项斗争的知晓率和满意率分别为93.5%和97.2%,调解成功率为90%。"
+    assert rate_names(text, capsys, tmp_path) == [("知晓率", "93.5%"), ("满意率", "97.2%"), ("调解成功率", "90%")]
+    text = "复议纠错率、诉讼败诉率分别为3%、2%。"
+    assert rate_names(text, capsys, tmp_path) == [("复议纠错率", "3%"), ("诉讼败诉率", "2%")]
+
+
+def test_a_rate_name_never_starts_inside_a_word(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = "据第三方测评,全区群众对扫黑除恶专项斗争的知晓率达到95%。"
+    assert rate_names(text, capsys, tmp_path) == [("知晓率", "95%")]
+    text = "群众对此项斗争的知晓率达到95%。"  # the clause's whole name fits: kept whole
+    assert rate_names(text, capsys, tmp_path) == [("群众对此项斗争的知晓率", "95%")]
