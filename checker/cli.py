@@ -438,6 +438,9 @@ def _facts(args: argparse.Namespace) -> int:
     return status
 
 
+_UNBOUNDED_WIDTH = 1000  # cells: wider than any line of a rule table
+
+
 def _rules(args: argparse.Namespace) -> int:
     ruleset = _load(args)
     if args.format == "json":
@@ -456,12 +459,16 @@ def _rules(args: argparse.Namespace) -> int:
     from checker.report.console import console
 
     table = Table(box=None, header_style="bold")
-    for column in ("code", "name", "severity", "profiles", "summary"):
-        table.add_column(column, no_wrap=column != "summary")
+    for column in ("code", "name", "severity", "profiles"):
+        table.add_column(column, no_wrap=True)
+    # Summaries are whole: folded within their column on a narrow terminal, never cut.
+    table.add_column("summary", overflow="fold", ratio=1)
     for rule in ruleset.rules:
         profiles = "all" if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
         table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang))
-    console(highlight=False).print(table)
+    # To a pipe (`govlint rules | grep S10`) a rule is one line, unless COLUMNS says otherwise.
+    unbounded = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    console(highlight=False, width=_UNBOUNDED_WIDTH if unbounded else None).print(table)
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ import pytest
 from checker.api import lint_text
 from checker.cli import main
 from checker.config import ConfigError
+from checker.ruleset import RuleSet
 from conftest import ROOT
 
 SEED_003 = ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt"
@@ -207,3 +208,32 @@ def test_a_rate_name_never_starts_inside_a_word(capsys: pytest.CaptureFixture[st
     assert rate_names(text, capsys, tmp_path) == [("知晓率", "95%")]
     text = "群众对此项斗争的知晓率达到95%。"  # the clause's whole name fits: kept whole
     assert rate_names(text, capsys, tmp_path) == [("群众对此项斗争的知晓率", "95%")]
+
+
+# --------------------------------------------------------------- 11. the rules table
+
+
+def test_rules_table_fits_the_width_with_whole_summaries(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ruleset: RuleSet
+) -> None:
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(cell_len(line.rstrip()) for line in lines) <= 80
+    column = lines[0].index("summary")
+    folded = "".join(line[column:].strip() for line in lines)  # the summary column, its pieces joined
+    for rule in ruleset.rules:
+        assert rule.summary.zh.replace(" ", "") in folded.replace(" ", "")
+
+
+def test_rules_to_a_pipe_are_one_line_each(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ruleset: RuleSet
+) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + len(ruleset.rules)
+    for line, rule in zip(lines[1:], ruleset.rules):
+        assert line.split()[0] == rule.code and rule.summary.zh in line
