@@ -153,6 +153,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
                             "nothing but page chrome), then report what remains")
         parser.add_argument("--diff", action="store_true",
                             help="print the changes --fix would make, without writing; exit 1 if there are any")
+        parser.add_argument("--force-exclude", action="store_true",
+                            help="apply exclude (and the default excludes: README*, docs …) to the paths named "
+                            "on the command line too, as pre-commit's hook does")
         parser.add_argument("--allow-empty", action="store_true",
                             help="exit 0 when the paths hold no report file (default: exit 2, nothing was checked)")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -236,7 +239,8 @@ def _check(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
-    jobs = plan_jobs(args.paths, resolver, _overrides(args), rulesets, _note_unread)
+    paths = [p for p in args.paths if not _force_excluded(p, resolver)] if args.force_exclude else args.paths
+    jobs = plan_jobs(paths, resolver, _overrides(args), rulesets, _note_unread)
     if not jobs:
         # Checked here too: with no file, no config's selectors were.
         check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
@@ -262,6 +266,14 @@ def _filter_by_baseline(baseline: Baseline, path: Path, results: list[FileResult
     hidden = sum(len(r.diagnostics) for r in results) - sum(len(r.diagnostics) for r in kept)
     print(f"govlint: note: {hidden} finding(s) hidden by the baseline {path}", file=sys.stderr)
     return kept
+
+
+def _force_excluded(path: Path, resolver: ConfigResolver) -> bool:
+    """``--force-exclude``: whether a path named on the command line, or a folder above it
+    within the working directory, is excluded as a folder search would exclude it."""
+    shown = os.path.relpath(path)
+    above = [p for p in Path(shown).parents if p != Path(".")] if not shown.startswith("..") else []
+    return any(resolver.excluded(candidate) for candidate in (path, *above))
 
 
 _NOTHING_TO_LINT = (

@@ -34,7 +34,13 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CONFIG_NAMES = (".govlint.toml", "govlint.toml", "pyproject.toml")  # one folder: first wins, as Ruff
-CACHE_FORMAT = 2  # bump when ConfigValues changes shape
+CACHE_FORMAT = 3  # bump when ConfigValues changes shape
+# What a folder search skips unless a config's `exclude` replaces it (as Ruff's defaults):
+# a repository's own papers, which are not reports, matched by name in any case.
+DEFAULT_EXCLUDE = (
+    "README*", "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "LICENSE*", "LICENCE*", "COPYING*", "NOTICE*",
+    "AUTHORS*", "CONTRIBUTING*", "CODE_OF_CONDUCT*", "SECURITY*", "docs", "node_modules", "site-packages", "venv",
+)  # fmt: skip
 SELECTOR = re.compile(r"^(ALL|[A-Z][0-9]{0,3})$")
 # A pyproject.toml is parsed only if it can hold a govlint table: most never do.
 # ([tool.govlint], [tool.govlint.severity], tool.govlint = …, or govlint = {…} / govlint.x = …
@@ -73,7 +79,8 @@ class ConfigValues(NamedTuple):
     profile: str | None = None
     publication_deadline: tuple[int, int] | None = None
     rules: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None  # None: DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
     fail_on: str | None = None
     lang: Literal["zh", "en"] | None = None
 
@@ -255,9 +262,18 @@ class ConfigResolver:
 
     def excluded(self, path: Path) -> bool:
         """Whether folder scanning should skip ``path``, a file or a folder (whose
-        contents are then never visited)."""
+        contents are then never visited): the config's ``exclude`` (else DEFAULT_EXCLUDE,
+        matched in any case) and its ``extend-exclude``."""
         config = self.for_path(path)
-        return config is not None and any(matches(p, path, config.root) for p in config.values.exclude)
+        if config is None:
+            return _default_excluded(path)
+        values = config.values
+        if values.exclude is None:
+            if _default_excluded(path):
+                return True
+        elif any(matches(p, path, config.root) for p in values.exclude):
+            return True
+        return any(matches(p, path, config.root) for p in values.extend_exclude)
 
     def _find(self, directory: Path) -> Config | None:
         visited: list[Path] = []
@@ -288,6 +304,11 @@ class ConfigResolver:
             if config is not None:
                 return config
         return None
+
+
+def _default_excluded(path: Path) -> bool:
+    name = path.name.upper()
+    return any(_glob_matches(pattern.upper(), name) for pattern in DEFAULT_EXCLUDE)
 
 
 def _shown(path: Path) -> Path:
@@ -366,7 +387,8 @@ def _validate(data: dict[str, Any], where: str) -> ConfigValues:
         profile=m.profile,
         publication_deadline=parse_deadline(m.publication_deadline) if m.publication_deadline else None,
         rules=tuple(m.rules),
-        exclude=tuple(m.exclude),
+        exclude=tuple(m.exclude) if m.exclude is not None else None,
+        extend_exclude=tuple(m.extend_exclude),
         fail_on=m.fail_on,
         lang=m.lang,
     )
@@ -417,7 +439,8 @@ def _model() -> type[BaseModel]:
         profile: Literal["annual", "summary"] | None = None
         publication_deadline: Annotated[str, AfterValidator(deadline)] | None = None
         rules: list[str] = []
-        exclude: list[str] = []
+        exclude: list[str] | None = None
+        extend_exclude: list[str] = []
         fail_on: Literal["error", "warning", "info"] | None = None
         lang: Literal["zh", "en"] | None = None
 
