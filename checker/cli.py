@@ -182,6 +182,16 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     return stream.isatty()
 
 
+def _terminal_width() -> int | None:
+    """The width code frames fit: the terminal's, or $COLUMNS; None (frames of a fixed
+    window, the same everywhere) for a pipe or file without $COLUMNS."""
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
 class _Version(argparse.Action):
     """``--version``: govlint's version and its rule set's, then exit (the rules are read
     only when asked)."""
@@ -311,7 +321,10 @@ def _report(
         if args.statistics:
             render_statistics(args.format, results, out, lang=lang)
         else:
-            render(args.format, results, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on)
+            render(
+                args.format, results, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
+                width=_terminal_width() if args.output_file is None else None,
+            )
 
     if args.output_file is None:
         _write_stdout(write)

@@ -9,6 +9,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from pytest_regressions.file_regression import FileRegressionFixture
 
 from checker.api import lint_text
 from checker.cli import main
@@ -17,6 +18,8 @@ from checker.ruleset import RuleSet
 from conftest import ROOT
 
 SEED_003 = ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt"
+SEED_004 = ROOT / "seeds" / "004_e7ca214a9da63628.txt"
+SEED_000 = ROOT / "seeds" / "000_00ec3fcab6499c92.txt"
 
 
 # --------------------------------------------------------------- 1. unknown rule codes
@@ -237,3 +240,35 @@ def test_rules_to_a_pipe_are_one_line_each(
     assert len(lines) == 1 + len(ruleset.rules)
     for line, rule in zip(lines[1:], ruleset.rules):
         assert line.split()[0] == rule.code and rule.summary.zh in line
+
+
+# --------------------------------------------------------------- 8. code frames fit the terminal
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_code_frames_fit_the_terminal(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], file_regression: FileRegressionFixture
+) -> None:
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.chdir(ROOT)  # the snapshot names the seed as a user in a checkout would
+    main(["--color", "never", str(SEED_000.relative_to(ROOT))])
+    out = capsys.readouterr().out
+    frames = [line for line in out.splitlines() if re.match(r"^ *\d+ \| ", line)]
+    assert frames and max(cell_len(line) for line in frames) <= columns
+    assert any(cell_len(line) > columns - 12 for line in frames)  # the width is used, not a fixed window
+    file_regression.check(out, basename=f"frames_{columns}_columns", extension=".txt")
+
+
+def test_code_frames_to_a_pipe_keep_their_fixed_window(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rich.cells import cell_len
+
+    from checker.report.human import WINDOW_CELLS
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    main(["--color", "never", str(SEED_000)])
+    frames = [line.split(" | ", 1)[1] for line in capsys.readouterr().out.splitlines() if re.match(r"^ *\d+ \| ", line)]
+    assert max(cell_len(line) for line in frames) > 80  # wider than a 80-column terminal would allow
+    assert all(cell_len(line.strip("…")) <= WINDOW_CELLS for line in frames)

@@ -28,14 +28,16 @@ def render(
     color: bool,
     lang: Lang,
     fail_on: Sequence[str] = (),
+    width: int | None = None,
 ) -> None:
     """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``;
-    ``fail_on`` is each result's lowest failing severity (junit marks only those)."""
+    ``fail_on`` is each result's lowest failing severity (junit marks only those),
+    ``width`` the terminal's (human code frames fit it)."""
     if fmt == "human":
         if any(r.diagnostics for r in results):
             from checker.report.human import render_human
 
-            render_human(results, out, color=color, lang=lang)
+            render_human(results, out, color=color, lang=lang, width=width)
         else:  # a clean run prints one line and never imports rich
             from checker.report.summary import summary_line
 
