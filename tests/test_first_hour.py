@@ -272,3 +272,42 @@ def test_code_frames_to_a_pipe_keep_their_fixed_window(
     frames = [line.split(" | ", 1)[1] for line in capsys.readouterr().out.splitlines() if re.match(r"^ *\d+ \| ", line)]
     assert max(cell_len(line) for line in frames) > 80  # wider than a 80-column terminal would allow
     assert all(cell_len(line.strip("…")) <= WINDOW_CELLS for line in frames)
+
+
+# --------------------------------------------------------------- 12. Word comments carry the whole finding
+
+
+def word_comments(path: Path) -> list[tuple[str, str]]:
+    """(the text a comment covers, the comment's text), in document order."""
+    from test_annotate import comments, ranges
+
+    notes = comments(path)
+    return [(enclosed, notes[key][1]) for key, (enclosed, _paragraph, _run) in ranges(path).items()]
+
+
+def test_every_place_of_a_finding_gets_its_comment(tmp_path: Path) -> None:
+    from test_loaders import seed_docx
+
+    seed = seed_docx(SEED_004, tmp_path / "004.docx")
+    assert main(["annotate", "--select", "D301,D302,T402", str(seed), "-o", str(tmp_path / "out.docx")]) == 1
+    found = word_comments(tmp_path / "out.docx")
+    plan = [(enclosed, note) for enclosed, note in found if note.startswith("D301")]
+    assert [enclosed for enclosed, _ in plan] == ["2021", "2021", "2021"]  # title: report year and plan; plan heading
+    heading_note = plan[-1][1]
+    assert heading_note.startswith("D301 plan-for-wrong-year: 计划年度 2021\n")  # the label, then its finding
+    assert any(note.startswith(f"D301 plan-for-wrong-year: {heading_note.split(chr(10))[1]}") for _, note in plan)
+
+    seed = seed_docx(SEED_000, tmp_path / "000.docx")
+    main(["annotate", "--select", "T402", str(seed), "-o", str(tmp_path / "out.docx")])
+    form = [enclosed for enclosed, note in word_comments(tmp_path / "out.docx") if "评论表单" in note]
+    assert any("容:" in enclosed and "验 证 码:" in enclosed for enclosed in form)  # one range over the block
+
+
+def test_word_comments_give_no_command_line_advice(tmp_path: Path) -> None:
+    from test_loaders import seed_docx
+
+    seed = seed_docx(SEED_000, tmp_path / "000.docx")
+    main(["annotate", "--select", "D302", str(seed), "-o", str(tmp_path / "out.docx")])
+    notes = [note for _, note in word_comments(tmp_path / "out.docx")]
+    assert notes and all("--" not in note for note in notes)
+    assert any("年度报告应在次年4月1日之前向社会公开" in note for note in notes)
