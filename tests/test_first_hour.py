@@ -311,3 +311,34 @@ def test_word_comments_give_no_command_line_advice(tmp_path: Path) -> None:
     notes = [note for _, note in word_comments(tmp_path / "out.docx")]
     assert notes and all("--" not in note for note in notes)
     assert any("年度报告应在次年4月1日之前向社会公开" in note for note in notes)
+
+
+# --------------------------------------------------------------- 14. mojibake by its bytes
+
+
+def test_the_encoding_finders_find_nothing_in_clean_reports() -> None:
+    from checker.checks.encoding import FINDERS
+
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        if seed.name.startswith("001"):  # the seed with real mojibake
+            continue
+        text = seed.read_text(encoding="utf-8")
+        assert [(name, text[s:e]) for name, find in FINDERS.items() for s, e in find(text)] == [], seed.name
+
+
+@pytest.mark.parametrize("line", (ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt").read_text(encoding="utf-8").splitlines()[2:12])
+def test_utf8_read_as_gbk_is_found_in_any_sentence(line: str) -> None:
+    from checker.checks.encoding import utf8_read_as_gbk
+
+    if len(line) < 6:
+        pytest.skip("too short to hold a mangled pair")
+    mangled = line.encode("utf-8").decode("gbk", "replace")
+    assert list(utf8_read_as_gbk(mangled))
+
+
+def test_gbk_out_of_step_spans_only_the_damaged_characters() -> None:
+    from checker.checks.encoding import gbk_out_of_step
+
+    for damaged, after in [("?。ㄒ唬?", "qiáng)化领导"), ("??茖W", "(xué)部署"), ("?。ǘ?", "qiáng)化措施")]:
+        text = "前文没有问题。" + damaged + after
+        assert [text[s:e] for s, e in gbk_out_of_step(text)] == [damaged]

@@ -10,7 +10,7 @@ kept to integers until a match becomes part of a finding.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal, NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
@@ -19,8 +19,9 @@ from checker.normalize import traditional_pattern, traditional_to_simplified
 
 
 class PatternItem(NamedTuple):
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None  # None: ``find`` finds the matches
     label: Text
+    find: Callable[[str], Iterable[tuple[int, int]]] | None = None  # a finder of checker.checks.encoding
 
 
 class PatternParams(NamedTuple):
@@ -52,12 +53,8 @@ def _matches(doc: Document, params: PatternParams) -> list[_Match]:
     long_lines: dict[int, bool] = {}
     found: list[tuple[list[tuple[int, int]], Text]] = []  # each pattern's matches, with its label
     for item in params.patterns:
-        first = item.regex.search(text)  # most patterns match nowhere: no iterator for them
-        if first is None:
-            continue
         spans: list[tuple[int, int]] = []
-        for m in item.regex.finditer(text, first.start()):  # the first match, then the rest
-            start, end = m.span()
+        for start, end in _item_matches(item, text):
             if end <= start:
                 continue
             # Patterns anchored at a line start take the newline and indentation: point at the words.
@@ -96,6 +93,18 @@ def _matches(doc: Document, params: PatternParams) -> list[_Match]:
         kept_end = -neg_end
         kept.append((start, kept_end, label))
     return kept
+
+
+def _item_matches(item: PatternItem, text: str) -> Iterator[tuple[int, int]]:
+    if item.find is not None:
+        yield from item.find(text)
+        return
+    assert item.regex is not None
+    first = item.regex.search(text)  # most patterns match nowhere: no iterator for them
+    if first is None:
+        return
+    for m in item.regex.finditer(text, first.start()):  # the first match, then the rest
+        yield m.span()
 
 
 def _groups(doc: Document, matches: list[_Match], group: str) -> Iterator[list[_Match]]:
