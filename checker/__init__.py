@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from checker.api import FileReport, Problem, lint_paths, lint_text
 
 __all__ = ["FileReport", "Problem", "lint_paths", "lint_text"]
-__version__ = "0.1.0"  # the package's version (pyproject.toml reads it); see docs/release.md
 
 # Before any module compiles its patterns: they come from the compiled-regex cache.
 regexcache.preload()
@@ -20,6 +19,10 @@ regexcache.preload()
 def __getattr__(name: str) -> object:
     """The API on first use: every ``import checker.…`` runs this file, and the API
     imports the whole pipeline, which the command line imports piece by piece."""
+    if name == "__version__":
+        from checker.version import VERSION
+
+        return VERSION
     if name in __all__:
         from checker import api
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from checker import __version__, atomic, regexcache
+from checker import atomic, regexcache
 from checker.config import (
     ConfigError,
     ConfigResolver,
@@ -35,6 +35,7 @@ from checker.report.summary import Lang, summary_line
 from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
+from checker.version import VERSION
 
 if TYPE_CHECKING:
     from checker.baseline import Baseline
@@ -133,7 +134,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
     else:
         parser = argparse.ArgumentParser(
             prog="govlint",
-            description=f"govlint {__version__}: lint Chinese government annual reports (法治政府建设年度报告). "
+            description=f"govlint {VERSION}: lint Chinese government annual reports (法治政府建设年度报告). "
             "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
         )
         parser.add_argument("--version", action=_Version, help="print govlint's version and its rule set's, then exit")
@@ -158,6 +159,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
                             "on the command line too, as pre-commit's hook does")
         parser.add_argument("--allow-empty", action="store_true",
                             help="exit 0 when the paths hold no report file (default: exit 2, nothing was checked)")
+        parser.add_argument("--force", action="store_true",
+                            help="with --fix: also fix files with several hard links (this name only) or "
+                            "without write permission")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                             help="lint in N processes (default: all cores; small runs stay in one)")
@@ -203,8 +207,8 @@ class _Version(argparse.Action):
         from checker.ruleset import builtin_rules_fingerprint
 
         rules = [rule for rule in load_rules().rules if rule.kind != "builtin"]
-        print(f"govlint {__version__}")
-        print(f"rules {__version__}+{builtin_rules_fingerprint()} ({len(rules)} built-in rules)")
+        print(f"govlint {VERSION}")
+        print(f"rules {VERSION}+{builtin_rules_fingerprint()} ({len(rules)} built-in rules)")
         parser.exit()
 
 
@@ -258,7 +262,7 @@ def _check(args: argparse.Namespace) -> int:
             raise _CommandError(_NOTHING_TO_LINT.format(paths=" ".join(map(str, args.paths))))
     if args.diff:
         return _diff(jobs, rulesets)
-    fix_trouble = args.fix and _fix(jobs, rulesets)
+    fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
     results = _lint(args, jobs, rulesets)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, results)
@@ -370,16 +374,16 @@ def _diff(jobs: list[Job], rulesets: RuleSets) -> int:
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _fix(jobs: list[Job], rulesets: RuleSets) -> bool:
+def _fix(jobs: list[Job], rulesets: RuleSets, *, force: bool) -> bool:
     """``--fix``: fix and say so; whether a file could not be fixed."""
-    fixes, trouble = _fixes(jobs, rulesets, write=True)
+    fixes, trouble = _fixes(jobs, rulesets, write=True, force=force)
     for fix in fixes:
         if fix.changed:
             print(f"govlint: fixed {fix.path}: {fix.describe()}", file=sys.stderr)
     return trouble
 
 
-def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[FileFix], bool]:
+def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool, force: bool = False) -> tuple[list[FileFix], bool]:
     """The fixes of each plain-text file (written if ``write``), and whether any file
     could not be fixed. Other formats are skipped with a note."""
     from checker.fix import FixError, fix_file, fixable
@@ -391,7 +395,7 @@ def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[Fi
             print(f"govlint: note: {path} left as it is: only .txt and .md files are fixed", file=sys.stderr)
             continue
         try:
-            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write))
+            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write, force=force))
         except FixError as e:
             print(f"govlint: error: {path}: not fixed: {e}", file=sys.stderr)
             trouble = True

@@ -135,7 +135,7 @@ def test_the_package_version_is_read_from_one_place() -> None:
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" in project["project"]["dynamic"]
-    assert project["tool"]["hatch"]["version"]["path"] == "checker/__init__.py"
+    assert project["tool"]["hatch"]["version"]["path"] == "checker/version.py"
 
 
 # --------------------------------------------------------------- 4. passing runs that say what they passed
