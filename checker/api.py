@@ -67,7 +67,7 @@ def lint_text(text: str, *, path: str | os.PathLike[str] = "report.txt", config:
         # As the command line reads a UTF-8 file: a leading BOM dropped, line ends unified.
         loaded = decode_bytes(text.encode("utf-8", "surrogatepass"))
     except LoadError as e:
-        return problems(engine.unreadable(shown, e.reason, ruleset, settings.options))
+        return problems(engine.unreadable(shown, e.text(settings.options.lang), ruleset, settings.options))
     return problems(engine.lint_text(shown, loaded.text, ruleset, settings.options))
 
 

@@ -87,7 +87,9 @@ def test_undecodable_file_is_e001_and_others_still_linted(tmp_path: Path) -> Non
 def test_missing_file_names_the_reason(tmp_path: Path) -> None:
     proc = run("--color", "never", tmp_path / "nope.txt")
     assert proc.returncode == 2
-    assert "E001" in proc.stdout and "no such file" in proc.stdout.lower()
+    assert "E001" in proc.stdout and "无法读取文件:文件或文件夹不存在" in proc.stdout  # the reason in the findings' language
+    english = run("--color", "never", "--lang", "en", tmp_path / "nope.txt")
+    assert "cannot read file: no such file" in english.stdout.lower()
 
 
 def test_malformed_rule_file_is_one_clear_line(tmp_path: Path) -> None:
@@ -186,7 +188,7 @@ def test_rules_table_lists_every_rule() -> None:
 
 
 def test_explain_shows_source_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", "s103", "--no-cache"]) == 0
+    assert main(["explain", "s103", "--no-cache", "--lang", "zh"]) == 0  # (the tests' interface is English)
     out = capsys.readouterr().out
     assert "S103 missing-leader-duties-part (error)" in out
     assert "《法治政府建设与责任落实督察工作规定》" in out

@@ -221,12 +221,22 @@ def test_rules_table_fits_the_width_with_whole_summaries(
 ) -> None:
     from rich.cells import cell_len
 
+    monkeypatch.setenv("GOVLINT_LANG", "zh")
     monkeypatch.setenv("COLUMNS", "80")
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert max(cell_len(line.rstrip()) for line in lines) <= 80
-    column = lines[0].index("summary")
-    folded = "".join(line[column:].strip() for line in lines)  # the summary column, its pieces joined
+    column = cell_len(lines[0][: lines[0].index("说明")])
+
+    def summary_cells(line: str) -> str:  # what the line shows from the summary column on
+        shown = 0
+        for i, char in enumerate(line):
+            if shown >= column:
+                return line[i:]
+            shown += cell_len(char)
+        return ""
+
+    folded = "".join(summary_cells(line).strip() for line in lines[1:])  # the summary column, pieces joined
     for rule in ruleset.rules:
         assert rule.summary.zh.replace(" ", "") in folded.replace(" ", "")
 
@@ -235,6 +245,7 @@ def test_rules_to_a_pipe_are_one_line_each(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], ruleset: RuleSet
 ) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("GOVLINT_LANG", "zh")
     assert main(["rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 + len(ruleset.rules)
@@ -342,3 +353,83 @@ def test_gbk_out_of_step_spans_only_the_damaged_characters() -> None:
     for damaged, after in [("?。ㄒ唬?", "qiáng)化领导"), ("??茖W", "(xué)部署"), ("?。ǘ?", "qiáng)化措施")]:
         text = "前文没有问题。" + damaged + after
         assert [text[s:e] for s, e in gbk_out_of_step(text)] == [damaged]
+
+
+# --------------------------------------------------------------- 6. a Chinese interface
+
+# What may stay in Latin letters in Chinese output: names of things (formats, products,
+# codes, flags, paths, commands in backticks) — never a phrase of English words.
+_NAMES = re.compile(
+    r"`[^`]*`|\{[^}]*\}|\[[^\]]*\]|--?[\w-]+|\S*[/\\]\S*|\S+\.(?:docx?|wps|ofd|rtf|xlsx?|txt|md|html?|pdf|toml|json|sarif|xml)"
+    r"|[A-Z]\d{3}|\b[A-Z]{2,}\b|[a-z]+(?:-[a-z]+)+|\b(?:error|warning|info|annual|summary)\b|JSON Schema|GitHub Actions|soffice [^))]*|govlint(?: (?:check|rules|explain|facts|annotate|schema|\d\S*))?"
+)
+_ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,:;]+[A-Za-z]{2,})+\b")
+
+
+def english_left(text: str) -> list[str]:
+    return _ENGLISH_PHRASE.findall(_NAMES.sub(" ", text))
+
+
+def zh_run(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> str:
+    monkeypatch.setenv("GOVLINT_LANG", "zh")
+    monkeypatch.setenv("COLUMNS", "200")
+    try:
+        main(argv)
+    except SystemExit:
+        pass
+    out = capsys.readouterr()
+    return out.out + out.err
+
+
+def test_the_interface_is_chinese_throughout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_loaders import seed_docx
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "2019年报告.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (tmp_path / "old" / "r.txt").write_text("金石鎮(zhèn)2021年法治政府建设年度报告\n浏览量:{{ pvCount }}\n", encoding="utf-8")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "govlint.toml").write_text('selct = ["S"]\n', encoding="utf-8")
+    (tmp_path / "bad" / "r.txt").write_text("报告\n", encoding="utf-8")
+    seed_docx(SEED_004, tmp_path / "r.docx")
+    runs = [
+        ["--help"], *([command, "--help"] for command in ("rules", "explain", "facts", "annotate", "schema")),
+        [], ["--jobs", "0", "old"], ["--format", "xml", "old"], ["--frobnicate", "old"], ["--select", "D3O1", "old"],
+        ["--publication-deadline", "02-29", "old"], ["empty"], ["old"], ["missing.txt"], ["bad/r.txt"],
+        ["rules"], ["explain", "S103"], ["explain", "X999"], ["--version"],
+        ["--diff", "old"], ["--fix", "old"], ["--write-baseline", "b.json", "old"], ["--baseline", "b.json", "old"],
+        ["annotate", "r.docx"], ["annotate", "old/r.txt"], ["-o", "/nonexistent/x.json", "old"],
+        ["facts", "missing.txt"],
+    ]
+    for argv in runs:
+        shown = zh_run(argv, monkeypatch, capsys)
+        assert shown.strip(), argv
+        assert english_left(shown) == [], (argv, shown)
+
+
+def test_english_on_request(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from checker.messages import ui_lang
+
+    assert ui_lang(["--lang", "en", "x"], {}) == "en"
+    assert ui_lang(["x"], {"LANG": "en_US.UTF-8"}) == "en"
+    assert ui_lang(["x"], {"LANG": "zh_CN.UTF-8"}) == ui_lang(["x"], {}) == "zh"
+    assert ui_lang(["x"], {"GOVLINT_LANG": "zh", "LANG": "en_US.UTF-8"}) == "zh"
+    monkeypatch.delenv("GOVLINT_LANG")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "show this help message and exit" in capsys.readouterr().out
+
+
+def test_explain_in_english_shows_the_english_explanation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", "S103", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "## What it does" in out and "顺带提到" not in out
+    assert main(["explain", "S103", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "## 说明" in out and "顺带提到" in out and "Why:" not in out

@@ -24,6 +24,7 @@ from checker.load import limits
 from checker.load.deadline import time_limit
 from checker.load.limits import MAX_LOAD_SECONDS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
+from checker.messages import say
 
 __all__ = ["LOADED_SUFFIXES", "UNREAD_FORMATS", "unread_advice", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
 
@@ -38,23 +39,22 @@ _LOADERS: dict[str, str] = {
 }
 # Every suffix that names a report format, for folder scanning.
 LOADED_SUFFIXES = tuple(_LOADERS)
-_CONVERT = "save it as .docx (Word, WPS, or: soffice --headless --convert-to docx FILE)"
-# Formats reports come in that govlint does not read, with what to do: a file of one is
-# refused (E001) when named, and named in a note when a folder search finds it.
+# Formats reports come in that govlint does not read, with what to do (the catalogue entry
+# of checker.messages): a file of one is refused (E001) when named, and named in a note
+# when a folder search finds it.
 UNREAD_FORMATS: dict[str, str] = {
-    ".doc": f"legacy Word format (.doc): {_CONVERT}",
-    ".wps": f"WPS format (.wps): {_CONVERT}",
-    ".rtf": f"RTF format (.rtf): {_CONVERT}",
-    ".ofd": "OFD format (.ofd): export it as PDF from an OFD reader (数科OFD阅读器, 福昕), then lint the PDF",
-    ".xls": "spreadsheet (.xls): not read; put the tables of a report into the report itself (.docx)",
-    ".xlsx": "spreadsheet (.xlsx): not read; put the tables of a report into the report itself (.docx)",
-}
+    ".doc": "unread-doc", ".wps": "unread-wps", ".rtf": "unread-rtf", ".ofd": "unread-ofd",
+    ".xls": "unread-sheet", ".xlsx": "unread-sheet",
+}  # fmt: skip
 
 
-def unread_advice(path: pathlib.Path) -> str | None:
+def unread_advice(path: pathlib.Path, lang: str = "en") -> str | None:
     """What to do with ``path`` if it is in a report format govlint does not read."""
-    advice = UNREAD_FORMATS.get(path.suffix.lower())
-    return None if advice is None else advice.replace("FILE", shlex.quote(str(path)))
+    suffix = path.suffix.lower()
+    key = UNREAD_FORMATS.get(suffix)
+    if key is None:
+        return None
+    return say(key, lang, suffix=suffix, convert=say("convert", lang, path=shlex.quote(str(path))))
 
 
 def load_path(path: str | os.PathLike[str]) -> LoadedText:
@@ -64,7 +64,7 @@ def load_path(path: str | os.PathLike[str]) -> LoadedText:
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
     if (advice := unread_advice(path)) is not None:
-        raise LoadError(advice)
+        raise LoadError(advice, unread_advice(path, "zh"))
     with time_limit(MAX_LOAD_SECONDS):
         return _loader(suffix)(path)
 
