@@ -183,7 +183,7 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
     try:
         loaded = load_path(path)
     except LoadError as e:
-        return unreadable(shown, e.reason, ruleset, options)
+        return unreadable(shown, e.text(options.lang), ruleset, options)
     suppressions = None
     if any(MARKER in comment.text for comment in loaded.comments):  # a web page's, dropped from its text
         from checker.suppress import from_html

@@ -59,6 +59,15 @@ def _cache_key(files: list[tuple[Path, bytes]]) -> str:
     return digest.hexdigest()[:32]
 
 
+def builtin_rules_fingerprint() -> str:
+    """A short hash of the built-in rule files' names and contents: it tells two rule sets
+    of one govlint version apart when a file was edited (``govlint --version``)."""
+    digest = hashlib.sha256()
+    for path in rule_files([builtin_rules_dir()]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
 def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) -> RuleSet:
     files = rule_files([builtin_rules_dir(), *(extra_dirs or [])])
     contents: list[tuple[Path, bytes]] = []

@@ -73,7 +73,9 @@ def test_an_unreadable_file_is_one_e001_with_its_message_as_the_error() -> None:
     (report,) = lint_paths(["missing.txt"])
     assert [p.code for p in report.problems] == ["E001"]
     assert report.error == report.problems[0].message
-    assert "no such file" in report.error
+    assert "文件或文件夹不存在" in report.error  # the findings' language, Chinese unless the config says en
+    (english,) = lint_paths(["missing.txt"], config={"lang": "en"})
+    assert "no such file" in (english.error or "")
 
 
 def test_results_pickle() -> None:

@@ -33,7 +33,7 @@ class Layer(NamedTuple):
 
 # Bottom first; the same table as docs/architecture.md.
 LAYERS = (
-    Layer("base", ("checker.atomic", "checker.numerals")),
+    Layer("base", ("checker.atomic", "checker.messages", "checker.numerals", "checker.version")),
     Layer("cache", ("checker.cache",)),
     Layer("utilities", ("checker.regexcache",)),
     Layer("model", ("checker.model",)),

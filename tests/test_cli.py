@@ -87,7 +87,9 @@ def test_undecodable_file_is_e001_and_others_still_linted(tmp_path: Path) -> Non
 def test_missing_file_names_the_reason(tmp_path: Path) -> None:
     proc = run("--color", "never", tmp_path / "nope.txt")
     assert proc.returncode == 2
-    assert "E001" in proc.stdout and "no such file" in proc.stdout.lower()
+    assert "E001" in proc.stdout and "无法读取文件:文件或文件夹不存在" in proc.stdout  # the reason in the findings' language
+    english = run("--color", "never", "--lang", "en", tmp_path / "nope.txt")
+    assert "cannot read file: no such file" in english.stdout.lower()
 
 
 def test_malformed_rule_file_is_one_clear_line(tmp_path: Path) -> None:
@@ -186,7 +188,7 @@ def test_rules_table_lists_every_rule() -> None:
 
 
 def test_explain_shows_source_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["explain", "s103", "--no-cache"]) == 0
+    assert main(["explain", "s103", "--no-cache", "--lang", "zh"]) == 0  # (the tests' interface is English)
     out = capsys.readouterr().out
     assert "S103 missing-leader-duties-part (error)" in out
     assert "《法治政府建设与责任落实督察工作规定》" in out
@@ -247,7 +249,7 @@ def test_linting_never_modifies_the_file(tmp_path: Path) -> None:
 def test_facts_shows_what_was_understood() -> None:
     proc = run("facts", "--format", "json", SEED_003)
     assert proc.returncode == 0
-    facts = json.loads(proc.stdout)["facts"]
+    facts = json.loads(proc.stdout)[0]["facts"]
     rate = next(f for f in facts if f["type"] == "rate" and f["text"] == "99%")
     assert rate["name"] == "化解率"
     counts = {(f["role"], f["text"]) for f in facts if f["type"] == "count"}
@@ -264,7 +266,7 @@ def test_facts_skip_markdown_suppression_comments(tmp_path: Path, capsys: pytest
         encoding="utf-8",
     )
     assert main(["facts", "--format", "json", str(report)]) == 0
-    facts = json.loads(capsys.readouterr().out)["facts"]
+    facts = json.loads(capsys.readouterr().out)[0]["facts"]
     assert [(f["text"], f["at"]) for f in facts] == [("120件", "2:11"), ("126件", "2:18")]
 
 

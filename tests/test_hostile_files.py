@@ -612,7 +612,7 @@ def test_fifo_in_a_folder_is_skipped_not_waited_for(reports: Path) -> None:
 def test_file_deleted_between_listing_and_linting(
     reports: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def listed_then_deleted(paths: list[Path], excluded: object = None) -> Iterator[Path]:
+    def listed_then_deleted(paths: list[Path], excluded: object = None, unread: object = None) -> Iterator[Path]:
         found = list(expand_paths(paths))
         (reports / "a.txt").unlink()
         yield from found

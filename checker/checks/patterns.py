@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import repeat
 from operator import itemgetter
 from typing import Literal, NamedTuple
@@ -29,8 +29,9 @@ from checker.normalize import traditional_pattern, traditional_to_simplified
 
 
 class PatternItem(NamedTuple):
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None  # None: ``find`` finds the matches
     label: Text
+    find: Callable[[str], Iterable[tuple[int, int]]] | None = None  # a finder of checker.checks.encoding
 
 
 class PatternParams(NamedTuple):
@@ -71,12 +72,8 @@ def _found(doc: Document, params: PatternParams) -> _Found:
     long_lines: dict[int, bool] = {}
     found: _Found = []
     for item in params.patterns:
-        first = item.regex.search(text)  # most patterns match nowhere: no iterator for them
-        if first is None:
-            continue
         spans: list[tuple[int, int]] = []
-        for m in item.regex.finditer(text, first.start()):  # the first match, then the rest
-            start, end = m.span()
+        for start, end in _item_matches(item, text):
             if end <= start:
                 continue
             # Patterns anchored at a line start take the newline and indentation: point at the words.
@@ -126,6 +123,18 @@ def _without_overlaps(found: _Found) -> list[_Match]:
         kept_end = -neg_end
         kept.append((start, kept_end, label))
     return kept
+
+
+def _item_matches(item: PatternItem, text: str) -> Iterator[tuple[int, int]]:
+    if item.find is not None:
+        yield from item.find(text)
+        return
+    assert item.regex is not None
+    first = item.regex.search(text)  # most patterns match nowhere: no iterator for them
+    if first is None:
+        return
+    for m in item.regex.finditer(text, first.start()):  # the first match, then the rest
+        yield m.span()
 
 
 def _groups(doc: Document, matches: list[_Match], group: str) -> Iterator[list[_Match]]:

@@ -6,15 +6,32 @@ import re
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from checker.checks.patterns import MarkPair, PairedParams, PatternItem, PatternParams, TraditionalParams
 from checker.checks.schema import Bilingual, ParamsModel, Strict, optional_alternation, regex
 
 
 class PatternItemModel(Strict):
-    regex: str
+    regex: str | None = None
+    # Instead of a regex: a finder of encoding debris that re-encodes the text and tests
+    # it (checker.checks.encoding); for target = "original".
+    find: Literal["utf8-read-as-gbk", "gbk-out-of-step"] | None = None
     label: Bilingual
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PatternItemModel:
+        if (self.regex is None) == (self.find is None):
+            raise ValueError("give either regex or find")
+        return self
+
+    def item(self) -> PatternItem:
+        from checker.checks.encoding import FINDERS
+
+        if self.find is not None:
+            return PatternItem(None, self.label.text(), FINDERS[self.find])
+        assert self.regex is not None
+        return PatternItem(regex(self.regex), self.label.text())
 
 
 class PatternModel(ParamsModel):
@@ -28,11 +45,17 @@ class PatternModel(ParamsModel):
     fix: Literal["delete-match", "delete-line"] | None = None
     line_debris: list[str] = []  # pattern rules whose matches a line that delete-line deletes may hold
 
+    @model_validator(mode="after")
+    def _finders_read_the_original(self) -> PatternModel:
+        if any(p.find for p in self.patterns) and (self.target, self.scope) != ("original", "text"):
+            raise ValueError('a pattern with find needs target = "original" and scope = "text"')
+        return self
+
     def compile(self) -> PatternParams:
         if self.line_debris and self.fix != "delete-line":
             raise ValueError('line_debris needs fix = "delete-line"')
         return PatternParams(
-            patterns=tuple(PatternItem(regex(p.regex), p.label.text()) for p in self.patterns),
+            patterns=tuple(p.item() for p in self.patterns),
             target=self.target,
             scope=self.scope,
             max_line_length=self.max_line_length,

@@ -65,6 +65,10 @@ _CHANGE = _Ending.of(
 _DOWN = frozenset({"下降", "减少", "降低", "下滑", "回落"})
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
+_NAME_JOINER = re.compile(r"[和与及、]")
+_NAME_LIST = re.compile(rf"(?:{_LETTER}|、)+\Z")  # searched up to a given end: \Z is that end
+_JOINER = re.compile(r"\s*[和与及、,]\s*")
+_NAME_CUT = re.compile(r"[的对]")
 _DELTA_WORD = re.compile(r"(?:增加|减少|上升|下降|增长)了?\s*$")
 _GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
 _GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
@@ -110,6 +114,7 @@ class _Paragraph:
         self.sentence = self.base  # of the quantity being added
         self.source_text = doc.source.text
         self.items: list[Fact] = []
+        self._pending_names: list[tuple[int, int]] = []  # of "A率和B率分别为…" not yet given a value
 
     def span(self, start: int, end: int) -> Span:
         return self._view_span(self.base + start, self.base + end)
@@ -168,13 +173,17 @@ class _Paragraph:
             return
         name = _RATE_NAME.search(gap)
         if name:
-            self.items.append(
-                RateFact(
-                    self.where(q),
-                    name=name.group(1),
-                    name_span=self.span(gap_start + name.start(1), gap_start + name.end(1)),
-                )
-            )
+            # "A率和B率分别为x和y": x is A率's, y (a percent after a joiner) B率's.
+            end = gap_start + name.end(1)
+            names = _split_names(self.text, end) if "分别" in name.group() else []
+            start, end = names.pop(0) if names else (gap_start + name.start(1), end)
+            start = _name_start(self.text, start, end)
+            self._pending_names = names
+        elif self._pending_names and _JOINER.fullmatch(gap):
+            start, end = self._pending_names.pop(0)
+        else:
+            return
+        self.items.append(RateFact(self.where(q), name=self.text[start:end], name_span=self.span(start, end)))
 
     @staticmethod
     def _rate_before(text: str) -> str | None:
@@ -203,6 +212,35 @@ class _Paragraph:
             previous = self.items[-1]
             role, role_span, obj = previous.role, previous.role_span, previous.object
         self.items.append(CountFact(self.where(q), role, role_span, obj, unit_class))
+
+
+def _split_names(text: str, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of each rate name of a list ``A率和B率`` or ``A率、B率`` that ends at
+    ``end``; none if a part is not itself a rate (``行政复议和诉讼满意度`` is one name)."""
+    run = _NAME_LIST.search(text, max(0, end - _MAX_GAP), end)
+    if run is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    start = run.start()
+    for m in [*_NAME_JOINER.finditer(text, run.start(), end), None]:
+        stop = m.start() if m else end
+        if not _RATE_BEFORE.search(text[start:stop]):
+            return []
+        spans.append((start, stop))
+        start = m.end() if m else stop
+    return spans if len(spans) > 1 else []
+
+
+def _name_start(text: str, start: int, end: int) -> int:
+    """Where a rate name starts: never inside a word. A name whose words run on before
+    the pattern's reach (…专项斗争的知晓率) starts after its last 的 or 对 (知晓率), not
+    mid-word (项斗争的知晓率)."""
+    if (start == 0 or not re.match(_LETTER, text[start - 1])) and end - start <= _RATE_BEFORE.reach:
+        return start
+    cut = None
+    for cut in _NAME_CUT.finditer(text, start, end):
+        pass
+    return cut.end() if cut is not None and _RATE_BEFORE.search(text[cut.end() : end]) else start
 
 
 def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:

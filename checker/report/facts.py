@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from checker.model import BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, SourceText, Span
@@ -69,8 +70,9 @@ def _growth(g: GrowthFact, source: SourceText) -> dict[str, Any]:
     }
 
 
-def render_facts_json(path: str, records: list[dict[str, Any]], out: TextIO) -> None:
-    json.dump({"path": path, "facts": records}, out, ensure_ascii=False, indent=2)
+def render_facts_json(reports: Sequence[tuple[str, list[dict[str, Any]]]], out: TextIO) -> None:
+    """One JSON array, an item ``{"path", "facts"}`` per report, however many there are."""
+    json.dump([{"path": path, "facts": records} for path, records in reports], out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
