@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from checker.model import (
     DateMention,
@@ -308,7 +308,7 @@ def _dates(lines: list[_Line], view: View) -> list[DateMention]:
             if None in parts:
                 continue
             try:
-                date = dt.date(*parts)  # type: ignore[arg-type]
+                date = dt.date(*cast(list[int], parts))  # no None: skipped above
             except ValueError:
                 continue  # 2月30日 is not a date; T407 reports malformed tokens
             start = m.start(1)  # the year's: _HANZI_DATE's match starts after it

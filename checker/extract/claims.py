@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
@@ -182,7 +182,7 @@ class _Paragraph:
         return m.group(1) if m else None
 
     def _add_count(self, q: Quantity, gap: str, gap_start: int) -> None:
-        unit_class = self.vocab.unit_class[q.unit]  # type: ignore[index]
+        unit_class = self.vocab.unit_class[cast(str, q.unit)]  # a counted unit: the caller checked it
         role: str | None = None
         role_span: Span | None = None
         obj = ""

@@ -65,7 +65,7 @@ import bisect
 import re
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from checker.model import Quantity
 
@@ -316,7 +316,8 @@ def _parse_numeral(text: str) -> tuple[Decimal, int] | None:
     from lark.exceptions import LarkError
 
     try:
-        return _parser().parse(text.strip().translate(_FULL_WIDTH))  # type: ignore[return-value]
+        # The grammar's transformer turns the tree into (value, decimals) as it parses.
+        return cast(tuple[Decimal, int], _parser().parse(text.strip().translate(_FULL_WIDTH)))
     except LarkError:
         return None
 
@@ -426,13 +427,14 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         unit = mult + "元"  # money stays in the unit as written: 305万元
     elif mult:
         value = value.scaleb(4 if mult == "万" else 8)
-        if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        if cast(int, value.as_tuple().exponent) > 0:  # an int: the value is finite
             value = value.quantize(_ONE)  # 16000, not 1.6E+4
         numeral = "chinese" if chinese else "mixed"
     if unit == "个百分点":
         unit = "百分点"
 
-    lower = upper = value
+    lower: Decimal | None = value
+    upper: Decimal | None = value
     approx = None
     around = m["around"]
     if prefix or more or around:

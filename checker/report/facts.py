@@ -106,7 +106,7 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
 
 def _bounds(r: dict[str, Any]) -> str:
     if r["lower"] == r["upper"]:
-        return r["value"]
+        return str(r["value"])
     low = r["lower"] if r["lower"] is not None else ""
     high = r["upper"] if r["upper"] is not None else ""
     return f"{r['value']} ({low}…{high})"
