@@ -125,7 +125,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
             description="Lint Chinese government annual reports (法治政府建设年度报告). "
             "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
         )
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)")
+        parser.add_argument(
+            "paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)"
+        )
         parser.add_argument("--format", choices=FORMATS, default="human",
                             help="human (default), json, sarif (GitHub code scanning), github (Actions "
                             "annotations), junit (GitLab, Jenkins) or concise (one line per finding)")
@@ -428,7 +430,9 @@ def _explain(args: argparse.Namespace) -> int:
     if rule.help:
         lines += ["", "## 修改建议 / Fix" if zh else "## Fix", rule.help.get(args.lang)]
     profiles = "、".join(sorted(rule.profiles)) if zh else ", ".join(sorted(rule.profiles))
-    lines += ["", ("适用 profile: " if zh else "Profiles: ") + profiles, ("定义于: " if zh else "Defined in: ") + rule.file]
+    lines += [
+        "", ("适用 profile: " if zh else "Profiles: ") + profiles, ("定义于: " if zh else "Defined in: ") + rule.file
+    ]
     print("\n".join(lines))
     return EXIT_OK
 
@@ -450,7 +454,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
     handler = {
-        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate, "schema": _schema,
+        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate,
+        "schema": _schema,
     }[command]  # fmt: skip
     try:
         status = _run(handler, args)

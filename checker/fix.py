@@ -38,8 +38,7 @@ from typing import IO
 from checker.engine import MARKDOWN_SUFFIX, markdown_suppressions
 from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
-from checker.model import Diagnostic, SourceText, Span
-from checker.model import View
+from checker.model import Diagnostic, SourceText, Span, View
 from checker.normalize import normalize
 from checker.rule import Rule
 from checker.ruleset import RuleSet
@@ -115,7 +114,7 @@ def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool) -> 
 def fix_text(text: str, path: str, ruleset: RuleSet, options: Options) -> tuple[str, Counter[str]]:
     """``text`` (any line ends) with the certain fixes applied, and the count per code."""
     pieces = _LINE_END.split(text)
-    lines, ends = pieces[0::2], pieces[1::2] + [""]
+    lines, ends = pieces[0::2], [*pieces[1::2], ""]
     counts: Counter[str] = Counter()
     for _ in range(_MAX_PASSES):
         deletions, dropped = _plan("\n".join(lines), path, ruleset, options)
@@ -197,7 +196,9 @@ def _plan(
     dropped = {
         n for n in chrome_lines
         # A blank line inside a match (阅读:\n\n1279) is layout, not chrome: it stays.
-        if lines[n].strip() and _all_covered(lines[n], starts[n], covered[n]) and not _markdown_table_row(path, lines, n)
+        if lines[n].strip()
+        and _all_covered(lines[n], starts[n], covered[n])
+        and not _markdown_table_row(path, lines, n)
     }
     return deletions, dropped
 

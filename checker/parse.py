@@ -284,10 +284,15 @@ _ISO_DATES = tuple(
 )
 _CN_DATES = tuple(re.compile(rf"({century}(?<!\d..)\d{{2}})年(\d{{1,2}})月(\d{{1,2}})日") for century in ("19", "20"))
 # Starts at 年 and looks back for the year: 一二三 are everywhere in a report, 年 far less.
-_HANZI_DATE = re.compile(r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_HANZI_DATE = re.compile(
+    r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
 _BANNER = re.compile(r"今天是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")
 _PUBLICATION = re.compile(r"发布时间|发布日期|日期[::]|时间[::]|来源[::]|浏览|阅读[::]|累计次数|点击")
-_DATE_ONLY = re.compile(r"\s*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*")
+_DATE_ONLY = re.compile(
+    r"\s*(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)\s*"
+)
 
 
 def _hanzi_number(text: str) -> int | None:
@@ -374,7 +379,9 @@ def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]
             for m in YEAR.finditer(line.text)
         ]
         title = Title(view.span(line.start, line.end), line.text, line.number, years, line.start)
-        repeats = {other.number for other in lines[:_TITLE_SEARCH_LINES] if other.text == line.text and other is not line}
+        repeats = {
+            other.number for other in lines[:_TITLE_SEARCH_LINES] if other.text == line.text and other is not line
+        }
         return title, repeats
     return None, set()
 

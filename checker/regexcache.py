@@ -66,7 +66,7 @@ def preload() -> int:
         re._cache.update(rebuilt)  # type: ignore[attr-defined]
         _loaded.update(saved)
         return len(saved)
-    except Exception:  # noqa: BLE001 - any surprise from the internals: compile as usual
+    except Exception:  # any surprise from the internals: compile as usual
         _loaded.clear()
         return 0
 
@@ -91,7 +91,7 @@ def save() -> int:
         cache.write(_cache_file(), entries)
         _loaded.update(new)
         return len(new)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written costs the next run only time
+    except Exception:  # a cache that cannot be written costs the next run only time
         return 0
 
 

@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
 from typing import NamedTuple
 
 from checker import cache

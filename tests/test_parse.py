@@ -42,7 +42,7 @@ def test_a_page_clock_and_a_site_toolbar_are_not_the_report() -> None:
     assert [p.text for p in doc.paragraphs] == ["2023年,我区坚持依法行政。"]
     # Without a title, the year comes from the opening sentence, not from the clock.
     untitled = doc_of("今天是2024年3月28日 星期四\n2022年,我县坚持依法行政。\n")
-    assert untitled.report_year == 2022 and [d.role for d in untitled.dates][0] == "banner"
+    assert untitled.report_year == 2022 and untitled.dates[0].role == "banner"
     # A sentence that names a weekday is body text.
     meeting = "2023年3月15日(星期三),县政府召开常务会议4次。"
     assert [p.text for p in doc_of(f"某县2023年法治政府建设年度报告\n{meeting}\n").paragraphs] == [meeting]
@@ -78,10 +78,13 @@ def test_date_roles() -> None:
 
 
 def test_seed_dates() -> None:
-    assert [(d.date.isoformat(), d.role) for d in seed("000").dates if d.role != "other"] == [("2022-11-28", "publication")]
-    assert [(d.date.isoformat(), d.role) for d in seed("002").dates if d.role != "other"] == [("2021-01-15", "publication")]
-    assert [(d.date.isoformat(), d.role) for d in seed("003").dates if d.role != "other"] == [("2024-01-29", "signature")]
-    assert [(d.date.isoformat(), d.role) for d in seed("004").dates if d.role != "other"] == [("2021-10-19", "publication")]
+    def roles(name: str) -> list[tuple[str, str]]:
+        return [(d.date.isoformat(), d.role) for d in seed(name).dates if d.role != "other"]
+
+    assert roles("000") == [("2022-11-28", "publication")]
+    assert roles("002") == [("2021-01-15", "publication")]
+    assert roles("003") == [("2024-01-29", "signature")]
+    assert roles("004") == [("2021-10-19", "publication")]
 
 
 def test_heading_tree_levels_and_bodies() -> None:

@@ -184,7 +184,9 @@ def check_traditional(doc: Document, params: TraditionalParams, ctx: Context) ->
 
 
 KINDS = (
-    KindSpec("pattern", check_pattern, "checker.checks.patterns_schema:PatternModel", args=frozenset({"match", "count"})),
+    KindSpec(
+        "pattern", check_pattern, "checker.checks.patterns_schema:PatternModel", args=frozenset({"match", "count"})
+    ),
     KindSpec(
         "traditional",
         check_traditional,

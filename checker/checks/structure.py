@@ -169,7 +169,9 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
             expected = previous.ordinal + 1 if previous else 1
             # A new list may restart at 1; anything else out of step is a gap or a repeat.
             if heading.ordinal != expected and not (previous and heading.ordinal == 1):
-                labels = (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+                labels = (
+                    (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+                )
                 yield Finding(
                     span=heading.marker_span,
                     args={

@@ -21,13 +21,24 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import NamedTuple, cast
 
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, Quantity, RateFact, Span, Where,
-)  # fmt: skip
+    BreakdownFact,
+    ChangeFact,
+    CountFact,
+    Document,
+    Fact,
+    Facts,
+    GrowthFact,
+    Quantity,
+    RateFact,
+    Span,
+    Where,
+)
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 # A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
@@ -260,7 +271,7 @@ def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]
     """``A、B、C分别为x、y、z`` right after a total: the list is the whole."""
     if "分别" not in text:
         return
-    for c, following in zip(counts, counts[1:]):
+    for c, following in pairwise(counts):
         m = _RESPECTIVELY.match(text, c.quantity.end)
         if m is not None and following.quantity.start - m.end() <= 2:
             yield m
@@ -289,7 +300,9 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
             (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
             None,
         )
-        if delta is not None and not _DELTA_WORD.search(p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]):
+        if delta is not None and not _DELTA_WORD.search(
+            p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]
+        ):
             delta = None
         facts.growths.append(GrowthFact(first, second, direction, percent, delta))
 

@@ -395,7 +395,7 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         return None
     if before in _RANGE_JOINERS and (before2 in _NUMERAL_CHARS or previous_end == start - 1):
         return None  # the upper end of a range: 3-5人, 5%～10%, 3人至5人
-    if before in ":/" and before2 in _ARABIC_DIGITS or before == "、" and before2 in _NUMERAL_CHARS:
+    if (before in ":/" and before2 in _ARABIC_DIGITS) or (before == "、" and before2 in _NUMERAL_CHARS):
         return None  # 11:48, 2021/1/15, 一、二期
     end = m.end()
     if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
@@ -407,7 +407,7 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
     if not chinese and len(number) > 1 and number[0] == "0" and number[1] != ".":
         return None
     mult = mult1 or mult2
-    if mult1 and mult2 or mult and unit in ("%", "‰", "个百分点", "百分点"):
+    if (mult1 and mult2) or (mult and unit in ("%", "‰", "个百分点", "百分点")):
         return None
 
     if number.isdigit():  # most numbers: ASCII digits only (the candidate pattern's), no leading 0

@@ -163,7 +163,8 @@ def _counting_parser(base: type[PDFContentParser]) -> type[PDFContentParser]:
     from pdfminer.psparser import PSKeyword
 
     # type() with a base that is a variable: mypy cannot follow it, the subclass is a PDFContentParser.
-    return cast("type[PDFContentParser]", type("CountingPDFContentParser", (base, _CountingContentParser), {"nextobject": nextobject}))
+    subclass = type("CountingPDFContentParser", (base, _CountingContentParser), {"nextobject": nextobject})
+    return cast("type[PDFContentParser]", subclass)
 
 
 def _counting_render_char(render_char: Callable[..., float]) -> Callable[..., float]:
