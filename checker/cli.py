@@ -141,6 +141,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
                             "nothing but page chrome), then report what remains")
         parser.add_argument("--diff", action="store_true",
                             help="print the changes --fix would make, without writing; exit 1 if there are any")
+        parser.add_argument("--force", action="store_true",
+                            help="with --fix: also fix files with several hard links (this name only) or "
+                            "without write permission")
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                             help="lint in N processes (default: all cores; small runs stay in one)")
@@ -209,7 +212,7 @@ def _check(args: argparse.Namespace) -> int:
     jobs = plan_jobs(args.paths, resolver, _overrides(args), rulesets)
     if args.diff:
         return _diff(jobs, rulesets)
-    fix_trouble = args.fix and _fix(jobs, rulesets)
+    fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
     results = _lint(args, jobs, rulesets)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, results)
@@ -288,16 +291,16 @@ def _diff(jobs: list[Job], rulesets: RuleSets) -> int:
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _fix(jobs: list[Job], rulesets: RuleSets) -> bool:
+def _fix(jobs: list[Job], rulesets: RuleSets, *, force: bool) -> bool:
     """``--fix``: fix and say so; whether a file could not be fixed."""
-    fixes, trouble = _fixes(jobs, rulesets, write=True)
+    fixes, trouble = _fixes(jobs, rulesets, write=True, force=force)
     for fix in fixes:
         if fix.changed:
             print(f"govlint: fixed {fix.path}: {fix.describe()}", file=sys.stderr)
     return trouble
 
 
-def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[FileFix], bool]:
+def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool, force: bool = False) -> tuple[list[FileFix], bool]:
     """The fixes of each plain-text file (written if ``write``), and whether any file
     could not be fixed. Other formats are skipped with a note."""
     from checker.fix import FixError, fix_file, fixable
@@ -309,7 +312,7 @@ def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[Fi
             print(f"govlint: note: {path} left as it is: only .txt and .md files are fixed", file=sys.stderr)
             continue
         try:
-            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write))
+            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write, force=force))
         except FixError as e:
             print(f"govlint: error: {path}: not fixed: {e}", file=sys.stderr)
             trouble = True

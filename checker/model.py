@@ -524,6 +524,29 @@ class Label(NamedTuple):
     message: str
 
 
+class Edit(NamedTuple):
+    """Replace ``[start, end)`` of the original text with ``replacement`` (a deletion
+    when it is empty, an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str = ""
+
+
+# How sure a fix is: "safe" fixes keep the report's meaning and are what ``--fix`` applies.
+# A Literal of one, so that "unsafe" (applied on request only) can be added later.
+Applicability = Literal["safe"]
+
+
+class Fix(NamedTuple):
+    """A finding's fix: edits that are applied together or not at all, in text order,
+    none overlapping another."""
+
+    edits: tuple[Edit, ...]
+    message: str  # what applying it does, in the run's language ("delete the line")
+    applicability: Applicability = "safe"
+
+
 class Diagnostic(NamedTuple):
     code: str
     name: str
@@ -534,6 +557,7 @@ class Diagnostic(NamedTuple):
     labels: tuple[Label, ...] = ()
     help: str | None = None
     note: str | None = None
+    fix: Fix | None = None
 
 
 class OutlinePart(NamedTuple):

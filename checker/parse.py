@@ -26,27 +26,7 @@ from checker.model import (
     View,
     YearMention,
 )
-
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_NUM = "一二三四五六七八九十"
-
-
-_ONE_CHARACTER_ORDINALS = {c: i for i, c in enumerate(_CN_NUM, start=1)}  # 一 … 九, 十
-
-
-def chinese_ordinal(text: str) -> int | None:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (the range heading numbers use)."""
-    if len(text) == 1:  # most headings and items
-        return _ONE_CHARACTER_ORDINALS.get(text)
-    if not text or any(c not in _CN_NUM for c in text):
-        return None
-    if "十" not in text:
-        return CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in tens + ones:
-        return None
-    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
-
+from checker.numerals import parse_digits, parse_ordinal
 
 # --------------------------------------------------------------------------- lines
 
@@ -129,7 +109,7 @@ def _match_heading(line: _Line, span: Callable[[int, int], Span]) -> Heading | N
     if not m:
         return None
     level = m.lastindex or 0
-    ordinal = int(m.group(level)) if level in (3, 4) else chinese_ordinal(m.group(level))
+    ordinal = int(m.group(level)) if level in (3, 4) else parse_ordinal(m.group(level))
     if ordinal is None or ordinal == 0:
         return None
     marker_end = m.end()
@@ -164,7 +144,7 @@ def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading
             before -= 1
         if before and text[before - 1] not in _ITEM_FOLLOWS:
             continue
-        ordinal = chinese_ordinal(text[numeral_start : m.start()])
+        ordinal = parse_ordinal(text[numeral_start : m.start()])
         if ordinal is None:
             continue
         marker_end = m.end()
@@ -296,9 +276,9 @@ _DATE_ONLY = re.compile(
 
 
 def _hanzi_number(text: str) -> int | None:
-    if all(c in CN_DIGITS for c in text):
-        return int("".join(str(CN_DIGITS[c]) for c in text))
-    return chinese_ordinal(text)
+    """A year digit by digit (二〇二一), a month or day as counted (十二, 三十一)."""
+    digits = parse_digits(text)
+    return digits if digits is not None else parse_ordinal(text)
 
 
 def _dates(lines: list[_Line], view: View) -> list[DateMention]:

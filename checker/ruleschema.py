@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from checker.checks import KindSpec, Text, kinds
+from checker.checks import KindSpec, Text
+from checker.checks.registry import kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import PairDef, RateDef, Vocabulary, words_pattern
 from checker.rule import Rule, RuleFileError, placeholders
@@ -271,13 +272,14 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             rules[rule.code] = rule
             names[rule.name] = rule
     for rule in rules.values():
-        for field, codes in (
-            ("part", [getattr(rule.params, "part", None)]),
-            ("unclaimed_from", getattr(rule.params, "unclaimed_from", ())),
+        for field, codes, kind in (
+            ("part", [getattr(rule.params, "part", None)], "section"),
+            ("unclaimed_from", getattr(rule.params, "unclaimed_from", ()), "section"),
+            ("line_debris", getattr(rule.params, "line_debris", ()), "pattern"),
         ):
             for code in codes:
-                if code is not None and (code not in rules or rules[code].kind != "section"):
+                if code is not None and (code not in rules or rules[code].kind != kind):
                     raise RuleFileError(
-                        f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a section rule"
+                        f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule"
                     )
     return list(rules.values()), _merge_vocabularies(vocabularies)

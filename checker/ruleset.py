@@ -18,7 +18,7 @@ from checker import cache
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.rule import Rule, RuleFileError
 
-CACHE_FORMAT = 6  # bump when the pickled classes change shape (6: Rule moved to checker.rule)
+CACHE_FORMAT = 7  # bump when the pickled classes change shape (6: Rule moved to checker.rule; 7: fixes)
 
 
 class RuleSet(NamedTuple):

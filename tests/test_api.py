@@ -38,6 +38,9 @@ def assert_same(problems: list[Problem], records: list[dict[str, object]]) -> No
         for key, value in record.items():
             if key == "labels":
                 assert [label._asdict() for label in problem.labels] == value
+            elif key == "fix":  # Ruff's nested shape in the JSON; flat edits in the record
+                assert problem.fix is not None and problem.fix.message == value["message"]  # type: ignore[index]
+                assert len(problem.fix.edits) == len(value["edits"])  # type: ignore[arg-type]
             else:
                 assert getattr(problem, key) == value, key
         assert problem.to_json() == record

@@ -56,13 +56,6 @@ LAYERS = (
 
 # (importer, imported) → what removes it.
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    # checks/__init__.py imports each family for its registry, and each family imports the
-    # shared types (Finding, Context, Text) from checks/__init__.py: a cycle that the kind
-    # registry ("kinds") removes if the shared types live in a module of their own.
-    ("checker.checks", "checker.checks.dates"): "the registry's shared types leave checks/__init__.py",
-    ("checker.checks", "checker.checks.numbers"): "the registry's shared types leave checks/__init__.py",
-    ("checker.checks", "checker.checks.patterns"): "the registry's shared types leave checks/__init__.py",
-    ("checker.checks", "checker.checks.structure"): "the registry's shared types leave checks/__init__.py",
 }
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from checker.model import Document, SourceText
 from checker.normalize import normalize
-from checker.parse import chinese_ordinal, parse, split_sentences
+from checker.parse import parse, split_sentences
 from conftest import SEEDS
 
 
@@ -17,11 +17,6 @@ def doc_of(text: str) -> Document:
 def seed(prefix: str) -> Document:
     path = next(p for p in SEEDS if p.name.startswith(prefix))
     return doc_of(path.read_text(encoding="utf-8"))
-
-
-def test_chinese_ordinals() -> None:
-    assert [chinese_ordinal(t) for t in ("一", "九", "十", "十二", "二十", "二十三")] == [1, 9, 10, 12, 20, 23]
-    assert chinese_ordinal("两") is None and chinese_ordinal("十十") is None
 
 
 def test_title_and_year_skip_page_chrome() -> None:

@@ -19,6 +19,7 @@ from checker.extract import quantity
 from checker.extract.quantity import find_quantities, parse_number, unit_class
 from checker.model import Quantity
 from checker.normalize import normalize
+from checker.numerals import parse_numeral
 from conftest import SEEDS
 
 # --------------------------------------------------------------------------- numerals
@@ -75,7 +76,7 @@ def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
             grammar = quantity._parse_numeral(text)
             assert fast == (grammar is not None), text
             if fast:
-                assert grammar is not None and quantity._small_numeral_value(text) == grammar[0], text
+                assert grammar is not None and parse_numeral(text) == grammar[0], text
                 percent = quantity._parse_numeral("百分之" + text)
                 assert percent is not None and quantity._small_numeral("百分之" + text) == percent[0], text
                 checked += 1
@@ -84,7 +85,7 @@ def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
             text = to_chinese(n, liang)
             if "零" not in text:
                 assert quantity._SMALL_NUMERAL.fullmatch(text), text
-                assert quantity._small_numeral_value(text) == n, text
+                assert parse_numeral(text) == n, text
                 checked += 1
     assert quantity._small_numeral("百分之百") == quantity._parse_numeral("百分之百")[0] == 100  # type: ignore[index]
     assert checked > 5000

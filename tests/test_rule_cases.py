@@ -15,7 +15,8 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from checker.checks import Settings, kinds
+from checker.checks import Settings
+from checker.checks.registry import kinds
 from checker.engine import lint_text
 from checker.model import INTERNAL_ERROR, FileResult
 from checker.ruleschema import params_model

@@ -23,8 +23,12 @@ class PatternModel(ParamsModel):
     group: Literal["match", "line", "block", "file"] = "match"
     max_labels: int = Field(6, ge=1, le=50)
     unless: list[str] = []
+    fix: Literal["delete-match", "delete-line"] | None = None
+    line_debris: list[str] = []  # pattern rules whose matches a line that delete-line deletes may hold
 
     def compile(self) -> PatternParams:
+        if self.line_debris and self.fix != "delete-line":
+            raise ValueError('line_debris needs fix = "delete-line"')
         return PatternParams(
             patterns=tuple(PatternItem(regex(p.regex), p.label.text()) for p in self.patterns),
             target=self.target,
@@ -33,6 +37,8 @@ class PatternModel(ParamsModel):
             group=self.group,
             max_labels=self.max_labels,
             unless=optional_alternation(self.unless),
+            fix=self.fix,
+            line_debris=tuple(self.line_debris),
         )
 
 

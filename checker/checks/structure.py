@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.model import Document, Heading, Span
+from checker.numerals import format_numeral
 from checker.parse import HEADING_LEVELS
 
 # --------------------------------------------------------------------------- finding a part
@@ -148,13 +149,7 @@ class NumberingParams(NamedTuple):
 
 
 def _ordinal_text(heading: Heading, ordinal: int) -> str:
-    if heading.level in (3, 4):
-        return str(ordinal)
-    digits = "一二三四五六七八九"
-    if ordinal <= 9:
-        return digits[ordinal - 1]
-    tens, ones = divmod(ordinal, 10)
-    return ("" if tens == 1 else digits[tens - 1]) + "十" + ("" if ones == 0 else digits[ones - 1])
+    return str(ordinal) if heading.level in (3, 4) else format_numeral(ordinal)
 
 
 def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Iterator[Finding]:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
 from rich.cells import cell_len
 
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
-from checker.report.summary import counts, summary_line
+from checker.report.summary import counts, file_fix, summary_line
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -317,7 +317,11 @@ def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> list
             for row in _marker_rows(snippet.marks, severity_style):
                 lines.append([(f"{pad} | ", _GUTTER_STYLE), *row])
 
-    extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note)) if body]
+    fix = file_fix(diag, result)
+    fix_text = (
+        None if fix is None else f"{fix.message}(govlint --fix)" if lang == "zh" else f"{fix.message} (govlint --fix)"
+    )
+    extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note), ("fix", fix_text)) if body]
     if extras and snippets:
         lines.append(bar)
     for kind, body in extras:

@@ -6,7 +6,10 @@ JSON contract (built in checker.report.problem): one array; each item has ``path
 characters of the original line; the end is exclusive, as in SARIF: the column just
 after the last character), ``labels`` (same position fields plus ``message``),
 ``help`` and ``note``. A whole-file finding (a missing part, an unreadable file) has
-position 1:1–1:1.
+position 1:1–1:1. A finding that ``--fix`` can fix has ``fix``, as Ruff writes it:
+``applicability`` ("safe"), ``message`` and ``edits``, each with ``content`` (the
+replacement; empty for a deletion), ``location`` and ``end_location`` ({line, column},
+the same positions).
 """
 
 from __future__ import annotations
