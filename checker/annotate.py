@@ -98,7 +98,7 @@ def _label_groups(d: Diagnostic, text: str) -> list[tuple[Span, str | None]]:
     range."""
     groups: list[tuple[Span, str | None]] = []
     primary = d.span
-    for label in sorted(d.labels, key=lambda l: (l.span.start, l.span.end)):
+    for label in sorted(d.labels, key=lambda label: (label.span.start, label.span.end)):
         if primary is not None and primary.start <= label.span.start and label.span.end <= primary.end:
             continue
         if groups:

@@ -34,7 +34,7 @@ from checker.load import LoadError, unread_advice
 from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
 from checker.report import FORMATS, render, render_statistics
-from checker.report.summary import Lang, summary_line
+from checker.report.summary import summary_line
 from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
@@ -557,7 +557,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
     handler = {
-        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate, "schema": _schema,
+        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate,
+        "schema": _schema,
     }[command]  # fmt: skip
     try:
         status = _run(handler, args)

@@ -173,12 +173,14 @@ def check_selectors(config: Config | None, cli: Overrides, codes: Collection[str
 
 def _selectors(config: Config | None, cli: Overrides) -> Iterator[tuple[str, str]]:
     """(where it was given, code or prefix) for every selector of a run."""
-    for flag, selectors in (("--select", cli.select or ()), ("--extend-select", cli.extend_select), ("--ignore", cli.ignore)):
+    flags = (("--select", cli.select or ()), ("--extend-select", cli.extend_select), ("--ignore", cli.ignore))
+    for flag, selectors in flags:
         yield from ((flag, s) for s in selectors)
     if config is None:
         return
     values = config.values
-    for key, selectors in (("select", values.select or ()), ("extend-select", values.extend_select), ("ignore", values.ignore)):
+    keys = (("select", values.select or ()), ("extend-select", values.extend_select), ("ignore", values.ignore))
+    for key, selectors in keys:
         yield from ((f"{config.path}: {key}", s) for s in selectors)
     for glob, codes in values.per_file_ignores:
         yield from ((f"{config.path}: per-file-ignores.{glob}", s) for s in codes)

@@ -79,7 +79,10 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
         rules = active_rules(ruleset, options)
         specs = kinds()
         context = Context(
-            options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary, frozenset(r.code for r in rules)
+            options.settings,
+            {r.code: r.params for r in ruleset.rules},
+            ruleset.vocabulary,
+            frozenset(r.code for r in rules),
         )
         with_facts = any(specs[rule.kind].reads_facts for rule in rules)
         plan = _PLANS[key] = Plan(ruleset, rules, [(r, specs[r.kind].check) for r in rules], context, with_facts)

@@ -21,8 +21,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, cast
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -67,7 +67,7 @@ class SourceText:
         while i != -1:
             starts.append(i + 1)
             i = find("\n", i + 1)
-        self._line_starts = starts
+        self._line_starts: Sequence[int] = starts  # a list here, an array in _SparseSourceText
 
     @property
     def line_count(self) -> int:
@@ -112,7 +112,7 @@ class _SparseSourceText(SourceText):
 
     def __init__(self, source: SourceText, lines: set[int]) -> None:
         self.text = ""  # not kept: use line_text
-        self._line_starts = array("q", source._line_starts)  # type: ignore[assignment]
+        self._line_starts = array("q", source._line_starts)
         self._length = source.length()
         self._lines = {n: source.line_text(n) for n in lines if 1 <= n <= source.line_count}
 
@@ -421,7 +421,7 @@ class Document:
         is checked with one rule set."""
         if key not in self._derived:
             self._derived[key] = compute()
-        return self._derived[key]  # type: ignore[no-any-return]
+        return cast(T, self._derived[key])  # the value compute() returned for this key
 
     def _walk_headings(self) -> list[Heading]:
         out: list[Heading] = []

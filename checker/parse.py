@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from checker.model import (
     DateMention,
@@ -187,7 +187,10 @@ _BARE_SUBHEADING = re.compile(r"\([一二三四五六七八九十]{1,3}\)")
 # Where either may be, in the whole text: as _JOINED_MARKER without line starts, or a (一)
 # right after a word. One scan, so that most lines are never scanned on their own.
 _JOINED_ANYWHERE = (
-    re.compile(r"[。!?: \t\u3000][ \t\u3000]*(?:[一二三四五六七八九十]{1,3}(?:,?、|\.)|\([一二三四五六七八九十]{1,3}\))"),
+    re.compile(
+        r"[。!?: \t\u3000][ \t\u3000]*"
+        r"(?:[一二三四五六七八九十]{1,3}(?:,?、|\.)|\([一二三四五六七八九十]{1,3}\))"
+    ),
     re.compile(r"\((?<=[^\s。!?:]\()[一二三四五六七八九十]{1,3}\)"),  # starts with its literal
 )
 _AFTER_SENTENCE = frozenset("。!?: \t\u3000")  # _JOINED_MARKER's cases
@@ -239,7 +242,11 @@ def _segments(line: _Line, numbering: _Numbering) -> list[tuple[_Line, bool]]:
     # (marker start, marker end, whether it follows a heading's words rather than a sentence)
     found = [(m.start(1), m.end(1), text[m.start()].isspace()) for m in _JOINED_MARKER.finditer(text)]
     if "(" in text:  # "…凝聚法治共识(一)强化理论武装": a (一) right after a heading's words
-        found += [(m.start(), m.end(), True) for m in _BARE_SUBHEADING.finditer(text) if m.start() and text[m.start() - 1] not in _AFTER_SENTENCE]
+        found += [
+            (m.start(), m.end(), True)
+            for m in _BARE_SUBHEADING.finditer(text)
+            if m.start() and text[m.start() - 1] not in _AFTER_SENTENCE
+        ]
         found.sort()
     cuts: list[int] = []
     for start, end, after_words in found:
@@ -262,7 +269,8 @@ def _segments(line: _Line, numbering: _Numbering) -> list[tuple[_Line, bool]]:
     for index, (start, end) in enumerate(zip([0, *cuts], [*cuts, len(text)])):
         piece = text[start:end].rstrip()
         if piece:
-            pieces.append((_Line(line.number, line.start + start, line.start + start + len(piece), piece, False), index > 0))
+            begin = line.start + start
+            pieces.append((_Line(line.number, begin, begin + len(piece), piece, False), index > 0))
     return pieces
 
 
@@ -363,10 +371,15 @@ _ISO_DATES = tuple(
 )
 _CN_DATES = tuple(re.compile(rf"({century}(?<!\d..)\d{{2}})年(\d{{1,2}})月(\d{{1,2}})日") for century in ("19", "20"))
 # Starts at 年 and looks back for the year: 一二三 are everywhere in a report, 年 far less.
-_HANZI_DATE = re.compile(r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日")
+_HANZI_DATE = re.compile(
+    r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
 _BANNER = re.compile(r"今天是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")
 _PUBLICATION = re.compile(r"发布时间|发布日期|日期[::]|时间[::]|来源[::]|浏览|阅读[::]|累计次数|点击")
-_DATE_FORMS = r"(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+_DATE_FORMS = (
+    r"(?:(?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2}"
+    r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)"
+)
 _DATE_ONLY = re.compile(rf"\s*{_DATE_FORMS}\s*")
 # An office and a date, nothing else ("政策法规科 2023-12-29"): a signature (落款) on one line.
 _OFFICE_AND_DATE = re.compile(rf"[^\s\d,。;:!?、()]{{2,20}}\s+{_DATE_FORMS}\s*")
@@ -390,7 +403,7 @@ def _dates(lines: list[_Line], view: View) -> list[DateMention]:
             if None in parts:
                 continue
             try:
-                date = dt.date(*parts)  # type: ignore[arg-type]
+                date = dt.date(*cast(list[int], parts))  # no None: skipped above
             except ValueError:
                 continue  # 2月30日 is not a date; T407 reports malformed tokens
             start = m.start(1)  # the year's: _HANZI_DATE's match starts after it
@@ -612,7 +625,9 @@ def parse(path: str, source: SourceText, view: View) -> Document:
     # costs more than the rest of the parse of most lines).
     line_starts = [line.start for line in lines]
     joined_lines = {
-        bisect.bisect_right(line_starts, m.end() - 1) - 1 for pattern in _JOINED_ANYWHERE for m in pattern.finditer(view.text)
+        bisect.bisect_right(line_starts, m.end() - 1) - 1
+        for pattern in _JOINED_ANYWHERE
+        for m in pattern.finditer(view.text)
     }
     for index, line in enumerate(lines):
         if line.chrome or line.number in title_lines:

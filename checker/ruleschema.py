@@ -208,14 +208,18 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
     messages.update({variant: text.text() for variant, text in model.messages.items()})
     unknown_variants = set(messages) - {"default"} - spec.variants
     if unknown_variants:
-        raise RuleFileError(f"{where}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}")
+        raise RuleFileError(
+            f"{where}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}"
+        )
     allowed = spec.args
     for variant, msg in messages.items():
         for template in (msg.zh, msg.en):
             if bad := placeholders(template) - allowed:
                 field = "message" if variant == "default" else f"messages.{variant}"
                 known = ", ".join(sorted(allowed)) or "none"
-                raise RuleFileError(f"{where}: field '{field}': unknown placeholder {{{sorted(bad)[0]}}} (known: {known})")
+                raise RuleFileError(
+                    f"{where}: field '{field}': unknown placeholder {{{sorted(bad)[0]}}} (known: {known})"
+                )
     help_text = Text(model.help, model.help_en or model.help) if model.help else None
     return Rule(
         code=model.code,
@@ -275,5 +279,7 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
         ):
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != kind):
-                    raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule")
+                    raise RuleFileError(
+                        f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule"
+                    )
     return list(rules.values()), _merge_vocabularies(vocabularies)

@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-
 from typing import NamedTuple
 
 from checker import cache
@@ -23,7 +22,8 @@ from checker.files import display_path, expand_paths
 from checker.load import LoadError
 from checker.load.text import read_bytes
 from checker.model import FileResult
-from checker.ruleset import Rule, RuleSet, load_rules
+from checker.rule import Rule
+from checker.ruleset import RuleSet, load_rules
 from checker.selection import Options
 
 # Below this many files a pool costs more to start than it saves (a pre-commit run

@@ -90,7 +90,10 @@ def comments(path: Path) -> dict[str, tuple[str, str]]:
     with zipfile.ZipFile(path) as archive:
         root = etree.fromstring(archive.read("word/comments.xml"))
     return {
-        c.get(W + "id"): (c.get(W + "author"), "\n".join("".join(t.text or "" for t in p.iter(W + "t")) for p in c.iter(W + "p")))
+        c.get(W + "id"): (
+            c.get(W + "author"),
+            "\n".join("".join(t.text or "" for t in p.iter(W + "t")) for p in c.iter(W + "p")),
+        )
         for c in root.iter(W + "comment")
     }
 

@@ -61,7 +61,9 @@ def test_lint_text_gives_the_cli_json_of_the_file(seed: Path) -> None:
 
 def test_lint_paths_gives_the_cli_json_of_each_file(tmp_path: Path) -> None:
     page = tmp_path / "page.html"  # its findings name the source line: the JSON's "location"
-    page.write_text("<html><body>\n<p>青山县2023年法治政府建设年度报告</p>\n<p>某某县</p>\n</body></html>\n", encoding="utf-8")
+    page.write_text(
+        "<html><body>\n<p>青山县2023年法治政府建设年度报告</p>\n<p>某某县</p>\n</body></html>\n", encoding="utf-8"
+    )
     reports = lint_paths(["seeds", PDF, page, "missing.txt"])
     assert [r.path for r in reports] == [*(str(s.relative_to(ROOT)) for s in SEEDS), str(PDF), str(page), "missing.txt"]
     assert_same([p for r in reports for p in r.problems], cli_json("seeds", str(PDF), str(page), "missing.txt"))
@@ -171,7 +173,8 @@ def test_importing_the_api_loads_no_rules_and_neither_pydantic_nor_lark(tmp_path
     code = (
         "import sys; import checker; before = set(sys.modules); "
         "from checker import lint_text, lint_paths; "
-        "print(sorted(m for m in before if m.startswith('checker.') and m not in ('checker.atomic', 'checker.cache', 'checker.regexcache'))); "
+        "print(sorted(m for m in before if m.startswith('checker.')"
+        " and m not in ('checker.atomic', 'checker.cache', 'checker.regexcache'))); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'lark') or m == 'checker.ruleschema'))"
     )
     env = {**os.environ, "GOVLINT_CACHE_DIR": str(tmp_path / "cache")}  # cold: nothing cached

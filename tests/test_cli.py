@@ -64,7 +64,8 @@ def test_json_contract() -> None:
     items = json.loads(proc.stdout)
     assert items and proc.returncode == 1
     for item in items:
-        assert {"path", "code", "name", "severity", "message", "line", "column", "end_line", "end_column"} <= item.keys()
+        fields = {"path", "code", "name", "severity", "message", "line", "column", "end_line", "end_column"}
+        assert fields <= item.keys()
         assert item["severity"] in ("error", "warning", "info")
         assert item["line"] >= 1 and item["column"] >= 1
     d301 = next(i for i in items if i["code"] == "D301")
@@ -87,7 +88,8 @@ def test_undecodable_file_is_e001_and_others_still_linted(tmp_path: Path) -> Non
 def test_missing_file_names_the_reason(tmp_path: Path) -> None:
     proc = run("--color", "never", tmp_path / "nope.txt")
     assert proc.returncode == 2
-    assert "E001" in proc.stdout and "无法读取文件:文件或文件夹不存在" in proc.stdout  # the reason in the findings' language
+    # The reason in the findings' language.
+    assert "E001" in proc.stdout and "无法读取文件:文件或文件夹不存在" in proc.stdout
     english = run("--color", "never", "--lang", "en", tmp_path / "nope.txt")
     assert "cannot read file: no such file" in english.stdout.lower()
 
@@ -163,7 +165,9 @@ def test_english_messages() -> None:
 def test_publication_deadline_flag() -> None:
     seed_000 = ROOT / "seeds" / "000_00ec3fcab6499c92.txt"
     late = json.loads(run("--format", "json", "--select", "D302", seed_000).stdout)
-    lenient = json.loads(run("--format", "json", "--select", "D302", "--publication-deadline", "12-31", seed_000).stdout)
+    lenient = json.loads(
+        run("--format", "json", "--select", "D302", "--publication-deadline", "12-31", seed_000).stdout
+    )
     assert [i["code"] for i in late] == ["D302"] and lenient == []
 
 

@@ -257,7 +257,10 @@ def test_rules_to_a_pipe_are_one_line_each(
 
 @pytest.mark.parametrize("columns", [80, 120])
 def test_code_frames_fit_the_terminal(
-    columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], file_regression: FileRegressionFixture
+    columns: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    file_regression: FileRegressionFixture,
 ) -> None:
     from rich.cells import cell_len
 
@@ -337,7 +340,10 @@ def test_the_encoding_finders_find_nothing_in_clean_reports() -> None:
         assert [(name, text[s:e]) for name, find in FINDERS.items() for s, e in find(text)] == [], seed.name
 
 
-@pytest.mark.parametrize("line", (ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt").read_text(encoding="utf-8").splitlines()[2:12])
+SEED_003_LINES = (ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("line", SEED_003_LINES[2:12])
 def test_utf8_read_as_gbk_is_found_in_any_sentence(line: str) -> None:
     from checker.checks.encoding import utf8_read_as_gbk
 
@@ -361,7 +367,8 @@ def test_gbk_out_of_step_spans_only_the_damaged_characters() -> None:
 # codes, flags, paths, commands in backticks) — never a phrase of English words.
 _NAMES = re.compile(
     r"`[^`]*`|\{[^}]*\}|\[[^\]]*\]|--?[\w-]+|\S*[/\\]\S*|\S+\.(?:docx?|wps|ofd|rtf|xlsx?|txt|md|html?|pdf|toml|json|sarif|xml)"
-    r"|[A-Z]\d{3}|\b[A-Z]{2,}\b|[a-z]+(?:-[a-z]+)+|\b(?:error|warning|info|annual|summary)\b|JSON Schema|GitHub Actions|soffice [^))]*|govlint(?: (?:check|rules|explain|facts|annotate|schema|\d\S*))?"
+    r"|[A-Z]\d{3}|\b[A-Z]{2,}\b|[a-z]+(?:-[a-z]+)+|\b(?:error|warning|info|annual|summary)\b|JSON Schema"
+    r"|GitHub Actions|soffice [^))]*|govlint(?: (?:check|rules|explain|facts|annotate|schema|\d\S*))?"
 )
 _ENGLISH_PHRASE = re.compile(r"\b[A-Za-z]{2,}(?:[ ,:;]+[A-Za-z]{2,})+\b")
 
@@ -390,7 +397,8 @@ def test_the_interface_is_chinese_throughout(
     (tmp_path / "empty").mkdir()
     (tmp_path / "old").mkdir()
     (tmp_path / "old" / "2019年报告.doc").write_bytes(b"\xd0\xcf\x11\xe0")
-    (tmp_path / "old" / "r.txt").write_text("金石鎮(zhèn)2021年法治政府建设年度报告\n浏览量:{{ pvCount }}\n", encoding="utf-8")
+    report = "金石鎮(zhèn)2021年法治政府建设年度报告\n浏览量:{{ pvCount }}\n"
+    (tmp_path / "old" / "r.txt").write_text(report, encoding="utf-8")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "govlint.toml").write_text('selct = ["S"]\n', encoding="utf-8")
     (tmp_path / "bad" / "r.txt").write_text("报告\n", encoding="utf-8")

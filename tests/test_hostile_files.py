@@ -326,8 +326,8 @@ def test_pdf_budget_counts_every_stream_of_the_file(tmp_path: Path, monkeypatch:
     contents = b"[%s]" % b" ".join(b"%d 0 R" % n for n in range(6, 10))
     page = PAGE.replace(b"/Contents 4 0 R", b"/Contents " + contents)
     streams = [stream(part, b"/Filter /FlateDecode")] * 4
-    path = write(tmp_path / "streams.pdf",
-                 pdf(CATALOG, b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", FONT, stream(TEXT), page, *streams))  # fmt: skip
+    pages = b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>"
+    path = write(tmp_path / "streams.pdf", pdf(CATALOG, pages, FONT, stream(TEXT), page, *streams))
     assert load_error(path) == "PDF streams too large (they inflate past the 8 MB limit)"
 
 

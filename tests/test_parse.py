@@ -37,7 +37,7 @@ def test_a_page_clock_and_a_site_toolbar_are_not_the_report() -> None:
     assert [p.text for p in doc.paragraphs] == ["2023年,我区坚持依法行政。"]
     # Without a title, the year comes from the opening sentence, not from the clock.
     untitled = doc_of("今天是2024年3月28日 星期四\n2022年,我县坚持依法行政。\n")
-    assert untitled.report_year == 2022 and [d.role for d in untitled.dates][0] == "banner"
+    assert untitled.report_year == 2022 and untitled.dates[0].role == "banner"
     # A sentence that names a weekday is body text.
     meeting = "2023年3月15日(星期三),县政府召开常务会议4次。"
     assert [p.text for p in doc_of(f"某县2023年法治政府建设年度报告\n{meeting}\n").paragraphs] == [meeting]
@@ -73,10 +73,13 @@ def test_date_roles() -> None:
 
 
 def test_seed_dates() -> None:
-    assert [(d.date.isoformat(), d.role) for d in seed("000").dates if d.role != "other"] == [("2022-11-28", "publication")]
-    assert [(d.date.isoformat(), d.role) for d in seed("002").dates if d.role != "other"] == [("2021-01-15", "publication")]
-    assert [(d.date.isoformat(), d.role) for d in seed("003").dates if d.role != "other"] == [("2024-01-29", "signature")]
-    assert [(d.date.isoformat(), d.role) for d in seed("004").dates if d.role != "other"] == [("2021-10-19", "publication")]
+    def roles(name: str) -> list[tuple[str, str]]:
+        return [(d.date.isoformat(), d.role) for d in seed(name).dates if d.role != "other"]
+
+    assert roles("000") == [("2022-11-28", "publication")]
+    assert roles("002") == [("2021-01-15", "publication")]
+    assert roles("003") == [("2024-01-29", "signature")]
+    assert roles("004") == [("2021-10-19", "publication")]
 
 
 def test_heading_tree_levels_and_bodies() -> None:
@@ -142,7 +145,9 @@ def test_last_sentence_is_built_alone_and_equals_the_last_of_all() -> None:
 
 
 def test_official_document_header_forms_the_title_block() -> None:
-    doc = doc_of("青府〔2025〕3号\n青山县人民政府\n关于2024年度法治政府建设情况的报告\n市人民政府:\n2024年,我县坚持依法行政。\n")
+    doc = doc_of(
+        "青府〔2025〕3号\n青山县人民政府\n关于2024年度法治政府建设情况的报告\n市人民政府:\n2024年,我县坚持依法行政。\n"
+    )
     assert doc.title is not None and doc.title.text == "关于2024年度法治政府建设情况的报告"
     assert doc.report_year == 2024  # not 2025, the year of the 发文字号
     assert [(line.kind, line.line) for line in doc.title.lines] == [("document-number", 1), ("issuer", 2), ("title", 3)]
@@ -165,7 +170,9 @@ def test_title_from_a_metadata_row_and_below_breadcrumbs() -> None:
     assert row.title is not None and row.title.text == "青山区2023年法治政府建设年度报告" and row.report_year == 2023
     shown = doc_of("标题:青山区2023年法治政府建设年度报告\n青山区2023年法治政府建设年度报告\n正文。\n")
     assert shown.title is not None and shown.title.line == 2 and [p.text for p in shown.paragraphs] == ["正文。"]
-    crumbs = doc_of("您当前的位置:首页 > 政务公开\n中国政府网 青山区人民政府网\n青山区2022年法治政府建设年度报告\n正文。\n")
+    crumbs = doc_of(
+        "您当前的位置:首页 > 政务公开\n中国政府网 青山区人民政府网\n青山区2022年法治政府建设年度报告\n正文。\n"
+    )
     assert crumbs.title is not None and crumbs.title.line == 3
 
 

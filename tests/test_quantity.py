@@ -45,7 +45,10 @@ def test_parse_number(text: str, value: int | Decimal) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["二〇二一", "三四十", "十四五", "一二", "一百二", "十两", "两十", "百", "万", "1,58", "1.6万", "", "3人", "一千零两万"],
+    [
+        "二〇二一", "三四十", "十四五", "一二", "一百二", "十两", "两十", "百", "万", "1,58", "1.6万", "", "3人",
+        "一千零两万",
+    ],
 )
 def test_not_a_numeral(text: str) -> None:
     with pytest.raises(ValueError):
@@ -369,7 +372,7 @@ def test_a_seed_s_counts_and_rates() -> None:
     [
         "1" * 100_000, "1" * 100_000 + "人", "一十" * 100_000, "一十" * 100_000 + "个",
         "1," * 50_000, "1," * 50_000 + "人", "“" * 100_000, "百分之" * 20_000,
-    ],  # fmt: skip
+    ],
     ids=["digits", "digits+unit", "yishi", "yishi+unit", "commas", "commas+unit", "quotes", "baifenzhi"],
 )
 def test_pathological_inputs_run_fast(text: str) -> None:

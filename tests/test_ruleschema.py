@@ -16,8 +16,8 @@ import pytest
 
 from checker.checks.registry import kinds
 from checker.cli import main
-from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
 from checker.rule import Rule, RuleFileError, fill
+from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
 from checker.ruleset import builtin_rules_dir, rule_files
 from conftest import ROOT
 
@@ -41,7 +41,7 @@ patterns = [{ regex = "法制政府", label = { zh = "l", en = "l" } }]
 
 def compile_text(text: str, name: str = "x.toml") -> dict[str, Rule]:
     builtin = [(p, p.read_bytes()) for p in rule_files([builtin_rules_dir()])]
-    rules, _ = compile_rule_files(builtin + [(Path(name), textwrap.dedent(text).encode())])
+    rules, _ = compile_rule_files([*builtin, (Path(name), textwrap.dedent(text).encode())])
     return {rule.code: rule for rule in rules}
 
 

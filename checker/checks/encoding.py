@@ -24,7 +24,10 @@ from collections.abc import Iterator
 
 _MAX_RUN = 8  # characters of a run tested after a "?": debris is short, text goes on
 # Punctuation a report uses: what decoded debris may hold besides characters.
-_PUNCTUATION = frozenset("\u3002\uff0c\u3001\uff1b\uff1a\uff1f\uff01\u201c\u201d\u2018\u2019\uff08\uff09\u300a\u300b\u3008\u3009\u3010\u3011\u2014\u2026\u00b7\u300c\u300d\u300e\u300f")
+_PUNCTUATION = frozenset(
+    "\u3002\uff0c\u3001\uff1b\uff1a\uff1f\uff01\u201c\u201d\u2018\u2019\uff08\uff09\u300a\u300b"
+    "\u3008\u3009\u3010\u3011\u2014\u2026\u00b7\u300c\u300d\u300e\u300f"
+)
 _UNPAIRED = re.compile("[?\ufffd][?\ufffd]*")
 # Two or more UTF-8 sequences of three bytes (CJK, its punctuation, full-width forms, “”…).
 _UTF8_RUN = re.compile(rb"(?:[\xe2-\xe9\xef][\x80-\xbf][\x80-\xbf])+")
@@ -119,7 +122,9 @@ def _out_of_step(run: str) -> int:
                 continue
         if not _reads_as_text(decoded):
             continue
-        odd = prefix[-1].isascii() or any(not _is_han(c) and c not in _PUNCTUATION or not _standard(c) for c in prefix)
+        odd = prefix[-1].isascii() or any(
+            (not _is_han(c) and c not in _PUNCTUATION) or not _standard(c) for c in prefix
+        )
         if odd:
             return k
     return 0

@@ -15,8 +15,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
-from checker.model import CountFact, Facts, RateFact
-from checker.model import Document, Severity
+from checker.model import CountFact, Document, Facts, RateFact, Severity
 
 HUNDRED = Decimal(100)
 # How many counts before a part or a rate may hold its whole: a figure further back than
@@ -94,7 +93,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
             continue
         pair = vocab.pair_of(whole.role, part.role)
         paragraph = doc.paragraphs[part.paragraph].text
-        carry = pair is not None and pair.carry_over_possible or (
+        carry = (pair is not None and pair.carry_over_possible) or (
             vocab.carry_over is not None and vocab.carry_over.search(paragraph) is not None
         )
         yield Finding(
@@ -105,14 +104,21 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
                 _count_label(whole, f"{whole.role} {whole.text}", f"{whole.role} {whole.text}"),
             ),
             severity=params.carry_over_severity if carry else None,
-            note=Text("段落提到结转/累计,超出部分可能是上年结转", "the paragraph mentions carry-over: the excess may be last year's cases")
+            note=Text(
+                "段落提到结转/累计,超出部分可能是上年结转",
+                "the paragraph mentions carry-over: the excess may be last year's cases",
+            )
             if carry
             else None,
         )
     for breakdown in facts.breakdowns:
         total = breakdown.total
         for part in breakdown.parts:
-            if total.quantity.upper is not None and part.quantity.lower is not None and part.quantity.lower > total.quantity.upper:
+            if (
+                total.quantity.upper is not None
+                and part.quantity.lower is not None
+                and part.quantity.lower > total.quantity.upper
+            ):
                 yield Finding(
                     span=part.span,
                     variant="breakdown",
@@ -298,7 +304,9 @@ def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Findin
                         "before": fmt(before.quantity.value),
                         "after": fmt(after.quantity.value),
                         "stated": stated.text,
-                        "computed": ("+" if difference >= 0 else "−") + fmt(true_value, max(1, stated.quantity.decimals)) + "%",
+                        "computed": ("+" if difference >= 0 else "−")
+                        + fmt(true_value, max(1, stated.quantity.decimals))
+                        + "%",
                     },
                     labels=(*labels, FindingLabel(stated.span, Text("所述变化", "stated change"))),
                 )

@@ -381,7 +381,8 @@ def check_paired(doc: Document, params: PairedParams, ctx: Context) -> Iterator[
         unbalanced = _unbalanced(text, params.pairs, marks, following)
         if not unbalanced:
             continue
-        spans = [doc.view.span(paragraph.view_start + index, paragraph.view_start + index + 1) for index, _ in unbalanced]
+        start = paragraph.view_start
+        spans = [doc.view.span(start + index, start + index + 1) for index, _ in unbalanced]
         first_pair = unbalanced[0][1]
         first = spans[0]
         mark = doc.source.text[first.start : first.end]
@@ -396,7 +397,9 @@ def check_paired(doc: Document, params: PairedParams, ctx: Context) -> Iterator[
 
 
 KINDS = (
-    KindSpec("pattern", check_pattern, "checker.checks.patterns_schema:PatternModel", args=frozenset({"match", "count"})),
+    KindSpec(
+        "pattern", check_pattern, "checker.checks.patterns_schema:PatternModel", args=frozenset({"match", "count"})
+    ),
     KindSpec(
         "paired-marks",
         check_paired,

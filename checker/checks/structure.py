@@ -98,7 +98,10 @@ def _heading_note(doc: Document, params: SectionParams) -> Text | None:
         return None
     year = str(doc.report_year + params.year_offset)
     zh, en = (template.replace("{year}", year) for template in params.example_heading)
-    return Text(f"本报告年度为{doc.report_year}年:标题可写作“{zh}”", f"the report is on {doc.report_year}: a heading such as “{en}”")
+    return Text(
+        f"本报告年度为{doc.report_year}年:标题可写作“{zh}”",
+        f"the report is on {doc.report_year}: a heading such as “{en}”",
+    )
 
 
 def check_section(doc: Document, params: SectionParams, ctx: Context) -> Iterator[Finding]:
@@ -261,7 +264,9 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
             # out of step is a gap or a repeat.
             restarts = previous is not None and heading.ordinal == 1 and previous.ordinal != 1
             if heading.ordinal != expected and not restarts:
-                labels = (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+                labels = (
+                    (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+                )
                 yield Finding(
                     span=heading.marker_span,
                     args={
@@ -307,7 +312,8 @@ class HeadingMarkerParams(NamedTuple):
 def canonical_marker(heading: Heading) -> str:
     """The marker as GB/T 9704 writes it at the heading's level: 一、 (一) 1. (1)."""
     numeral = _ordinal_text(heading, heading.ordinal)
-    return {1: f"{numeral}、", 2: f"({numeral})", 3: f"{numeral}.", 4: f"({numeral})"}.get(heading.level, heading.marker)
+    markers = {1: f"{numeral}、", 2: f"({numeral})", 3: f"{numeral}.", 4: f"({numeral})"}
+    return markers.get(heading.level, heading.marker)
 
 
 def check_heading_marker(doc: Document, params: HeadingMarkerParams, ctx: Context) -> Iterator[Finding]:

@@ -21,13 +21,24 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from itertools import pairwise
+from typing import NamedTuple, cast
 
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, Fact, Facts, GrowthFact, Quantity, RateFact, Span, Where,
-)  # fmt: skip
+    BreakdownFact,
+    ChangeFact,
+    CountFact,
+    Document,
+    Fact,
+    Facts,
+    GrowthFact,
+    Quantity,
+    RateFact,
+    Span,
+    Where,
+)
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 # A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
@@ -191,7 +202,7 @@ class _Paragraph:
         return m.group(1) if m else None
 
     def _add_count(self, q: Quantity, gap: str, gap_start: int) -> None:
-        unit_class = self.vocab.unit_class[q.unit]  # type: ignore[index]
+        unit_class = self.vocab.unit_class[cast(str, q.unit)]  # a counted unit: the caller checked it
         role: str | None = None
         role_span: Span | None = None
         obj = ""
@@ -238,8 +249,8 @@ def _name_start(text: str, start: int, end: int) -> int:
     if (start == 0 or not re.match(_LETTER, text[start - 1])) and end - start <= _RATE_BEFORE.reach:
         return start
     cut = None
-    for cut in _NAME_CUT.finditer(text, start, end):
-        pass
+    for found in _NAME_CUT.finditer(text, start, end):  # the last clause break before the name
+        cut = found
     return cut.end() if cut is not None and _RATE_BEFORE.search(text[cut.end() : end]) else start
 
 
@@ -298,7 +309,7 @@ def _respectively(text: str, counts: list[CountFact]) -> Iterator[re.Match[str]]
     """``A、B、C分别为x、y、z`` right after a total: the list is the whole."""
     if "分别" not in text:
         return
-    for c, following in zip(counts, counts[1:]):
+    for c, following in pairwise(counts):
         m = _RESPECTIVELY.match(text, c.quantity.end)
         if m is not None and following.quantity.start - m.end() <= 2:
             yield m
@@ -327,7 +338,9 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
             (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
             None,
         )
-        if delta is not None and not _DELTA_WORD.search(p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]):
+        if delta is not None and not _DELTA_WORD.search(
+            p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]
+        ):
             delta = None
         facts.growths.append(GrowthFact(first, second, direction, percent, delta))
 

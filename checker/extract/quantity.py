@@ -66,7 +66,7 @@ import bisect
 import re
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from checker.model import Quantity
 from checker.numerals import DIGIT_VALUES, parse_numeral
@@ -346,7 +346,7 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         return None
     if before in _RANGE_JOINERS and (before2 in _NUMERAL_CHARS or previous_end == start - 1):
         return None  # the upper end of a range: 3-5人, 5%～10%, 3人至5人
-    if before in ":/" and before2 in _ARABIC_DIGITS or before == "、" and before2 in _NUMERAL_CHARS:
+    if (before in ":/" and before2 in _ARABIC_DIGITS) or (before == "、" and before2 in _NUMERAL_CHARS):
         return None  # 11:48, 2021/1/15, 一、二期
     end = m.end()
     if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
@@ -358,7 +358,7 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
     if not chinese and len(number) > 1 and number[0] == "0" and number[1] != ".":
         return None
     mult = mult1 or mult2
-    if mult1 and mult2 or mult and unit in ("%", "‰", "个百分点", "百分点"):
+    if (mult1 and mult2) or (mult and unit in ("%", "‰", "个百分点", "百分点")):
         return None
 
     if number.isdigit():  # most numbers: ASCII digits only (the candidate pattern's), no leading 0
@@ -378,13 +378,14 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         unit = mult + "元"  # money stays in the unit as written: 305万元
     elif mult:
         value = value.scaleb(4 if mult == "万" else 8)
-        if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        if cast(int, value.as_tuple().exponent) > 0:  # an int: the value is finite
             value = value.quantize(_ONE)  # 16000, not 1.6E+4
         numeral = "chinese" if chinese else "mixed"
     if unit == "个百分点":
         unit = "百分点"
 
-    lower = upper = value
+    lower: Decimal | None = value
+    upper: Decimal | None = value
     approx = None
     around = m["around"]
     if prefix or more or around:

@@ -26,7 +26,10 @@ from checker.load.limits import MAX_LOAD_SECONDS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
 from checker.messages import say
 
-__all__ = ["LOADED_SUFFIXES", "UNREAD_FORMATS", "unread_advice", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
+__all__ = [
+    "LOADED_SUFFIXES", "UNREAD_FORMATS", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path",
+    "unread_advice",
+]
 
 # suffix → "module:function" of its loader
 _LOADERS: dict[str, str] = {

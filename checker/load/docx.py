@@ -56,7 +56,9 @@ from checker.numerals import format_digits, format_numeral
 
 # The start of an XML document type declaration or entity declaration, in the encodings
 # an OOXML part may use (UTF-8, UTF-16).
-_DTD_MARKERS = tuple(m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_DTD_MARKERS = tuple(
+    m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
 # Parts python-docx keeps as bytes and never parses, which may rightly hold a DOCTYPE:
 # SVG images, web pages imported whole (altChunk).
 _UNPARSED_SUFFIXES = (".svg", ".htm", ".html", ".xhtml", ".mht")

@@ -234,7 +234,9 @@ def _directory_error(path: pathlib.Path) -> LoadError:
             pass
     except OSError as e:
         reason = _os_error(e)
-        return LoadError(f"folder cannot be listed: {reason.reason}", f"无法列出文件夹内容:{reason.zh or reason.reason}")
+        return LoadError(
+            f"folder cannot be listed: {reason.reason}", f"无法列出文件夹内容:{reason.zh or reason.reason}"
+        )
     return LoadError.said("load-directory")
 
 

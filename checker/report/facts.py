@@ -102,13 +102,15 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
             details = " ".join(x for x in (r["stated_percent"], r["stated_delta"]) if x)
         text = r.get("text", "")
         table.add_row(r["at"], kind, text, label, value, details)
-    console = make_console(file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None)
+    console = make_console(
+        file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None
+    )
     console.print(table)
 
 
 def _bounds(r: dict[str, Any]) -> str:
     if r["lower"] == r["upper"]:
-        return r["value"]
+        return str(r["value"])
     low = r["lower"] if r["lower"] is not None else ""
     high = r["upper"] if r["upper"] is not None else ""
     return f"{r['value']} ({low}…{high})"

@@ -326,7 +326,9 @@ def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang, width: 
                 lines.append([(f"{pad} | ", _GUTTER_STYLE), *row])
 
     fix = file_fix(diag, result)
-    fix_text = None if fix is None else f"{fix.message}(govlint --fix)" if lang == "zh" else f"{fix.message} (govlint --fix)"
+    fix_text = (
+        None if fix is None else f"{fix.message}(govlint --fix)" if lang == "zh" else f"{fix.message} (govlint --fix)"
+    )
     extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note), ("fix", fix_text)) if body]
     if extras and snippets:
         lines.append(bar)
