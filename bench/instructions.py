@@ -96,7 +96,9 @@ def main() -> int:
             instructions = per_report(tree, args.passes, args.ignore, work)
             shutil.rmtree(work / "cache")
             figures.append(instructions)
-            print(f"{name:>12}: {instructions / 1e6:6.2f} M instructions per report, {instructions / size:,.0f} per byte")
+            print(
+                f"{name:>12}: {instructions / 1e6:6.2f} M instructions per report, {instructions / size:,.0f} per byte"
+            )
         if len(figures) == 2:
             print(f"{args.revision} executes {figures[1] / figures[0]:.3f} × the instructions of this tree")
     finally:

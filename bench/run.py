@@ -94,7 +94,9 @@ def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
     """Peak resident memory of a child process, from GNU time or getrusage."""
     gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     if gnu_time:
-        proc = subprocess.run([gnu_time, "-f", "%M", *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.run(
+            [gnu_time, "-f", "%M", *cmd], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         return int(proc.stderr.strip().splitlines()[-1]) / 1024
     import resource
 
@@ -194,7 +196,8 @@ def main() -> int:
         rss = peak_rss_mb([*govlint, "--no-cache", str(big)], env)
 
         rows = [
-            ("python -c pass", f"{baseline * 1000:.0f} ms", f"python -I -S -c pass (no site, no .pth files): {bare * 1000:.0f} ms"),
+            ("python -c pass", f"{baseline * 1000:.0f} ms",
+             f"python -I -S -c pass (no site, no .pth files): {bare * 1000:.0f} ms"),
             (f"cold start, one edited report ({one.stat().st_size // 1024} KB), human output",
              f"{cold * 1000:.0f} ms",
              f"{cold / baseline:.1f} × python -c pass (target ≤ 8 ×); govlint's own {(cold - baseline) * 1000:.0f} ms"),
@@ -202,15 +205,18 @@ def main() -> int:
              f"{unchanged * 1000:.0f} ms", f"{unchanged / baseline:.1f} × python -c pass"),
             (f"throughput, one process, all rules ({size / 1e6:.1f} MB)", f"{mbps:.1f} MB/s", "target ≥ 10 MB/s"),
             (
-                ("autocorrect-py format, same texts, in turns", f"{reference:.1f} MB/s", f"govlint {mbps / reference:.2f} × this reference")
+                ("autocorrect-py format, same texts, in turns", f"{reference:.1f} MB/s",
+                 f"govlint {mbps / reference:.2f} × this reference")
                 if reference
                 else ("autocorrect-py format (pip install '.[bench]')", "—", "not installed")
             ),
             (f"{reports} reports, first run, -j 1, concise output", f"{serial:.2f} s", ""),
-            (f"{reports} reports, first run, -j {jobs}", f"{parallel:.2f} s", f"{serial / parallel:.2f} × faster (target ≥ 1.7 × on 2 cores)"),
+            (f"{reports} reports, first run, -j {jobs}", f"{parallel:.2f} s",
+             f"{serial / parallel:.2f} × faster (target ≥ 1.7 × on 2 cores)"),
             (f"{reports} reports, --no-cache, -j 1 / -j {jobs}", f"{serial_uncached:.2f} s / {parallel_uncached:.2f} s",
              f"{serial_uncached / parallel_uncached:.2f} × faster (rules validated afresh each run)"),
-            (f"{reports} unchanged reports again, results cache", f"{cached:.2f} s", f"{serial / cached:.1f} × faster than -j 1"),
+            (f"{reports} unchanged reports again, results cache", f"{cached:.2f} s",
+             f"{serial / cached:.1f} × faster than -j 1"),
             (f"peak RSS, {memory_reports} reports", f"{rss:.0f} MB", "target ≤ 150 MB"),
         ]
         print(f"govlint benchmark — Python {sys.version.split()[0]}, {jobs} cores, medians of {runs} runs;")

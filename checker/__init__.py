@@ -19,6 +19,10 @@ regexcache.preload()
 def __getattr__(name: str) -> object:
     """The API on first use: every ``import checker.…`` runs this file, and the API
     imports the whole pipeline, which the command line imports piece by piece."""
+    if name == "__version__":
+        from checker.version import VERSION
+
+        return VERSION
     if name in __all__:
         from checker import api
 

@@ -13,7 +13,9 @@ characters is split (the new run gets a copy of the formatting). Characters that
 not text in the document anchor at the start of their paragraph: an automatic
 numbering marker (``一、`` from numbering.xml) and a span with no text at all get a
 point comment there. Whole-file findings (a missing part) anchor on the title, else on
-the first line with text.
+the first line with text. A finding's other places (its labels away from its span) get a
+comment each, neighbouring lines with the same label one comment over their range; no
+comment gives advice on command-line flags, which a Word user cannot follow.
 
 The map fits the file it was made from only: a document changed since it was linted is
 refused (its fingerprint differs) rather than commented at the wrong characters.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,9 +62,52 @@ def whole_file_anchor(result: FileResult) -> Span:
 
 
 def comment_text(d: Diagnostic) -> str:
-    """``CODE name: message``, then the help on a paragraph of its own."""
-    head = f"{d.code} {d.name}: {d.message}"
-    return f"{head}\n{d.help}" if d.help else head
+    """``CODE name: message``, then the help on a paragraph of its own: for the person
+    editing the document, so without advice on command-line flags (see :func:`for_word`)."""
+    head = f"{d.code} {d.name}: {for_word(d.message)}"
+    help_text = for_word(d.help) if d.help else ""
+    return f"{head}\n{help_text}" if help_text else head
+
+
+def label_comment_text(d: Diagnostic, label_message: str | None) -> str:
+    """The comment on another place of a finding (a label away from its span): what the
+    place is, then the finding it belongs to."""
+    head = f"{d.code} {d.name}: {for_word(label_message)}" if label_message else f"{d.code} {d.name}"
+    return f"{head}\n{for_word(d.message)}"
+
+
+_FLAG = r"(?<![\w-])--[a-z][\w-]*"
+_FLAG_CLAUSES = (  # a clause between semicolons, else one between commas
+    re.compile(rf"[;;]?[^;;]*{_FLAG}[^;;]*"),
+    re.compile(rf"[,,]?[^;;,,]*{_FLAG}[^;;,,]*"),
+)
+
+
+def for_word(text: str) -> str:
+    """``text`` without its clauses of advice on command-line flags (…;期限可用
+    --publication-deadline 调整): a Word user cannot act on them."""
+    for clause in _FLAG_CLAUSES:
+        if kept := clause.sub("", text).strip():
+            return kept
+    return text
+
+
+def _label_groups(d: Diagnostic, text: str) -> list[tuple[Span, str | None]]:
+    """The places of ``d`` other than its span: each label not inside the span, and labels
+    with the same message on neighbouring lines (the lines of one web-page block) as one
+    range."""
+    groups: list[tuple[Span, str | None]] = []
+    primary = d.span
+    for label in sorted(d.labels, key=lambda label: (label.span.start, label.span.end)):
+        if primary is not None and primary.start <= label.span.start and label.span.end <= primary.end:
+            continue
+        if groups:
+            last, message = groups[-1]
+            if message == label.message and not text[last.end : label.span.start].strip():
+                groups[-1] = (Span(last.start, max(last.end, label.span.end)), message)
+                continue
+        groups.append((label.span, label.message))
+    return groups
 
 
 def annotate_docx(path: Path, output: Path, result: FileResult) -> int:
@@ -88,11 +134,16 @@ def annotate_docx(path: Path, output: Path, result: FileResult) -> int:
     whole_file = whole_file_anchor(result)
     count = 0
     for d in result.diagnostics:
-        first, last = chars.anchor(d.span or whole_file)
-        document.add_comment(
-            [Run(first, document), Run(last, document)], text=comment_text(d), author=AUTHOR, initials=INITIALS
-        )
-        count += 1
+        # The finding on its span; each of its other places (D301's plan heading, the lines
+        # of a T402 block) gets a comment of its own, so that no label is lost in Word.
+        places = [(d.span or whole_file, comment_text(d))]
+        places += [(span, label_comment_text(d, message)) for span, message in _label_groups(d, result.source.text)]
+        for span, text in places:
+            first, last = chars.anchor(span)
+            document.add_comment(
+                [Run(first, document), Run(last, document)], text=text, author=AUTHOR, initials=INITIALS
+            )
+            count += 1
     with atomic.open_binary(output) as stream:
         document.save(stream)
     return count

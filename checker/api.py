@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Union
 
 from checker import engine
-from checker.config import ConfigResolver, Overrides, config_from_mapping, file_settings
+from checker.config import ConfigResolver, Overrides, check_selectors, config_from_mapping, file_settings
 from checker.files import display_path
 from checker.load import LoadError, decode_bytes
 from checker.model import LOAD_ERROR
@@ -58,14 +58,16 @@ def lint_text(text: str, *, path: str | os.PathLike[str] = "report.txt", config:
     ``path`` (which need not exist: its name says whether the text is Markdown, whose
     comments can suppress findings, and where its config file is found)."""
     file = Path(path)
-    settings = file_settings(file, _resolver(config).for_path(file), Overrides())
+    found_config = _resolver(config).for_path(file)
+    settings = file_settings(file, found_config, Overrides())
     ruleset = _RULESETS.get(settings.rule_dirs)
+    check_selectors(found_config, Overrides(), ruleset.by_code)
     shown = display_path(file)
     try:
         # As the command line reads a UTF-8 file: a leading BOM dropped, line ends unified.
         loaded = decode_bytes(text.encode("utf-8", "surrogatepass"))
     except LoadError as e:
-        return problems(engine.unreadable(shown, e.reason, ruleset, settings.options))
+        return problems(engine.unreadable(shown, e.text(settings.options.lang), ruleset, settings.options))
     return problems(engine.lint_text(shown, loaded.text, ruleset, settings.options))
 
 

@@ -18,7 +18,7 @@ random name opened with ``O_EXCL`` is what ``mkstemp`` does.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -35,15 +35,35 @@ def open_text(path: Path, *, mode: int | None = None, encoding: str = "utf-8") -
 
 
 @contextmanager
-def open_binary(path: Path, *, mode: int | None = None, durable: bool = True) -> Iterator[BinaryIO]:
+def open_binary(
+    path: Path,
+    *,
+    mode: int | None = None,
+    durable: bool = True,
+    owner: tuple[int, int] | None = None,
+    before_replace: Callable[[], object] | None = None,
+) -> Iterator[BinaryIO]:
     """A binary stream whose content replaces ``path`` when the block ends without error.
-    ``durable=False`` skips the fsync: for a cache, whose file lost in a crash is rebuilt."""
-    with _replacing(path, mode, durable=durable) as fd, os.fdopen(fd, "wb", closefd=False) as stream:
+    ``durable=False`` skips the fsync: for a cache, whose file lost in a crash is rebuilt.
+    ``owner`` (uid, gid) is given to the new file where this process may (root may; a user
+    may keep a group of theirs); ``before_replace`` runs last and may raise to keep ``path``
+    as it is (``--fix`` checks there that nobody changed the file meanwhile)."""
+    with (
+        _replacing(path, mode, durable=durable, owner=owner, before_replace=before_replace) as fd,
+        os.fdopen(fd, "wb", closefd=False) as stream,
+    ):
         yield stream
 
 
 @contextmanager
-def _replacing(path: Path, mode: int | None, *, durable: bool) -> Iterator[int]:
+def _replacing(
+    path: Path,
+    mode: int | None,
+    *,
+    durable: bool,
+    owner: tuple[int, int] | None = None,
+    before_replace: Callable[[], object] | None = None,
+) -> Iterator[int]:
     """The descriptor of a new temporary file beside ``path``, renamed over it at the end."""
     tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
     fd = os.open(tmp, _FLAGS, _NEW_FILE_MODE if mode is None else mode)
@@ -54,8 +74,13 @@ def _replacing(path: Path, mode: int | None, *, durable: bool) -> Iterator[int]:
                 os.fsync(fd)
         finally:
             os.close(fd)
+        if owner is not None and hasattr(os, "chown"):
+            with suppress(PermissionError):  # not ours to give: the file is ours, as any new file
+                os.chown(tmp, *owner)
         if mode is not None:
-            os.chmod(tmp, mode)  # exactly ``mode``: os.open applied the umask to it
+            os.chmod(tmp, mode)  # exactly ``mode`` (after chown, which may clear set-id bits)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
     except BaseException:
         with suppress(OSError):

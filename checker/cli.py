@@ -11,22 +11,34 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from checker import atomic, regexcache
-from checker.config import ConfigError, ConfigResolver, Overrides, extra_rule_dirs, file_settings, parse_deadline
+from checker.config import (
+    ConfigError,
+    ConfigResolver,
+    DeadlineError,
+    Overrides,
+    check_selectors,
+    extra_rule_dirs,
+    file_settings,
+    parse_deadline,
+)
 from checker.engine import lint_path, read_facts
-from checker.files import expand_paths
-from checker.load import LoadError
+from checker.files import display_path, expand_paths
+from checker.load import LoadError, unread_advice
+from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
 from checker.report import FORMATS, render, render_statistics
-from checker.report.summary import Lang, summary_line
+from checker.report.summary import summary_line
 from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
+from checker.version import VERSION
 
 if TYPE_CHECKING:
     from checker.baseline import Baseline
@@ -36,120 +48,124 @@ COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
+_ui: Lang = "zh"  # the interface language of this run (checker.messages.ui_lang), set by main()
+
+
+def _say(key: str, **args: object) -> str:
+    return say(key, _ui, **args)
+
+
+def _error(message: str) -> None:
+    print(_say("error", message=message), file=sys.stderr)
+
+
+def _note(message: str) -> None:
+    print(_say("note", message=message), file=sys.stderr)
+
+
 def _deadline(value: str) -> tuple[int, int]:
     try:
         return parse_deadline(value)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+    except DeadlineError as e:
+        raise argparse.ArgumentTypeError(_say(e.key, value=value)) from None
 
 
 def _positive(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {value!r}")
+        raise argparse.ArgumentTypeError(_say("expected-positive", value=value))
     return int(value)
 
 
 def _codes(value: str) -> list[str]:
-    return [part.strip().upper() for part in value.split(",") if part.strip()]
+    codes = [part.strip().upper() for part in value.split(",") if part.strip()]
+    if not codes:  # `--select ""` or `--select ,` would select nothing and pass
+        raise argparse.ArgumentTypeError(_say("expected-codes", value=value))
+    return codes
+
+
+def _new_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """A parser whose -h speaks the interface language (argparse's own words come from
+    the catalogue too: see main)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description, add_help=False)
+    parser.add_argument("-h", "--help", action="help", help=_say("help-help"))
+    return parser
 
 
 def _common(parser: argparse.ArgumentParser, lang_default: str | None = "zh") -> None:
-    parser.add_argument("--lang", choices=("zh", "en"), default=lang_default, help="language of messages (default zh)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=lang_default, help=_say("help-lang"))
     parser.add_argument("--rules", dest="rule_dirs", action="append", type=Path, default=[], metavar="DIR",
-                        help="also load rule files from DIR (repeatable)")
-    parser.add_argument("--no-cache", action="store_true", help="validate rule files afresh instead of using the cache")
+                        help=_say("help-rules"))
+    parser.add_argument("--no-cache", action="store_true", help=_say("help-no-cache"))
 
 
 def _selection(parser: argparse.ArgumentParser) -> None:
     """The flags that decide which rules run on a file, and how its findings count."""
     # Defaults are None: a flag given overrides the config file, a flag not given does not.
     parser.add_argument("--select", type=_codes, action="extend", default=None, metavar="CODES",
-                        help="only these codes or prefixes, comma-separated (S, T40, D301); "
-                        "replaces the config file's select")
+                        help=_say("help-select"))
     parser.add_argument("--extend-select", type=_codes, action="extend", default=[], metavar="CODES",
-                        help="add these codes or prefixes to the selection")
+                        help=_say("help-extend-select"))
     parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
-                        help="skip these codes or prefixes")
+                        help=_say("help-ignore"))
     parser.add_argument("--profile", choices=("annual", "summary"), default=None,
-                        help="annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, "
-                        "without the annual report's structure and date rules")
+                        help=_say("help-profile"))
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
-                        help="lowest severity that makes the exit status 1 (default error)")
+                        help=_say("help-fail-on"))
     parser.add_argument("--publication-deadline", type=_deadline, default=None, metavar="MM-DD",
-                        help="last day of publication in the year after the report year (default 03-31)")
+                        help=_say("help-deadline"))
     _config(parser)
 
 
 def _config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="PATH",
-                        help="use this config file for every file instead of discovering "
-                        "govlint.toml, .govlint.toml or pyproject.toml [tool.govlint]")
+                        help=_say("help-config"))
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
     if command == "annotate":
-        parser = argparse.ArgumentParser(
-            prog="govlint annotate",
-            description="Write a copy of a Word report with one comment per finding, "
-            "anchored on the characters it is about. The report itself is never changed.",
-        )
-        parser.add_argument("path", type=Path, metavar="REPORT.docx")
-        parser.add_argument("--output", "-o", type=Path, metavar="PATH",
-                            help="where to write the annotated copy (default: REPORT.reviewed.docx beside it)")
+        parser = _new_parser("govlint annotate", _say("desc-annotate"))
+        parser.add_argument("path", type=Path, metavar="REPORT.docx", help=_say("help-annotate-path"))
+        parser.add_argument("--output", "-o", type=Path, metavar="PATH", help=_say("help-annotate-output"))
         _selection(parser)
         _common(parser, lang_default=None)
         return parser
     if command == "schema":
-        return argparse.ArgumentParser(
-            prog="govlint schema", description="Print the JSON Schema of rule files, for editors (see docs/rules.md)."
-        )
+        return _new_parser("govlint schema", _say("desc-schema"))
     if command == "rules":
-        parser = argparse.ArgumentParser(prog="govlint rules", description="List every rule.")
-        parser.add_argument("--format", choices=("human", "json"), default="human")
+        parser = _new_parser("govlint rules", _say("desc-rules"))
+        parser.add_argument("--format", choices=("human", "json"), default="human", help=_say("help-list-format"))
         _config(parser)
     elif command == "explain":
-        parser = argparse.ArgumentParser(prog="govlint explain", description="Explain one rule.")
-        parser.add_argument("code", help="a rule code such as S103")
+        parser = _new_parser("govlint explain", _say("desc-explain"))
+        parser.add_argument("code", help=_say("help-explain-code"))
         _config(parser)
     elif command == "facts":
-        parser = argparse.ArgumentParser(
-            prog="govlint facts", description="Show the numeric claims govlint extracted from reports."
-        )
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-        parser.add_argument("--format", choices=("human", "json"), default="human")
-        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+        parser = _new_parser("govlint facts", _say("desc-facts"))
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=_say("help-facts-paths"))
+        parser.add_argument("--format", choices=("human", "json"), default="human", help=_say("help-list-format"))
+        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=_say("help-color"))
         _config(parser)
     else:
-        parser = argparse.ArgumentParser(
-            prog="govlint",
-            description="Lint Chinese government annual reports (法治政府建设年度报告). "
-            "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
-        )
-        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders (.txt .md .docx .html .pdf)")
-        parser.add_argument("--format", choices=FORMATS, default="human",
-                            help="human (default), json, sarif (GitHub code scanning), github (Actions "
-                            "annotations), junit (GitLab, Jenkins) or concise (one line per finding)")
-        parser.add_argument("--statistics", action="store_true",
-                            help="print the number of findings per code instead of the findings")
-        parser.add_argument("--output-file", "-o", type=Path, metavar="PATH",
-                            help="write the report to PATH instead of standard output")
+        parser = _new_parser("govlint", _say("desc-check", version=VERSION))
+        parser.add_argument("--version", action=_Version, help=_say("help-version"))
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=_say("help-paths"))
+        parser.add_argument("--format", choices=FORMATS, default="human", help=_say("help-format"))
+        parser.add_argument("--statistics", action="store_true", help=_say("help-statistics"))
+        parser.add_argument("--output-file", "-o", type=Path, metavar="PATH", help=_say("help-output-file"))
         _selection(parser)
-        parser.add_argument("--fix", action="store_true",
-                            help="fix what is certain in .txt and .md files (T403 pinyin, T402 lines that are "
-                            "nothing but page chrome), then report what remains")
-        parser.add_argument("--diff", action="store_true",
-                            help="print the changes --fix would make, without writing; exit 1 if there are any")
-        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
-        parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
-                            help="lint in N processes (default: all cores; small runs stay in one)")
+        parser.add_argument("--fix", action="store_true", help=_say("help-fix"))
+        parser.add_argument("--diff", action="store_true", help=_say("help-diff"))
+        parser.add_argument("--force-exclude", action="store_true", help=_say("help-force-exclude"))
+        parser.add_argument("--allow-empty", action="store_true", help=_say("help-allow-empty"))
+        parser.add_argument("--force", action="store_true", help=_say("help-force"))
+        parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=_say("help-color"))
+        parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=_say("help-jobs"))
         baseline = parser.add_mutually_exclusive_group()
-        baseline.add_argument("--baseline", type=Path, metavar="PATH",
-                              help="report only findings that are not in this baseline file")
-        baseline.add_argument("--write-baseline", type=Path, metavar="PATH",
-                              help="record today's findings in PATH and exit 0 (see --baseline)")
+        baseline.add_argument("--baseline", type=Path, metavar="PATH", help=_say("help-baseline"))
+        baseline.add_argument("--write-baseline", type=Path, metavar="PATH", help=_say("help-write-baseline"))
         _common(parser, lang_default=None)
         return parser
-    _common(parser)
+    _common(parser, lang_default=None)  # rules and explain: the interface's language
     return parser
 
 
@@ -161,6 +177,32 @@ def _use_color(choice: str, stream: TextIO) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return stream.isatty()
+
+
+def _terminal_width() -> int | None:
+    """The width code frames fit: the terminal's, or $COLUMNS; None (frames of a fixed
+    window, the same everywhere) for a pipe or file without $COLUMNS."""
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        import shutil
+
+        return shutil.get_terminal_size().columns
+    return None
+
+
+class _Version(argparse.Action):
+    """``--version``: govlint's version and its rule set's, then exit (the rules are read
+    only when asked)."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from checker.ruleset import builtin_rules_fingerprint
+
+        rules = [rule for rule in load_rules().rules if rule.kind != "builtin"]
+        print(f"govlint {VERSION}")
+        print(_say("version-rules", version=f"{VERSION}+{builtin_rules_fingerprint()}", count=len(rules)))
+        parser.exit()
 
 
 class _CommandError(Exception):
@@ -204,17 +246,45 @@ def _check(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
-    jobs = plan_jobs(args.paths, resolver, _overrides(args), rulesets)
+    paths = [p for p in args.paths if not _force_excluded(p, resolver)] if args.force_exclude else args.paths
+    jobs = plan_jobs(paths, resolver, _overrides(args), rulesets, _note_unread)
+    if not jobs:
+        # Checked here too: with no file, no config's selectors were.
+        check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
+        if not args.allow_empty:
+            raise _CommandError(_say("nothing-to-lint", paths=" ".join(map(str, args.paths))))
     if args.diff:
         return _diff(jobs, rulesets)
-    fix_trouble = args.fix and _fix(jobs, rulesets)
+    fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
     results = _lint(args, jobs, rulesets)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, results)
     if baseline is not None:
-        results = baseline.filter(results)
-    _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)))
-    return EXIT_TROUBLE if fix_trouble else _exit_status(results, [job.fail_on for job in jobs])
+        results = _filter_by_baseline(baseline, args.baseline, results)
+    fail_on = [job.fail_on for job in jobs]
+    _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)), fail_on)
+    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
+
+
+def _filter_by_baseline(baseline: Baseline, path: Path, results: list[FileResult]) -> list[FileResult]:
+    """The findings the baseline does not hold; a note says how many it hid, so that a
+    passing run shows what it passed over."""
+    kept = baseline.filter(results)
+    hidden = sum(len(r.diagnostics) for r in results) - sum(len(r.diagnostics) for r in kept)
+    _note(_say("hidden-by-baseline", count=hidden, path=path))
+    return kept
+
+
+def _force_excluded(path: Path, resolver: ConfigResolver) -> bool:
+    """``--force-exclude``: whether a path named on the command line, or a folder above it
+    within the working directory, is excluded as a folder search would exclude it."""
+    shown = os.path.relpath(path)
+    above = [p for p in Path(shown).parents if p != Path(".")] if not shown.startswith("..") else []
+    return any(resolver.excluded(candidate) for candidate in (path, *above))
+
+
+def _note_unread(path: Path) -> None:
+    _note(_say("not-read", path=display_path(path), advice=unread_advice(path, _ui)))
 
 
 def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list[FileResult]:
@@ -232,7 +302,9 @@ def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:
     return lang or (cwd_config.values.lang if cwd_config else None) or "zh"
 
 
-def _report(args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet) -> None:
+def _report(
+    args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet, fail_on: list[str]
+) -> None:
     # A report written to a file never has colour codes in it.
     color = args.output_file is None and _use_color(args.color, sys.stdout)
 
@@ -240,7 +312,10 @@ def _report(args: argparse.Namespace, results: list[FileResult], lang: Lang, rul
         if args.statistics:
             render_statistics(args.format, results, out, lang=lang)
         else:
-            render(args.format, results, out, ruleset=ruleset, color=color, lang=lang)
+            render(
+                args.format, results, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
+                width=_terminal_width() if args.output_file is None else None,
+            )
 
     if args.output_file is None:
         _write_stdout(write)
@@ -249,7 +324,7 @@ def _report(args: argparse.Namespace, results: list[FileResult], lang: Lang, rul
         with atomic.open_text(args.output_file) as out:
             write(out)
     except OSError as e:
-        raise _CommandError(f"cannot write {args.output_file}: {e.strerror or e}") from None
+        raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
 
 
 def _read_baseline(path: Path | None) -> Baseline | None:
@@ -270,10 +345,10 @@ def _write_baseline(path: Path, results: list[FileResult]) -> int:
         count = write_baseline(path, results)
     except BaselineError as e:
         raise _CommandError(str(e)) from None
-    print(f"govlint: recorded {count} finding(s) of {len(results)} file(s) in {path}", file=sys.stderr)
+    print("govlint: " + _say("recorded", count=count, files=len(results), path=path), file=sys.stderr)
     trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in TROUBLE_CODES]
     for file, d in trouble:  # never recorded: an unreadable file must not pass unseen
-        print(f"govlint: error: {file}: {d.code} {d.message}", file=sys.stderr)
+        _error(_say("unrecorded-trouble", path=file, code=d.code, message=d.message))
     return EXIT_TROUBLE if trouble else EXIT_OK
 
 
@@ -282,20 +357,20 @@ def _diff(jobs: list[Job], rulesets: RuleSets) -> int:
     fixes, trouble = _fixes(jobs, rulesets, write=False)
     _write_stdout(lambda out: out.writelines(fix.diff() for fix in fixes))
     changed = sum(fix.changed for fix in fixes)
-    print(f"govlint: {changed} file(s) would be fixed", file=sys.stderr)
+    print("govlint: " + _say("would-fix", count=changed), file=sys.stderr)
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _fix(jobs: list[Job], rulesets: RuleSets) -> bool:
+def _fix(jobs: list[Job], rulesets: RuleSets, *, force: bool) -> bool:
     """``--fix``: fix and say so; whether a file could not be fixed."""
-    fixes, trouble = _fixes(jobs, rulesets, write=True)
+    fixes, trouble = _fixes(jobs, rulesets, write=True, force=force)
     for fix in fixes:
         if fix.changed:
-            print(f"govlint: fixed {fix.path}: {fix.describe()}", file=sys.stderr)
+            print("govlint: " + _say("fixed", path=fix.path, what=fix.describe()), file=sys.stderr)
     return trouble
 
 
-def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[FileFix], bool]:
+def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool, force: bool = False) -> tuple[list[FileFix], bool]:
     """The fixes of each plain-text file (written if ``write``), and whether any file
     could not be fixed. Other formats are skipped with a note."""
     from checker.fix import FixError, fix_file, fixable
@@ -304,15 +379,15 @@ def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool) -> tuple[list[Fi
     trouble = False
     for path, rule_dirs, options, _ in jobs:
         if not fixable(path):
-            print(f"govlint: note: {path} left as it is: only .txt and .md files are fixed", file=sys.stderr)
+            _note(_say("not-fixable", path=path))
             continue
         try:
-            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write))
+            fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write, force=force))
         except FixError as e:
-            print(f"govlint: error: {path}: not fixed: {e}", file=sys.stderr)
+            _error(_say("not-fixed", path=path, reason=e))
             trouble = True
         except OSError as e:
-            print(f"govlint: error: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+            _error(_say("cannot-write", path=path, reason=os_reason(e, _ui)))
             trouble = True
     return fixes, trouble
 
@@ -323,19 +398,22 @@ def _annotate(args: argparse.Namespace) -> int:
     path: Path = args.path
     output = _annotated_copy(path, args.output)
     use_cache = not args.no_cache
-    settings = file_settings(path, ConfigResolver(args.config, use_cache=use_cache).for_path(path), _overrides(args))
+    config = ConfigResolver(args.config, use_cache=use_cache).for_path(path)
+    overrides = _overrides(args)
+    settings = file_settings(path, config, overrides)
     ruleset = load_rules(list(settings.rule_dirs), use_cache=use_cache)
+    check_selectors(config, overrides, ruleset.by_code)
     result = lint_path(path, ruleset, settings.options)
     if result.source is None:  # E001: its reason is the whole story
-        raise _CommandError(f"{path}: {result.diagnostics[0].message}")
+        raise _CommandError(_say("path-reason", path=path, reason=result.diagnostics[0].message))
     try:
         count = annotate_docx(path, output, result)
     except AnnotateError as e:
-        raise _CommandError(f"{path}: {e}") from None
+        raise _CommandError(_say("path-reason", path=path, reason=e)) from None
     except OSError as e:
-        raise _CommandError(f"cannot write {output}: {e.strerror or e}") from None
+        raise _CommandError(_say("cannot-write", path=output, reason=os_reason(e, _ui))) from None
     print(summary_line([result], settings.options.lang))  # type: ignore[arg-type]
-    print(f"govlint: wrote {output} with {count} comment(s)", file=sys.stderr)
+    print("govlint: " + _say("wrote-annotated", path=output, count=count), file=sys.stderr)
     return _exit_status([result], [settings.fail_on])
 
 
@@ -344,10 +422,10 @@ def _annotated_copy(path: Path, output: Path | None) -> Path:
     from checker.annotate import default_output
 
     if path.suffix.lower() != ".docx":
-        raise _CommandError(f"{path}: annotate writes comments into Word .docx files only")
+        raise _CommandError(_say("annotate-docx-only", path=path))
     output = output or default_output(path)
     if output.resolve() == path.resolve() or (output.exists() and path.exists() and os.path.samefile(output, path)):
-        raise _CommandError(f"{output} is the report itself: choose another --output")
+        raise _CommandError(_say("annotate-onto-report", path=output))
     return output
 
 
@@ -358,19 +436,25 @@ def _facts(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     status = EXIT_OK
-    for path in expand_paths(args.paths, resolver.excluded):
+    reports: list[tuple[str, list[dict[str, object]]]] = []  # JSON: one document for every file
+    for path in expand_paths(args.paths, resolver.excluded, _note_unread):
         ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
             records = fact_records(*read_facts(path, ruleset))
         except LoadError as e:
-            print(f"govlint: error: {path}: {e.reason}", file=sys.stderr)
+            _error(_say("path-reason", path=path, reason=e.text(_ui)))
             status = EXIT_TROUBLE
             continue
         if args.format == "json":
-            render_facts_json(str(path), records, sys.stdout)
+            reports.append((display_path(path), records))
         else:
             render_facts_table(str(path), records, sys.stdout, color=_use_color(args.color, sys.stdout))
+    if args.format == "json":
+        render_facts_json(reports, sys.stdout)
     return status
+
+
+_UNBOUNDED_WIDTH = 1000  # cells: wider than any line of a rule table
 
 
 def _rules(args: argparse.Namespace) -> int:
@@ -380,7 +464,7 @@ def _rules(args: argparse.Namespace) -> int:
 
         rows = [
             {"code": r.code, "name": r.name, "severity": r.severity, "profiles": sorted(r.profiles),
-             "summary": r.summary.get(args.lang), "file": r.file}
+             "summary": r.summary.get(args.lang or _ui), "file": r.file}
             for r in ruleset.rules
         ]
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
@@ -391,12 +475,16 @@ def _rules(args: argparse.Namespace) -> int:
     from checker.report.console import console
 
     table = Table(box=None, header_style="bold")
-    for column in ("code", "name", "severity", "profiles", "summary"):
-        table.add_column(column, no_wrap=column != "summary")
+    for column in ("col-code", "col-name", "col-severity", "col-profiles"):
+        table.add_column(_say(column), no_wrap=True)
+    # Summaries are whole: folded within their column on a narrow terminal, never cut.
+    table.add_column(_say("col-summary"), overflow="fold", ratio=1)
     for rule in ruleset.rules:
-        profiles = "all" if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
-        table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang))
-    console(highlight=False).print(table)
+        profiles = _say("all-profiles") if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
+        table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang or _ui))
+    # To a pipe (`govlint rules | grep S10`) a rule is one line, unless COLUMNS says otherwise.
+    unbounded = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    console(highlight=False, width=_UNBOUNDED_WIDTH if unbounded else None).print(table)
     return EXIT_OK
 
 
@@ -405,32 +493,48 @@ def _explain(args: argparse.Namespace) -> int:
     code = args.code.upper()
     rule = ruleset.by_code.get(code) or next((r for r in ruleset.rules if r.name == args.code), None)
     if rule is None:
-        print(f"govlint: error: no rule {args.code!r}; `govlint rules` lists them", file=sys.stderr)
+        _error(_say("no-such-rule", code=args.code))
         return EXIT_TROUBLE
-    zh = args.lang == "zh"
+    lang = args.lang or _ui
+
+    def heading(key: str) -> str:
+        return say(key, lang)
+
     lines = [
         f"{rule.code} {rule.name} ({rule.severity})",
         "",
-        rule.summary.get(args.lang),
+        rule.summary.get(lang),
         "",
-        "## 说明 / What it does" if zh else "## What it does",
-        rule.explanation,
+        heading("explain-what"),
+        _explanation(rule.explanation, lang),
         "",
-        "## 依据 / Source" if zh else "## Source",
+        heading("explain-source"),
         rule.source,
         "",
-        "## 示例(不通过) / Example" if zh else "## Example (fails)",
+        heading("explain-fails"),
         *("    " + line for line in rule.example_fail.splitlines()),
         "",
-        "## 应写作 / Use instead" if zh else "## Use instead",
+        heading("explain-passes"),
         *("    " + line for line in rule.example_pass.splitlines()),
     ]
     if rule.help:
-        lines += ["", "## 修改建议 / Fix" if zh else "## Fix", rule.help.get(args.lang)]
-    profiles = "、".join(sorted(rule.profiles)) if zh else ", ".join(sorted(rule.profiles))
-    lines += ["", ("适用 profile: " if zh else "Profiles: ") + profiles, ("定义于: " if zh else "Defined in: ") + rule.file]
+        lines += ["", heading("explain-fix"), rule.help.get(lang)]
+    profiles = ("、" if lang == "zh" else ", ").join(sorted(rule.profiles))
+    lines += ["", say("explain-profiles", lang, profiles=profiles), say("explain-file", lang, file=rule.file)]
     print("\n".join(lines))
     return EXIT_OK
+
+
+_ENGLISH_PART = re.compile(r"(?m)^(?:What it does|Why):")
+
+
+def _explanation(text: str, lang: str) -> str:
+    """A rule's explanation is written Chinese first, then English from a line starting
+    "What it does:" or "Why:": the part in ``lang`` (the whole when there is one part)."""
+    english = _ENGLISH_PART.search(text)
+    if english is None or english.start() == 0:
+        return text
+    return text[english.start() :].strip() if lang == "en" else text[: english.start()].strip()
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -444,21 +548,28 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    global _ui
     argv = list(sys.argv[1:] if argv is None else argv)
+    _ui = ui_lang(argv, os.environ)
+    _speak_argparse(_ui)
     command = "check"
     if argv and argv[0] in COMMANDS:
         command = argv.pop(0)
     args = _parser(command).parse_args(argv)
     handler = {
-        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate, "schema": _schema,
+        "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate,
+        "schema": _schema,
     }[command]  # fmt: skip
     try:
         status = _run(handler, args)
         sys.stdout.flush()  # here, not in the interpreter's last flush, a closed pipe can be handled
         regexcache.save()  # the patterns this run compiled, for the next cold start
         return status
-    except (ConfigError, RuleFileError) as e:  # a bad config or rule file: one line, exit 2
-        print(f"govlint: error: {e}", file=sys.stderr)
+    except ConfigError as e:  # a bad config: one line, exit 2
+        _error(e.text(_ui))
+        return EXIT_TROUBLE
+    except RuleFileError as e:  # a bad rule file: one line, exit 2
+        _error(str(e))
         return EXIT_TROUBLE
     except KeyboardInterrupt:
         return 130
@@ -467,11 +578,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _speak_argparse(lang: Lang) -> None:
+    """argparse's own words (usage, errors) in ``lang``: argparse looks each up through its
+    module's gettext function when it writes it, so that function is the catalogue's."""
+    import gettext
+
+    argparse._ = gettext.gettext if lang == "en" else lambda message: ARGPARSE_ZH.get(message, message)  # type: ignore[attr-defined]
+
+
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     try:
         return handler(args)
     except _CommandError as e:
-        print(f"govlint: error: {e}", file=sys.stderr)
+        _error(str(e))
         return EXIT_TROUBLE
 
 

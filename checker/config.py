@@ -22,19 +22,26 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from checker import cache
 from checker.checks import Settings
+from checker.messages import os_reason, say
 from checker.selection import Level, Options, Selection
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CONFIG_NAMES = (".govlint.toml", "govlint.toml", "pyproject.toml")  # one folder: first wins, as Ruff
-CACHE_FORMAT = 2  # bump when ConfigValues changes shape
+CACHE_FORMAT = 3  # bump when ConfigValues changes shape
+# What a folder search skips unless a config's `exclude` replaces it (as Ruff's defaults):
+# a repository's own papers, which are not reports, matched by name in any case.
+DEFAULT_EXCLUDE = (
+    "README*", "CHANGELOG*", "CHANGES*", "HISTORY*", "NEWS*", "LICENSE*", "LICENCE*", "COPYING*", "NOTICE*",
+    "AUTHORS*", "CONTRIBUTING*", "CODE_OF_CONDUCT*", "SECURITY*", "docs", "node_modules", "site-packages", "venv",
+)  # fmt: skip
 SELECTOR = re.compile(r"^(ALL|[A-Z][0-9]{0,3})$")
 # A pyproject.toml is parsed only if it can hold a govlint table: most never do.
 # ([tool.govlint], [tool.govlint.severity], tool.govlint = …, or govlint = {…} / govlint.x = …
@@ -43,15 +50,50 @@ _MENTIONS_GOVLINT = re.compile(rb"""(?m)tool\s*\.\s*["']?govlint\b|^\s*["']?govl
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used. ``str()`` is one line naming the file and key."""
+    """A config file (or a selector) that cannot be used. ``str()`` is one English line
+    naming the file and key; ``text(lang)`` the same in the interface's language."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        super().__init__(say(key, "en", **_in(args, "en")))
+        self.key, self.args_ = key, args
+
+    def text(self, lang: str) -> str:
+        return say(self.key, lang, **_in(self.args_, lang))
+
+
+def _in(args: dict[str, Any], lang: str) -> dict[str, object]:
+    """``args`` with each catalogue entry given as ``(key, {fields})``, and each OSError,
+    said in ``lang``."""
+    return {name: _said(v, lang) for name, v in args.items()}
+
+
+def _said(value: Any, lang: str) -> object:
+    if isinstance(value, tuple):
+        return say(value[0], lang, **_in(value[1], lang))
+    return os_reason(value, lang) if isinstance(value, OSError) else value
+
+
+class DeadlineError(ValueError):
+    """A ``MM-DD`` that is not a day of every year; ``key`` names its catalogue entry."""
+
+    def __init__(self, key: str, value: str) -> None:
+        super().__init__(say(key, "en", value=value))
+        self.key = key
 
 
 def parse_deadline(value: str) -> tuple[int, int]:
-    """``"MM-DD"`` → (month, day); ValueError if it is not a day of the year."""
+    """``"MM-DD"`` → (month, day); DeadlineError if it is not a day of every year.
+
+    02-29 is refused rather than read as the last day of February: a deadline names a
+    day of the year after every report year, and most years have no 29 February."""
     try:
-        parsed = dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")  # a leap year admits 02-29
+        parsed = dt.datetime.strptime(f"2001-{value}", "%Y-%m-%d")  # a common year
     except ValueError:
-        raise ValueError(f"expected MM-DD, e.g. 03-31, got {value!r}") from None
+        try:
+            dt.datetime.strptime(f"2000-{value}", "%Y-%m-%d")
+        except ValueError:
+            raise DeadlineError("expected-deadline", value) from None
+        raise DeadlineError("deadline-02-29", value) from None
     return parsed.month, parsed.day
 
 
@@ -66,7 +108,8 @@ class ConfigValues(NamedTuple):
     profile: str | None = None
     publication_deadline: tuple[int, int] | None = None
     rules: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None  # None: DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
     fail_on: str | None = None
     lang: Literal["zh", "en"] | None = None
 
@@ -117,6 +160,38 @@ def file_settings(path: Path, config: Config | None, cli: Overrides) -> FileSett
         severity=values.severity,
     )
     return FileSettings(options, cli.fail_on or values.fail_on or "error", extra_rule_dirs(config, cli.rule_dirs))
+
+
+def check_selectors(config: Config | None, cli: Overrides, codes: Collection[str]) -> None:
+    """Raise ConfigError for a code or prefix, on the command line or in ``config``, that
+    names no rule of ``codes`` (the loaded rule set's, E00x and G00x included): a
+    misspelt ``--select D3O1`` would otherwise check nothing and pass a CI gate."""
+    for where, selector in _selectors(config, cli):
+        if selector != "ALL" and not any(code.startswith(selector) for code in codes):
+            raise ConfigError("unknown-selector", where=where, selector=selector, hint=_closest(selector, codes))
+
+
+def _selectors(config: Config | None, cli: Overrides) -> Iterator[tuple[str, str]]:
+    """(where it was given, code or prefix) for every selector of a run."""
+    flags = (("--select", cli.select or ()), ("--extend-select", cli.extend_select), ("--ignore", cli.ignore))
+    for flag, selectors in flags:
+        yield from ((flag, s) for s in selectors)
+    if config is None:
+        return
+    values = config.values
+    keys = (("select", values.select or ()), ("extend-select", values.extend_select), ("ignore", values.ignore))
+    for key, selectors in keys:
+        yield from ((f"{config.path}: {key}", s) for s in selectors)
+    for glob, codes in values.per_file_ignores:
+        yield from ((f"{config.path}: per-file-ignores.{glob}", s) for s in codes)
+    yield from ((f"{config.path}: severity", s) for s, _ in values.severity)
+
+
+def _closest(selector: str, codes: Collection[str]) -> tuple[str, dict[str, object]]:
+    import difflib
+
+    close = difflib.get_close_matches(selector, sorted(codes), n=1, cutoff=0.5)
+    return ("did-you-mean", {"code": close[0]}) if close else ("rules-lists-them", {})
 
 
 def extra_rule_dirs(config: Config | None, cli_dirs: tuple[Path, ...]) -> tuple[Path, ...]:
@@ -218,9 +293,18 @@ class ConfigResolver:
 
     def excluded(self, path: Path) -> bool:
         """Whether folder scanning should skip ``path``, a file or a folder (whose
-        contents are then never visited)."""
+        contents are then never visited): the config's ``exclude`` (else DEFAULT_EXCLUDE,
+        matched in any case) and its ``extend-exclude``."""
         config = self.for_path(path)
-        return config is not None and any(matches(p, path, config.root) for p in config.values.exclude)
+        if config is None:
+            return _default_excluded(path)
+        values = config.values
+        if values.exclude is None:
+            if _default_excluded(path):
+                return True
+        elif any(matches(p, path, config.root) for p in values.exclude):
+            return True
+        return any(matches(p, path, config.root) for p in values.extend_exclude)
 
     def _find(self, directory: Path) -> Config | None:
         visited: list[Path] = []
@@ -253,6 +337,11 @@ class ConfigResolver:
         return None
 
 
+def _default_excluded(path: Path) -> bool:
+    name = path.name.upper()
+    return any(_glob_matches(pattern.upper(), name) for pattern in DEFAULT_EXCLUDE)
+
+
 def _shown(path: Path) -> Path:
     """``path`` relative to the working directory when it is below it, for messages."""
     relative = os.path.relpath(path)
@@ -270,22 +359,22 @@ def load_config(path: Path, *, use_cache: bool = True, required: bool = True) ->
     try:
         content = path.read_bytes()
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read config file: {e.strerror or e}") from None
+        raise ConfigError("config-unreadable", path=path, reason=e) from None
     try:
         data = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config file is not UTF-8") from None
+        raise ConfigError("config-not-utf8", path=path) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+        raise ConfigError("config-invalid-toml", path=path, reason=e) from None
     where = str(path)
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("govlint")
         if table is None:
             if required:
-                raise ConfigError(f"{path}: no [tool.govlint] table")
+                raise ConfigError("config-no-table", path=path)
             return None
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [tool.govlint] must be a table")
+            raise ConfigError("config-not-table", path=path)
         data, where = table, f"{path} [tool.govlint]"
     return Config(path, Path(os.path.abspath(path)).parent, _validated(data, where, use_cache))
 
@@ -318,7 +407,7 @@ def _validate(data: dict[str, Any], where: str) -> ConfigValues:
     try:
         model = model_class.model_validate(data)
     except ValidationError as e:
-        raise ConfigError(f"{where}: {_describe(e.errors()[0], model_class)}") from None
+        raise ConfigError("config-invalid", where=where, problem=_describe(e.errors()[0], model_class)) from None
     m: Any = model
     return ConfigValues(
         select=tuple(m.select) if m.select is not None else None,
@@ -329,25 +418,29 @@ def _validate(data: dict[str, Any], where: str) -> ConfigValues:
         profile=m.profile,
         publication_deadline=parse_deadline(m.publication_deadline) if m.publication_deadline else None,
         rules=tuple(m.rules),
-        exclude=tuple(m.exclude),
+        exclude=tuple(m.exclude) if m.exclude is not None else None,
+        extend_exclude=tuple(m.extend_exclude),
         fail_on=m.fail_on,
         lang=m.lang,
     )
 
 
-def _describe(error: Any, model_class: type[BaseModel]) -> str:
-    """One pydantic error as ``unknown key 'selct' (did you mean 'select'?)`` or
-    ``key 'severity.N201': Input should be …``."""
+def _describe(error: Any, model_class: type[BaseModel]) -> tuple[str, dict[str, object]]:
+    """One pydantic error as a catalogue entry: ``unknown key 'selct' (did you mean
+    'select'?)`` or ``key 'severity.N201': Input should be …`` (pydantic's words)."""
     import difflib
 
     loc = [str(p) for p in error["loc"] if p != "[key]"]
     if error["type"] == "extra_forbidden" and len(loc) == 1:
         keys = [f.alias or name for name, f in model_class.model_fields.items()]
         close = difflib.get_close_matches(loc[0], keys, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (known keys: {', '.join(keys)})"
-        return f"unknown key '{loc[0]}'{hint}"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"key '{'.'.join(loc)}': {message}" if loc else message
+        hint = ("key-did-you-mean", {"key": close[0]}) if close else ("known-keys", {"keys": ", ".join(keys)})
+        return "unknown-key", {"key": loc[0], "hint": hint}
+    message: Any = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "literal_error":  # the choices: said in the catalogue's words
+        expected = str(error["ctx"]["expected"])
+        message = ("expected-one-of", {"choices": expected, "choices_zh": expected.replace(" or ", " 或 ")})
+    return ("bad-value", {"key": ".".join(loc), "reason": message}) if loc else ("as-is", {"text": message})
 
 
 @functools.cache
@@ -380,7 +473,8 @@ def _model() -> type[BaseModel]:
         profile: Literal["annual", "summary"] | None = None
         publication_deadline: Annotated[str, AfterValidator(deadline)] | None = None
         rules: list[str] = []
-        exclude: list[str] = []
+        exclude: list[str] | None = None
+        extend_exclude: list[str] = []
         fail_on: Literal["error", "warning", "info"] | None = None
         lang: Literal["zh", "en"] | None = None
 

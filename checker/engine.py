@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from checker.checks import CheckFn, Context, Finding, kinds
+from checker.checks import CheckFn, Context, Finding
+from checker.checks.registry import kinds
 from checker.files import display_path
 from checker.load import LoadError, load_path
 from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText
@@ -38,6 +39,7 @@ def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Di
         labels=tuple(Label(label.span, label.text.get(lang)) for label in finding.labels),
         help=rule.help.get(lang) if rule.help else None,
         note=finding.note.get(lang) if finding.note else None,
+        fix=finding.fix.get(lang) if finding.fix else None,
     )
 
 
@@ -76,7 +78,12 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
             _PLANS.clear()
         rules = active_rules(ruleset, options)
         specs = kinds()
-        context = Context(options.settings, {r.code: r.params for r in ruleset.rules}, ruleset.vocabulary)
+        context = Context(
+            options.settings,
+            {r.code: r.params for r in ruleset.rules},
+            ruleset.vocabulary,
+            frozenset(r.code for r in rules),
+        )
         with_facts = any(specs[rule.kind].reads_facts for rule in rules)
         plan = _PLANS[key] = Plan(ruleset, rules, [(r, specs[r.kind].check) for r in rules], context, with_facts)
     return plan
@@ -179,7 +186,7 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
     try:
         loaded = load_path(path)
     except LoadError as e:
-        return unreadable(shown, e.reason, ruleset, options)
+        return unreadable(shown, e.text(options.lang), ruleset, options)
     suppressions = None
     if any(MARKER in comment.text for comment in loaded.comments):  # a web page's, dropped from its text
         from checker.suppress import from_html

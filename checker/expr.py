@@ -69,11 +69,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeGuard, cast
 
 if TYPE_CHECKING:
-    from lark import Lark, Tree
+    from lark import Lark, Token, Tree
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
+    from lark.parsers.lalr_interactive_parser import InteractiveParser
 
 __all__ = [
     "And",
@@ -185,17 +186,22 @@ _NODES = (Const, Name, Neg, Not, Term, Arith, Compare, And, Or, Call)
 
 
 def _same_node(a: tuple[object, ...], b: object) -> bool:
-    return type(a) is type(b) and a[:-1] == b[:-1]  # type: ignore[index]
+    return type(a) is type(b) and a[:-1] == b[:-1]
+
+
+def _different_node(a: tuple[object, ...], b: object) -> bool:
+    return not _same_node(a, b)
 
 
 def _node_hash(node: tuple[object, ...]) -> int:
     return hash((type(node).__name__, node[:-1]))
 
 
-for _node in _NODES:  # equality by class and fields, without column
-    _node.__eq__ = _same_node  # type: ignore[assignment,method-assign]
-    _node.__ne__ = lambda a, b: not _same_node(a, b)  # type: ignore[assignment,method-assign]
-    _node.__hash__ = _node_hash  # type: ignore[assignment,method-assign]
+# Equality by class and fields, without column. Set by name: a NamedTuple cannot take a base
+# class that would define them, and mypy does not let a method be assigned.
+for _node in _NODES:
+    for _method, _function in (("__eq__", _same_node), ("__ne__", _different_node), ("__hash__", _node_hash)):
+        setattr(_node, _method, _function)
 
 
 # --- Parsing -----------------------------------------------------------------------
@@ -287,13 +293,13 @@ def _syntax_error(
     from lark.exceptions import UnexpectedCharacters
 
     if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream
+        pos = cast(int, exc.pos_in_stream)  # lark types it by its base class's None; here the lexer's offset
         char = source[pos]
         # The lexer does not know what the parser wanted; replay the (valid) prefix.
         interactive = parser.parse_interactive(source[:pos])
         interactive.exhaust_lexer()
         message = f"unexpected character {char!r} at column {pos + 1}"
-        message += f"; expected {_describe_expected(interactive.accepts())}"
+        message += f"; expected {_describe_expected(_accepts(interactive))}"
         if char == "=":
             message += " (use '==' to compare)"
         elif "A" <= char <= "Z":
@@ -307,11 +313,17 @@ def _syntax_error(
         column = token.start_pos + 1
         message = f"unexpected {token.value!r} at column {column}"
     # accepts() is exact; exc.expected is LALR's merged look-ahead (too generous).
-    accepted = exc.interactive_parser.accepts()
+    accepted = _accepts(exc.interactive_parser)
     message += f"; expected {_describe_expected(accepted)}"
     if token.type == "COMP_OP" and not accepted & {"COMP_OP", "NAME"}:
         message += " (comparisons cannot be chained; join them with 'and')"
     return ExpressionError(message, column)
+
+
+def _accepts(interactive: InteractiveParser) -> set[str]:
+    """The terminals ``interactive`` can take next."""
+    accepts: Callable[[], set[str]] = interactive.accepts  # lark leaves it unannotated
+    return accepts()
 
 
 def _describe_expected(terminals: Collection[str]) -> str:
@@ -336,7 +348,7 @@ class _Builder:
     def __init__(self, names: frozenset[str]) -> None:
         self.names = names
 
-    def build(self, tree: Tree, depth: int) -> Expr:
+    def build(self, tree: Tree[Token], depth: int) -> Expr:
         column = tree.meta.start_pos + 1
         if depth > MAX_DEPTH:
             # Checked before recursing, so the walk itself stays shallow.
@@ -344,7 +356,8 @@ class _Builder:
                 f"expression nested more than {MAX_DEPTH} levels deep at column {column}",
                 column,
             )
-        children = tree.children
+        # Tokens and subtrees, at the places the grammar rule (tree.data) puts them.
+        children: list[Any] = tree.children
         match tree.data:
             case "int_":
                 return Const(int(children[0].value), column)
@@ -428,7 +441,7 @@ def _type_name(value: Value) -> str:
     return "date"
 
 
-def _is_int(value: Value) -> bool:
+def _is_int(value: Value) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -437,7 +450,7 @@ def _check_env_value(name: str, value: object, column: int) -> Value:
     if value is None or isinstance(value, int) or (
         isinstance(value, dt.date) and not isinstance(value, dt.datetime)
     ):
-        return value  # type: ignore[return-value]
+        return value
     raise ExpressionError(
         f"name {name!r} at column {column} has a value of unsupported type "
         f"{type(value).__name__} (expected int, bool or date)",
@@ -552,6 +565,8 @@ def _truth(op: str, value: Value, column: int) -> bool | None:
 
 def evaluate(expr: Expr, env: Mapping[str, Value]) -> Value:
     """Evaluate ``expr`` with names bound by ``env``; ``None`` means unknown."""
+    value: Value  # each case binds these afresh
+    op: str
     match expr:
         case Const(value):
             return value

@@ -12,7 +12,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from checker.load import LOADED_SUFFIXES
+from checker.load import LOADED_SUFFIXES, UNREAD_FORMATS
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -30,9 +30,15 @@ def display_path(path: Path) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name)
 
 
-def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+def expand_paths(
+    paths: list[Path],
+    excluded: Callable[[Path], bool] | None = None,
+    unread: Callable[[Path], None] | None = None,
+) -> Iterator[Path]:
     """Files as given; folders searched recursively for report files, in a stable order.
-    ``excluded`` prunes what a folder search finds (files named on the command line stay).
+    ``excluded`` prunes what a folder search finds (files named on the command line stay);
+    ``unread`` is called with each file a search finds in a report format govlint does not
+    read (.doc, .wps, .ofd …: see UNREAD_FORMATS), so that none is skipped without a word.
 
     Nothing that goes wrong is skipped in silence: a folder that cannot be listed is
     yielded itself, and a file that cannot be read (a broken or looping link, a file
@@ -42,20 +48,25 @@ def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = No
     for path in paths:
         if os.path.isdir(path):  # unlike Path.is_dir, never raises (a folder without access)
             found: list[Path] = []
+            not_read: list[Path] = []
             unlistable: list[OSError] = []
             for root, dirs, files in os.walk(path, onerror=unlistable.append):
                 dirs[:] = sorted(
                     d for d in dirs if not d.startswith(".") and not (excluded and excluded(Path(root) / d))
                 )
-                found.extend(
-                    Path(root) / f
-                    for f in files
-                    if f.lower().endswith(LOADED_SUFFIXES)
-                    and not f.startswith("~$")  # Word's lock file beside an open document
-                    and not (excluded and excluded(Path(root) / f))
-                    and _may_be_report(Path(root) / f)
-                )
+                for f in files:
+                    file = Path(root) / f
+                    if f.startswith("~$") or (excluded and excluded(file)):  # ~$: Word's lock file
+                        continue
+                    if f.lower().endswith(LOADED_SUFFIXES):
+                        if _may_be_report(file):
+                            found.append(file)
+                    elif file.suffix.lower() in UNREAD_FORMATS:
+                        not_read.append(file)
             found.extend(Path(error.filename) for error in unlistable)
+            if unread:
+                for file in sorted(not_read):
+                    unread(file)
             yield from sorted(found)
         else:
             yield path  # a missing file becomes an E001 diagnostic when it is loaded

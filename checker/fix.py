@@ -1,21 +1,21 @@
 """Safe autofixes for plain-text and Markdown reports: ``govlint --fix`` and ``--diff``.
 
-Only what is certain is fixed, with the rules' own compiled patterns:
+The fixes are the findings' own: a rule whose matches are certain debris says so in its
+rule file (the ``fix`` param of the pattern kind), and its findings carry the edits —
+T403 deletes converter pinyin, T402 deletes a line that holds nothing but page chrome
+(checker.checks.patterns says exactly what). This module lints the text and applies the
+edits of the findings the lint kept, and does nothing else: a rule the file's settings do
+not select, or a finding a suppression comment covers, is not fixed.
 
-* **T403** — converter pinyin annotations are deleted: ``金石鎮(zhèn)`` → ``金石鎮``.
-* **T402** — a line is deleted when it holds web-page chrome and every character of
-  it is chrome (T402), pinyin (T403), a template placeholder (T401), a space or
-  punctuation: ``浏览量:{{ pvCount }}``, ``扫一扫在手机打开当前页``, ``| | |``. A line with
-  any other text (``日期:2022年11月28日 来源:政法委``) stays whole.
+The edits of one fix are applied together or not at all. A fix that overlaps one applied
+before it waits for the next pass, which lints the text again; passes go on to a fixpoint
+(deleting one annotation can make the next one match: 鎮(zhèn)(zhèn)). Suppression comments
+keep their lines as they are, and are never edited themselves (checker.suppress).
 
-Nothing else is touched: not numbers, dates, placeholders in sentences, traditional
-characters or mojibake. Fixes follow the lint: a rule the file's settings do not
-select, or a match a suppression comment covers, is not fixed.
-
-The file's own bytes are decoded again (the loader unified line ends), the fixes are
-applied line by line, and the result is encoded as the file was: a GBK/CRLF file stays
-GBK/CRLF, a BOM stays. A file whose bytes would not survive that round trip is left
-alone. Writes are atomic: a temporary file in the same folder, then ``os.replace``.
+The file's own bytes are decoded again (the loader unified line ends), the edits are mapped
+from the lint's offsets to the file's text, and the result is encoded as the file was: a
+GBK/CRLF file stays GBK/CRLF, a BOM stays. A file whose bytes would not survive that round
+trip is left alone. Writes are atomic: a temporary file in the same folder, then ``os.replace``.
 """
 
 from __future__ import annotations
@@ -25,31 +25,24 @@ import difflib
 import os
 import re
 import stat
-import tempfile
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
-from checker.engine import MARKDOWN_SUFFIX, markdown_suppressions
+from checker import atomic
+from checker.engine import lint_text
 from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
-from checker.model import Diagnostic, SourceText, Span
-from checker.model import View
-from checker.normalize import normalize
-from checker.rule import Rule
+from checker.model import Edit, Fix
 from checker.ruleset import RuleSet
-from checker.selection import Options, active_rules
+from checker.selection import Options
 
-PLACEHOLDER, CHROME, PINYIN = "T401", "T402", "T403"
 # Formats whose text is not the file's text: fixing them would need a writer per format.
 UNFIXABLE_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".doc", ".wps")
-# Deleting one annotation can make the next one match (鎮(zhèn)(zhèn)): fix to a fixpoint.
 _MAX_PASSES = 10
+# Files up to this size are compared byte for byte before the fixed copy replaces them.
+_COMPARED_BYTES = 4 * 2**20
 _LINE_END = re.compile(r"(\r\n|\r|\n)")  # the loader's unification, in reverse
 _BOM = {
     "utf-8-sig": codecs.BOM_UTF8,
@@ -91,10 +84,18 @@ def fixable(path: Path) -> bool:
     return path.suffix.lower() not in UNFIXABLE_SUFFIXES
 
 
-def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool) -> FileFix:
-    """Plan the fixes of ``path`` and, if ``write``, apply them atomically."""
+def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool, force: bool = False) -> FileFix:
+    """Plan the fixes of ``path`` and, if ``write``, apply them atomically.
+
+    The target of a symlink is fixed, not the link. The new file keeps the old one's
+    permissions and, where this process may give them, its owner and group. A file with
+    several hard links (fixing would split them) or without write permission is refused
+    unless ``force``; and a file changed by someone else while it was being fixed is left
+    as they made it (FixError either way)."""
+    target = Path(os.path.realpath(path))
     try:
-        data = read_bytes(path)
+        before_stat = os.stat(target)
+        data = read_bytes(target)
         loaded = decode_bytes(data)
     except LoadError as e:
         raise FixError(e.reason) from None
@@ -106,153 +107,99 @@ def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool) -> 
     after, counts = fix_text(before, str(path), ruleset, options)
     result = FileFix(path, before, after, counts)
     if write and result.changed:
-        # Same permissions as the file had; the target of a symlink is replaced, not the link.
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        write_atomic(Path(os.path.realpath(path)), lambda f: f.write(bom + after.encode(codec)), mode=mode)
+        if not force:
+            _refuse_unsafe(target, before_stat)
+        with atomic.open_binary(
+            target,
+            mode=stat.S_IMODE(before_stat.st_mode),
+            owner=(before_stat.st_uid, before_stat.st_gid),
+            before_replace=lambda: _unchanged_since_read(target, before_stat, data),
+        ) as f:
+            f.write(bom + after.encode(codec))
     return result
 
 
+def _refuse_unsafe(target: Path, info: os.stat_result) -> None:
+    if info.st_nlink > 1:
+        raise FixError(
+            f"it has {info.st_nlink} hard links, and fixing would split them "
+            "(--force fixes this name only)"
+        )
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    if not info.st_mode & writable_bits or not os.access(target, os.W_OK):
+        raise FixError("it is read-only (--force fixes it all the same, keeping its permissions)")
+
+
+def _unchanged_since_read(target: Path, read: os.stat_result, data: bytes) -> None:
+    """Raise unless ``target`` is still the file that was read: same inode, size and
+    modification time, and, for a small file, the same bytes (a write within the clock's
+    resolution keeps the time)."""
+    try:
+        now = os.stat(target)
+        same = (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) == (
+            read.st_dev, read.st_ino, read.st_size, read.st_mtime_ns
+        )
+        if same and now.st_size <= _COMPARED_BYTES:
+            same = read_bytes(target) == data
+    except (OSError, LoadError):
+        same = False
+    if not same:
+        raise FixError("it changed while it was being fixed: left as it is now")
+
+
 def fix_text(text: str, path: str, ruleset: RuleSet, options: Options) -> tuple[str, Counter[str]]:
-    """``text`` (any line ends) with the certain fixes applied, and the count per code."""
-    pieces = _LINE_END.split(text)
-    lines, ends = pieces[0::2], pieces[1::2] + [""]
+    """``text`` (any line ends) with the safe fixes of its findings applied, and the
+    edits made per code. ``path`` decides the format (Markdown comments) and the settings."""
     counts: Counter[str] = Counter()
     for _ in range(_MAX_PASSES):
-        deletions, dropped = _plan("\n".join(lines), path, ruleset, options)
-        if not deletions and not dropped:
+        unified = _LINE_END.sub("\n", text)
+        found = [
+            (d.code, d.fix)
+            for d in lint_text(path, unified, ruleset, options).diagnostics
+            if d.fix is not None and d.fix.applicability == "safe"
+        ]
+        applied = _compatible(found)
+        if not applied:
             break
-        counts[PINYIN] += sum(1 for line, _s, _e in deletions if line not in dropped)
-        counts[CHROME] += len(dropped)
-        lines = _delete(lines, deletions)
-        kept = [i for i in range(len(lines)) if i not in dropped]
-        lines, ends = [lines[i] for i in kept], [ends[i] for i in kept]
-    return "".join(line + end for line, end in zip(lines, ends)), +counts
+        text = _apply(text, [edit for _, fix in applied for edit in fix.edits])
+        for code, fix in applied:
+            counts[code] += len(fix.edits)
+    return text, +counts
 
 
-def write_atomic(path: Path, write: Callable[[IO[bytes]], object], *, mode: int | None = None) -> None:
-    """Replace ``path`` with what ``write`` writes, only once it is complete: an error
-    or an interruption leaves the old file (and no temporary file) behind. ``mode``
-    defaults to that of a new file (0o666 less the umask)."""
-    if mode is None:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
+# --------------------------------------------------------------------------- applying
 
 
-# --------------------------------------------------------------------------- planning
+def _compatible(fixes: list[tuple[str, Fix]]) -> list[tuple[str, Fix]]:
+    """The fixes to apply in this pass: in text order, each whose edits overlap no edit
+    of a fix taken before it."""
+    taken: list[tuple[str, Fix]] = []
+    spans: list[tuple[int, int]] = []
+    for code, fix in sorted(fixes, key=lambda item: (item[1].edits[0].start, item[1].edits[0].end, item[0])):
+        if not any(e.start < end and start < e.end for e in fix.edits for start, end in spans):
+            taken.append((code, fix))
+            spans.extend((e.start, e.end) for e in fix.edits)
+    return taken
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
-    code: str
-    span: Span
+def _apply(text: str, edits: list[Edit]) -> str:
+    """``text`` with ``edits`` (offsets in ``text`` with unified ``\\n`` line ends, none
+    overlapping another) applied: each offset is mapped to its line of ``text``, so
+    that the line ends of ``text`` are kept."""
+    pieces = _LINE_END.split(text)
+    unified_starts, original_starts = [0], [0]
+    for line, end in zip(pieces[0::2], pieces[1::2]):
+        unified_starts.append(unified_starts[-1] + len(line) + 1)
+        original_starts.append(original_starts[-1] + len(line) + len(end))
 
+    def original(offset: int) -> int:
+        line = bisect_right(unified_starts, offset) - 1
+        return original_starts[line] + offset - unified_starts[line]
 
-def _plan(
-    text: str, path: str, ruleset: RuleSet, options: Options
-) -> tuple[list[tuple[int, int, int]], set[int]]:
-    """Pinyin to delete as (line index, start column, end column), and the 0-based
-    indices of chrome lines to delete, for ``text`` with ``\\n`` line ends."""
-    # As the lint does: rules see comments as blanks, and the comments apply.
-    suppressions, analysed = markdown_suppressions(path, text)
-    active = {rule.code: rule for rule in active_rules(ruleset, options) if rule.kind == "pattern"}
-    view = normalize(analysed)
-    source = SourceText(analysed)  # the same lines as ``text``: comments are blanked in place
-    matches = [
-        m for code in (PLACEHOLDER, CHROME, PINYIN) if code in active
-        for m in _matches(active[code], analysed, view, source)
-    ]
-    if suppressions is not None:
-        diagnostics = [Diagnostic(m.code, "", "error", "", path, m.span) for m in matches]
-        kept, _notices = suppressions.apply(diagnostics, source, [r.code for r in ruleset.rules], frozenset(active))
-        kept_ids = {id(d) for d in kept}
-        matches = [m for m, d in zip(matches, diagnostics) if id(d) in kept_ids]
-
-    starts = [source.line_span(n).start for n in range(1, source.line_count + 1)]
-    covered: dict[int, list[Span]] = {}
-    chrome_lines: set[int] = set()
-    deletions: list[tuple[int, int, int]] = []
-    for m in matches:
-        first = bisect_right(starts, m.span.start) - 1
-        last = bisect_right(starts, max(m.span.start, m.span.end - 1)) - 1
-        for line in range(first, last + 1):
-            covered.setdefault(line, []).append(m.span)
-        if m.code == CHROME:
-            chrome_lines.update(range(first, last + 1))
-        elif m.code == PINYIN and first == last:
-            deletions.append((first, m.span.start - starts[first], m.span.end - starts[first]))
-    lines = text.split("\n")  # coverage is judged on the file's text: a comment is not chrome
-    dropped = {
-        n for n in chrome_lines
-        # A blank line inside a match (阅读:\n\n1279) is layout, not chrome: it stays.
-        if lines[n].strip() and _all_covered(lines[n], starts[n], covered[n]) and not _markdown_table_row(path, lines, n)
-    }
-    return deletions, dropped
-
-
-def _matches(rule: Rule, analysed: str, view: View, source: SourceText) -> Iterator[_Match]:
-    """Every match of the rule's patterns (overlaps included: they all cover), mapped to
-    the original text, on lines no longer than the rule's ``max_line_length``."""
-    params = rule.params
-    on_view = params.target == "view"
-    for item in params.patterns:
-        for m in item.regex.finditer(view.text if on_view else analysed):
-            # As the finding, the match covers words, not the spaces around them: a line
-            # pattern's match starts with the newline before its line (rules/hygiene.toml),
-            # and 阅读:\s* may end with the blank lines after it, which are not chrome.
-            matched = m.group()
-            start, end = m.end() - len(matched.lstrip()), m.start() + len(matched.rstrip())
-            if end <= start:  # only spaces
-                continue
-            span = view.span(start, end) if on_view else Span(start, end)
-            line = source.position(span.start).line
-            if params.max_line_length is not None and len(source.line_text(line).strip()) > params.max_line_length:
-                continue
-            yield _Match(rule.code, span)
-
-
-def _all_covered(line: str, line_start: int, spans: list[Span]) -> bool:
-    """Whether every character of ``line`` is in a span, a space or punctuation (the
-    colon of ``浏览量:`` is not in the chrome pattern, and is no text of the report)."""
-    covered = bytearray(len(line))
-    for span in spans:
-        lo, hi = max(span.start - line_start, 0), min(span.end - line_start, len(line))
-        covered[lo:hi] = b"\x01" * max(hi - lo, 0)
-    return all(
-        covered[i] or ch.isspace() or unicodedata.category(ch).startswith("P") for i, ch in enumerate(line)
-    )
-
-
-def _markdown_table_row(path: str, lines: list[str], n: int) -> bool:
-    """In Markdown ``| | |`` next to another table line is a table's empty (header)
-    row: deleting it would break the table."""
-    if not path.lower().endswith(MARKDOWN_SUFFIX) or not lines[n].lstrip().startswith("|"):
-        return False
-    return any(0 <= k < len(lines) and lines[k].lstrip().startswith("|") for k in (n - 1, n + 1))
-
-
-def _delete(lines: list[str], deletions: list[tuple[int, int, int]]) -> list[str]:
-    """``lines`` without the given (line, start, end) ranges; overlapping ranges merge."""
-    by_line: dict[int, list[tuple[int, int]]] = {}
-    for line, start, end in deletions:
-        by_line.setdefault(line, []).append((start, end))
-    out = list(lines)
-    for line, ranges in by_line.items():
-        text, kept, pos = lines[line], [], 0
-        for start, end in sorted(ranges):
-            kept.append(text[pos : max(start, pos)])
-            pos = max(pos, end)
-        out[line] = "".join(kept) + text[pos:]
-    return out
+    out: list[str] = []
+    position = 0
+    for edit in sorted(edits):
+        start = original(edit.start)
+        out += [text[position:start], edit.replacement]
+        position = original(edit.end)
+    return "".join(out) + text[position:]

@@ -21,8 +21,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, cast
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -67,7 +67,7 @@ class SourceText:
         while i != -1:
             starts.append(i + 1)
             i = find("\n", i + 1)
-        self._line_starts = starts
+        self._line_starts: Sequence[int] = starts  # a list here, an array in _SparseSourceText
 
     @property
     def line_count(self) -> int:
@@ -112,7 +112,7 @@ class _SparseSourceText(SourceText):
 
     def __init__(self, source: SourceText, lines: set[int]) -> None:
         self.text = ""  # not kept: use line_text
-        self._line_starts = array("q", source._line_starts)  # type: ignore[assignment]
+        self._line_starts = array("q", source._line_starts)
         self._length = source.length()
         self._lines = {n: source.line_text(n) for n in lines if 1 <= n <= source.line_count}
 
@@ -242,7 +242,7 @@ class Heading:
 
     __slots__ = (
         "level", "ordinal", "marker", "marker_span", "text", "text_view_start", "span", "line", "runs_on",
-        "children", "body_span",
+        "joined", "children", "body_span",
     )  # fmt: skip
 
     def __init__(
@@ -256,6 +256,9 @@ class Heading:
         span: Span,  # marker + heading words (up to the first 。 when the heading runs on)
         line: int,
         runs_on: bool,  # the heading line goes on with body text ("一、…成效显著。牢牢把握…")
+        # Found inside a line, after the sentence before it ("…如下:一、主要举措和成效"): the
+        # line break before it was lost (a web copy that joined its paragraphs).
+        joined: bool = False,
     ) -> None:
         self.level = level
         self.ordinal = ordinal
@@ -266,6 +269,7 @@ class Heading:
         self.span = span
         self.line = line
         self.runs_on = runs_on
+        self.joined = joined
         self.children: list[Heading] = []
         # From the end of the heading to the start of the next sibling or ancestor.
         self.body_span: Span | None = None
@@ -340,12 +344,35 @@ class Paragraph:
         return f"Paragraph(line={self.line}, text={self.text!r})"
 
 
-class Title(NamedTuple):
-    span: Span
+TitleLineKind = Literal["document-number", "issuer", "title"]
+
+
+class TitleLine(NamedTuple):
+    """One line of the title block: the 发文字号 ("×府〔2025〕3号"), the issuing body
+    ("××县人民政府") or a line of the title itself (a title may span two lines)."""
+
+    kind: TitleLineKind
     text: str  # normalized view
     line: int
+    span: Span
+
+
+class Title(NamedTuple):
+    """The report's title. ``text`` is the view from ``view_start`` over the title's own
+    line or lines (a two-line title keeps its line break); ``lines`` is the whole block
+    the title was read from, issuer and 发文字号 included, in text order: where the
+    organisation that reports can be read."""
+
+    span: Span
+    text: str  # normalized view
+    line: int  # the first line of the title's own text
     years: list[YearMention]
     view_start: int
+    lines: tuple[TitleLine, ...] = ()
+
+    def issuer(self) -> str | None:
+        """The issuing body named on a line of its own above the title, if any."""
+        return next((line.text for line in self.lines if line.kind == "issuer"), None)
 
 
 class Document:
@@ -394,7 +421,7 @@ class Document:
         is checked with one rule set."""
         if key not in self._derived:
             self._derived[key] = compute()
-        return self._derived[key]  # type: ignore[no-any-return]
+        return cast(T, self._derived[key])  # the value compute() returned for this key
 
     def _walk_headings(self) -> list[Heading]:
         out: list[Heading] = []
@@ -576,6 +603,29 @@ class Label(NamedTuple):
     message: str
 
 
+class Edit(NamedTuple):
+    """Replace ``[start, end)`` of the original text with ``replacement`` (a deletion
+    when it is empty, an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str = ""
+
+
+# How sure a fix is: "safe" fixes keep the report's meaning and are what ``--fix`` applies.
+# A Literal of one, so that "unsafe" (applied on request only) can be added later.
+Applicability = Literal["safe"]
+
+
+class Fix(NamedTuple):
+    """A finding's fix: edits that are applied together or not at all, in text order,
+    none overlapping another."""
+
+    edits: tuple[Edit, ...]
+    message: str  # what applying it does, in the run's language ("delete the line")
+    applicability: Applicability = "safe"
+
+
 class Diagnostic(NamedTuple):
     code: str
     name: str
@@ -586,6 +636,7 @@ class Diagnostic(NamedTuple):
     labels: tuple[Label, ...] = ()
     help: str | None = None
     note: str | None = None
+    fix: Fix | None = None
 
 
 class OutlinePart(NamedTuple):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from checker.checks import Context
 from checker.model import Document, Outline, OutlinePart, SourceText, Span
-from checker.ruleset import Rule
+from checker.rule import Rule
 
 SECTION_KIND = "section"
 

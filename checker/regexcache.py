@@ -28,6 +28,7 @@ import hashlib
 import re
 import sys
 from pathlib import Path
+from typing import cast
 
 from checker import cache
 
@@ -55,6 +56,7 @@ def preload() -> int:
         saved = cache.read(_cache_file(), dict)
         if not saved:
             return 0
+        # re's private names (here and below): typeshed declares only re's public interface.
         room = re._MAXCACHE - len(re._cache)  # type: ignore[attr-defined]  # beyond it re drops entries
         # Built apart and added at once: an entry that fails leaves re's cache as it was.
         rebuilt = {
@@ -64,7 +66,7 @@ def preload() -> int:
         re._cache.update(rebuilt)  # type: ignore[attr-defined]
         _loaded.update(saved)
         return len(saved)
-    except Exception:  # noqa: BLE001 - any surprise from the internals: compile as usual
+    except Exception:  # any surprise from the internals: compile as usual
         _loaded.clear()
         return 0
 
@@ -89,7 +91,7 @@ def save() -> int:
         cache.write(_cache_file(), entries)
         _loaded.update(new)
         return len(new)
-    except Exception:  # noqa: BLE001 - a cache that cannot be written costs the next run only time
+    except Exception:  # a cache that cannot be written costs the next run only time
         return 0
 
 
@@ -118,4 +120,5 @@ def _rebuild(pattern: str, parts: Parts) -> re.Pattern[str]:
     import _sre
 
     final_flags, code, groups, groupindex, indexgroup = parts
-    return _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)  # type: ignore[no-any-return]
+    # _sre has no stubs; compile() is what re.compile returns.
+    return cast("re.Pattern[str]", _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup))

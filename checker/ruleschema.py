@@ -16,11 +16,21 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
-from checker.checks import KindSpec, Text, kinds
+from checker.checks import KindSpec, Text
+from checker.checks.registry import kinds
 from checker.checks.schema import Bilingual, ParamsModel, Strict, alternation, regex
 from checker.extract.vocabulary import (
-    MAX_RATE_NAME_LETTERS, OutcomeDef, PairDef, RateDef, Vocabulary, change_ending, enumeration_pattern, rate_endings,
-    share_pattern, total_words_pattern, words_pattern,
+    MAX_RATE_NAME_LETTERS,
+    OutcomeDef,
+    PairDef,
+    RateDef,
+    Vocabulary,
+    change_ending,
+    enumeration_pattern,
+    rate_endings,
+    share_pattern,
+    total_words_pattern,
+    words_pattern,
 )  # fmt: skip
 from checker.rule import Rule, RuleFileError, placeholders
 
@@ -286,14 +296,18 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
     messages.update({variant: text.text() for variant, text in model.messages.items()})
     unknown_variants = set(messages) - {"default"} - spec.variants
     if unknown_variants:
-        raise RuleFileError(f"{where}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}")
+        raise RuleFileError(
+            f"{where}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}"
+        )
     allowed = spec.args
     for variant, msg in messages.items():
         for template in (msg.zh, msg.en):
             if bad := placeholders(template) - allowed:
                 field = "message" if variant == "default" else f"messages.{variant}"
                 known = ", ".join(sorted(allowed)) or "none"
-                raise RuleFileError(f"{where}: field '{field}': unknown placeholder {{{sorted(bad)[0]}}} (known: {known})")
+                raise RuleFileError(
+                    f"{where}: field '{field}': unknown placeholder {{{sorted(bad)[0]}}} (known: {known})"
+                )
     help_text = Text(model.help, model.help_en or model.help) if model.help else None
     return Rule(
         code=model.code,
@@ -346,11 +360,14 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             rules[rule.code] = rule
             names[rule.name] = rule
     for rule in rules.values():
-        for field, codes in (
-            ("part", [getattr(rule.params, "part", None)]),
-            ("unclaimed_from", getattr(rule.params, "unclaimed_from", ())),
+        for field, codes, kind in (
+            ("part", [getattr(rule.params, "part", None)], "section"),
+            ("unclaimed_from", getattr(rule.params, "unclaimed_from", ()), "section"),
+            ("line_debris", getattr(rule.params, "line_debris", ()), "pattern"),
         ):
             for code in codes:
-                if code is not None and (code not in rules or rules[code].kind != "section"):
-                    raise RuleFileError(f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a section rule")
+                if code is not None and (code not in rules or rules[code].kind != kind):
+                    raise RuleFileError(
+                        f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule"
+                    )
     return list(rules.values()), _merge_vocabularies(vocabularies)

@@ -11,19 +11,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-
 from typing import NamedTuple
 
 from checker import cache
-from checker.config import ConfigResolver, Overrides, file_settings
+from checker.config import ConfigResolver, Overrides, check_selectors, file_settings
 from checker.engine import lint_path
 from checker.files import display_path, expand_paths
 from checker.load import LoadError
 from checker.load.text import read_bytes
 from checker.model import FileResult
-from checker.ruleset import Rule, RuleSet, load_rules
+from checker.rule import Rule
+from checker.ruleset import RuleSet, load_rules
 from checker.selection import Options
 
 # Below this many files a pool costs more to start than it saves (a pre-commit run
@@ -70,13 +70,26 @@ class RuleSets:
         return RuleSet.of(list(by_code.values()), rulesets[0].vocabulary)
 
 
-def plan_jobs(paths: list[Path], resolver: ConfigResolver, overrides: Overrides, rulesets: RuleSets) -> list[Job]:
-    """A job per report file of ``paths`` (folders searched), with its config's
-    settings. Each rule set is loaded here, so a bad rule file fails before any work."""
+def plan_jobs(
+    paths: list[Path],
+    resolver: ConfigResolver,
+    overrides: Overrides,
+    rulesets: RuleSets,
+    unread: Callable[[Path], None] | None = None,
+) -> list[Job]:
+    """A job per report file of ``paths`` (folders searched; ``unread`` is called with each
+    file found in a format govlint does not read), with its config's
+    settings. Each rule set is loaded here, and each selector checked against it, so a
+    bad rule file or an unknown code fails before any work."""
     jobs: list[Job] = []
-    for path in expand_paths(paths, resolver.excluded):
-        settings = file_settings(path, resolver.for_path(path), overrides)
-        rulesets.get(settings.rule_dirs)
+    checked: set[tuple[Path | None, tuple[Path, ...]]] = set()
+    for path in expand_paths(paths, resolver.excluded, unread):
+        config = resolver.for_path(path)
+        settings = file_settings(path, config, overrides)
+        ruleset = rulesets.get(settings.rule_dirs)
+        if (config_path := config.path if config else None, settings.rule_dirs) not in checked:
+            check_selectors(config, overrides, ruleset.by_code)
+            checked.add((config_path, settings.rule_dirs))
         jobs.append(Job(path, settings.rule_dirs, settings.options, settings.fail_on))
     return jobs
 

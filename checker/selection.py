@@ -12,7 +12,8 @@ from typing import Literal, NamedTuple
 
 from checker.checks import Settings
 from checker.model import Severity
-from checker.ruleset import Rule, RuleSet
+from checker.rule import Rule
+from checker.ruleset import RuleSet
 
 Level = Literal["error", "warning", "info", "off"]
 

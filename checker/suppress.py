@@ -95,7 +95,7 @@ class Suppressions:
         for d in diagnostics:
             entry = None if d.code in TROUBLE_CODES else self._covering(entries, d, source)
             if entry is None:
-                kept.append(d)
+                kept.append(d if d.fix is None else self._sparing(d, entries, source))
             else:
                 entry.used = True
         unused: dict[int, list[str]] = {}
@@ -171,6 +171,22 @@ class Suppressions:
         ]
         # Among ranges the innermost (latest opened) is the narrowest.
         return min(candidates, key=lambda e: (_NARROWEST_FIRST[e.directive.action], -e.lo), default=None)
+
+    def _sparing(self, d: Diagnostic, entries: list[_Entry], source: SourceText) -> Diagnostic:
+        """``d`` without the edits of its fix on a line a directive keeps from its code (a
+        block of chrome is one finding, but a line of it may be suppressed) or on a comment
+        (the rules see comments as blanks: a line of chrome with a comment is no chrome)."""
+        assert d.fix is not None
+        comments = [directive.span for directive in self.directives if directive.span is not None]
+        edits = tuple(
+            edit
+            for edit in d.fix.edits
+            if self._covering(entries, d._replace(span=Span(edit.start, edit.end)), source) is None
+            and not any(edit.start < comment.end and comment.start < edit.end for comment in comments)
+        )
+        if len(edits) == len(d.fix.edits):
+            return d
+        return d._replace(fix=d.fix._replace(edits=edits) if edits else None)
 
     def _line_of(self, d: Diagnostic, source: SourceText) -> int | None:
         if d.span is None:

@@ -10,11 +10,14 @@ import pytest
 
 # Tests never read or write the user's rule cache.
 os.environ["GOVLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="govlint-test-cache-")
+# The tests read the interface's English messages (findings stay Chinese by default);
+# tests/test_first_hour.py checks the Chinese interface with GOVLINT_LANG=zh.
+os.environ["GOVLINT_LANG"] = "en"
 
-from checker.engine import lint_text  # noqa: E402
-from checker.model import FileResult  # noqa: E402
-from checker.ruleset import RuleSet, load_rules  # noqa: E402
-from checker.selection import Options  # noqa: E402
+from checker.engine import lint_text
+from checker.model import FileResult
+from checker.ruleset import RuleSet, load_rules
+from checker.selection import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))

@@ -38,6 +38,9 @@ def assert_same(problems: list[Problem], records: list[dict[str, object]]) -> No
         for key, value in record.items():
             if key == "labels":
                 assert [label._asdict() for label in problem.labels] == value
+            elif key == "fix":  # Ruff's nested shape in the JSON; flat edits in the record
+                assert problem.fix is not None and problem.fix.message == value["message"]  # type: ignore[index]
+                assert len(problem.fix.edits) == len(value["edits"])  # type: ignore[arg-type]
             else:
                 assert getattr(problem, key) == value, key
         assert problem.to_json() == record
@@ -58,7 +61,9 @@ def test_lint_text_gives_the_cli_json_of_the_file(seed: Path) -> None:
 
 def test_lint_paths_gives_the_cli_json_of_each_file(tmp_path: Path) -> None:
     page = tmp_path / "page.html"  # its findings name the source line: the JSON's "location"
-    page.write_text("<html><body>\n<p>青山县2023年法治政府建设年度报告</p>\n<p>某某县</p>\n</body></html>\n", encoding="utf-8")
+    page.write_text(
+        "<html><body>\n<p>青山县2023年法治政府建设年度报告</p>\n<p>某某县</p>\n</body></html>\n", encoding="utf-8"
+    )
     reports = lint_paths(["seeds", PDF, page, "missing.txt"])
     assert [r.path for r in reports] == [*(str(s.relative_to(ROOT)) for s in SEEDS), str(PDF), str(page), "missing.txt"]
     assert_same([p for r in reports for p in r.problems], cli_json("seeds", str(PDF), str(page), "missing.txt"))
@@ -70,7 +75,9 @@ def test_an_unreadable_file_is_one_e001_with_its_message_as_the_error() -> None:
     (report,) = lint_paths(["missing.txt"])
     assert [p.code for p in report.problems] == ["E001"]
     assert report.error == report.problems[0].message
-    assert "no such file" in report.error
+    assert "文件或文件夹不存在" in report.error  # the findings' language, Chinese unless the config says en
+    (english,) = lint_paths(["missing.txt"], config={"lang": "en"})
+    assert "no such file" in (english.error or "")
 
 
 def test_results_pickle() -> None:
@@ -166,7 +173,8 @@ def test_importing_the_api_loads_no_rules_and_neither_pydantic_nor_lark(tmp_path
     code = (
         "import sys; import checker; before = set(sys.modules); "
         "from checker import lint_text, lint_paths; "
-        "print(sorted(m for m in before if m.startswith('checker.') and m not in ('checker.atomic', 'checker.cache', 'checker.regexcache'))); "
+        "print(sorted(m for m in before if m.startswith('checker.')"
+        " and m not in ('checker.atomic', 'checker.cache', 'checker.regexcache'))); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'lark') or m == 'checker.ruleschema'))"
     )
     env = {**os.environ, "GOVLINT_CACHE_DIR": str(tmp_path / "cache")}  # cold: nothing cached

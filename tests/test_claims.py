@@ -43,7 +43,9 @@ def test_searching_the_end_finds_what_searching_everything_finds(ending: Ending,
 
 def test_a_rate_name_that_can_never_match_stops_the_load(tmp_path: Path) -> None:
     extra = tmp_path / "local.toml"
-    extra.write_text('[[vocabulary.rate]]\nname = ["应诉比例"]\npart = ["出庭应诉"]\nwhole = ["开庭审理"]\n', encoding="utf-8")
+    extra.write_text(
+        '[[vocabulary.rate]]\nname = ["应诉比例"]\npart = ["出庭应诉"]\nwhole = ["开庭审理"]\n', encoding="utf-8"
+    )
     files = [(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())]
     with pytest.raises(RuleFileError, match="'应诉比例' can never match"):
         compile_rule_files(files)
@@ -56,7 +58,6 @@ def test_a_rate_name_before_its_verb() -> None:
 
 
 # --------------------------------------------------------------------------- named steps
-
 
 
 def facts_of(text: str, ruleset: RuleSet) -> Facts:
@@ -190,7 +191,12 @@ def test_no_growth_without_a_clear_prior(ruleset: RuleSet, text: str) -> None:
 
 def test_rate_points(ruleset: RuleSet) -> None:
     (fact,) = facts_of("群众满意率为92%,上年为90%,提高2个百分点。", ruleset).rate_points
-    assert (fact.rate.name, fact.prior.text, fact.points.text, fact.points.direction) == ("群众满意率", "90%", "2个百分点", 1)
+    assert (fact.rate.name, fact.prior.text, fact.points.text, fact.points.direction) == (
+        "群众满意率",
+        "90%",
+        "2个百分点",
+        1,
+    )
 
 
 @pytest.mark.parametrize(
@@ -230,7 +236,12 @@ def test_enumerations(ruleset: RuleSet, text: str, items: tuple[str, ...], joine
 
 @pytest.mark.parametrize(
     "text",
-    ["共有4个单位,分别是甲局、乙局等。", "共有4个单位,包括甲局、乙局。", "共有约4个单位,分别是甲局、乙局。", "共有40个单位,分别是甲局、乙局。"],
+    [
+        "共有4个单位,分别是甲局、乙局等。",
+        "共有4个单位,包括甲局、乙局。",
+        "共有约4个单位,分别是甲局、乙局。",
+        "共有40个单位,分别是甲局、乙局。",
+    ],
 )
 def test_no_enumeration(ruleset: RuleSet, text: str) -> None:
     assert not facts_of(text, ruleset).enumerations

@@ -7,13 +7,17 @@ import os
 import shutil
 import stat
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from checker import fix as fix_module
 from checker.cli import main
-from checker.engine import lint_path
+from checker.engine import lint_path, lint_text
 from checker.fix import fix_file, fix_text
+from checker.model import Edit
 from checker.ruleset import RuleSet
 from checker.selection import Options
 from conftest import ROOT
@@ -69,6 +73,54 @@ def test_fix_removes_only_what_is_certain(ruleset: RuleSet) -> None:
     # A numeric inconsistency, a placeholder in a sentence, a long line: never touched.
     text = "浏览量:{{ pvCount }}全年受理120件,化解126件。" + "依法行政" * 20 + "\n"
     assert fix_text(text, "r.txt", ruleset, Options()) == (text, Counter())
+
+
+def test_findings_carry_the_edits(ruleset: RuleSet) -> None:
+    """The lint's findings hold the fixes: --fix applies them and nothing else."""
+    diagnostics = lint_text("r.txt", REPORT, ruleset, Options()).diagnostics
+    fixes = {(d.code, REPORT.count("\n", 0, d.span.start) + 1): d.fix for d in diagnostics if d.span}
+    pinyin = fixes[("T403", 1)]
+    assert pinyin is not None and pinyin.applicability == "safe"
+    assert [REPORT[e.start : e.end] for e in pinyin.edits] == ["(zhèn)", "(shè)", "(bào)"]
+    block = fixes[("T402", 2)]  # the date line is reported with the block after it, and stays
+    assert block is not None and [REPORT[e.start : e.end] for e in block.edits] == ["浏览量:{{ pvCount }}\n", "| | |\n"]
+    assert block.message == "删除只有这些内容的行"
+    assert fixes[("T401", 2)] is None  # a placeholder needs a person
+
+    edits = sorted(e for fix in fixes.values() if fix for e in fix.edits)
+    assert all(a.end <= b.start for a, b in pairwise(edits))
+    fixed = "".join(REPORT[a.end : b.start] for a, b in zip([Edit(0, 0), *edits], [*edits, Edit(len(REPORT), 0)]))
+    assert fixed == FIXED
+
+
+def test_last_line_without_line_end(ruleset: RuleSet) -> None:
+    assert fix_text("正文。\r\n扫一扫", "r.txt", ruleset, Options()) == ("正文。\r\n", Counter({"T402": 1}))
+
+
+def test_overlapping_fix_waits_for_the_next_pass(ruleset: RuleSet) -> None:
+    """T403's fix (every annotation of the file) is taken first, so the chrome line holding
+    one is deleted in the next pass: the edits of a fix are applied together or not at all."""
+    text = "标题鎮(zhèn)\n扫一扫鎮(zhèn)\n正文。\n"
+    assert fix_text(text, "r.txt", ruleset, Options()) == ("标题鎮\n正文。\n", Counter({"T403": 2, "T402": 1}))
+
+
+def test_suppressed_lines_and_comments_are_not_edited(ruleset: RuleSet) -> None:
+    """A block of chrome is one finding: a line of it that a comment suppresses stays, and a
+    line of chrome that holds a comment is not chrome (the rules see the comment as blanks)."""
+    text = (
+        "分享\n"
+        "<!-- govlint-disable-next-line T402 -- 照录原网页 -->\n"
+        "扫一扫在手机打开当前页\n"
+        "相关信息\n"
+        "浏览量 <!-- govlint-disable-next-line D301 -- 引用原文 -->\n"
+        "正文。\n"
+    )
+    fixed, counts = fix_text(text, "r.md", ruleset, Options())
+    assert fixed == text.replace("分享\n", "").replace("相关信息\n", "")
+    assert counts == {"T402": 2}
+    # A suppressed block is not fixed: fixes follow the findings the lint reports.
+    suppressed = "<!-- govlint-disable-next-line T402 -- 照录原网页 -->\n分享\n扫一扫\n"
+    assert fix_text(suppressed, "r.md", ruleset, Options()) == (suppressed, Counter())
 
 
 def test_blank_lines_after_chrome_are_kept(ruleset: RuleSet) -> None:
@@ -187,3 +239,64 @@ def test_interrupted_write_leaves_the_original(
     assert "cannot write" in capsys.readouterr().err
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left
+
+
+# --------------------------------------------------------------------------- data safety
+
+
+def test_an_edit_made_while_fixing_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Read, fix, rename over: an edit someone saved in between was lost.
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    theirs = REPORT.replace("120件", "121件")
+    real_fix_text = fix_module.fix_text
+
+    def someone_saves_meanwhile(*args: Any) -> tuple[str, Counter[str]]:
+        path.write_text(theirs, encoding="utf-8")  # same size: only the bytes tell
+        return real_fix_text(*args)
+
+    monkeypatch.setattr(fix_module, "fix_text", someone_saves_meanwhile)
+    assert main(["--fix", str(path)]) == 2
+    assert "changed while it was being fixed" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == theirs
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+def test_a_file_with_several_hard_links_is_fixed_only_with_force(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    other = tmp_path / "same-report.txt"
+    os.link(path, other)
+    assert main(["--fix", str(path)]) == 2
+    assert "2 hard links" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == REPORT and os.path.samefile(path, other)
+    main(["--fix", "--force", str(path)])
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert other.read_text(encoding="utf-8") == REPORT  # the other name keeps the old text
+
+
+def test_a_read_only_file_is_fixed_only_with_force(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    path.chmod(0o444)
+    assert main(["--fix", str(path)]) == 2  # also as root, who may write anything
+    assert "read-only" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == REPORT
+    main(["--fix", "--force", str(path)])
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_owner_and_group_are_kept(tmp_path: Path) -> None:
+    # Run as root on another user's report, --fix made it root's.
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    os.chown(path, 12345, 23456)
+    main(["--fix", str(path)])
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)

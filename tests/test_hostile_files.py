@@ -326,8 +326,8 @@ def test_pdf_budget_counts_every_stream_of_the_file(tmp_path: Path, monkeypatch:
     contents = b"[%s]" % b" ".join(b"%d 0 R" % n for n in range(6, 10))
     page = PAGE.replace(b"/Contents 4 0 R", b"/Contents " + contents)
     streams = [stream(part, b"/Filter /FlateDecode")] * 4
-    path = write(tmp_path / "streams.pdf",
-                 pdf(CATALOG, b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", FONT, stream(TEXT), page, *streams))  # fmt: skip
+    pages = b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>"
+    path = write(tmp_path / "streams.pdf", pdf(CATALOG, pages, FONT, stream(TEXT), page, *streams))
     assert load_error(path) == "PDF streams too large (they inflate past the 8 MB limit)"
 
 
@@ -612,7 +612,7 @@ def test_fifo_in_a_folder_is_skipped_not_waited_for(reports: Path) -> None:
 def test_file_deleted_between_listing_and_linting(
     reports: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def listed_then_deleted(paths: list[Path], excluded: object = None) -> Iterator[Path]:
+    def listed_then_deleted(paths: list[Path], excluded: object = None, unread: object = None) -> Iterator[Path]:
         found = list(expand_paths(paths))
         (reports / "a.txt").unlink()
         yield from found

@@ -111,7 +111,7 @@ def test_neither_utf8_nor_gb18030_names_the_furthest_bad_byte() -> None:
 
 def test_nul_bytes_mean_binary() -> None:
     with pytest.raises(LoadError) as info:
-        decode_bytes("法治政府".encode("utf-8") + b"\x00\x01\x02")
+        decode_bytes("法治政府".encode() + b"\x00\x01\x02")
     assert info.value.reason == "binary file (NUL byte at offset 12)"
 
 

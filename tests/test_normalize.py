@@ -28,7 +28,9 @@ def test_cjk_punctuation_without_an_ascii_twin_stays() -> None:
 
 def test_traditional_to_simplified_on_a_seed_title() -> None:
     assert normalize(SEED_TITLE).text == "金石镇2021年法治政府建设年度报告"
-    assert normalize("堅持以習近平新時代中國特色社會主義思想為指導").text == "坚持以习近平新时代中国特色社会主义思想为指导"
+    assert (
+        normalize("堅持以習近平新時代中國特色社會主義思想為指導").text == "坚持以习近平新时代中国特色社会主义思想为指导"
+    )
 
 
 def test_simplified_text_is_unchanged() -> None:
@@ -243,11 +245,13 @@ def test_a_span_holds_exactly_what_its_view_range_shows(text: str, data: st.Data
 
 
 @pytest.mark.parametrize("texts_seen", [0, 5])
-def test_t405_counts_the_same_whether_or_not_normalize_counted(texts_seen: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_t405_counts_the_same_whether_or_not_normalize_counted(
+    texts_seen: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The first text of a run is not counted by normalize; T405 then counts it itself."""
     from checker.engine import lint_text
-    from checker.selection import Options
     from checker.ruleset import load_rules
+    from checker.selection import Options
 
     monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen)
     text = (Path(__file__).parent.parent / "seeds" / "001_abc1dbf2d171ed56.txt").read_text(encoding="utf-8")

@@ -16,8 +16,13 @@ def test_title_and_parts_of_the_section_rules_that_ran(lint) -> None:
     assert result.outline.title_span == Span(0, 18)
     heading = TEXT.index("一、")
     assert result.outline.parts == (
-        OutlinePart("S101", "主要举措和成效", "Main measures and results", Span(heading, heading + 9), "一、主要举措和成效"),
-        OutlinePart("S103", "党政主要负责人履行第一责任人职责", "Principal leaders' duties as first responsible persons", None, ""),
+        OutlinePart(
+            "S101", "主要举措和成效", "Main measures and results", Span(heading, heading + 9), "一、主要举措和成效"
+        ),
+        OutlinePart(
+            "S103", "党政主要负责人履行第一责任人职责", "Principal leaders' duties as first responsible persons",
+            None, "",
+        ),
     )
     assert result.outline.parts[0].name_in("en") == "Main measures and results"
 

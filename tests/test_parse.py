@@ -6,7 +6,7 @@ import datetime as dt
 
 from checker.model import Document, SourceText
 from checker.normalize import normalize
-from checker.parse import chinese_ordinal, parse, split_sentences
+from checker.parse import parse, split_sentences
 from conftest import SEEDS
 
 
@@ -17,11 +17,6 @@ def doc_of(text: str) -> Document:
 def seed(prefix: str) -> Document:
     path = next(p for p in SEEDS if p.name.startswith(prefix))
     return doc_of(path.read_text(encoding="utf-8"))
-
-
-def test_chinese_ordinals() -> None:
-    assert [chinese_ordinal(t) for t in ("一", "九", "十", "十二", "二十", "二十三")] == [1, 9, 10, 12, 20, 23]
-    assert chinese_ordinal("两") is None and chinese_ordinal("十十") is None
 
 
 def test_title_and_year_skip_page_chrome() -> None:
@@ -42,7 +37,7 @@ def test_a_page_clock_and_a_site_toolbar_are_not_the_report() -> None:
     assert [p.text for p in doc.paragraphs] == ["2023年,我区坚持依法行政。"]
     # Without a title, the year comes from the opening sentence, not from the clock.
     untitled = doc_of("今天是2024年3月28日 星期四\n2022年,我县坚持依法行政。\n")
-    assert untitled.report_year == 2022 and [d.role for d in untitled.dates][0] == "banner"
+    assert untitled.report_year == 2022 and untitled.dates[0].role == "banner"
     # A sentence that names a weekday is body text.
     meeting = "2023年3月15日(星期三),县政府召开常务会议4次。"
     assert [p.text for p in doc_of(f"某县2023年法治政府建设年度报告\n{meeting}\n").paragraphs] == [meeting]
@@ -78,10 +73,13 @@ def test_date_roles() -> None:
 
 
 def test_seed_dates() -> None:
-    assert [(d.date.isoformat(), d.role) for d in seed("000").dates if d.role != "other"] == [("2022-11-28", "publication")]
-    assert [(d.date.isoformat(), d.role) for d in seed("002").dates if d.role != "other"] == [("2021-01-15", "publication")]
-    assert [(d.date.isoformat(), d.role) for d in seed("003").dates if d.role != "other"] == [("2024-01-29", "signature")]
-    assert [(d.date.isoformat(), d.role) for d in seed("004").dates if d.role != "other"] == [("2021-10-19", "publication")]
+    def roles(name: str) -> list[tuple[str, str]]:
+        return [(d.date.isoformat(), d.role) for d in seed(name).dates if d.role != "other"]
+
+    assert roles("000") == [("2022-11-28", "publication")]
+    assert roles("002") == [("2021-01-15", "publication")]
+    assert roles("003") == [("2024-01-29", "signature")]
+    assert roles("004") == [("2021-10-19", "publication")]
 
 
 def test_heading_tree_levels_and_bodies() -> None:
@@ -144,3 +142,62 @@ def test_last_sentence_is_built_alone_and_equals_the_last_of_all() -> None:
         assert [p.last_sentence for p in alone.paragraphs] == [
             p.sentences[-1] if p.sentences else None for p in whole.paragraphs
         ]
+
+
+def test_official_document_header_forms_the_title_block() -> None:
+    doc = doc_of(
+        "青府〔2025〕3号\n青山县人民政府\n关于2024年度法治政府建设情况的报告\n市人民政府:\n2024年,我县坚持依法行政。\n"
+    )
+    assert doc.title is not None and doc.title.text == "关于2024年度法治政府建设情况的报告"
+    assert doc.report_year == 2024  # not 2025, the year of the 发文字号
+    assert [(line.kind, line.line) for line in doc.title.lines] == [("document-number", 1), ("issuer", 2), ("title", 3)]
+    assert doc.title.issuer() == "青山县人民政府"
+    assert [p.line for p in doc.paragraphs] == [4, 5]  # the header is not body text
+
+
+def test_two_line_titles() -> None:
+    issuer_first = doc_of("青山县人民政府\n2022年度法治政府建设情况报告\n正文。\n")
+    assert issuer_first.title is not None and issuer_first.title.text == "2022年度法治政府建设情况报告"
+    assert issuer_first.title.issuer() == "青山县人民政府" and issuer_first.report_year == 2022
+    split = doc_of("青山县2022年度\n法治政府建设情况报告\n正文。\n")
+    assert split.title is not None and split.title.text == "青山县2022年度\n法治政府建设情况报告"
+    assert [line.kind for line in split.title.lines] == ["title", "title"] and split.title.issuer() is None
+    assert [p.text for p in split.paragraphs] == ["正文。"]
+
+
+def test_title_from_a_metadata_row_and_below_breadcrumbs() -> None:
+    row = doc_of("索引号:0012  标题:青山区2023年法治政府建设年度报告  发布日期:2024-03-20\n正文。\n")
+    assert row.title is not None and row.title.text == "青山区2023年法治政府建设年度报告" and row.report_year == 2023
+    shown = doc_of("标题:青山区2023年法治政府建设年度报告\n青山区2023年法治政府建设年度报告\n正文。\n")
+    assert shown.title is not None and shown.title.line == 2 and [p.text for p in shown.paragraphs] == ["正文。"]
+    crumbs = doc_of(
+        "您当前的位置:首页 > 政务公开\n中国政府网 青山区人民政府网\n青山区2022年法治政府建设年度报告\n正文。\n"
+    )
+    assert crumbs.title is not None and crumbs.title.line == 3
+
+
+def test_headings_joined_to_the_line_before() -> None:
+    doc = doc_of(
+        "2022年,我县坚持依法行政,现将有关情况报告如下:一、主要举措和成效 (一)强化组织领导。"
+        "常务会议研究4次。二、存在的不足和原因 培训不足。\n"
+    )
+    assert [(h.marker, h.text, h.joined) for h in doc.all_headings()] == [
+        ("一、", "主要举措和成效", True),
+        ("(一)", "强化组织领导", True),
+        ("二、", "存在的不足和原因", True),
+    ]
+    assert [p.text for p in doc.paragraphs] == [
+        "2022年,我县坚持依法行政,现将有关情况报告如下:",
+        "一、主要举措和成效",
+        "(一)强化组织领导。常务会议研究4次。",
+        "二、存在的不足和原因 培训不足。",
+    ]
+    assert doc.report_year == 2022  # the opening sentence, before the joined headings
+
+
+def test_converter_marks_in_level_one_markers() -> None:
+    doc = doc_of("一,、主要举措和成效\n二.存在的不足和原因\n")
+    assert [(h.level, h.ordinal, h.marker, h.text) for h in doc.headings] == [
+        (1, 1, "一,、", "主要举措和成效"),
+        (1, 2, "二.", "存在的不足和原因"),
+    ]

@@ -64,12 +64,14 @@ def _try_repo(tmp_path: Path, env: dict[str, str], name: str, text: str) -> subp
     )
 
 
+@pytest.mark.slow  # builds the hook's virtualenv from the package index
 def test_hook_fails_on_a_bad_report(tmp_path: Path, pre_commit_env: dict[str, str]) -> None:
     proc = _try_repo(tmp_path, pre_commit_env, "bad.txt", CLEAN.replace("12件", "{{ pvCount }}件"))
     assert proc.returncode != 0, proc.stdout + proc.stderr
     assert "T401" in proc.stdout and "{{ pvCount }}" in proc.stdout, proc.stdout + proc.stderr  # govlint ran
 
 
+@pytest.mark.slow  # builds the hook's virtualenv from the package index
 def test_hook_passes_on_a_good_report(tmp_path: Path, pre_commit_env: dict[str, str]) -> None:
     proc = _try_repo(tmp_path, pre_commit_env, "good.txt", CLEAN)
     assert proc.returncode == 0, proc.stdout + proc.stderr

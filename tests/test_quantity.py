@@ -19,6 +19,7 @@ from checker.extract import quantity
 from checker.extract.quantity import find_quantities, parse_number, unit_class
 from checker.model import Quantity
 from checker.normalize import normalize
+from checker.numerals import parse_numeral
 from conftest import SEEDS
 
 # --------------------------------------------------------------------------- numerals
@@ -44,7 +45,10 @@ def test_parse_number(text: str, value: int | Decimal) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["二〇二一", "三四十", "十四五", "一二", "一百二", "十两", "两十", "百", "万", "1,58", "1.6万", "", "3人", "一千零两万"],
+    [
+        "二〇二一", "三四十", "十四五", "一二", "一百二", "十两", "两十", "百", "万", "1,58", "1.6万", "", "3人",
+        "一千零两万",
+    ],
 )
 def test_not_a_numeral(text: str) -> None:
     with pytest.raises(ValueError):
@@ -72,7 +76,7 @@ def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
             grammar = quantity._parse_numeral(text)
             assert fast == (grammar is not None), text
             if fast:
-                assert grammar is not None and quantity._small_numeral_value(text) == grammar[0], text
+                assert grammar is not None and parse_numeral(text) == grammar[0], text
                 percent = quantity._parse_numeral("百分之" + text)
                 assert percent is not None and quantity._small_numeral("百分之" + text) == percent[0], text
                 checked += 1
@@ -81,7 +85,7 @@ def test_small_numerals_are_read_as_the_grammar_reads_them() -> None:
             text = to_chinese(n, liang)
             if "零" not in text:
                 assert quantity._SMALL_NUMERAL.fullmatch(text), text
-                assert quantity._small_numeral_value(text) == n, text
+                assert parse_numeral(text) == n, text
                 checked += 1
     assert quantity._small_numeral("百分之百") == quantity._parse_numeral("百分之百")[0] == 100  # type: ignore[index]
     assert checked > 5000
@@ -368,7 +372,7 @@ def test_a_seed_s_counts_and_rates() -> None:
     [
         "1" * 100_000, "1" * 100_000 + "人", "一十" * 100_000, "一十" * 100_000 + "个",
         "1," * 50_000, "1," * 50_000 + "人", "“" * 100_000, "百分之" * 20_000,
-    ],  # fmt: skip
+    ],
     ids=["digits", "digits+unit", "yishi", "yishi+unit", "commas", "commas+unit", "quotes", "baifenzhi"],
 )
 def test_pathological_inputs_run_fast(text: str) -> None:

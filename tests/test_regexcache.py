@@ -60,7 +60,7 @@ def test_a_pattern_that_does_not_rebuild_equal_is_not_saved(cache_dir: Path, mon
     real_parts = regexcache._parts
 
     def wrong_code(pattern: str, flags: int) -> regexcache.Parts | None:
-        final, code, groups, groupindex, indexgroup = real_parts(pattern, flags)  # type: ignore[misc]
+        final, _code, groups, groupindex, indexgroup = real_parts(pattern, flags)  # type: ignore[misc]
         # The code of another pattern: valid for the engine, not equal to what re made.
         return final, real_parts("某甲", 0)[1], groups, groupindex, indexgroup  # type: ignore[index]
 

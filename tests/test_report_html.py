@@ -20,16 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, SEEDS
 from pytest_regressions.file_regression import FileRegressionFixture
 
 from checker.cli import main
 from checker.engine import lint_text
-from checker.selection import Options
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
 from checker.report import machine, render
 from checker.report.html import line_html
 from checker.ruleset import RuleSet, load_rules
+from checker.selection import Options
+from conftest import ROOT, SEEDS
 
 Lint = Callable[..., FileResult]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -292,7 +292,8 @@ def test_checklist_of_a_rule_set_with_other_parts(lint: Lint, tmp_path: Path) ->
         ("found", "✓主要举措和成效一、主要举措和成效", "#r1-L2"),
         ("missing", "✗缺少“附件”部分缺失 X801", ""),
     ]
-    silenced = lint_text("r.md", "<!-- govlint-disable-file X801 -- 无附件 -->\n" + text, ruleset, Options(select=("X801",)))
+    disabled = "<!-- govlint-disable-file X801 -- 无附件 -->\n" + text
+    silenced = lint_text("r.md", disabled, ruleset, Options(select=("X801",)))
     assert read(_render([silenced], ruleset)).parts["r1"] == [("absent", "–缺少“附件”部分未找到(未检查)", "")]
 
 

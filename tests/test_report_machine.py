@@ -23,8 +23,9 @@ import pytest
 from jsonschema import Draft4Validator, FormatChecker
 from pytest_regressions.file_regression import FileRegressionFixture
 
-from checker.model import Diagnostic, FileResult, Label, SourceText, Span
+from checker.model import Diagnostic, Edit, FileResult, Fix, Label, SourceText, Span
 from checker.report import machine, sarif
+from checker.report.problem import problem
 from checker.ruleset import RuleSet
 from conftest import ROOT
 
@@ -170,6 +171,50 @@ def test_sarif_results_point_at_the_same_characters_as_json(
         assert [r["message"]["text"] for r in related] == [label["message"] for label in record["labels"]]
         for rel, label in zip(related, record["labels"], strict=True):
             assert rel["physicalLocation"]["region"] == region_of(label)
+        fix = record.get("fix")
+        assert ("fixes" in result) == (fix is not None)
+        if fix is not None:
+            (sarif_fix,) = result["fixes"]
+            assert sarif_fix["description"]["text"] == fix["message"]
+            (change,) = sarif_fix["artifactChanges"]
+            assert change["artifactLocation"] == physical["artifactLocation"]
+            assert [span_of(r["deletedRegion"]) for r in change["replacements"]] == [edit_span(e) for e in fix["edits"]]
+            assert all("insertedContent" not in r for r in change["replacements"])  # deletions only, today
+
+
+def edit_span(edit: dict[str, Any]) -> tuple[int, int, int, int]:
+    start, end = edit["location"], edit["end_location"]
+    return start["line"], start["column"], end["line"], end["column"]
+
+
+def test_json_fix_edits_are_what_fix_deletes(records: list[dict[str, Any]], ruleset: RuleSet) -> None:
+    """Applying the edits of a seed's JSON findings gives the text ``--fix`` writes."""
+    from checker.engine import Options
+    from checker.fix import fix_text
+
+    by_path: dict[str, list[tuple[int, int, int, int]]] = {}
+    for record in records:
+        if "fix" in record:
+            assert record["fix"]["applicability"] == "safe" and record["code"] in {"T402", "T403"}
+            by_path.setdefault(record["path"], []).extend(edit_span(e) for e in record["fix"]["edits"])
+    assert by_path
+    for path, spans in by_path.items():
+        text = (ROOT / path).read_text(encoding="utf-8")
+        starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        offsets = sorted((starts[a - 1] + b - 1, starts[c - 1] + d - 1) for a, b, c, d in spans)
+        kept = [text[end:start] for (_, end), (start, _) in zip([(0, 0), *offsets], [*offsets, (len(text), 0)])]
+        assert "".join(kept) == fix_text(text, path, ruleset, Options())[0]
+
+
+def test_no_fix_where_the_text_is_not_the_file() -> None:
+    """A .docx is linted as the text its loader extracted: its edits cannot be applied to the file."""
+    result = one_result()
+    fixed = result._replace(diagnostics=[result.diagnostics[0]._replace(fix=Fix((Edit(8, 15),), "删除"))])
+    assert problem(fixed.diagnostics[0], fixed).to_json()["fix"]["edits"] == [
+        {"content": "", "location": {"line": 2, "column": 5}, "end_location": {"line": 2, "column": 12}}
+    ]
+    docx = fixed._replace(path="report.docx", locations=("¶1", "¶2", "¶3"))
+    assert "fix" not in problem(docx.diagnostics[0], docx).to_json()
 
 
 def test_sarif_uris_are_percent_encoded_relative_or_file_uris(
@@ -267,13 +312,15 @@ def test_junit_parses_back_with_the_right_counts(govlint: Run, records: list[dic
     per_path = Counter(record["path"] for record in records)
     suites = root.findall("testsuite")
     assert [s.get("name") for s in suites] == sorted(per_path)
-    assert root.get("tests") == root.get("failures") == str(len(records))
+    # A test case per finding; only those at or above --fail-on (default error) fail.
+    errors = [r for r in records if r["severity"] == "error"]
+    assert (root.get("tests"), root.get("failures")) == (str(len(records)), str(len(errors)))
     failures: list[ET.Element] = []
     for suite in suites:
         cases = suite.findall("testcase")
-        assert suite.get("tests") == suite.get("failures") == str(len(cases)) == str(per_path[suite.get("name")])
+        assert suite.get("tests") == str(len(cases)) == str(per_path[suite.get("name")])
         failures += [failure for case in cases if (failure := case.find("failure")) is not None]
-    assert [(f.get("type"), f.get("message")) for f in failures] == [(r["code"], r["message"]) for r in records]
+    assert [(f.get("type"), f.get("message")) for f in failures] == [(r["code"], r["message"]) for r in errors]
 
 
 def test_junit_passing_file_and_control_characters() -> None:

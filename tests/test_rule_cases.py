@@ -15,13 +15,13 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from checker.checks import Settings, kinds
+from checker.checks import Settings
+from checker.checks.registry import kinds
 from checker.engine import lint_text
-from checker.model import INTERNAL_ERROR
-from checker.selection import Options
-from checker.model import FileResult
+from checker.model import INTERNAL_ERROR, FileResult
 from checker.ruleschema import params_model
 from checker.ruleset import RuleSet, load_rules
+from checker.selection import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).parent / "rules"
@@ -207,11 +207,17 @@ def test_per_case_params_override_the_rules(ruleset: RuleSet) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        ('[[case]]\nname = "a"\ntext = "x"\nfails = true\nfials = false\n', "case 'a' (#1): field 'fials': Extra inputs"),
+        (
+            '[[case]]\nname = "a"\ntext = "x"\nfails = true\nfials = false\n',
+            "case 'a' (#1): field 'fials': Extra inputs",
+        ),
         ('[[case]]\nname = "a"\ntext = "x"\n', "case 'a' (#1): field 'fails': Field required"),
         ('[[case]]\nname = "a"\ntext = "x"\nfails = false\nat = "x"\n', "case 'a' (#1): Value error, a passing case"),
         ('[[case]]\nname = "a"\ntext = "x"\nfails = true\noptions = { profile = "x" }\n', "field 'options.profile'"),
-        ('[[case]]\nname = "a"\ntext = "x"\nfails = true\n[[case]]\nname = "a"\ntext = "y"\nfails = false\n', "named 'a'"),
+        (
+            '[[case]]\nname = "a"\ntext = "x"\nfails = true\n[[case]]\nname = "a"\ntext = "y"\nfails = false\n',
+            "named 'a'",
+        ),
     ],
 )
 def test_a_malformed_case_file_is_one_line_naming_file_and_case(tmp_path: Path, content: str, expected: str) -> None:

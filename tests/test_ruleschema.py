@@ -14,10 +14,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checker.checks import kinds
+from checker.checks.registry import kinds
 from checker.cli import main
-from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
 from checker.rule import Rule, RuleFileError, fill
+from checker.ruleschema import compile_rule_files, params_model, rule_file_schema
 from checker.ruleset import builtin_rules_dir, rule_files
 from conftest import ROOT
 
@@ -41,7 +41,7 @@ patterns = [{ regex = "法制政府", label = { zh = "l", en = "l" } }]
 
 def compile_text(text: str, name: str = "x.toml") -> dict[str, Rule]:
     builtin = [(p, p.read_bytes()) for p in rule_files([builtin_rules_dir()])]
-    rules, _ = compile_rule_files(builtin + [(Path(name), textwrap.dedent(text).encode())])
+    rules, _ = compile_rule_files([*builtin, (Path(name), textwrap.dedent(text).encode())])
     return {rule.code: rule for rule in rules}
 
 
@@ -64,6 +64,12 @@ def test_valid_user_rule_compiles() -> None:
         (lambda t: t.replace("m {match}", "m {__class__}", 1), "unknown placeholder {__class__}"),
         (lambda t: t.replace('code = "X901"', 'code = "S101"'), "duplicate code 'S101'"),
         (lambda t: t.replace('[rule.params]', '[rule.params]\ntarget = "everywhere"'), "field 'params.target'"),
+        (lambda t: t.replace("[rule.params]", '[rule.params]\nfix = "rewrite"'), "field 'params.fix'"),
+        (lambda t: t.replace("[rule.params]", '[rule.params]\nline_debris = ["T401"]'), 'needs fix = "delete-line"'),
+        (
+            lambda t: t.replace("[rule.params]", '[rule.params]\nfix = "delete-line"\nline_debris = ["S101"]'),
+            "field 'params.line_debris': 'S101' is not a pattern rule",
+        ),
         (lambda t: t + "\n[[rule]]\ncode = ", "invalid TOML"),
     ],
 )

@@ -154,7 +154,10 @@ def test_unused_suppression_is_g002_at_the_comment(lint) -> None:
 
 def test_unused_range_and_enable_without_disable(lint) -> None:
     text = report(
-        "<!-- govlint-disable T402 -- 附录 -->", "正文。", "<!-- govlint-enable T402 -->", "<!-- govlint-enable T401 -->"
+        "<!-- govlint-disable T402 -- 附录 -->",
+        "正文。",
+        "<!-- govlint-enable T402 -->",
+        "<!-- govlint-enable T401 -->",
     )
     assert codes(lint(text, path="r.md")) == ["G002", "G002"]
 

@@ -9,7 +9,9 @@ Each family module (structure, dates, patterns, numbers) declares its kinds in `
 next to their checks: name, check, message variants, placeholders, condition names and
 whether the kind reads the numeric facts. The engine's table (name → check, which kinds
 need the extract stage) and checker.ruleschema's (params models, variants, placeholders,
-the list of kinds, the JSON Schema of rule files) are all derived from ``kinds()``.
+the list of kinds, the JSON Schema of rule files) are all derived from
+``checker.checks.registry.kinds()``. This module holds only the types every family shares,
+so that the families import it and the registry imports the families: the arrows run one way.
 
 Why a kind names its params model by a string: a lint run whose rules are cached imports
 the check modules but must not import pydantic (~100 ms; a pre-commit hook starts govlint
@@ -22,12 +24,11 @@ live in a sibling module per family (``structure_schema.py`` …, on the base of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from checker.extract.vocabulary import EMPTY, Vocabulary
-from checker.model import Document, Severity, Span
+from checker.model import Applicability, Document, Edit, Fix, Severity, Span
 
 
 class Text(NamedTuple):
@@ -45,6 +46,17 @@ class FindingLabel(NamedTuple):
     text: Text
 
 
+class FindingFix(NamedTuple):
+    """A fix as a check makes it: the engine picks the message's language (model.Fix)."""
+
+    edits: tuple[Edit, ...]  # in text order, none overlapping another
+    message: Text
+    applicability: Applicability = "safe"
+
+    def get(self, lang: str) -> Fix:
+        return Fix(self.edits, self.message.get(lang), self.applicability)
+
+
 class Finding(NamedTuple):
     span: Span | None
     variant: str = "default"  # which of the rule's messages to use
@@ -52,6 +64,7 @@ class Finding(NamedTuple):
     labels: tuple[FindingLabel, ...] = ()
     note: Text | None = None
     severity: Severity | None = None  # a kind may lower the rule's severity where it is less sure
+    fix: FindingFix | None = None
 
 
 class Settings(NamedTuple):
@@ -67,6 +80,9 @@ class Context(NamedTuple):
     # (S107 inspects the part that S102 finds) without repeating its keywords.
     params_by_code: Mapping[str, Any]
     vocabulary: Vocabulary = EMPTY
+    # Codes of the rules that run on this document: a fix may count on another rule's
+    # matches only where that rule is selected (T402 deletes a line of chrome and T401 placeholders).
+    active_codes: frozenset[str] = frozenset()
 
 
 CheckFn = Callable[[Document, Any, Context], Iterable[Finding]]
@@ -84,24 +100,3 @@ class KindSpec(NamedTuple):
     args: frozenset[str] = frozenset()  # placeholders its findings fill
     names: frozenset[str] = frozenset()  # names its ``condition`` may use (checker.expr)
     reads_facts: bool = False  # reads doc.facts: the extract stage runs only for such kinds
-
-
-def _raised_by_engine(doc: Document, params: None, ctx: Context) -> Iterable[Finding]:
-    return ()  # never run: the engine and the suppression stage raise these findings themselves
-
-
-# E001 (a file that cannot be read), E002 (a rule that failed), G001-G003 (suppressions):
-# rules so that they can be listed, explained, selected and given a severity like any other.
-BUILTIN = KindSpec("builtin", _raised_by_engine, "checker.checks.schema:NoParams", args=frozenset({"reason"}))
-
-
-@cache
-def kinds() -> Mapping[str, KindSpec]:
-    """Every kind by name, in declaration order. The family modules are imported here, on
-    first use, so that importing checker.checks for its types stays cheap."""
-    from checker.checks import dates, numbers, patterns, structure
-
-    declared = (BUILTIN, *structure.KINDS, *dates.KINDS, *patterns.KINDS, *numbers.KINDS)
-    by_name = {spec.name: spec for spec in declared}
-    assert len(by_name) == len(declared), "two kinds share a name"
-    return MappingProxyType(by_name)

@@ -94,7 +94,9 @@ def check_date_relation(doc: Document, params: DateRelationParams, ctx: Context)
         labels = [FindingLabel(mention.span, role)]
         if doc.report_year_span is not None:
             labels.append(
-                FindingLabel(doc.report_year_span, Text(f"报告年度 {doc.report_year}", f"report year {doc.report_year}"))
+                FindingLabel(
+                    doc.report_year_span, Text(f"报告年度 {doc.report_year}", f"report year {doc.report_year}")
+                )
             )
         d = mention.date
         yield Finding(

@@ -94,7 +94,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
             continue
         pair = vocab.pair_of(whole.role, part.role)
         paragraph = doc.paragraphs[part.paragraph].text
-        carry = pair is not None and pair.carry_over_possible or (
+        carry = (pair is not None and pair.carry_over_possible) or (
             vocab.carry_over is not None and vocab.carry_over.search(paragraph) is not None
         )
         yield Finding(
@@ -105,14 +105,21 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
                 _count_label(whole, f"{whole.role} {whole.text}", f"{whole.role} {whole.text}"),
             ),
             severity=params.carry_over_severity if carry else None,
-            note=Text("段落提到结转/累计,超出部分可能是上年结转", "the paragraph mentions carry-over: the excess may be last year's cases")
+            note=Text(
+                "段落提到结转/累计,超出部分可能是上年结转",
+                "the paragraph mentions carry-over: the excess may be last year's cases",
+            )
             if carry
             else None,
         )
     for breakdown in facts.breakdowns:
         total = breakdown.total
         for part in breakdown.parts:
-            if total.quantity.upper is not None and part.quantity.lower is not None and part.quantity.lower > total.quantity.upper:
+            if (
+                total.quantity.upper is not None
+                and part.quantity.lower is not None
+                and part.quantity.lower > total.quantity.upper
+            ):
                 yield Finding(
                     span=part.span,
                     variant="breakdown",
@@ -336,10 +343,14 @@ def check_breakdown(doc: Document, params: object, ctx: Context) -> Iterator[Fin
     for breakdown in _facts(doc).breakdowns:
         total = breakdown.total
         lower_sum = sum((p.quantity.lower or Decimal(0) for p in breakdown.parts), Decimal(0))
-        shown = "+".join(fmt(p.quantity.value) for p in breakdown.parts[:8]) + ("+…" if len(breakdown.parts) > 8 else "")
+        shown = "+".join(fmt(p.quantity.value) for p in breakdown.parts[:8]) + (
+            "+…" if len(breakdown.parts) > 8 else ""
+        )
         arithmetic = f"{shown} = {fmt(lower_sum)}"
         labels = (
-            FindingLabel(total.span, Text(f"总数 {total.text};分项 {arithmetic}", f"total {total.text}; items {arithmetic}")),
+            FindingLabel(
+                total.span, Text(f"总数 {total.text};分项 {arithmetic}", f"total {total.text}; items {arithmetic}")
+            ),
             *(FindingLabel(p.span, Text("分项", "item")) for p in breakdown.parts[:8]),
         )
         args = {"sum": fmt(lower_sum), "total": total.text, "count": len(breakdown.parts)}
@@ -373,7 +384,9 @@ def check_share_lists(doc: Document) -> Iterator[Finding]:
                 span=shares[0].span,
                 variant="shares",
                 args={"sum": fmt(total) + "%", "total": "100%", "count": len(shares)},
-                labels=tuple(FindingLabel(s.span, Text(f"{s.name} {s.text}", f"{s.name} {s.text}")) for s in shares[:8]),
+                labels=tuple(
+                    FindingLabel(s.span, Text(f"{s.name} {s.text}", f"{s.name} {s.text}")) for s in shares[:8]
+                ),
             )
 
 
@@ -434,10 +447,14 @@ def _growth_labels(growth: GrowthFact, prior: Decimal) -> list[FindingLabel]:
     delta = growth.stated_delta
     assert delta is not None
     sign = "+" if growth.direction > 0 else "−"
-    arithmetic = f"{fmt(after.quantity.value)} {'−' if growth.direction > 0 else '+'} {fmt(delta.quantity.value)} = {fmt(prior)}"
+    arithmetic = (
+        f"{fmt(after.quantity.value)} {'−' if growth.direction > 0 else '+'} {fmt(delta.quantity.value)} = {fmt(prior)}"
+    )
     return [
         *labels,
-        _count_label(delta, f"比上年 {sign}{delta.text}:上年 = {arithmetic}", f"{sign}{delta.text} on last year: {arithmetic}"),
+        _count_label(
+            delta, f"比上年 {sign}{delta.text}:上年 = {arithmetic}", f"{sign}{delta.text} on last year: {arithmetic}"
+        ),
     ]
 
 
@@ -460,7 +477,9 @@ def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Findin
                         "before": fmt(prior),
                         "after": fmt(after.quantity.value),
                         "stated": stated.text,
-                        "computed": ("+" if difference >= 0 else "−") + fmt(true_value, max(1, stated.quantity.decimals)) + "%",
+                        "computed": ("+" if difference >= 0 else "−")
+                        + fmt(true_value, max(1, stated.quantity.decimals))
+                        + "%",
                     },
                     labels=(*labels, FindingLabel(stated.span, Text("所述变化", "stated change"))),
                 )
@@ -518,7 +537,13 @@ def check_rate_points(doc: Document) -> Iterator[Finding]:
             labels=(
                 FindingLabel(fact.rate.span, Text(f"本年 {fact.rate.text}", f"this year {fact.rate.text}")),
                 FindingLabel(fact.prior.span, Text(f"上年 {fact.prior.text}", f"last year {fact.prior.text}")),
-                FindingLabel(fact.points.span, Text(f"所述变化;实际 {sign}{fmt(abs(difference))} 个百分点", f"stated change; the rates differ by {sign}{fmt(abs(difference))} points")),
+                FindingLabel(
+                    fact.points.span,
+                    Text(
+                        f"所述变化;实际 {sign}{fmt(abs(difference))} 个百分点",
+                        f"stated change; the rates differ by {sign}{fmt(abs(difference))} points",
+                    ),
+                ),
             ),
         )
 

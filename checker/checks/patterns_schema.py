@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from checker.checks.patterns import PatternItem, PatternParams, TraditionalParams
+from checker.checks.patterns import MarkPair, PairedParams, PatternItem, PatternParams, TraditionalParams
 from checker.checks.schema import Bilingual, ParamsModel, Strict, optional_alternation, regex
 
 
 class PatternItemModel(Strict):
-    regex: str
+    regex: str | None = None
+    # Instead of a regex: a finder of encoding debris that re-encodes the text and tests
+    # it (checker.checks.encoding); for target = "original".
+    find: Literal["utf8-read-as-gbk", "gbk-out-of-step"] | None = None
     label: Bilingual
+
+    @model_validator(mode="after")
+    def _one_way(self) -> PatternItemModel:
+        if (self.regex is None) == (self.find is None):
+            raise ValueError("give either regex or find")
+        return self
+
+    def item(self) -> PatternItem:
+        from checker.checks.encoding import FINDERS
+
+        if self.find is not None:
+            return PatternItem(None, self.label.text(), FINDERS[self.find])
+        assert self.regex is not None
+        return PatternItem(regex(self.regex), self.label.text())
 
 
 class PatternModel(ParamsModel):
@@ -23,16 +41,28 @@ class PatternModel(ParamsModel):
     group: Literal["match", "line", "block", "file"] = "match"
     max_labels: int = Field(6, ge=1, le=50)
     unless: list[str] = []
+    fix: Literal["delete-match", "delete-line"] | None = None
+    line_debris: list[str] = []  # pattern rules whose matches a line that delete-line deletes may hold
+
+    @model_validator(mode="after")
+    def _finders_read_the_original(self) -> PatternModel:
+        if any(p.find for p in self.patterns) and (self.target, self.scope) != ("original", "text"):
+            raise ValueError('a pattern with find needs target = "original" and scope = "text"')
+        return self
 
     def compile(self) -> PatternParams:
+        if self.line_debris and self.fix != "delete-line":
+            raise ValueError('line_debris needs fix = "delete-line"')
         return PatternParams(
-            patterns=tuple(PatternItem(regex(p.regex), p.label.text()) for p in self.patterns),
+            patterns=tuple(p.item() for p in self.patterns),
             target=self.target,
             scope=self.scope,
             max_line_length=self.max_line_length,
             group=self.group,
             max_labels=self.max_labels,
             unless=optional_alternation(self.unless),
+            fix=self.fix,
+            line_debris=tuple(self.line_debris),
         )
 
 
@@ -42,3 +72,31 @@ class TraditionalModel(ParamsModel):
 
     def compile(self) -> TraditionalParams:
         return TraditionalParams(self.min_count, self.max_labels)
+
+
+def _repeated(opener: str, closer: str) -> re.Pattern[str]:
+    o, c = re.escape(opener), re.escape(closer)
+    return re.compile(f"{o}[^{o}{c}]*{o}|{c}[^{o}{c}]*{c}")
+
+
+class MarkPairModel(Strict):
+    opener: str = Field(min_length=1, max_length=1)
+    closer: str = Field(min_length=1, max_length=1)
+    nests: bool = False
+    unopened: bool = True
+    label: Bilingual
+
+
+class PairedModel(ParamsModel):
+    pairs: list[MarkPairModel] = Field(min_length=1)
+    max_labels: int = Field(6, ge=1, le=50)
+
+    def compile(self) -> PairedParams:
+        pairs = tuple(
+            MarkPair(p.opener, p.closer, p.nests, p.unopened, p.label.text(), _repeated(p.opener, p.closer))
+            for p in self.pairs
+        )
+        marks = [mark for pair in pairs for mark in (pair.opener, pair.closer)]
+        if len(set(marks)) != len(marks):
+            raise ValueError("each mark belongs to one pair, as its opener or its closer")
+        return PairedParams(pairs, self.max_labels, re.compile("[" + re.escape("".join(marks)) + "]"))

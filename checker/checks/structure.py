@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.model import Document, Heading, Span
+from checker.numerals import format_numeral
 from checker.parse import HEADING_LEVELS
 
 # --------------------------------------------------------------------------- finding a part
@@ -24,6 +25,14 @@ class SectionParams(NamedTuple):
     # this part (reports often split their results over several 一、二、 headings).
     unclaimed_from: tuple[str, ...] = ()
     part_name: Text | None = None  # what outputs call the part; else they use the rule's summary
+    # A numbered item deeper than max_level ("2.切实履行推进法治建设第一责任人职责。……") opens
+    # the part when its first sentence matches item_heading and its body item_about.
+    item_heading: re.Pattern[str] | None = None
+    item_about: re.Pattern[str] | None = None
+    # A heading for the part in the report's own year ("{year}": the report year + year_offset),
+    # given as a note when the part is missing and the year is known.
+    example_heading: Text | None = None
+    year_offset: int = 0
 
 
 class Part(NamedTuple):
@@ -47,6 +56,12 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
     for heading in doc.all_headings():
         if heading.level <= params.max_level and params.heading.search(heading.text):
             return _heading_part(heading)
+    if params.item_heading is not None:
+        for heading in doc.all_headings():
+            if heading.level > params.max_level and params.item_heading.search(heading.text):
+                part = _heading_part(heading)
+                if params.item_about is None or params.item_about.search(part_body_text(doc, part)):
+                    return part
     if params.unclaimed_from:
         others: list[SectionParams] = [ctx.params_by_code[code] for code in params.unclaimed_from]
         for heading in doc.headings:
@@ -77,14 +92,28 @@ def _first_mention(doc: Document, pattern: re.Pattern[str]) -> Span | None:
     return None
 
 
+def _heading_note(doc: Document, params: SectionParams) -> Text | None:
+    """The example heading in the report's own year; none when the year is unknown."""
+    if params.example_heading is None or doc.report_year is None:
+        return None
+    year = str(doc.report_year + params.year_offset)
+    zh, en = (template.replace("{year}", year) for template in params.example_heading)
+    return Text(
+        f"本报告年度为{doc.report_year}年:标题可写作“{zh}”",
+        f"the report is on {doc.report_year}: a heading such as “{en}”",
+    )
+
+
 def check_section(doc: Document, params: SectionParams, ctx: Context) -> Iterator[Finding]:
     if find_part(doc, params, ctx) is not None:
         return
+    note = _heading_note(doc, params)
     mention = _first_mention(doc, params.mention) if params.mention else None
     if mention is None:
-        yield Finding(span=None)
+        yield Finding(span=None, note=note)
     else:
-        yield Finding(span=mention, variant="mentioned", labels=(FindingLabel(mention, params.mention_label),))
+        labels = (FindingLabel(mention, params.mention_label),)
+        yield Finding(span=mention, variant="mentioned", labels=labels, note=note)
 
 
 # --------------------------------------------------------------------------- what a part contains
@@ -113,6 +142,76 @@ def check_section_content(doc: Document, params: SectionContentParams, ctx: Cont
         return  # the missing part is the section rule's finding, not this one
     if not params.require.search(part_body_text(doc, part)):
         yield Finding(span=part.span)
+
+
+# --------------------------------------------------------------------------- what a part says
+
+_SENTENCE_SPLIT = re.compile(r"[。;!?\n]")
+
+
+class Duty(NamedTuple):
+    name: Text
+    words: re.Pattern[str]
+
+
+class PartDutiesParams(NamedTuple):
+    part: str  # code of the section rule whose part is read (the leaders' duties)
+    duties: tuple[Duty, ...]
+    min_duties: int  # fewer duties evidenced than this is a finding
+    figures: re.Pattern[str]  # a count or a date: some duty must be stated with one
+
+
+def check_part_duties(doc: Document, params: PartDutiesParams, ctx: Context) -> Iterator[Finding]:
+    """The duties part names at least ``min_duties`` of the duties, and one of them with a
+    count or a date in its sentence."""
+    part = find_part(doc, ctx.params_by_code[params.part], ctx)
+    if part is None:
+        return  # the missing part is the section rule's finding
+    sentences = [s for s in _SENTENCE_SPLIT.split(part_body_text(doc, part)) if s.strip()]
+    present: list[Duty] = []
+    quantified = False
+    for duty in params.duties:
+        mentions = [s for s in sentences if duty.words.search(s)]
+        if mentions:
+            present.append(duty)
+            quantified = quantified or any(params.figures.search(s) for s in mentions)
+    missing = [duty.name for duty in params.duties if duty not in present]
+    args = {
+        "count": len(present),
+        "missing_zh": "、".join(name.zh for name in missing),
+        "missing_en": ", ".join(name.en for name in missing),
+        "present_zh": "、".join(duty.name.zh for duty in present),
+        "present_en": ", ".join(duty.name.en for duty in present),
+    }
+    if len(present) < params.min_duties:
+        yield Finding(span=part.span, args=args)
+    elif not quantified:
+        yield Finding(span=part.span, variant="unquantified", args=args)
+
+
+class PartGenericParams(NamedTuple):
+    part: str  # code of the section rule whose part is read (the shortcomings)
+    stock: re.Pattern[str]  # stock phrases ("还有一定差距", "有待进一步提高")
+    filler: re.Pattern[str]  # words that name no subject ("工作", "水平", "与上级要求相比")
+    min_subject: int  # characters left after both are removed that name a subject
+
+
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def check_part_generic(doc: Document, params: PartGenericParams, ctx: Context) -> Iterator[Finding]:
+    """Every sentence of the part is a stock phrase with no subject named."""
+    part = find_part(doc, ctx.params_by_code[params.part], ctx)
+    if part is None:
+        return
+    sentences = [s for s in _SENTENCE_SPLIT.split(part_body_text(doc, part)) if s.strip()]
+    if not sentences or not any(params.stock.search(s) for s in sentences):
+        return
+    for sentence in sentences:
+        rest = _NOT_HAN.sub("", params.filler.sub("", params.stock.sub("", sentence)))
+        if len(rest) >= params.min_subject:
+            return  # this sentence names what falls short
+    yield Finding(span=part.span, args={"count": len(sentences)})
 
 
 # --------------------------------------------------------------------------- title
@@ -148,13 +247,7 @@ class NumberingParams(NamedTuple):
 
 
 def _ordinal_text(heading: Heading, ordinal: int) -> str:
-    if heading.level in (3, 4):
-        return str(ordinal)
-    digits = "一二三四五六七八九"
-    if ordinal <= 9:
-        return digits[ordinal - 1]
-    tens, ones = divmod(ordinal, 10)
-    return ("" if tens == 1 else digits[tens - 1]) + "十" + ("" if ones == 0 else digits[ones - 1])
+    return str(ordinal) if heading.level in (3, 4) else format_numeral(ordinal)
 
 
 def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Iterator[Finding]:
@@ -167,9 +260,13 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
             previous = previous_of_level.get(heading.level)
             previous_of_level[heading.level] = heading
             expected = previous.ordinal + 1 if previous else 1
-            # A new list may restart at 1; anything else out of step is a gap or a repeat.
-            if heading.ordinal != expected and not (previous and heading.ordinal == 1):
-                labels = (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+            # A new list may restart at 1 (but 一、 right after 一、 is a repeat); anything else
+            # out of step is a gap or a repeat.
+            restarts = previous is not None and heading.ordinal == 1 and previous.ordinal != 1
+            if heading.ordinal != expected and not restarts:
+                labels = (
+                    (FindingLabel(previous.marker_span, Text("上一个编号", "previous number")),) if previous else ()
+                )
                 yield Finding(
                     span=heading.marker_span,
                     args={
@@ -179,6 +276,66 @@ def check_numbering(doc: Document, params: NumberingParams, ctx: Context) -> Ite
                     },
                     labels=labels,
                 )
+
+
+# --------------------------------------------------------------------------- heading layout
+
+
+class JoinedHeadingParams(NamedTuple):
+    max_labels: int
+
+
+def check_joined_heading(doc: Document, params: JoinedHeadingParams, ctx: Context) -> Iterator[Finding]:
+    """One finding per line whose paragraphs were joined: at its first joined heading, with
+    a label on each (a line break lost before each)."""
+    by_line: dict[int, list[Heading]] = {}
+    for heading in doc.all_headings():
+        if heading.joined:
+            by_line.setdefault(heading.line, []).append(heading)
+    original = doc.source.text
+    for headings in by_line.values():
+        first = headings[0].span
+        yield Finding(
+            span=first,
+            args={"heading": original[first.start : first.end], "count": len(headings)},
+            labels=tuple(
+                FindingLabel(h.marker_span, Text("此前也缺少换行", "a line break lost here too"))
+                for h in headings[1 : params.max_labels]
+            ),
+        )
+
+
+class HeadingMarkerParams(NamedTuple):
+    patterns: tuple[tuple[re.Pattern[str], Text], ...]  # stray marks, matched against a marker
+
+
+def canonical_marker(heading: Heading) -> str:
+    """The marker as GB/T 9704 writes it at the heading's level: 一、 (一) 1. (1)."""
+    numeral = _ordinal_text(heading, heading.ordinal)
+    markers = {1: f"{numeral}、", 2: f"({numeral})", 3: f"{numeral}.", 4: f"({numeral})"}
+    return markers.get(heading.level, heading.marker)
+
+
+def check_heading_marker(doc: Document, params: HeadingMarkerParams, ctx: Context) -> Iterator[Finding]:
+    for heading in doc.all_headings():
+        if heading.level > 4:
+            continue
+        marker_view_start = heading.text_view_start - len(heading.marker)
+        for pattern, label in params.patterns:
+            m = pattern.search(heading.marker)
+            if m is None:
+                continue
+            span = doc.view.span(marker_view_start + m.start(), marker_view_start + m.end())
+            yield Finding(
+                span=span,
+                args={
+                    "match": doc.source.text[span.start : span.end],
+                    "marker": heading.marker,
+                    "expected": canonical_marker(heading),
+                },
+                labels=(FindingLabel(span, label),),
+            )
+            break
 
 
 KINDS = (
@@ -201,5 +358,30 @@ KINDS = (
         check_numbering,
         "checker.checks.structure_schema:NumberingModel",
         args=frozenset({"found", "expected", "level"}),
+    ),
+    KindSpec(
+        "part-duties",
+        check_part_duties,
+        "checker.checks.structure_schema:PartDutiesModel",
+        variants=frozenset({"unquantified"}),
+        args=frozenset({"count", "missing_zh", "missing_en", "present_zh", "present_en"}),
+    ),
+    KindSpec(
+        "part-generic",
+        check_part_generic,
+        "checker.checks.structure_schema:PartGenericModel",
+        args=frozenset({"count"}),
+    ),
+    KindSpec(
+        "joined-heading",
+        check_joined_heading,
+        "checker.checks.structure_schema:JoinedHeadingModel",
+        args=frozenset({"heading", "count"}),
+    ),
+    KindSpec(
+        "heading-marker",
+        check_heading_marker,
+        "checker.checks.structure_schema:HeadingMarkerModel",
+        args=frozenset({"match", "marker", "expected"}),
     ),
 )

@@ -19,26 +19,48 @@ produces typed facts that the numeric rules check. Rules never re-read the text.
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from collections.abc import Iterator
+from itertools import pairwise
+from typing import cast
 
 from checker.extract.quantity import find_quantities
-from checker.extract.vocabulary import LETTER, Vocabulary
+from checker.extract.vocabulary import LETTER, Ending, Vocabulary
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Document, EnumerationFact, Fact, Facts, GrowthFact, PriorRateFact, Quantity,
-    RateFact, RatePointsFact, ShareFact, Span, Where,
+    BreakdownFact,
+    ChangeFact,
+    CountFact,
+    Document,
+    EnumerationFact,
+    Fact,
+    Facts,
+    GrowthFact,
+    PriorRateFact,
+    Quantity,
+    RateFact,
+    RatePointsFact,
+    ShareFact,
+    Span,
+    Where,
 )  # fmt: skip
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 _HAS_WORDS = re.compile(LETTER)
 # Last year's value: "与上年100件相比" "(上年96件)" "上年同期为" "2023年60件" (then the year).
-_PRIOR = re.compile(r"(?:上年|去年|上一年|上年度)(?:同期)?(?:为|是|共|有|的)?\s*$|(?P<year>\d{4})年(?:为|是|共|有)?\s*$")
+_PRIOR = re.compile(
+    r"(?:上年|去年|上一年|上年度)(?:同期)?(?:为|是|共|有|的)?\s*$|(?P<year>\d{4})年(?:为|是|共|有)?\s*$"
+)
 # A difference from last year: "比上年减少10件" "较去年同期增加30件".
-_PRIOR_DELTA = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|上年度)(?:同期)?(?:相比)?,?(增加|减少|上升|下降|增长|多|少)了?\s*$")
+_PRIOR_DELTA = re.compile(
+    r"(?:比|较|与)(?:上年|去年|上一年|上年度)(?:同期)?(?:相比)?,?(增加|减少|上升|下降|增长|多|少)了?\s*$"
+)
 _YEAR = re.compile(r"(\d{4})年")
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
+_NAME_JOINER = re.compile(r"[和与及、]")
+_NAME_LIST = re.compile(rf"(?:{LETTER}|、)+\Z")  # searched up to a given end: \Z is that end
+_JOINER = re.compile(r"\s*[和与及、,]\s*")
+_NAME_CUT = re.compile(r"[的对]")
 _DELTA_WORD = re.compile(r"(?:增加|减少|上升|下降|增长)了?\s*$")
 _GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
 _GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
@@ -85,6 +107,7 @@ class _Paragraph:
         self.source_text = doc.source.text
         self.items: list[Fact] = []
         self.paired_lists: set[int] = set()  # where 分别 follows a list of counting words
+        self._pending_names: list[tuple[int, int]] = []  # of "A率和B率分别为…" not yet given a value
 
     def span(self, start: int, end: int) -> Span:
         return self._view_span(self.base + start, self.base + end)
@@ -187,13 +210,19 @@ class _Paragraph:
             return
         name = vocab.rate_name.search(gap) if vocab.rate_name is not None else None
         if name:
-            self.items.append(
-                RateFact(
-                    self.where(q),
-                    name=name.group(1),
-                    name_span=self.span(gap_start + name.start(1), gap_start + name.end(1)),
-                )
-            )
+            # "A率和B率分别为x和y": x is A率's, y (a percent after a joiner) B率's.
+            end = gap_start + name.end(1)
+            rate_before = vocab.rate_before
+            assert rate_before is not None  # compiled with rate_name
+            names = _split_names(self.text, end, rate_before) if "分别" in name.group() else []
+            start, end = names.pop(0) if names else (gap_start + name.start(1), end)
+            start = _name_start(self.text, start, end, rate_before)
+            self._pending_names = names
+        elif self._pending_names and _JOINER.fullmatch(gap):
+            start, end = self._pending_names.pop(0)
+        else:
+            return
+        self.items.append(RateFact(self.where(q), name=self.text[start:end], name_span=self.span(start, end)))
 
     def _share(self, q: Quantity, gap: str, gap_start: int) -> ShareFact | None:
         """``A件,占比P%`` (the share of the count right before it) or ``维持类占P%`` (of a
@@ -208,20 +237,26 @@ class _Paragraph:
         previous = self.items[-1] if self.items else None
         part = None
         if not label:
-            if not isinstance(previous, CountFact) or previous.quantity.end != gap_start or gap[: m.start()].strip(" ,;:"):
+            if (
+                not isinstance(previous, CountFact)
+                or previous.quantity.end != gap_start
+                or gap[: m.start()].strip(" ,;:")
+            ):
                 return None  # "占比75%" with no count right before it: a rate name (bounds only)
             part = previous
         whole = m.group("whole")
         name_start, name_end = m.start("label") if label else m.start("word"), m.end("whole" if whole else "word")
         name = gap[name_start:name_end]  # 占比, 维持类占, 占全部案件的
-        return ShareFact(self.where(q), name, self.span(gap_start + name_start, gap_start + name_end), part, bool(whole))
+        return ShareFact(
+            self.where(q), name, self.span(gap_start + name_start, gap_start + name_end), part, bool(whole)
+        )
 
     def _rate_before(self, text: str) -> str | None:
         m = self.vocab.rate_before.search(text) if self.vocab.rate_before is not None else None
         return m.group(1) if m else None
 
     def _add_count(self, q: Quantity, gap: str, gap_start: int) -> None:
-        unit_class = self.vocab.unit_class[q.unit]  # type: ignore[index]
+        unit_class = self.vocab.unit_class[cast(str, q.unit)]  # a counted unit: the caller checked it
         role, role_span, obj = self._role_in_clause(gap, gap_start)
         if role is None and not _HAS_WORDS.search(gap) and self.items and isinstance(self.items[-1], CountFact):
             # "326件445余人次": the second number shares the first one's role.
@@ -253,8 +288,9 @@ class _Paragraph:
         return gap[start:end], self.span(gap_start + start, gap_start + end), gap[end:].strip(_OBJECT_TRIM)
 
     def pair_respectively(self, quantities: list[Quantity]) -> None:
-        """``受理、办结…分别为X件、Y件`` / ``化解率、办结率分别为x%、y%``: the i-th word of
-        the list governs the i-th number that follows it (only when the counts agree)."""
+        """``受理、办结…分别为X件、Y件``: the i-th counting word of the list governs the i-th
+        count that follows it (only when the counts agree). Rates listed so (化解率、办结率
+        分别为x%、y%) are named as they are read (``_add_percent``)."""
         text = self.text
         at = text.find("分别")
         while at != -1:
@@ -262,23 +298,15 @@ class _Paragraph:
             listed = _LIST_BEFORE.search(text, max(0, at - _MAX_LIST), at)
             end = _RESPECTIVELY_VERB.match(text, at + 2).end()  # type: ignore[union-attr]  # may match empty
             values = _following_run(text, quantities, end)
-            if listed is not None and values and _LIST_JOINT.search(listed.group()):
-                items = _list_items(listed.group(), listed.start(), self.vocab)
-                if len(values) == len(items):
-                    if all(q.is_percent for q in values):
-                        self._pair_rates(values, items)
-                    elif not any(q.is_percent for q in values) and self._pair_roles(values, items):
-                        self.paired_lists.add(at)
+            if listed is not None and values and not any(q.is_percent for q in values):  # rates: _add_percent
+                items = (
+                    _list_items(listed.group(), listed.start(), self.vocab)
+                    if _LIST_JOINT.search(listed.group())
+                    else []
+                )
+                if len(values) == len(items) and self._pair_roles(values, items):
+                    self.paired_lists.add(at)
             at = text.find("分别", at + 2)
-
-    def _pair_rates(self, values: list[Quantity], items: list[tuple[str, int]]) -> None:
-        names = []
-        for text, start in items:
-            name = self.vocab.rate_before.search(text) if self.vocab.rate_before is not None else None
-            if name is None:
-                return
-            names.append((name.group(1), start + name.start(1), start + name.end(1)))
-        self._replace(values, names)
 
     def _pair_roles(self, values: list[Quantity], items: list[tuple[str, int]]) -> bool:
         """Whether the list named roles that are not items of a total before it (维持、驳回
@@ -300,29 +328,16 @@ class _Paragraph:
         assert self.vocab.roles is not None
         if not first:
             return self.vocab.roles.search(item)
-        found = None
-        for found in self.vocab.roles.finditer(item):
-            pass
-        return found
+        found = list(self.vocab.roles.finditer(item))
+        return found[-1] if found else None
 
-    def _replace(self, values: list[Quantity], names: list[tuple[str, int, int]]) -> None:
-        """Give the facts of ``values`` the roles or rate names paired with them."""
-        by_start = {item.quantity.start: index for index, item in enumerate(self.items)}
-        for q, (name, start, end) in zip(values, names):
-            index = by_start.get(q.start)
-            if index is None and q.is_percent:
-                # "、95%" after a rate: no name of its own was found; insert it in text order.
-                index = bisect.bisect_left([i.quantity.start for i in self.items], q.start)
-                self._enter_sentence(q.start)
-                self.items.insert(index, RateFact(self.where(q), name, self.span(start, end)))
-                continue
-            if index is None:
-                continue
-            fact = self.items[index]
-            if isinstance(fact, RateFact):
-                fact.name, fact.name_span = name, self.span(start, end)
-            elif isinstance(fact, CountFact):
-                fact.role, fact.role_span = name, self.span(start, end)
+    def _replace(self, values: list[Quantity], roles: list[tuple[str, int, int]]) -> None:
+        """Give the counts of ``values`` the roles paired with them."""
+        by_start = {item.quantity.start: item for item in self.items}
+        for q, (role, start, end) in zip(values, roles, strict=True):
+            fact = by_start.get(q.start)
+            if isinstance(fact, CountFact):
+                fact.role, fact.role_span = role, self.span(start, end)
 
     def _set_object(self, values: list[Quantity], obj: str) -> None:
         starts = {q.start for q in values}
@@ -354,7 +369,7 @@ def _list_items(text: str, offset: int, vocab: Vocabulary) -> list[tuple[str, in
     split: list[tuple[str, int]] = []
     for item, at in items:
         roles = list(vocab.roles.finditer(item))
-        joints = (_JOINT.fullmatch(item, r.end(), following.start()) for r, following in itertools.pairwise(roles))
+        joints = (_JOINT.fullmatch(item, r.end(), following.start()) for r, following in pairwise(roles))
         joint = next((j for j in joints if j is not None), None)
         if joint is None:
             split.append((item, at))
@@ -377,6 +392,35 @@ def _following_run(text: str, quantities: list[Quantity], end: int) -> list[Quan
             break
         run.append(q)
     return run
+
+
+def _split_names(text: str, end: int, rate_before: Ending) -> list[tuple[int, int]]:
+    """The (start, end) of each rate name of a list ``A率和B率`` or ``A率、B率`` that ends at
+    ``end``; none if a part is not itself a rate (``行政复议和诉讼满意度`` is one name)."""
+    run = _NAME_LIST.search(text, max(0, end - _MAX_GAP), end)
+    if run is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    start = run.start()
+    for m in [*_NAME_JOINER.finditer(text, run.start(), end), None]:
+        stop = m.start() if m else end
+        if not rate_before.search(text[start:stop]):
+            return []
+        spans.append((start, stop))
+        start = m.end() if m else stop
+    return spans if len(spans) > 1 else []
+
+
+def _name_start(text: str, start: int, end: int, rate_before: Ending) -> int:
+    """Where a rate name starts: never inside a word. A name whose words run on before
+    the pattern's reach (…专项斗争的知晓率) starts after its last 的 or 对 (知晓率), not
+    mid-word (项斗争的知晓率)."""
+    if (start == 0 or not re.match(LETTER, text[start - 1])) and end - start <= rate_before.reach:
+        return start
+    cut = None
+    for found in _NAME_CUT.finditer(text, start, end):  # the last clause break before the name
+        cut = found
+    return cut.end() if cut is not None and rate_before.search(text[cut.end() : end]) else start
 
 
 def _breakdowns(p: _Paragraph, counts: list[CountFact], facts: Facts) -> None:
@@ -438,7 +482,11 @@ def _closed(
     """A list whose last item starts with a closing word (其他, 其余, 剩余) names every item:
     when all of its counts are items and exact, they add up to the total."""
     closing = p.vocab.closing
-    if closing is None or len(parts) < 2 or len(parts) != len([c for c in in_range if c.unit_class == total.unit_class]):
+    if (
+        closing is None
+        or len(parts) < 2
+        or len(parts) != len([c for c in in_range if c.unit_class == total.unit_class])
+    ):
         return False
     if any(c.quantity.approx is not None for c in (total, *parts)):
         return False
@@ -543,7 +591,9 @@ def _total_before(counts: list[CountFact], before: int, inside: bool, starts: li
     return total
 
 
-def _share_bases(p: _Paragraph, counts: list[CountFact], shares: list[ShareFact], breakdowns: list[BreakdownFact]) -> None:
+def _share_bases(
+    p: _Paragraph, counts: list[CountFact], shares: list[ShareFact], breakdowns: list[BreakdownFact]
+) -> None:
     """The wholes a share may be of: the total of the breakdown its count is an item of,
     else the total the nearest 其中 before its count attaches to (其中调解结案120宗: an
     item with a verb of its own, still a share of that total); and, when its words name
@@ -580,7 +630,7 @@ def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[s
     text = p.text
     if "分别" not in text:
         return
-    for c, following in zip(counts, counts[1:]):
+    for c, following in pairwise(counts):
         m = _RESPECTIVELY.match(text, c.quantity.end)
         if m is None or following.quantity.start - m.end() > 2:
             continue
@@ -621,7 +671,9 @@ def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
             (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
             None,
         )
-        if delta is not None and not _DELTA_WORD.search(p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]):
+        if delta is not None and not _DELTA_WORD.search(
+            p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]
+        ):
             delta = None
         yield GrowthFact(first, second, direction, percent, delta)
 
@@ -658,7 +710,11 @@ def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[st
     the current one must name the next year (2024年X件)."""
     later, current = items[index], items[index - 1]
     assert isinstance(later, CountFact)
-    if not isinstance(current, CountFact) or current.sentence != later.sentence or current.unit_class != later.unit_class:
+    if (
+        not isinstance(current, CountFact)
+        or current.sentence != later.sentence
+        or current.unit_class != later.unit_class
+    ):
         return None
     if current.role is not None and later.role is not None and current.role != later.role:
         return None

@@ -4,9 +4,10 @@
 Two passes, for speed and precision: compiled regexes (:data:`NUMBER_CANDIDATE`,
 :data:`PERCENT_IN_WORDS`) find candidate spans (number + multiplier + unit; the marker
 before it is read by :func:`_prefix`), then the LALR grammar :data:`GRAMMAR` (lark, built
-once on first use) parses the Chinese numeral of each candidate that survives the context
-checks; plain Arabic numbers, and Chinese ones below 10 000 without 零, need no grammar
-(:data:`_SMALL_NUMERAL`). Never Earley: it is ~35× slower and misreads 百分之百.
+once on first use) recognizes the Chinese numeral of each candidate that survives the
+context checks, and :mod:`checker.numerals` reads its value; plain Arabic numbers, and
+Chinese ones below 10 000 without 零, need no grammar (:data:`_SMALL_NUMERAL`). Never
+Earley: it is ~35× slower and misreads 百分之百.
 
 Grammar of numbers (:func:`parse_number`)
     Arabic ``1582``, ``1,582`` (groups of exactly three), ``99.563``; full-width digits
@@ -65,9 +66,10 @@ import bisect
 import re
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from checker.model import Quantity
+from checker.numerals import DIGIT_VALUES, parse_numeral
 
 if TYPE_CHECKING:
     from lark import Lark
@@ -194,52 +196,6 @@ def unit_class(unit: str | None) -> str:
     return _UNIT_CLASS.get(unit or "", "other")
 
 
-class _Evaluate:
-    """Lark callbacks (applied while parsing): rule name → value of the subtree.
-    A plain class, so that defining it does not import lark."""
-
-    _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-
-    def arabic(self, c: list[str]) -> tuple[Decimal, int]:
-        text = c[0].replace(",", "")
-        return Decimal(text), len(text.partition(".")[2])
-
-    def one_hundred(self, c: list[object]) -> tuple[Decimal, int]:
-        return Decimal(100), 0
-
-    def chinese(self, c: list[int | str]) -> tuple[Decimal, int]:
-        if len(c) == 1:
-            return Decimal(c[0]), 0
-        fraction = "".join(str(self._DIGITS[ch]) for ch in str(c[1]))
-        return Decimal(f"{c[0]}.{fraction}"), len(fraction)
-
-    def zero(self, c: list[int]) -> int:
-        return 0
-
-    def yi(self, c: list[int]) -> int:
-        return c[0] * 10**8 + sum(c[1:])
-
-    def wan(self, c: list[int]) -> int:
-        return c[0] * 10**4 + sum(c[1:])
-
-    def ten(self, c: list[int]) -> int:
-        return 10 + sum(c)
-
-    def thousands(self, c: list[int]) -> int:
-        return c[0] * 1000 + sum(c[1:])
-
-    def hundreds(self, c: list[int]) -> int:
-        return c[0] * 100 + sum(c[1:])
-
-    def tens(self, c: list[int]) -> int:
-        return c[0] * 10 + sum(c[1:])
-
-    def digit(self, c: list[str]) -> int:
-        return self._DIGITS[c[0]]
-
-    ones = digit
-
-
 @cache
 def _parser() -> Lark:
     from lark import Lark  # lazy: importing this module must not import lark
@@ -252,10 +208,10 @@ def _parser() -> Lark:
     tables = cache.entry("quantity-grammar.lark")
     if cache.usable(tables):
         try:
-            return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate(), cache=str(tables))
+            return Lark(GRAMMAR, parser="lalr", cache=str(tables))
         except OSError:
             pass
-    return Lark(GRAMMAR, parser="lalr", transformer=_Evaluate())
+    return Lark(GRAMMAR, parser="lalr")
 
 
 _PLAIN_ARABIC = re.compile(r"(?:[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*|0)(?:\.(\d+))?")
@@ -267,8 +223,6 @@ _D, _O = "[一二三四五六七八九两]", "[一二三四五六七八九]"  # 
 _SMALL_NUMERAL = re.compile(
     rf"十{_O}?|{_O}十{_O}?|{_D}百(?:{_O}十{_O}?)?|{_D}千(?:{_D}百(?:{_O}十{_O}?)?)?|{_D}"
 )
-_PLACES = {"十": 10, "百": 100, "千": 1000}
-_SMALL_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)} | {"两": 2}
 
 
 def _small_numeral(text: str) -> int | None:
@@ -278,21 +232,7 @@ def _small_numeral(text: str) -> int | None:
         text = text[3:]
         if text == "百":
             return 100
-    return _small_numeral_value(text) if _SMALL_NUMERAL.fullmatch(text) else None
-
-
-def _small_numeral_value(text: str) -> int:
-    """The value of a numeral that _SMALL_NUMERAL matches."""
-    value = 0
-    digit = None
-    for char in text:
-        if char in _PLACES:
-            value += (digit or 1) * _PLACES[char]  # a leading 十 is 一十
-            digit = None
-        else:
-            digit = _SMALL_DIGITS[char]
-    return value + (digit or 0)
-
+    return parse_numeral(text) if _SMALL_NUMERAL.fullmatch(text) else None
 
 
 def _parse(text: str) -> tuple[Decimal, int]:
@@ -315,10 +255,22 @@ def _parse_numeral(text: str) -> tuple[Decimal, int] | None:
     its numerals (一百, 三十多) and an archive repeats them across reports."""
     from lark.exceptions import LarkError
 
+    text = text.strip().translate(_FULL_WIDTH)
     try:
-        return _parser().parse(text.strip().translate(_FULL_WIDTH))  # type: ignore[return-value]
+        _parser().parse(text)  # the grammar says whether it is a numeral; checker.numerals reads it
     except LarkError:
         return None
+    if text[0] in "0123456789":  # ARABIC: 1,582 or 007
+        plain = text.replace(",", "")
+        return Decimal(plain), len(plain.partition(".")[2])
+    text = text.removeprefix("百分之")
+    if text == "百":  # 百分之百
+        return Decimal(100), 0
+    integer, _, fraction = text.partition("点")
+    value = parse_numeral(integer)
+    assert value is not None  # every integer of the grammar is a numeral of checker.numerals
+    decimals = "".join(str(DIGIT_VALUES[c]) for c in fraction)
+    return (Decimal(f"{value}.{decimals}") if decimals else Decimal(value)), len(decimals)
 
 
 def parse_number(text: str) -> Decimal:
@@ -394,7 +346,7 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         return None
     if before in _RANGE_JOINERS and (before2 in _NUMERAL_CHARS or previous_end == start - 1):
         return None  # the upper end of a range: 3-5人, 5%～10%, 3人至5人
-    if before in ":/" and before2 in _ARABIC_DIGITS or before == "、" and before2 in _NUMERAL_CHARS:
+    if (before in ":/" and before2 in _ARABIC_DIGITS) or (before == "、" and before2 in _NUMERAL_CHARS):
         return None  # 11:48, 2021/1/15, 一、二期
     end = m.end()
     if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
@@ -406,7 +358,7 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
     if not chinese and len(number) > 1 and number[0] == "0" and number[1] != ".":
         return None
     mult = mult1 or mult2
-    if mult1 and mult2 or mult and unit in ("%", "‰", "个百分点", "百分点"):
+    if (mult1 and mult2) or (mult and unit in ("%", "‰", "个百分点", "百分点")):
         return None
 
     if number.isdigit():  # most numbers: ASCII digits only (the candidate pattern's), no leading 0
@@ -426,13 +378,14 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         unit = mult + "元"  # money stays in the unit as written: 305万元
     elif mult:
         value = value.scaleb(4 if mult == "万" else 8)
-        if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        if cast(int, value.as_tuple().exponent) > 0:  # an int: the value is finite
             value = value.quantize(_ONE)  # 16000, not 1.6E+4
         numeral = "chinese" if chinese else "mixed"
     if unit == "个百分点":
         unit = "百分点"
 
-    lower = upper = value
+    lower: Decimal | None = value
+    upper: Decimal | None = value
     approx = None
     around = m["around"]
     if prefix or more or around:

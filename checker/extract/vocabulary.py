@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-
 # A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
 # 21 000 characters one by one (~1 ms per pattern that holds it, on every run).
 LETTER = r"[^\W\d_]"

@@ -17,14 +17,19 @@ from __future__ import annotations
 import importlib
 import os
 import pathlib
+import shlex
 from collections.abc import Callable
 
 from checker.load import limits
 from checker.load.deadline import time_limit
 from checker.load.limits import MAX_LOAD_SECONDS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
+from checker.messages import say
 
-__all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
+__all__ = [
+    "LOADED_SUFFIXES", "UNREAD_FORMATS", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path",
+    "unread_advice",
+]
 
 # suffix → "module:function" of its loader
 _LOADERS: dict[str, str] = {
@@ -37,7 +42,22 @@ _LOADERS: dict[str, str] = {
 }
 # Every suffix that names a report format, for folder scanning.
 LOADED_SUFFIXES = tuple(_LOADERS)
-_LEGACY_WORD = (".doc", ".wps")
+# Formats reports come in that govlint does not read, with what to do (the catalogue entry
+# of checker.messages): a file of one is refused (E001) when named, and named in a note
+# when a folder search finds it.
+UNREAD_FORMATS: dict[str, str] = {
+    ".doc": "unread-doc", ".wps": "unread-wps", ".rtf": "unread-rtf", ".ofd": "unread-ofd",
+    ".xls": "unread-sheet", ".xlsx": "unread-sheet",
+}  # fmt: skip
+
+
+def unread_advice(path: pathlib.Path, lang: str = "en") -> str | None:
+    """What to do with ``path`` if it is in a report format govlint does not read."""
+    suffix = path.suffix.lower()
+    key = UNREAD_FORMATS.get(suffix)
+    if key is None:
+        return None
+    return say(key, lang, suffix=suffix, convert=say("convert", lang, path=shlex.quote(str(path))))
 
 
 def load_path(path: str | os.PathLike[str]) -> LoadedText:
@@ -46,8 +66,8 @@ def load_path(path: str | os.PathLike[str]) -> LoadedText:
         raise LoadError(limits.PROBLEM)
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
-    if suffix in _LEGACY_WORD:
-        raise LoadError(f"legacy Word format ({suffix}): save as .docx")
+    if (advice := unread_advice(path)) is not None:
+        raise LoadError(advice, unread_advice(path, "zh"))
     with time_limit(MAX_LOAD_SECONDS):
         return _loader(suffix)(path)
 

@@ -52,10 +52,13 @@ from typing import Any
 from checker.load.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_RATIO, ZIP_RATIO_MIN_BYTES
 from checker.load.text import LoadedText, LoadError, read_bytes
 from checker.model import DocxMap
+from checker.numerals import format_digits, format_numeral
 
 # The start of an XML document type declaration or entity declaration, in the encodings
 # an OOXML part may use (UTF-8, UTF-16).
-_DTD_MARKERS = tuple(m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_DTD_MARKERS = tuple(
+    m.encode(codec) for m in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le", "utf-16-be")
+)
 # Parts python-docx keeps as bytes and never parses, which may rightly hold a DOCTYPE:
 # SVG images, web pages imported whole (altChunk).
 _UNPARSED_SUFFIXES = (".svg", ".htm", ".html", ".xhtml", ".mht")
@@ -327,8 +330,6 @@ def _level(lvl: Any) -> tuple[int, _Level]:
     )
 
 
-_CN_DIGITS = "〇一二三四五六七八九"
-_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _STEMS = "甲乙丙丁戊己庚辛壬癸"
 _BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -338,11 +339,11 @@ def _format_number(n: int, fmt: str) -> str:
     """``n`` in one of Word's number formats (ST_NumberFormat); unknown ones as decimal."""
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
                "taiwaneseCountingThousand", "koreanCounting"):
-        return _chinese(n, _CN_DIGITS, "十百千")
+        return _chinese(n, legal=False)
     if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
-        return _chinese(n, _LEGAL_DIGITS, "拾佰仟", teens_with_one=True)
+        return _chinese(n, legal=True)
     if fmt in ("ideographDigital", "taiwaneseDigital", "japaneseDigitalTenThousand"):
-        return "".join(_CN_DIGITS[int(d)] for d in str(n))
+        return format_digits(n)
     if fmt == "ideographTraditional" and 1 <= n <= len(_STEMS):
         return _STEMS[n - 1]
     if fmt == "ideographZodiac" and 1 <= n <= len(_BRANCHES):
@@ -362,26 +363,10 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
-def _chinese(n: int, digits: str, units: str, *, teens_with_one: bool = False) -> str:
-    """Chinese counting below 10 000 (十一, 二十, 一百零五); digit by digit above."""
-    if not 0 <= n < 10000:
-        return "".join(digits[int(d)] for d in str(abs(n)))
-    if n < 10:
-        return digits[n]
-    out: list[str] = []
-    zero = False
-    for power, unit in ((1000, units[2]), (100, units[1]), (10, units[0]), (1, "")):
-        d = n // power % 10
-        if d == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out.append("零")  # 一百零五: the zero inside a number, whichever digits
-            zero = False
-        if not (d == 1 and power == 10 and not out and not teens_with_one):  # 十一, not 一十一
-            out.append(digits[d])
-        out.append(unit)
-    return "".join(out)
+def _chinese(n: int, *, legal: bool) -> str:
+    """Chinese counting below 10 000 (十一, 二十, 一百零五; 壹拾壹); digit by digit from
+    there on and for 0 (〇), as Word numbers."""
+    return format_numeral(n, legal=legal) if 0 < n < 10000 else format_digits(abs(n), legal=legal)
 
 
 def _roman(n: int) -> str:

@@ -361,10 +361,13 @@ class _Text:
                 self._pieces.append(text)
                 continue
             tag = item.tag
-            if item is not top and (tag in _SKIP or tag in _DROP_IN_ARTICLE):
+            if (
+                item is not top
+                and (tag in _SKIP or tag in _DROP_IN_ARTICLE)
                 # …but not a form holding most of the text: ASP.NET wraps pages in one
-                if not (tag == "form" and item.cjk * 2 >= top.cjk > 0):
-                    continue
+                and not (tag == "form" and item.cjk * 2 >= top.cjk > 0)
+            ):
+                continue
             if tag == "br":
                 self._break(force=True)
             elif tag in ("td", "th") and "".join(self._pieces).strip(" "):

@@ -162,7 +162,7 @@ def _page_lines(page: Any, number: int) -> list[_Line]:
     for line in page.extract_text_lines(return_chars=True, keep_blank_chars=True, x_tolerance_ratio=1.0):
         chars = line["chars"]
         size = max((char["size"] for char in chars), default=0.0)
-        spread = any(b["x0"] - a["x1"] > _TABLE_GAP * size for a, b in zip(chars, chars[1:], strict=False))
+        spread = any(b["x0"] - a["x1"] > _TABLE_GAP * size for a, b in itertools.pairwise(chars))
         # A character held to the marks or digits after it ("毒”、", "理,2021") moves with them.
         unbreakable = 1 if len(chars) > 1 and _UNBREAKABLE.match(chars[1]["text"]) else 0
         while unbreakable < len(chars) and _UNBREAKABLE.match(chars[unbreakable]["text"]):

@@ -28,10 +28,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from checker.load.limits import MAX_PDF_PAGE_CHARS, MAX_PDF_PAGE_OPERATORS, MAX_UNZIPPED_BYTES
 from checker.load.text import LoadError
+
+if TYPE_CHECKING:
+    from pdfminer.pdfinterp import PDFContentParser
 
 # Bytes the load under way may still decode; None outside a load (each stream then gets
 # the whole limit).
@@ -64,16 +67,15 @@ def install() -> None:
     """Put the bounded decoders and counters in place of pdfminer's (again and again: cheap)."""
     from pdfminer import converter, pdfinterp, pdftypes
 
+    # Swapped by name with setattr: pdfminer's types describe its own attributes (a class, a
+    # method, names pdftypes imports without exporting), not a replacement put in their place.
     if not issubclass(pdfinterp.PDFContentParser, _CountingContentParser):
-        pdfinterp.PDFContentParser = _counting_parser(pdfinterp.PDFContentParser)
-    if not getattr(converter.PDFLayoutAnalyzer.render_char, "counted", False):
-        converter.PDFLayoutAnalyzer.render_char = _counting_render_char(converter.PDFLayoutAnalyzer.render_char)
-
-    pdftypes.zlib = _ZLIB  # type: ignore[assignment]
-    pdftypes.decompress_corrupted = _inflate_damaged
-    pdftypes.lzwdecode = _lzw
-    pdftypes.rldecode = _run_length
-    pdftypes.ccittfaxdecode = _fax
+        setattr(pdfinterp, "PDFContentParser", _counting_parser(pdfinterp.PDFContentParser))  # noqa: B010
+    render_char = converter.PDFLayoutAnalyzer.render_char
+    if render_char.__module__ != __name__:  # not counted yet
+        setattr(converter.PDFLayoutAnalyzer, "render_char", _counting_render_char(render_char))  # noqa: B010
+    for name, decoder in _DECODERS.items():
+        setattr(pdftypes, name, decoder)
 
 
 def _room() -> int:
@@ -148,7 +150,7 @@ class _CountingContentParser:
     """Marks the counting subclass of pdfminer's content parser (made in :func:`install`)."""
 
 
-def _counting_parser(base: type) -> type:
+def _counting_parser(base: type[PDFContentParser]) -> type[PDFContentParser]:
     def nextobject(self: Any) -> Any:
         found = base.nextobject(self)
         counts = _page_counts.get()
@@ -160,7 +162,9 @@ def _counting_parser(base: type) -> type:
 
     from pdfminer.psparser import PSKeyword
 
-    return type("CountingPDFContentParser", (base, _CountingContentParser), {"nextobject": nextobject})
+    # type() with a base that is a variable: mypy cannot follow it, the subclass is a PDFContentParser.
+    subclass = type("CountingPDFContentParser", (base, _CountingContentParser), {"nextobject": nextobject})
+    return cast("type[PDFContentParser]", subclass)
 
 
 def _counting_render_char(render_char: Callable[..., float]) -> Callable[..., float]:
@@ -172,10 +176,18 @@ def _counting_render_char(render_char: Callable[..., float]) -> Callable[..., fl
                 raise LoadError(f"PDF page too long (more than {MAX_PDF_PAGE_CHARS} characters on one page)")
         return render_char(self, *args, **kwargs)
 
-    counted.counted = True  # type: ignore[attr-defined]
     return counted
 
 
 # pdftypes uses zlib.decompress and zlib.error; the rest of zlib stays as it is.
 _ZLIB = types.SimpleNamespace(**{name: getattr(zlib, name) for name in dir(zlib) if not name.startswith("_")})
 _ZLIB.decompress = _inflate
+
+# The names pdftypes looks up at each call → the bounded replacements.
+_DECODERS: dict[str, object] = {
+    "zlib": _ZLIB,
+    "decompress_corrupted": _inflate_damaged,
+    "lzwdecode": _lzw,
+    "rldecode": _run_length,
+    "ccittfaxdecode": _fax,
+}

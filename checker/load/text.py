@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from checker.load.limits import MAX_FILE_BYTES
+from checker.messages import os_reason, say
 from checker.model import DocxMap
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -51,13 +52,23 @@ _UTF8_SAMPLE_BYTES = 64 * 1024
 
 
 class LoadError(Exception):
-    """A file that cannot be turned into text; ``reason`` is one English line."""
+    """A file that cannot be turned into text; ``reason`` is one English line, ``zh`` the
+    same in Chinese where the catalogue has it (``text(lang)`` picks)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, zh: str | None = None) -> None:
         # One line whatever a library put in its message (lxml ends some with "\n").
         reason = " ".join(part.strip() for part in reason.splitlines() if part.strip())
         super().__init__(reason)
         self.reason = reason
+        self.zh = zh
+
+    @classmethod
+    def said(cls, key: str, **args: object) -> LoadError:
+        """The error of catalogue entry ``key``, in both languages."""
+        return cls(say(key, "en", **args), say(key, "zh", **args))
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else self.reason
 
 
 class SourceComment(NamedTuple):
@@ -87,7 +98,7 @@ def decode_bytes(data: bytes) -> LoadedText:
             return _decode_with_bom(data, len(bom), encoding)
     nul = data.find(b"\x00")
     if nul != -1:
-        raise LoadError(f"binary file (NUL byte at offset {nul})")
+        raise LoadError.said("load-binary", where=nul)
     try:
         return LoadedText(_unify_line_ends(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError as utf8_error:
@@ -100,7 +111,7 @@ def decode_bytes(data: bytes) -> LoadedText:
         except UnicodeDecodeError as gb_error:
             # The encoding that got further is the likelier one: point at its first bad byte.
             where = _describe(data, max(utf8_error.start, gb_error.start))
-            raise LoadError(f"not valid UTF-8, UTF-16 or GB18030 text ({where})") from None
+            raise LoadError.said("load-not-text", where=where) from None
     _check_plausible_chinese(text)
     return LoadedText(_unify_line_ends(text), "gb18030")
 
@@ -117,7 +128,7 @@ def read_bytes(path: pathlib.Path) -> bytes:
             data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         # A folder without read permission fails to open with EACCES, not EISDIR.
-        raise LoadError(_directory_reason(path) if os.path.isdir(path) else _os_reason(e)) from None
+        raise (_directory_error(path) if os.path.isdir(path) else _os_error(e)) from None
     if len(data) > MAX_FILE_BYTES:
         raise LoadError(f"file too large (more than the {MAX_FILE_BYTES // 2**20} MB limit)")
     return data
@@ -215,17 +226,19 @@ def _describe(data: bytes, offset: int) -> str:
     return f"byte 0x{data[offset]:02x} at offset {offset}"
 
 
-def _directory_reason(path: pathlib.Path) -> str:
+def _directory_error(path: pathlib.Path) -> LoadError:
     """Folder scanning hands over a folder it could not list (checker.files.expand_paths):
     list it again to say why."""
     try:
         with os.scandir(path):
             pass
     except OSError as e:
-        return f"folder cannot be listed: {_os_reason(e)}"
-    return "is a directory"
+        reason = _os_error(e)
+        return LoadError(
+            f"folder cannot be listed: {reason.reason}", f"无法列出文件夹内容:{reason.zh or reason.reason}"
+        )
+    return LoadError.said("load-directory")
 
 
-def _os_reason(e: OSError) -> str:
-    reason = e.strerror or type(e).__name__
-    return reason[:1].lower() + reason[1:]
+def _os_error(e: OSError) -> LoadError:
+    return LoadError(os_reason(e, "en"), os_reason(e, "zh"))

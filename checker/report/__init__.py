@@ -20,14 +20,24 @@ FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html")
 
 
 def render(
-    fmt: str, results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet, color: bool, lang: Lang
+    fmt: str,
+    results: Sequence[FileResult],
+    out: TextIO,
+    *,
+    ruleset: RuleSet,
+    color: bool,
+    lang: Lang,
+    fail_on: Sequence[str] = (),
+    width: int | None = None,
 ) -> None:
-    """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``."""
+    """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``;
+    ``fail_on`` is each result's lowest failing severity (junit marks only those),
+    ``width`` the terminal's (human code frames fit it)."""
     if fmt == "human":
         if any(r.diagnostics for r in results):
             from checker.report.human import render_human
 
-            render_human(results, out, color=color, lang=lang)
+            render_human(results, out, color=color, lang=lang, width=width)
         else:  # a clean run prints one line and never imports rich
             from checker.report.summary import summary_line
 
@@ -48,7 +58,7 @@ def render(
         elif fmt == "github":
             machine.render_github(results, out)
         elif fmt == "junit":
-            machine.render_junit(results, out)
+            machine.render_junit(results, out, fail_on)
         elif fmt == "concise":
             machine.render_concise(results, out, lang=lang)
         else:

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from checker.model import (
-    BreakdownFact, ChangeFact, CountFact, Facts, GrowthFact, RateFact, RatePointsFact, ShareFact, SourceText, Span,
+    BreakdownFact,
+    ChangeFact,
+    CountFact,
+    Facts,
+    GrowthFact,
+    RateFact,
+    RatePointsFact,
+    ShareFact,
+    SourceText,
+    Span,
 )  # fmt: skip
 
 
@@ -50,9 +60,8 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
     for rp in facts.rate_points:
         records.append(_rate_points(rp, source))
     for e in facts.enumerations:
-        records.append(
-            {"type": "enumeration", "at": _where(source, e.stated.span), "stated": e.stated.text, "items": list(e.items)}
-        )
+        at = _where(source, e.stated.span)
+        records.append({"type": "enumeration", "at": at, "stated": e.stated.text, "items": list(e.items)})
     records.sort(key=lambda r: tuple(int(x) for x in r["at"].split(":")))
     return records
 
@@ -102,8 +111,9 @@ def _rate_points(r: RatePointsFact, source: SourceText) -> dict[str, Any]:
     }
 
 
-def render_facts_json(path: str, records: list[dict[str, Any]], out: TextIO) -> None:
-    json.dump({"path": path, "facts": records}, out, ensure_ascii=False, indent=2)
+def render_facts_json(reports: Sequence[tuple[str, list[dict[str, Any]]]], out: TextIO) -> None:
+    """One JSON array, an item ``{"path", "facts"}`` per report, however many there are."""
+    json.dump([{"path": path, "facts": records} for path, records in reports], out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
@@ -141,13 +151,15 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
             details = " ".join(x for x in (r["stated_percent"], r["stated_delta"]) if x)
         text = r.get("text", "")
         table.add_row(r["at"], kind, text, label, value, details)
-    console = make_console(file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None)
+    console = make_console(
+        file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None
+    )
     console.print(table)
 
 
 def _bounds(r: dict[str, Any]) -> str:
     if r["lower"] == r["upper"]:
-        return r["value"]
+        return str(r["value"])
     low = r["lower"] if r["lower"] is not None else ""
     high = r["upper"] if r["upper"] is not None else ""
     return f"{r['value']} ({low}…{high})"

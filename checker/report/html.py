@@ -310,7 +310,8 @@ def _checklist(result: FileResult, rid: str, ui: dict[str, str], lang: Lang) -> 
         elif code in finding_of:
             items.append(
                 f'<li class="missing"><span class="tick" aria-hidden="true">✗</span><span class="pname">{name}</span>'
-                f'<span class="where">{ui["missing"]} <a class="code" href="#{finding_of[code]}">{_esc(code)}</a></span></li>'
+                f'<span class="where">{ui["missing"]} '
+                f'<a class="code" href="#{finding_of[code]}">{_esc(code)}</a></span></li>'
             )
         else:  # the rule ran but has no finding: suppressed, or it failed (E002)
             items.append(

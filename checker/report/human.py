@@ -4,7 +4,9 @@ Each diagnostic is printed as a header, a ``-->`` location and a code frame whos
 carets sit under exactly the characters of the span.  Report text is mostly Chinese
 (two terminal cells per character) and a paragraph is often one line of thousands of
 characters, so every column is measured in cells with ``rich.cells.cell_len`` and
-long lines are cut to a window of about ``WINDOW_CELLS`` cells around the span.
+long lines are cut to a window of about ``WINDOW_CELLS`` cells around the span — or, given
+the terminal's width, of what fits in it beside the gutter (never under ``MIN_WIDTH``), so
+that a frame line never wraps and its carets stay under their characters.
 
 The layout is built once, as styled runs: a line is a list of ``(text, style)`` pairs
 (``style`` a rich style name, or None).  Two thin sinks print it.  Without colour (pre-commit
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
 from rich.cells import cell_len
 
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
-from checker.report.summary import counts, summary_line
+from checker.report.summary import counts, file_fix, summary_line
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -31,7 +33,8 @@ Lang = Literal["zh", "en"]
 Run = tuple[str, "str | None"]  # text and its style (a rich style name), or None
 Line = list[Run]
 
-WINDOW_CELLS = 100  # most cells of line text shown in one code frame line
+WINDOW_CELLS = 100  # most cells of line text shown in one code frame line (no width given)
+MIN_WIDTH = 40  # the narrowest terminal frames are fitted to
 BEFORE_CELLS = 40  # of which at most this many come before the first mark
 MIN_BEFORE_CELLS = 10  # ... and at least this many, however wide the marks
 ELLIPSIS = "…"
@@ -137,21 +140,21 @@ def _marks_by_line(
     return by_line
 
 
-def _clusters(raw: str, marks: list[_Mark]) -> list[list[_Mark]]:
+def _clusters(raw: str, marks: list[_Mark], window: int) -> list[list[_Mark]]:
     """Group the marks of a long line into runs that fit one window together."""
     clusters: list[list[_Mark]] = []
     for mark in sorted(marks, key=lambda m: (m.start, m.end)):
         if clusters:
             first = clusters[-1][0].start
             last = max(mark.end, *(m.end for m in clusters[-1]))
-            if cell_len(_display(raw[first:last])) <= WINDOW_CELLS - 2 * MIN_BEFORE_CELLS:
+            if cell_len(_display(raw[first:last])) <= window - 2 * MIN_BEFORE_CELLS:
                 clusters[-1].append(mark)
                 continue
         clusters.append([mark])
     return clusters
 
 
-def _window(raw: str, first: int, last: int) -> tuple[int, int]:
+def _window(raw: str, first: int, last: int, window: int) -> tuple[int, int]:
     """Character range ``[left, right)`` of a long line to show for marks on ``[first, last)``."""
 
     # Measured per character on demand: lines run to thousands of characters.
@@ -160,17 +163,17 @@ def _window(raw: str, first: int, last: int) -> tuple[int, int]:
 
     # Centre narrow marks in their context, but keep the start of wide ones in view.
     marked = cell_len(_display(raw[first:last]))
-    before = min(BEFORE_CELLS, max(MIN_BEFORE_CELLS, (WINDOW_CELLS - marked) // 2))
+    before = min(BEFORE_CELLS, max(MIN_BEFORE_CELLS, (window - marked) // 2), window // 2)
     left, used = first, 0
     while left > 0 and used + width(left - 1) <= before:
         left -= 1
         used += width(left)
     right = first
-    while right < len(raw) and used + width(right) <= WINDOW_CELLS:
+    while right < len(raw) and used + width(right) <= window:
         used += width(right)
         right += 1
     # Near the end of the line: spend the unused budget on context before the marks.
-    while left > 0 and used + width(left - 1) <= WINDOW_CELLS:
+    while left > 0 and used + width(left - 1) <= window:
         left -= 1
         used += width(left)
     return left, right
@@ -249,38 +252,43 @@ def _marker_rows(marks: list[_Placed], primary_style: str) -> list[Line]:
     return out
 
 
-def _snippets(primary: Span, labels: tuple[Label, ...], source: SourceText, lang: Lang) -> list[_Snippet]:
+def _snippets(
+    primary: Span, labels: tuple[Label, ...], source: SourceText, lang: Lang, width: int | None
+) -> list[_Snippet]:
     by_line = _marks_by_line(primary, labels, source, lang)
+    window = WINDOW_CELLS
+    if width is not None:  # the frame line: gutter "12 | ", an ellipsis each side, the text
+        window = max(MIN_WIDTH, width) - len(str(max(by_line))) - 3 - 2 * cell_len(ELLIPSIS)
     snippets: list[_Snippet] = []
     for line in sorted(by_line):
         marks = by_line[line]
-        raw, shift, more = _excerpt(source, line, marks)
+        raw, shift, more = _excerpt(source, line, marks, window)
         if shift:
             marks = [m._replace(start=m.start - shift, end=m.end - shift) for m in marks]
-        if not any(more) and cell_len(_display(raw)) <= WINDOW_CELLS:
+        if not any(more) and cell_len(_display(raw)) <= window:
             snippets.append(_snippet(line, raw, marks, 0, len(raw), more))
             continue
-        for cluster in _clusters(raw, marks):
-            left, right = _window(raw, min(m.start for m in cluster), max(m.end for m in cluster))
+        for cluster in _clusters(raw, marks, window):
+            left, right = _window(raw, min(m.start for m in cluster), max(m.end for m in cluster), window)
             snippets.append(_snippet(line, raw, cluster, left, right, more))
     return snippets
 
 
-def _excerpt(source: SourceText, line: int, marks: list[_Mark]) -> tuple[str, int, tuple[bool, bool]]:
+def _excerpt(source: SourceText, line: int, marks: list[_Mark], window: int) -> tuple[str, int, tuple[bool, bool]]:
     """The part of ``line`` a frame can show: the marks with a window's worth of characters on
     each side, never the whole of a long line (a finding on a line of a million characters
     must cost what one on a short line costs). Returns the text, where it starts in the line,
     and whether the line goes on to its left and right."""
     line_span = source.line_span(line)
     length = line_span.end - line_span.start
-    lo = max(0, min(m.start for m in marks) - WINDOW_CELLS)
-    hi = min(length, max(m.end for m in marks) + WINDOW_CELLS)
+    lo = max(0, min(m.start for m in marks) - window)
+    hi = min(length, max(m.end for m in marks) + window)
     return source.excerpt(line, line_span.start + lo, line_span.start + hi), lo, (lo > 0, hi < length)
 
 # --------------------------------------------------------------------------- diagnostic
 
 
-def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> list[Line]:
+def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang, width: int | None) -> list[Line]:
     source = result.source
     severity_style = _SEVERITY_STYLE[diag.severity]
     header = f"{diag.severity}[{_inline(diag.code)}]"
@@ -290,7 +298,7 @@ def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> list
     where = ""
     # No frame without a span, or without text (a file that could not be read).
     if diag.span is not None and source is not None:
-        snippets = _snippets(diag.span, diag.labels, source, lang)
+        snippets = _snippets(diag.span, diag.labels, source, lang, width)
         position = source.position(diag.span.start)
         # A loader's label is not display text; drop the controls rich's Text always dropped.
         where = f":{result.where(position.line)}:{position.column}".translate(_RICH_DROPS)
@@ -317,7 +325,11 @@ def _render_diagnostic(diag: Diagnostic, result: FileResult, lang: Lang) -> list
             for row in _marker_rows(snippet.marks, severity_style):
                 lines.append([(f"{pad} | ", _GUTTER_STYLE), *row])
 
-    extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note)) if body]
+    fix = file_fix(diag, result)
+    fix_text = (
+        None if fix is None else f"{fix.message}(govlint --fix)" if lang == "zh" else f"{fix.message} (govlint --fix)"
+    )
+    extras = [(kind, body) for kind, body in (("help", diag.help), ("note", diag.note), ("fix", fix_text)) if body]
     if extras and snippets:
         lines.append(bar)
     for kind, body in extras:
@@ -343,10 +355,12 @@ def render_human(
     color: bool,
     lang: Lang = "zh",
     show_summary: bool = True,
+    width: int | None = None,
 ) -> None:
-    """Write every diagnostic of ``results`` with code frames, then the summary line."""
+    """Write every diagnostic of ``results`` with code frames, then the summary line;
+    ``width``: the terminal's, in cells, which code frame lines are fitted to."""
     blocks = (
-        _render_diagnostic(diag, result, lang)
+        _render_diagnostic(diag, result, lang, width)
         for result in results
         for diag in sorted(result.diagnostics, key=_order)
     )

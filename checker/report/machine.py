@@ -6,7 +6,10 @@ JSON contract (built in checker.report.problem): one array; each item has ``path
 characters of the original line; the end is exclusive, as in SARIF: the column just
 after the last character), ``labels`` (same position fields plus ``message``),
 ``help`` and ``note``. A whole-file finding (a missing part, an unreadable file) has
-position 1:1–1:1.
+position 1:1–1:1. A finding that ``--fix`` can fix has ``fix``, as Ruff writes it:
+``applicability`` ("safe"), ``message`` and ``edits``, each with ``content`` (the
+replacement; empty for a deletion), ``location`` and ``end_location`` ({line, column},
+the same positions).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import Any, TextIO
 
-from checker.model import Diagnostic, FileResult
+from checker.model import SEVERITY_ORDER, Diagnostic, FileResult
 from checker.report.problem import position, problems
 from checker.report.summary import Lang, summary_line
 
@@ -94,18 +97,22 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render_junit(results: Sequence[FileResult], out: TextIO) -> None:
-    """JUnit XML (GitLab, Jenkins): a suite per file, a failing test case per finding,
-    one passing test case for a file without findings."""
+def render_junit(results: Sequence[FileResult], out: TextIO, fail_on: Sequence[str] = ()) -> None:
+    """JUnit XML (GitLab, Jenkins): a suite per file, a test case per finding, one passing
+    test case for a file without findings. A finding fails its test case only at or
+    above its file's ``fail_on`` (aligned with ``results``; default error), as it fails
+    the run: a warning of a passing run is a passing case that carries it in system-out."""
     import xml.etree.ElementTree as ET
 
     root = ET.Element("testsuites", name="govlint")
     total = failures = 0
-    for result in results:
+    for index, result in enumerate(results):
         path = _xml_text(result.path)
+        lowest = SEVERITY_ORDER[fail_on[index] if fail_on else "error"]
         # Jenkins reads dots in classname as packages: keep the file's extension out of it.
         classname = path.removesuffix(PurePath(path).suffix)
         suite = ET.SubElement(root, "testsuite", name=path)
+        failing = 0
         for diag in result.diagnostics:
             pos = position(result.source, diag.span)
             where = f"{pos['line']}:{pos['column']}"
@@ -113,16 +120,20 @@ def render_junit(results: Sequence[FileResult], out: TextIO) -> None:
                 suite, "testcase", name=f"{diag.code} {diag.name} @ {where}", classname=classname,
                 file=path, line=str(pos["line"]),
             )
-            failure = ET.SubElement(case, "failure", message=_xml_text(diag.message), type=diag.code)
             details = [f"{path}:{where}: {diag.code} [{diag.severity}] {diag.message}"]
             details += [f"{kind}: {text}" for kind, text in (("help", diag.help), ("note", diag.note)) if text]
-            failure.text = _xml_text("\n".join(details))
+            if SEVERITY_ORDER[diag.severity] >= lowest:
+                failing += 1
+                failure = ET.SubElement(case, "failure", message=_xml_text(diag.message), type=diag.code)
+                failure.text = _xml_text("\n".join(details))
+            else:
+                ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))
         cases = len(result.diagnostics) or 1
         if not result.diagnostics:
             ET.SubElement(suite, "testcase", name="govlint", classname=classname, file=path)
-        suite.attrib |= {"tests": str(cases), "failures": str(len(result.diagnostics)), "errors": "0", "skipped": "0"}
+        suite.attrib |= {"tests": str(cases), "failures": str(failing), "errors": "0", "skipped": "0"}
         total += cases
-        failures += len(result.diagnostics)
+        failures += failing
     root.attrib |= {"tests": str(total), "failures": str(failures), "errors": "0"}
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from checker.model import Diagnostic, FileResult, Severity, SourceText, Span
+from checker.model import Diagnostic, FileResult, Fix, Severity, SourceText, Span
+from checker.report.summary import file_fix
 
 _WHOLE_FILE = {"line": 1, "column": 1, "end_line": 1, "end_column": 1}
 
@@ -35,6 +36,24 @@ class ProblemLabel(NamedTuple):
     end_column: int
 
 
+class ProblemEdit(NamedTuple):
+    """Replace the text from line:column to end_line:end_column (exclusive) with ``content``."""
+
+    content: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class ProblemFix(NamedTuple):
+    """What ``--fix`` would do for a problem (Ruff's shape in the JSON)."""
+
+    applicability: str  # "safe": the only kind govlint makes
+    message: str
+    edits: tuple[ProblemEdit, ...]
+
+
 class Problem(NamedTuple):
     path: str
     code: str
@@ -51,6 +70,9 @@ class Problem(NamedTuple):
     # The loader's label of the line (.docx "¶37", .pdf "p.3", .html "L12"); None for
     # plain text and whole-file problems. Absent from the JSON when None.
     location: str | None = None
+    # What --fix would change; None when nothing is fixed (and always for .docx, .pdf and
+    # web pages, whose text is not the file). Absent from the JSON when None.
+    fix: ProblemFix | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's dict (key order as printed)."""
@@ -58,6 +80,21 @@ class Problem(NamedTuple):
         record["labels"] = [label._asdict() for label in self.labels]
         if self.location is None:
             del record["location"]
+        if self.fix is None:
+            del record["fix"]
+        else:
+            record["fix"] = {
+                "applicability": self.fix.applicability,
+                "message": self.fix.message,
+                "edits": [
+                    {
+                        "content": e.content,
+                        "location": {"line": e.line, "column": e.column},
+                        "end_location": {"line": e.end_line, "column": e.end_column},
+                    }
+                    for e in self.fix.edits
+                ],
+            }
         return record
 
 
@@ -78,7 +115,13 @@ def problem(diagnostic: Diagnostic, result: FileResult) -> Problem:
         help=diagnostic.help,
         note=diagnostic.note,
         location=location,
+        fix=_fix(fix, source) if (fix := file_fix(diagnostic, result)) is not None and source is not None else None,
     )
+
+
+def _fix(fix: Fix, source: SourceText) -> ProblemFix:
+    edits = tuple(ProblemEdit(e.replacement, **position(source, Span(e.start, e.end))) for e in fix.edits)
+    return ProblemFix(fix.applicability, fix.message, edits)
 
 
 def problems(result: FileResult) -> list[Problem]:

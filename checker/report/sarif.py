@@ -5,7 +5,8 @@ One run; ``tool.driver.rules`` describes every rule of the rule set (so a result
 exclusive end column, like the JSON contract, and ``columnKind`` is
 ``unicodeCodePoints`` because our columns count Python ``str`` characters. GitHub
 rejects column 0, so a whole-file finding gets ``startLine`` 1, ``startColumn`` 1 and
-no end.
+no end. A finding that ``--fix`` can fix has ``fixes`` (SARIF §3.55): one fix whose
+replacements delete a region and insert the replacement, if any.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from checker.model import Diagnostic, FileResult, Severity, SourceText, Span
+from checker.model import Diagnostic, FileResult, Fix, Severity, SourceText, Span
+from checker.report.summary import file_fix
 
 if TYPE_CHECKING:
     from checker.rule import Rule
@@ -101,7 +103,22 @@ def _descriptor(rule: Rule, lang: str) -> dict[str, Any]:
     }
 
 
-def _result(diag: Diagnostic, source: SourceText | None, rule_index: dict[str, int]) -> dict[str, Any]:
+def _fix(path: str, fix: Fix, source: SourceText) -> dict[str, Any]:
+    replacements: list[dict[str, Any]] = []
+    for edit in fix.edits:
+        replacement: dict[str, Any] = {"deletedRegion": _region(source, Span(edit.start, edit.end))}
+        if edit.replacement:
+            replacement["insertedContent"] = {"text": edit.replacement}
+        replacements.append(replacement)
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [{"artifactLocation": _artifact_location(path), "replacements": replacements}],
+    }
+
+
+def _result(
+    diag: Diagnostic, source: SourceText | None, fix: Fix | None, rule_index: dict[str, int]
+) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": diag.code}
     if diag.code in rule_index:  # a rule from a rule set other than the one passed in has no descriptor
         result["ruleIndex"] = rule_index[diag.code]
@@ -113,6 +130,8 @@ def _result(diag: Diagnostic, source: SourceText | None, rule_index: dict[str, i
             {"id": i, **_physical(diag.path, source, label.span), "message": {"text": label.message}}
             for i, label in enumerate(diag.labels)
         ]
+    if fix is not None and source is not None:
+        result["fixes"] = [_fix(diag.path, fix, source)]
     return result
 
 
@@ -124,7 +143,7 @@ def _capped_notice(total: int, lang: str) -> str:
 
 def sarif_log(results: Sequence[FileResult], *, ruleset: RuleSet, lang: str) -> dict[str, Any]:
     rule_index = {rule.code: i for i, rule in enumerate(ruleset.rules)}
-    found = [(diag, r.source) for r in results for diag in r.diagnostics]
+    found = [(diag, r.source, file_fix(diag, r)) for r in results for diag in r.diagnostics]
     version, home = _driver_metadata()
     driver: dict[str, Any] = {"name": "govlint", "version": version}
     if home:
@@ -133,7 +152,7 @@ def sarif_log(results: Sequence[FileResult], *, ruleset: RuleSet, lang: str) -> 
     run: dict[str, Any] = {
         "tool": {"driver": driver},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(diag, source, rule_index) for diag, source in found[:MAX_RESULTS]],
+        "results": [_result(diag, source, fix, rule_index) for diag, source, fix in found[:MAX_RESULTS]],
     }
     if len(found) > MAX_RESULTS:
         run["invocations"] = [{

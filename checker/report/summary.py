@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from checker.model import FileResult
+from checker.model import Diagnostic, FileResult, Fix
 
 Lang = Literal["zh", "en"]
+
+
+def file_fix(diag: Diagnostic, result: FileResult) -> Fix | None:
+    """The fix of ``diag`` where it edits the file itself: a .docx, .pdf or web page is
+    linted as the text its loader extracted (``locations`` label its lines), which is not
+    the file, so every output leaves its fixes out (and ``--fix`` leaves the file alone)."""
+    return diag.fix if result.locations is None and result.source is not None else None
 
 def counts(results: Sequence[FileResult]) -> tuple[int, int, int]:
     errors = warnings = infos = 0
