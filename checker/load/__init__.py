@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from checker.load import limits
 from checker.load.deadline import time_limit
-from checker.load.limits import MAX_LOAD_SECONDS
+from checker.load.limits import MAX_FILE_SECONDS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
 
 __all__ = ["LOADED_SUFFIXES", "LoadError", "LoadedText", "SourceComment", "decode_bytes", "load_path"]
@@ -48,7 +48,7 @@ def load_path(path: str | os.PathLike[str]) -> LoadedText:
     suffix = path.suffix.lower()
     if suffix in _LEGACY_WORD:
         raise LoadError(f"legacy Word format ({suffix}): save as .docx")
-    with time_limit(MAX_LOAD_SECONDS):
+    with time_limit(MAX_FILE_SECONDS):
         return _loader(suffix)(path)
 
 

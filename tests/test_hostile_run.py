@@ -1,0 +1,318 @@
+"""Hostile input, second round (issue 20): one file's trouble never loses the run's other
+results, outputs never overwrite what the run reads, stdout trouble is one line, and a
+FIFO never hangs a run. Each test failed before the fix it names."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, SEEDS
+
+from checker import cli, engine
+from checker.checks.registry import kinds as real_kinds
+
+GOOD = "2023年，全县共受理行政复议案件120件，办结118件。\n"
+BAD = "2023年，全县共受理行政复议案件20件，办结18件。\n"
+
+
+def run_cli(*args: str | Path, env: dict[str, str] | None = None, **streams: Any) -> subprocess.CompletedProcess[str]:
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **streams}
+    return subprocess.run(
+        [sys.executable, "-m", "checker.cli", *map(str, args)], check=False, text=True,
+        cwd=ROOT, env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}, timeout=120, **streams,
+    )  # fmt: skip
+
+
+def one_line_trouble(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    line = proc.stderr.strip()
+    assert line.startswith("govlint: error: ") and "\n" not in line, line
+    return line
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> tuple[Path, Path]:
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.md"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(BAD, encoding="utf-8")
+    return good, bad
+
+
+def failing_for_bad(original: Callable[..., Any], is_bad: Callable[..., bool]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if is_bad(*args):
+            raise RuntimeError("injected\nfailure")
+        return original(*args, **kwargs)
+
+    return wrapper
+
+
+def lint_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, list[dict[str, Any]]]:
+    status = cli.main(["--no-cache", "--format", "json", "--lang", "en", *map(str, paths)])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def assert_only_bad_failed(status: int, items: list[dict[str, Any]], stage: str) -> None:
+    assert status == 2
+    bad = [i for i in items if i["path"].endswith("bad.md")]
+    assert [i["code"] for i in bad] == ["E002"]
+    assert f"{stage} failed: RuntimeError: injected failure" in bad[0]["message"]
+    good = [i["code"] for i in items if i["path"].endswith("good.txt")]
+    assert "S101" in good and "E002" not in good  # the other file's findings survive
+
+
+# --------------------------------------------------------------------------- item 4: every stage
+
+
+STAGES: dict[str, tuple[str, Callable[..., bool]]] = {
+    "load": ("checker.engine.load_path", lambda path: str(path).endswith("bad.md")),
+    "suppress": ("checker.engine.markdown_suppressions", lambda path, text: path.endswith("bad.md")),
+    "normalize": ("checker.engine.normalize", lambda text: text == BAD),
+    "parse": ("checker.engine.parse", lambda path, source, normalized: path.endswith("bad.md")),
+    "extract": ("checker.extract.claims.extract", lambda doc, vocabulary: doc.path.endswith("bad.md")),
+    "outline": ("checker.engine.outline", lambda doc, *rest: doc.path.endswith("bad.md")),
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_an_exception_in_any_stage_is_that_files_e002(
+    stage: str, reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target, is_bad = STAGES[stage]
+    module, name = target.rsplit(".", 1)
+    monkeypatch.setattr(f"{module}.{name}", failing_for_bad(getattr(sys.modules[module], name), is_bad))
+    assert_only_bad_failed(*lint_json(capsys, *reports), stage)
+
+
+@pytest.mark.parametrize("kind", [name for name in real_kinds() if name != "builtin"])
+def test_an_exception_in_each_check_is_that_files_e002(
+    kind: str, reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    specs = {
+        name: spec._replace(check=failing_for_bad(spec.check, lambda doc, *rest: doc.path.endswith("bad.md")))
+        if name == kind else spec
+        for name, spec in real_kinds().items()
+    }  # fmt: skip
+    monkeypatch.setattr(engine, "kinds", lambda: specs)
+    monkeypatch.setattr(engine, "_PLANS", {})
+    status, items = lint_json(capsys, *reports)
+    assert status == 2
+    failed = [i["message"] for i in items if i["path"].endswith("bad.md") and i["code"] == "E002"]
+    assert failed and all("failed: RuntimeError: injected failure" in message for message in failed)
+    good = [i["code"] for i in items if i["path"].endswith("good.txt")]
+    assert "S101" in good and "E002" not in good
+
+
+def test_an_exception_while_rendering_a_file_is_that_files_e002(
+    reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from checker.report import machine
+
+    def fails_on_bad(results: Any, *rest: Any, **kwargs: Any) -> bool:
+        return any(r.path.endswith("bad.md") and r.diagnostics[0].code != "E002" for r in results)
+
+    monkeypatch.setattr(machine, "render_json", failing_for_bad(machine.render_json, fails_on_bad))
+    status, items = lint_json(capsys, *reports)
+    assert status == 2
+    bad = [i for i in items if i["path"].endswith("bad.md")]
+    assert [i["code"] for i in bad] == ["E002"]
+    assert "rendering failed: RuntimeError: injected failure" in bad[0]["message"]
+    assert "S101" in [i["code"] for i in items if i["path"].endswith("good.txt")]
+
+
+def test_facts_go_on_after_a_file_whose_extraction_fails(
+    reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from checker.extract import claims
+
+    is_bad = STAGES["extract"][1]
+    monkeypatch.setattr(claims, "extract", failing_for_bad(claims.extract, is_bad))
+    status = cli.main(["facts", "--no-cache", "--format", "json", *map(str, reports)])
+    captured = capsys.readouterr()
+    assert status == 2
+    assert "受理" in captured.out or "120" in captured.out  # the good file's facts
+    assert captured.err.count("\n") == 1 and "extract failed: RuntimeError: injected failure" in captured.err
+
+
+def test_annotate_reports_a_failing_stage_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    import docx
+
+    report = tmp_path / "bad.docx"
+    document = docx.Document()
+    document.add_paragraph(BAD.strip())
+    document.save(str(report))
+    monkeypatch.setattr(engine, "parse", failing_for_bad(engine.parse, lambda path, *rest: True))
+    assert cli.main(["annotate", "--no-cache", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "parse failed: RuntimeError: injected failure" in err
+    assert not (tmp_path / "bad.reviewed.docx").exists()
+
+
+# --------------------------------------------------------------------------- item 12: the deadline
+
+
+def test_a_rule_past_the_files_time_limit_is_named_and_the_run_goes_on(
+    reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def forever(doc: Any, *rest: Any) -> Any:
+        while doc.path.endswith("bad.md"):
+            pass
+        return []
+
+    specs = {name: spec._replace(check=forever) if name == "pattern" else spec for name, spec in real_kinds().items()}
+    monkeypatch.setattr(engine, "kinds", lambda: specs)
+    monkeypatch.setattr(engine, "_PLANS", {})
+    monkeypatch.setattr(engine, "MAX_FILE_SECONDS", 1)
+    status, items = lint_json(capsys, *reports)
+    assert status == 2
+    bad = [i for i in items if i["path"].endswith("bad.md")]
+    assert len(bad) == 1 and bad[0]["code"] == "E002"
+    assert re.fullmatch(r"internal error: rule [A-Z]\d+ did not finish within the 1 s limit for one file", bad[0]["message"])
+    assert "S101" in [i["code"] for i in items if i["path"].endswith("good.txt")]
+
+
+CATASTROPHIC_RULE = """
+[[rule]]
+code = "X950"
+name = "catastrophic"
+kind = "pattern"
+severity = "warning"
+summary = "回溯"
+summary_en = "backtracking"
+message = "“{match}”"
+message_en = "“{match}”"
+explanation = "测试用。"
+source = "测试"
+example = { fail = "aaab", pass = "b" }
+[rule.params]
+patterns = [{ regex = "(a+)+$", label = { zh = "回溯", en = "backtracking" } }]
+"""
+
+
+def test_a_catastrophic_user_regex_ends_the_run_naming_its_rule(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "slow.toml").write_text(CATASTROPHIC_RULE, encoding="utf-8")
+    report = tmp_path / "r.txt"
+    report.write_text("a" * 40 + "b\n", encoding="utf-8")
+    proc = run_cli("--rules", rules, "--no-cache", "--format", "json", "--lang", "en", report, SEEDS[0],
+                   env={"GOVLINT_MAX_FILE_SECONDS": "1"})  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    items = json.loads(proc.stdout)
+    slow = [i for i in items if i["path"].endswith("r.txt")]
+    assert [(i["code"], i["message"]) for i in slow] == [
+        ("E002", "internal error: rule X950 did not finish within the 1 s limit for one file")
+    ]
+
+
+# --------------------------------------------------------------------------- item 5: stdout
+
+
+def test_a_full_stdout_is_one_line_and_exit_2() -> None:
+    with open("/dev/full", "w") as full:
+        proc = run_cli(SEEDS[0], stdout=full)
+    assert "No space left on device" in one_line_trouble(proc)
+
+
+@pytest.mark.parametrize("command", [[], ["rules"], ["explain", "S103"]])
+def test_a_closed_stdout_is_one_line_and_exit_2(command: list[str]) -> None:
+    args = " ".join([*command, *([str(SEEDS[0])] if not command else [])])
+    proc = subprocess.run(
+        ["sh", "-c", f'exec "{sys.executable}" -m checker.cli {args} >&-'], check=False, capture_output=False,
+        stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert "standard output is closed" in one_line_trouble(proc)
+
+
+@pytest.mark.parametrize("command", [[str(SEEDS[0])], ["rules"], ["facts", str(SEEDS[0])]])
+def test_stdout_without_chinese_is_one_line_and_exit_2(command: list[str]) -> None:
+    proc = run_cli(*command, env={"PYTHONIOENCODING": "ascii"})
+    assert "encoding (ascii) cannot hold" in one_line_trouble(proc)
+
+
+# --------------------------------------------------------------------------- item 1: outputs are not inputs
+
+
+@pytest.mark.parametrize("link", ["same", "symlink", "hardlink"])
+@pytest.mark.parametrize("flag", ["-o", "--write-baseline"])
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path, flag: str, link: str) -> None:
+    report = tmp_path / "r.txt"
+    report.write_text(GOOD, encoding="utf-8")
+    output = report
+    if link == "symlink":
+        output = tmp_path / "link.txt"
+        output.symlink_to(report)
+    elif link == "hardlink":
+        output = tmp_path / "hard.txt"
+        os.link(report, output)
+    proc = run_cli(flag, output, tmp_path if link != "same" else report)
+    assert "which this run reads" in one_line_trouble(proc)
+    assert report.read_text(encoding="utf-8") == GOOD
+
+
+def test_an_output_that_is_the_baseline_is_refused(tmp_path: Path) -> None:
+    report, baseline = tmp_path / "r.txt", tmp_path / "b.json"
+    report.write_text(GOOD, encoding="utf-8")
+    assert run_cli("--write-baseline", baseline, report).returncode == 0
+    kept = baseline.read_bytes()
+    proc = run_cli("--baseline", baseline, "-o", baseline, report)
+    assert "which this run reads" in one_line_trouble(proc)
+    assert baseline.read_bytes() == kept
+
+
+# --------------------------------------------------------------------------- item 15: -o not a regular file
+
+
+def test_output_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    target, link = tmp_path / "out.txt", tmp_path / "link.txt"
+    target.write_text("old", encoding="utf-8")
+    link.symlink_to(target)
+    assert run_cli("-o", link, "--format", "json", SEEDS[0]).returncode in (0, 1)
+    assert link.is_symlink() and target.read_text(encoding="utf-8").startswith("[")
+
+
+def test_output_to_a_fifo_is_written_into_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    proc = run_cli("-o", fifo, "--format", "json", SEEDS[0])
+    reader.join(timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert received and received[0].startswith(b"[")
+    assert fifo.is_fifo()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="making a device node needs root")
+def test_output_to_a_device_node_is_written_into_not_replaced(tmp_path: Path) -> None:
+    import stat
+
+    null = tmp_path / "null"  # a private /dev/null: a failing test must never replace the real one
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    assert run_cli("-o", null, SEEDS[0]).returncode in (0, 1)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+
+
+# --------------------------------------------------------------------------- item 7: a FIFO never hangs
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-cache"], ["--fix"], ["--diff"], ["--format", "html"], ["-j", "2"]])
+def test_a_fifo_named_on_the_command_line_is_not_a_regular_file(tmp_path: Path, flags: list[str]) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    proc = run_cli(*flags, "--lang", "en", fifo)
+    assert proc.returncode == 2
+    assert "not a regular file (a FIFO or pipe)" in proc.stdout + proc.stderr
+    assert "too slow" not in proc.stdout + proc.stderr
