@@ -44,8 +44,9 @@ def _deadline(value: str) -> tuple[int, int]:
 
 
 def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {value!r}")
+    # Length first: int() of thousands of digits is slow, then refused by Python itself.
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to 999999999, got {value[:20]!r}")
     return int(value)
 
 

@@ -37,10 +37,13 @@ def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = No
     Nothing that goes wrong is skipped in silence: a folder that cannot be listed is
     yielded itself, and a file that cannot be read (a broken or looping link, a file
     gone since the listing) as it is, so that loading reports why (E001). Symbolic links
-    to folders are not followed (no loops); FIFOs, sockets and devices found in a folder
-    are skipped, as opening a FIFO would wait for a writer."""
+    to folders are not followed (no loops), nor links to files outside the folder searched
+    (as Ruff and ESLint: ``t/p.txt -> /etc/passwd`` would be read, quoted in an HTML report,
+    or rewritten by --fix); a link named on the command line is followed. FIFOs, sockets
+    and devices found in a folder are skipped, as opening a FIFO would wait for a writer."""
     for path in paths:
         if os.path.isdir(path):  # unlike Path.is_dir, never raises (a folder without access)
+            inside = _inside(path)
             found: list[Path] = []
             unlistable: list[OSError] = []
             for root, dirs, files in os.walk(path, onerror=unlistable.append):
@@ -53,12 +56,26 @@ def expand_paths(paths: list[Path], excluded: Callable[[Path], bool] | None = No
                     if f.lower().endswith(LOADED_SUFFIXES)
                     and not f.startswith("~$")  # Word's lock file beside an open document
                     and not (excluded and excluded(Path(root) / f))
+                    and inside(Path(root) / f)
                     and _may_be_report(Path(root) / f)
                 )
             found.extend(Path(error.filename) for error in unlistable)
             yield from sorted(found)
         else:
             yield path  # a missing file becomes an E001 diagnostic when it is loaded
+
+
+def _inside(folder: Path) -> Callable[[Path], bool]:
+    """Whether a file found in ``folder`` resolves (through symbolic links) inside it."""
+    real_folder = os.path.realpath(folder)
+
+    def inside(path: Path) -> bool:
+        if not os.path.islink(path):  # os.walk does not follow folder links: only a file link can leave
+            return True
+        real = os.path.realpath(path)
+        return os.path.commonpath([real_folder, real]) == real_folder
+
+    return inside
 
 
 def _may_be_report(path: Path) -> bool:

@@ -30,6 +30,9 @@ from checker.selection import Options
 # usually checks one or two files).
 MIN_FILES_PER_POOL = 8
 _CHUNK = 32  # files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
+# Most worker processes a run starts, whatever -j asks (-j 99999999999999999999 would
+# exhaust the process table): more than the cores only adds memory.
+MAX_WORKERS = 64
 
 
 
@@ -146,6 +149,7 @@ def lint_jobs(
 ) -> Iterator[FileResult]:
     """Lint every job, in order. With ``compact`` results keep only the lines their
     findings point at."""
+    workers = min(workers, MAX_WORKERS, -(-len(jobs) // _CHUNK))  # no worker without a chunk to lint
     if workers <= 1 or len(jobs) < MIN_FILES_PER_POOL:
         for job in jobs:
             result = _lint(job.path, rulesets.get(job.rule_dirs), job.options, results_cache)

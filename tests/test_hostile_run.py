@@ -316,3 +316,55 @@ def test_a_fifo_named_on_the_command_line_is_not_a_regular_file(tmp_path: Path, 
     assert proc.returncode == 2
     assert "not a regular file (a FIFO or pipe)" in proc.stdout + proc.stderr
     assert "too slow" not in proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- item 14: links leaving the tree
+
+
+def test_a_folder_walk_does_not_follow_a_link_that_leaves_the_folder(tmp_path: Path) -> None:
+    from checker.files import expand_paths
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容\n", encoding="utf-8")
+    tree = tmp_path / "t"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tree / "out.txt").symlink_to(secret)  # leaves the tree: not read
+    (tree / "sub" / "up.txt").symlink_to(tree / "a.txt")  # stays inside: read
+    assert list(expand_paths([tree])) == [tree / "a.txt", tree / "sub" / "up.txt"]
+    assert list(expand_paths([tree / "out.txt"])) == [tree / "out.txt"]  # named: followed
+    proc = run_cli("--format", "html", "--no-cache", tree)
+    assert "机密内容" not in proc.stdout
+
+
+# --------------------------------------------------------------------------- item 6: overflowing numbers
+
+
+def test_a_huge_jobs_count_is_a_usage_error_and_a_large_one_is_capped(tmp_path: Path) -> None:
+    proc = run_cli("-j", "99999999999999999999", SEEDS[0])
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].endswith("expected a whole number from 1 to 999999999, got '99999999999999999999'")
+    for i in range(10):
+        (tmp_path / f"r{i}.txt").write_text(GOOD, encoding="utf-8")
+    assert run_cli("-j", "999999999", "--no-cache", tmp_path).returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "JSON nested too deeply"),
+        ('{"govlint-baseline": 1, "files": {"r.txt": {"x": ' + "9" * 5000 + "}}}", "Exceeds the limit (4300 digits)"),
+    ],
+    ids=["nested", "long-count"],  # not the content: the test's id goes into the environment
+)
+def test_a_hostile_baseline_is_one_line(tmp_path: Path, content: str, reason: str) -> None:
+    baseline = tmp_path / "b.json"
+    baseline.write_text(content, encoding="utf-8")
+    line = one_line_trouble(run_cli("--baseline", baseline, SEEDS[0]))
+    assert reason in line and len(line) < 300
+
+
+def test_a_fifo_as_baseline_is_refused_not_waited_for(tmp_path: Path) -> None:
+    fifo = tmp_path / "b.json"
+    os.mkfifo(fifo)
+    assert "not a regular file" in one_line_trouble(run_cli("--baseline", fifo, SEEDS[0]))
