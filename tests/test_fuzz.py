@@ -29,8 +29,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.extract.quantity import find_quantities
 from checker.engine import lint_text
+from checker.extract.quantity import find_quantities
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
 from checker.report import FORMATS, render, render_statistics
 from checker.ruleset import RuleSet
