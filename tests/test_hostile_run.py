@@ -368,3 +368,52 @@ def test_a_fifo_as_baseline_is_refused_not_waited_for(tmp_path: Path) -> None:
     fifo = tmp_path / "b.json"
     os.mkfifo(fifo)
     assert "not a regular file" in one_line_trouble(run_cli("--baseline", fifo, SEEDS[0]))
+
+
+# --------------------------------------------------------------------------- item 17: SIGTERM during -j
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat_line = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat_line.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_sigterm_to_the_main_process_leaves_no_worker(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    for i in range(200):  # several chunks, so that both workers are busy
+        (tmp_path / f"r{i:03}.txt").write_bytes(SEEDS[i % len(SEEDS)].read_bytes())
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "checker.cli", "-j", "2", "--no-cache", str(tmp_path)], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
+    )  # fmt: skip
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        workers = children_of(proc.pid)
+    assert len(workers) >= 2, "the pool never started"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert proc.stderr is not None and "Traceback" not in proc.stderr.read().decode()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers)
