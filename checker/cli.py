@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from checker.fix import FileFix
 
 COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
+_MIN_TABLE_WIDTH = 60  # narrower, `govlint rules` wraps its table into a readable one anyway
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
@@ -469,7 +470,10 @@ def _rules(args: argparse.Namespace) -> int:
     for rule in ruleset.rules:
         profiles = "all" if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
         table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang))
-    console(highlight=False).print(table)
+    out = console(highlight=False)
+    if out.width < _MIN_TABLE_WIDTH:  # `COLUMNS=5`: rich would print each row as blank cells
+        out.width = _MIN_TABLE_WIDTH
+    out.print(table)
     return EXIT_OK
 
 

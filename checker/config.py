@@ -272,7 +272,7 @@ def load_config(path: Path, *, use_cache: bool = True, required: bool = True) ->
     except OSError as e:
         raise ConfigError(f"{path}: cannot read config file: {e.strerror or e}") from None
     try:
-        data = tomllib.loads(content.decode("utf-8"))
+        data = tomllib.loads(content.decode("utf-8-sig"))  # Windows Notepad starts UTF-8 with a BOM
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config file is not UTF-8") from None
     except tomllib.TOMLDecodeError as e:

@@ -417,3 +417,33 @@ def test_sigterm_to_the_main_process_leaves_no_worker(tmp_path: Path) -> None:
     while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(pid) for pid in workers)
+
+
+# --------------------------------------------------------------------------- item 19: messages
+
+
+def test_a_config_file_with_a_bom_is_read(tmp_path: Path) -> None:
+    (tmp_path / "govlint.toml").write_bytes(b"\xef\xbb\xbf" + 'ignore = ["S"]\n'.encode())
+    report = tmp_path / "r.txt"
+    report.write_text(GOOD, encoding="utf-8")
+    proc = run_cli("--format", "json", "--no-cache", report)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not [i for i in json.loads(proc.stdout) if i["code"].startswith("S")]
+
+
+def test_a_long_rule_expression_error_is_one_short_line(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    text = (ROOT / "rules" / "dates.toml").read_text(encoding="utf-8")
+    broken = text.replace('condition = "plan_year == report_year + 1"', 'condition = "plan_year == ' + "x" * 5000 + '"')
+    (rules / "dates.toml").write_text(broken.replace('code = "D30', 'code = "X30'), encoding="utf-8")
+    line = one_line_trouble(run_cli("--rules", rules, "--no-cache", SEEDS[0]))
+    assert len(line) < 400 and "xxxx…" in line
+
+
+def test_rules_in_a_five_column_terminal_is_still_a_table() -> None:
+    proc = run_cli("rules", env={"COLUMNS": "5"})
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert any(line.split()[:1] == ["S101"] for line in lines)
+    assert not [line for line in lines[1:] if not line.strip()]
