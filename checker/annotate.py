@@ -24,8 +24,10 @@ refused (its fingerprint differs) rather than commented at the wrong characters.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,6 +134,7 @@ def annotate_docx(path: Path, output: Path, result: FileResult) -> int:
         raise AnnotateError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
     chars = _CharMap(document, result.source.text, result.docx_map)
     whole_file = whole_file_anchor(result)
+    comments = _Comments(document)
     count = 0
     for d in result.diagnostics:
         # The finding on its span; each of its other places (D301's plan heading, the lines
@@ -140,13 +143,46 @@ def annotate_docx(path: Path, output: Path, result: FileResult) -> int:
         places += [(span, label_comment_text(d, message)) for span, message in _label_groups(d, result.source.text)]
         for span, text in places:
             first, last = chars.anchor(span)
-            document.add_comment(
-                [Run(first, document), Run(last, document)], text=text, author=AUTHOR, initials=INITIALS
-            )
+            comment_id = comments.add(text)
+            Run(first, document).mark_comment_range(Run(last, document), comment_id)
             count += 1
     with atomic.open_binary(output) as stream:
         document.save(stream)
     return count
+
+
+class _Comments:
+    """The document's comments part, to which each comment is added in constant time.
+    python-docx's ``add_comment`` looks for a free id by reading the id of every comment
+    already there: thousands of findings took quadratic time (20 000 never ended). Here
+    the first comment is python-docx's own, and the others are copies of it, numbered on."""
+
+    def __init__(self, document: Any) -> None:
+        self._document = document
+        self._blank: Any = None  # a comment as python-docx makes it, before its text
+        self._next_id = 0
+        self._now = dt.datetime.now(dt.UTC)
+
+    def add(self, text: str) -> int:
+        """Add a comment by govlint holding ``text`` (a paragraph per line); its id."""
+        from docx.comments import Comment
+
+        comments = self._document.comments  # the part is made on first use: none for a clean report
+        if self._blank is None:
+            element = comments._comments_elm.add_comment()  # reads the ids already used, once
+            self._blank = copy.deepcopy(element)
+        else:
+            element = copy.deepcopy(self._blank)
+            element.id = self._next_id
+            comments._comments_elm.append(element)  # not public: python-docx adds comments one way only
+        self._next_id = element.id + 1
+        element.author, element.initials, element.date = AUTHOR, INITIALS, self._now
+        comment = Comment(element, comments._comments_part)
+        first, *others = text.split("\n")
+        comment.paragraphs[0].add_run(first)
+        for line in others:
+            comment.add_paragraph(text=line)
+        return int(element.id)
 
 
 # --------------------------------------------------------------------------- the map
@@ -185,13 +221,15 @@ class _CharMap:
         if first is None:  # no paragraph at all: a comment needs one
             first = body.add_p()
         self._line_paragraphs = [p if p is not None else first for p in lines]
+        self._line_starts = [0, *(k + 1 for k, char in enumerate(text) if char == "\n")]
 
     def anchor(self, span: Span) -> tuple[Any, Any]:
         """The first and last run of ``span``, split so that they hold just its text."""
         end = min(span.end, len(self._at))
         shown = [(k, at) for k in range(span.start, end) if (at := self._at[k]) is not None]
         if not shown:  # a numbering marker, or no characters: a point at the paragraph's start
-            empty = _point_run(self._line_paragraphs[self.text.count("\n", 0, span.start)])
+            line = bisect_right(self._line_starts, span.start) - 1  # not text.count: linear per finding
+            empty = _point_run(self._line_paragraphs[line])
             return empty, empty
         (first, first_at), (last, last_at) = shown[0], shown[-1]
         self._split_before(last + 1)

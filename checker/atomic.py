@@ -6,6 +6,10 @@ and renamed over the target (``os.replace``, atomic on POSIX and Windows): a rea
 the old file or the new one, never half of one, and an error or an interruption leaves
 the old file and no temporary file behind.
 
+What is replaced is a regular file: a symbolic link is followed (the link stays, its
+target gets the new content), and a device, FIFO or terminal (``-o /dev/null``,
+``-o /dev/stdout``) is opened and written, as a shell's ``>`` would, never renamed over.
+
 Permissions: a new file gets what ``open`` would give it (0o666 less the umask: the
 temporary file is created with that mode, so the umask is never changed, not even for a
 moment); ``mode`` sets them instead (``--fix`` keeps the report's own, the caches are
@@ -18,6 +22,7 @@ random name opened with ``O_EXCL`` is what ``mkstemp`` does.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -64,7 +69,16 @@ def _replacing(
     owner: tuple[int, int] | None = None,
     before_replace: Callable[[], object] | None = None,
 ) -> Iterator[int]:
-    """The descriptor of a new temporary file beside ``path``, renamed over it at the end."""
+    """The descriptor of a new temporary file beside ``path``, renamed over it at the end;
+    for a ``path`` that exists and is not a regular file, the descriptor of ``path``."""
+    path = Path(os.path.realpath(path))  # a symbolic link stays: the file it points to is replaced
+    if _exists_irregular(path):  # /dev/null, a FIFO, a terminal: written into, never replaced
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+        return
     tmp = path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp"
     fd = os.open(tmp, _FLAGS, _NEW_FILE_MODE if mode is None else mode)
     try:
@@ -87,3 +101,10 @@ def _replacing(
             os.unlink(tmp)
         raise
 
+
+
+def _exists_irregular(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return False

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from checker.load.text import LoadError, read_bytes
 from checker.model import TROUBLE_CODES, Diagnostic, FileResult, SourceText
 
 FORMAT = 1
@@ -108,15 +109,19 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
 
 def load_baseline(path: Path) -> Baseline:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise BaselineError(f"{path}: cannot read baseline: {e.strerror or e}") from None
+        text = read_bytes(path).decode("utf-8")  # a regular file, bounded in size: no FIFO hangs
+    except LoadError as e:
+        raise BaselineError(f"{path}: cannot read baseline: {e.reason}") from None
     except UnicodeDecodeError:
         raise BaselineError(f"{path}: not a govlint baseline: not UTF-8") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise BaselineError(f"{path}: not a govlint baseline: invalid JSON at line {e.lineno}: {e.msg}") from None
+    except ValueError as e:  # a number of more than 4 300 digits (Python's own limit)
+        raise BaselineError(f"{path}: not a govlint baseline: {str(e).split(';')[0]}") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a govlint baseline: JSON nested too deeply") from None
     if not isinstance(data, dict) or data.get("govlint-baseline") != FORMAT:
         raise BaselineError(f"{path}: not a govlint baseline (expected \"govlint-baseline\": {FORMAT})")
     files = data.get("files")

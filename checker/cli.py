@@ -28,7 +28,7 @@ from checker.config import (
     file_settings,
     parse_deadline,
 )
-from checker.engine import lint_path, read_facts
+from checker.engine import StageError, lint_path, read_facts
 from checker.files import display_path, expand_paths
 from checker.load import LoadError, unread_advice
 from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from checker.fix import FileFix
 
 COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
+_MIN_TABLE_WIDTH = 80  # narrower, the summaries fold to nothing and rows turn into blank lines
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
 
@@ -71,8 +72,9 @@ def _deadline(value: str) -> tuple[int, int]:
 
 
 def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(_say("expected-positive", value=value))
+    # Length first: int() of thousands of digits is slow, then refused by Python itself.
+    if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
+        raise argparse.ArgumentTypeError(_say("expected-positive", value=value[:20]))
     return int(value)
 
 
@@ -253,6 +255,7 @@ def _check(args: argparse.Namespace) -> int:
         check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
         if not args.allow_empty:
             raise _CommandError(_say("nothing-to-lint", paths=" ".join(map(str, args.paths))))
+    _refuse_overwriting_inputs([args.output_file, args.write_baseline], [job.path for job in jobs], args.baseline)
     if args.diff:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
@@ -262,8 +265,9 @@ def _check(args: argparse.Namespace) -> int:
     if baseline is not None:
         results = _filter_by_baseline(baseline, args.baseline, results)
     fail_on = [job.fail_on for job in jobs]
-    _report(args, results, _run_lang(args.lang, resolver), rulesets.described(tuple(args.rule_dirs)), fail_on)
-    return EXIT_TROUBLE if fix_trouble else _exit_status(results, fail_on)
+    described = rulesets.described(tuple(args.rule_dirs))
+    unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
+    return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
 
 
 def _filter_by_baseline(baseline: Baseline, path: Path, results: list[FileResult]) -> list[FileResult]:
@@ -287,6 +291,31 @@ def _note_unread(path: Path) -> None:
     _note(_say("not-read", path=display_path(path), advice=unread_advice(path, _ui)))
 
 
+def _refuse_overwriting_inputs(outputs: list[Path | None], inputs: list[Path], baseline: Path | None) -> None:
+    """Stop before any work if an output (``-o``, ``--write-baseline``) is one of the files
+    read: a report or the baseline. Compared by device and inode, so a symbolic or hard
+    link to an input is the input; a device such as /dev/stdout is never an input's."""
+    read = [*inputs, *([baseline] if baseline else [])]
+    for output in outputs:
+        identity = _regular_file_identity(output) if output else None
+        if identity is None:
+            continue
+        clash = next((path for path in read if _regular_file_identity(path) == identity), None)
+        if clash is not None:
+            raise _CommandError(f"{output} is {clash}, which this run reads: choose another output path")
+
+
+def _regular_file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the regular file at ``path``, through links; None for none."""
+    import stat
+
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
 def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list[FileResult]:
     # Cached results are compact; the HTML page and the baseline need each file's text.
     needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
@@ -304,27 +333,65 @@ def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:
 
 def _report(
     args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet, fail_on: list[str]
-) -> None:
+) -> bool:
+    """Write the report; whether a file could not be rendered (its E002 is shown instead)."""
     # A report written to a file never has colour codes in it.
-    color = args.output_file is None and _use_color(args.color, sys.stdout)
+    color = args.output_file is None and sys.stdout is not None and _use_color(args.color, sys.stdout)
 
-    def write(out: TextIO) -> None:
+    def write(part: Sequence[FileResult], out: TextIO) -> None:
         if args.statistics:
-            render_statistics(args.format, results, out, lang=lang)
+            render_statistics(args.format, part, out, lang=lang)
         else:
             render(
-                args.format, results, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
+                args.format, part, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
                 width=_terminal_width() if args.output_file is None else None,
             )
 
+    text, unrendered = _rendered(write, results, ruleset, lang)
     if args.output_file is None:
-        _write_stdout(write)
-        return
+        _write_stdout(lambda out: out.write(text))
+        return unrendered
     try:
         with atomic.open_text(args.output_file) as out:
-            write(out)
+            out.write(text)
     except OSError as e:
         raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
+    return unrendered
+
+
+def _rendered(
+    write: Callable[[Sequence[FileResult], TextIO], None], results: list[FileResult], ruleset: RuleSet, lang: Lang
+) -> tuple[str, bool]:
+    """The report as text, and whether a file could not be rendered. A renderer that fails
+    on one file's results (a bug) must not lose the others': that file is then reported
+    by an E002 naming the failure."""
+    import io
+
+    buffer = io.StringIO()
+    try:
+        write(results, buffer)
+        return buffer.getvalue(), False
+    except Exception:
+        kept = [_renders(write, result, ruleset, lang) for result in results]
+    buffer = io.StringIO()
+    write(kept, buffer)
+    return buffer.getvalue(), True
+
+
+def _renders(
+    write: Callable[[Sequence[FileResult], TextIO], None], result: FileResult, ruleset: RuleSet, lang: Lang
+) -> FileResult:
+    """``result``, or the E002 that replaces it if the renderer fails on it."""
+    import io
+
+    from checker.engine import failed
+
+    try:
+        write([result], io.StringIO())
+        return result
+    except Exception as e:
+        detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]
+        return failed(result.path, f"rendering failed: {detail}", ruleset, lang)
 
 
 def _read_baseline(path: Path | None) -> Baseline | None:
@@ -404,7 +471,7 @@ def _annotate(args: argparse.Namespace) -> int:
     ruleset = load_rules(list(settings.rule_dirs), use_cache=use_cache)
     check_selectors(config, overrides, ruleset.by_code)
     result = lint_path(path, ruleset, settings.options)
-    if result.source is None:  # E001: its reason is the whole story
+    if result.source is None or _failed_whole(result):  # E001 or E002: its reason is the whole story
         raise _CommandError(_say("path-reason", path=path, reason=result.diagnostics[0].message))
     try:
         count = annotate_docx(path, output, result)
@@ -415,6 +482,12 @@ def _annotate(args: argparse.Namespace) -> int:
     print(summary_line([result], settings.options.lang))  # type: ignore[arg-type]
     print("govlint: " + _say("wrote-annotated", path=output, count=count), file=sys.stderr)
     return _exit_status([result], [settings.fail_on])
+
+
+def _failed_whole(result: FileResult) -> bool:
+    """Whether a stage failed on the whole file (its one finding is an E002 about no place)."""
+    only = result.diagnostics[0] if len(result.diagnostics) == 1 else None
+    return only is not None and only.code in TROUBLE_CODES and not only.span
 
 
 def _annotated_copy(path: Path, output: Path | None) -> Path:
@@ -441,8 +514,8 @@ def _facts(args: argparse.Namespace) -> int:
         ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
             records = fact_records(*read_facts(path, ruleset))
-        except LoadError as e:
-            _error(_say("path-reason", path=path, reason=e.text(_ui)))
+        except (LoadError, StageError) as e:  # this file's trouble; the others' facts still shown
+            _error(_say("path-reason", path=path, reason=e.text(_ui) if isinstance(e, LoadError) else e.reason))
             status = EXIT_TROUBLE
             continue
         if args.format == "json":
@@ -484,7 +557,10 @@ def _rules(args: argparse.Namespace) -> int:
         table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang or _ui))
     # To a pipe (`govlint rules | grep S10`) a rule is one line, unless COLUMNS says otherwise.
     unbounded = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    console(highlight=False, width=_UNBOUNDED_WIDTH if unbounded else None).print(table)
+    out = console(highlight=False, width=_UNBOUNDED_WIDTH if unbounded else None)
+    if out.width < _MIN_TABLE_WIDTH:  # `COLUMNS=5`: rich would print each row as blank cells
+        out.width = _MIN_TABLE_WIDTH
+    out.print(table)
     return EXIT_OK
 
 
@@ -560,9 +636,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate,
         "schema": _schema,
     }[command]  # fmt: skip
+    if sys.stdout is None and _writes_stdout(command, args):  # started with descriptor 1 closed (`>&-`)
+        print("govlint: error: standard output is closed", file=sys.stderr)
+        return EXIT_TROUBLE
     try:
         status = _run(handler, args)
-        sys.stdout.flush()  # here, not in the interpreter's last flush, a closed pipe can be handled
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not in the interpreter's last flush, a closed pipe can be handled
         regexcache.save()  # the patterns this run compiled, for the next cold start
         return status
     except ConfigError as e:  # a bad config: one line, exit 2
@@ -576,6 +656,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `govlint rules | head`: nothing failed (a lint's output is handled in _report)
         _discard_stdout()
         return EXIT_OK
+    except (UnicodeEncodeError, OSError) as e:  # stdout full or unable to hold Chinese: one line, exit 2
+        _discard_stdout()
+        print(f"govlint: error: {_output_trouble(e)}", file=sys.stderr)
+        return EXIT_TROUBLE
+
+
+def _writes_stdout(command: str, args: argparse.Namespace) -> bool:
+    """Whether the command's output goes to standard output (not a file, not stderr)."""
+    if command == "annotate":
+        return False
+    return not (command == "check" and (args.output_file or args.write_baseline))
+
+
+def _output_trouble(error: UnicodeEncodeError | OSError) -> str:
+    if isinstance(error, UnicodeEncodeError):
+        return _unencodable_stdout()
+    if error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return f"cannot write to standard output: {error.strerror or error}"
 
 
 def _speak_argparse(lang: Lang) -> None:
@@ -596,12 +695,29 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
 
 def _write_stdout(write: Callable[[TextIO], object]) -> None:
     """``write(sys.stdout)``; if the reader goes away (`govlint seeds/ | head`) the output
-    ends quietly and the run goes on to exit with its own status."""
+    ends quietly and the run goes on to exit with its own status. Output that cannot be
+    written (a full disk, a closed descriptor, an encoding without Chinese) is trouble."""
+    if sys.stdout is None:  # started with descriptor 1 closed (`govlint r.txt >&-`)
+        raise _CommandError("standard output is closed: use -o PATH to write the report to a file")
     try:
         write(sys.stdout)
         sys.stdout.flush()  # buffered output would meet the closed pipe only at exit
     except BrokenPipeError:
         _discard_stdout()
+    except UnicodeEncodeError:
+        _discard_stdout()
+        raise _CommandError(_unencodable_stdout()) from None
+    except OSError as e:
+        _discard_stdout()
+        raise _CommandError(_output_trouble(e)) from None
+
+
+def _unencodable_stdout() -> str:
+    encoding = getattr(sys.stdout, "encoding", None) or "?"
+    return (
+        f"standard output's encoding ({encoding}) cannot hold the report's Chinese text: "
+        "set PYTHONIOENCODING=utf-8 or use -o PATH"
+    )
 
 
 def _discard_stdout() -> None:

@@ -361,7 +361,7 @@ def load_config(path: Path, *, use_cache: bool = True, required: bool = True) ->
     except OSError as e:
         raise ConfigError("config-unreadable", path=path, reason=e) from None
     try:
-        data = tomllib.loads(content.decode("utf-8"))
+        data = tomllib.loads(content.decode("utf-8-sig"))  # Windows Notepad starts UTF-8 with a BOM
     except UnicodeDecodeError:
         raise ConfigError("config-not-utf8", path=path) from None
     except tomllib.TOMLDecodeError as e:

@@ -4,13 +4,17 @@ checker.files; a run over many files is checker.runner's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from checker.checks import CheckFn, Context, Finding
 from checker.checks.registry import kinds
 from checker.files import display_path
-from checker.load import LoadError, load_path
+from checker.load import LoadError, deadline, load_path
+from checker.load.deadline import LoadTimeout, time_limit
+from checker.load.limits import MAX_FILE_SECONDS
 from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText
 from checker.normalize import normalize
 from checker.outline import outline
@@ -41,6 +45,37 @@ def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Di
         note=finding.note.get(lang) if finding.note else None,
         fix=finding.fix.get(lang) if finding.fix else None,
     )
+
+
+_REASON_CHARS = 300  # an exception's text can be a whole document: E002 stays one short line
+
+
+class StageError(Exception):
+    """A stage failed on one file, or ran past the file's time limit: the file's E002.
+    Other files go on (a bug or a slow path on one report must not lose the run)."""
+
+    def __init__(self, reason: str, *, timed_out: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.timed_out = timed_out
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Turn what goes wrong in the block into a :class:`StageError` naming ``name``.
+    The load stage's own refusals (LoadError: E001, the file's fault) pass through."""
+    try:
+        yield
+    except StageError:
+        raise
+    except LoadError as e:
+        if name == "load" or not isinstance(e, LoadTimeout):
+            raise
+        reason = f"{name} did not finish within the {e.seconds} s limit for one file"
+        raise StageError(reason, timed_out=True) from None
+    except Exception as e:  # any exception: the stage's code is not the input's to choose
+        detail = " ".join(f"{type(e).__name__}: {e}".split())
+        raise StageError(f"{name} failed: {detail[:_REASON_CHARS]}") from e
 
 
 def _builtin(ruleset: RuleSet, code: str, path: str, reason: str, lang: str) -> Diagnostic:
@@ -92,11 +127,15 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
 def check_document(doc: Document, plan: Plan, options: Options) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
     for rule, check in plan.checks:
+        deadline.check()  # where no timer can interrupt (a thread), between rules
         try:
-            findings = list(check(doc, rule.params, plan.context))
-        except Exception as e:  # a bug in one rule must not hide the others' findings
-            reason = f"rule {rule.code} failed: {type(e).__name__}: {e}"
-            diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, reason, options.lang))
+            with stage(f"rule {rule.code}"):
+                findings = list(check(doc, rule.params, plan.context))
+        except StageError as e:
+            if e.timed_out:  # the file's time is up: no rule may run on
+                raise
+            # a bug in one rule must not hide the others' findings
+            diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, e.reason, options.lang))
             continue
         if findings:
             diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
@@ -109,12 +148,17 @@ def sort_key(diagnostic: Diagnostic) -> tuple[int, str]:
 
 
 def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) -> Document:
-    """normalize → parse → (extract): the document model the rules read."""
-    doc = parse(path, SourceText(text), normalize(text))
+    """normalize → parse → (extract): the document model the rules read. Raises
+    :class:`StageError` naming the stage that failed."""
+    with stage("normalize"):
+        normalized = normalize(text)
+    with stage("parse"):
+        doc = parse(path, SourceText(text), normalized)
     if with_facts:
-        from checker.extract.claims import extract
+        with stage("extract"):
+            from checker.extract.claims import extract
 
-        doc.facts = extract(doc, ruleset.vocabulary)
+            doc.facts = extract(doc, ruleset.vocabulary)
     return doc
 
 
@@ -138,17 +182,38 @@ def lint_text(
     locations: tuple[str, ...] | None = None,
 ) -> FileResult:
     """Lint ``text``. Markdown comments are read here; ``suppressions`` come from where
-    the loader dropped the comments (a web page's source)."""
+    the loader dropped the comments (a web page's source). A stage that fails or runs
+    past the file's time limit makes the result one E002 naming it."""
     plan = plan_for(ruleset, options)
+    try:
+        with time_limit(MAX_FILE_SECONDS), stage("lint"):
+            return _lint_text(path, text, plan, ruleset, options, suppressions, locations)
+    except StageError as e:
+        return failed(path, e.reason, ruleset, options.lang, SourceText(text))
+
+
+def _lint_text(
+    path: str,
+    text: str,
+    plan: Plan,
+    ruleset: RuleSet,
+    options: Options,
+    suppressions: Suppressions | None,
+    locations: tuple[str, ...] | None,
+) -> FileResult:
     analysed = text
     if suppressions is None:
-        suppressions, analysed = markdown_suppressions(path, text)
+        with stage("suppress"):
+            suppressions, analysed = markdown_suppressions(path, text)
     doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts)
     diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
-        diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
-    return FileResult(path, source, diagnostics, locations, outline(doc, source, plan.rules, plan.context))
+        with stage("suppress"):
+            diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
+    with stage("outline"):
+        sections = outline(doc, source, plan.rules, plan.context)
+    return FileResult(path, source, diagnostics, locations, sections)
 
 
 def _suppress(
@@ -182,17 +247,23 @@ def _suppress(
 
 
 def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
+    """Load and lint ``path``, every stage under one time limit for the file."""
     shown = display_path(path)
-    try:
-        loaded = load_path(path)
-    except LoadError as e:
-        return unreadable(shown, e.text(options.lang), ruleset, options)
-    suppressions = None
-    if any(MARKER in comment.text for comment in loaded.comments):  # a web page's, dropped from its text
-        from checker.suppress import from_html
+    with time_limit(MAX_FILE_SECONDS):
+        try:
+            with stage("load"):
+                loaded = load_path(path)
+            suppressions = None
+            if any(MARKER in comment.text for comment in loaded.comments):  # a web page's, dropped from its text
+                from checker.suppress import from_html
 
-        suppressions = from_html(loaded.comments, loaded.text, loaded.locations)
-    result = lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
+                with stage("suppress"):
+                    suppressions = from_html(loaded.comments, loaded.text, loaded.locations)
+        except LoadError as e:
+            return unreadable(shown, e.text(options.lang), ruleset, options)
+        except StageError as e:
+            return failed(shown, e.reason, ruleset, options.lang)
+        result = lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
     return result._replace(docx_map=loaded.docx_map) if loaded.docx_map else result
 
 
@@ -201,11 +272,19 @@ def unreadable(path: str, reason: str, ruleset: RuleSet, options: Options) -> Fi
     return FileResult(path, None, [_builtin(ruleset, LOAD_ERROR, path, reason, options.lang)])
 
 
+def failed(path: str, reason: str, ruleset: RuleSet, lang: str, source: SourceText | None = None) -> FileResult:
+    """The result of a file on which govlint itself failed: one E002 saying where."""
+    return FileResult(path, source, [_builtin(ruleset, INTERNAL_ERROR, path, reason, lang)])
+
+
 def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
     """The numeric facts the extract stage finds in the report at ``path``, and its text
-    (``govlint facts``). Raises LoadError for a file that cannot be read."""
-    text = load_path(path).text
-    _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
-    doc = analyse(str(path), analysed, ruleset)
+    (``govlint facts``). Raises LoadError for a file that cannot be read, StageError
+    for a stage that failed on it."""
+    with time_limit(MAX_FILE_SECONDS):
+        text = load_path(path).text
+        with stage("suppress"):
+            _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
+        doc = analyse(str(path), analysed, ruleset)
     assert doc.facts is not None  # analyse extracts them by default
     return doc.facts, doc.source if analysed is text else SourceText(text)

@@ -311,7 +311,7 @@ def _syntax_error(
         message = f"unexpected end of expression at column {column}"
     else:
         column = token.start_pos + 1
-        message = f"unexpected {token.value!r} at column {column}"
+        message = f"unexpected {_short(token.value)!r} at column {column}"
     # accepts() is exact; exc.expected is LALR's merged look-ahead (too generous).
     accepted = _accepts(exc.interactive_parser)
     message += f"; expected {_describe_expected(accepted)}"
@@ -400,7 +400,7 @@ class _Builder:
         if name not in self.names:
             known = ", ".join(sorted(self.names)) or "(none)"
             raise ExpressionError(
-                f"unknown name {name!r} at column {column}"
+                f"unknown name {_short(name)!r} at column {column}"
                 f"{_did_you_mean(name, self.names)}; known names: {known}",
                 column,
             )
@@ -410,7 +410,7 @@ class _Builder:
     def _check_call(func: str, argc: int, column: int) -> None:
         if func not in _FUNCTIONS:
             raise ExpressionError(
-                f"unknown function {func!r} at column {column}"
+                f"unknown function {_short(func)!r} at column {column}"
                 f"{_did_you_mean(func, _FUNCTIONS)}; functions: {', '.join(sorted(_FUNCTIONS))}",
                 column,
             )
@@ -628,3 +628,20 @@ def names_used(expr: Expr) -> frozenset[str]:
             case And(operands) | Or(operands) | Call(_, operands):
                 stack.extend(operands)
     return frozenset(found)
+
+
+_SHOWN = 40  # characters of an expression or token a message quotes: one short line
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def excerpt(source: str, column: int | None) -> str:
+    """``source`` as an error message quotes it: whole if short, else the part around
+    ``column`` (1-based), with … where it was cut."""
+    if len(source) <= _SHOWN:
+        return source
+    start = max(0, min((column or 1) - 1 - _SHOWN // 2, len(source) - _SHOWN))
+    end = start + _SHOWN
+    return ("…" if start else "") + source[start:end] + ("…" if end < len(source) else "")

@@ -43,10 +43,13 @@ def expand_paths(
     Nothing that goes wrong is skipped in silence: a folder that cannot be listed is
     yielded itself, and a file that cannot be read (a broken or looping link, a file
     gone since the listing) as it is, so that loading reports why (E001). Symbolic links
-    to folders are not followed (no loops); FIFOs, sockets and devices found in a folder
-    are skipped, as opening a FIFO would wait for a writer."""
+    to folders are not followed (no loops), nor links to files outside the folder searched
+    (as Ruff and ESLint: ``t/p.txt -> /etc/passwd`` would be read, quoted in an HTML report,
+    or rewritten by --fix); a link named on the command line is followed. FIFOs, sockets
+    and devices found in a folder are skipped, as opening a FIFO would wait for a writer."""
     for path in paths:
         if os.path.isdir(path):  # unlike Path.is_dir, never raises (a folder without access)
+            inside = _inside(path)
             found: list[Path] = []
             not_read: list[Path] = []
             unlistable: list[OSError] = []
@@ -56,7 +59,7 @@ def expand_paths(
                 )
                 for f in files:
                     file = Path(root) / f
-                    if f.startswith("~$") or (excluded and excluded(file)):  # ~$: Word's lock file
+                    if f.startswith("~$") or (excluded and excluded(file)) or not inside(file):  # ~$: Word's lock
                         continue
                     if f.lower().endswith(LOADED_SUFFIXES):
                         if _may_be_report(file):
@@ -70,6 +73,19 @@ def expand_paths(
             yield from sorted(found)
         else:
             yield path  # a missing file becomes an E001 diagnostic when it is loaded
+
+
+def _inside(folder: Path) -> Callable[[Path], bool]:
+    """Whether a file found in ``folder`` resolves (through symbolic links) inside it."""
+    real_folder = os.path.realpath(folder)
+
+    def inside(path: Path) -> bool:
+        if not os.path.islink(path):  # os.walk does not follow folder links: only a file link can leave
+            return True
+        real = os.path.realpath(path)
+        return os.path.commonpath([real_folder, real]) == real_folder
+
+    return inside
 
 
 def _may_be_report(path: Path) -> bool:

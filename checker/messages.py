@@ -43,7 +43,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "annotate-onto-report": ("{path} 就是报告本身:请用 --output 另选位置", "{path} is the report itself: choose another --output"),
     "path-reason": ("{path}:{reason}", "{path}: {reason}"),
     "no-such-rule": ("没有规则 {code!r};`govlint rules` 列出所有规则", "no rule {code!r}; `govlint rules` lists them"),
-    "expected-positive": ("应为不小于 1 的整数,实为 {value!r}", "expected a whole number ≥ 1, got {value!r}"),
+    "expected-positive": ("应为 1 至 999999999 的整数,实为 {value!r}", "expected a whole number from 1 to 999999999, got {value!r}"),
     "expected-codes": ("应为规则代码或前缀,如 S,D301,实为 {value!r}", "expected rule codes or prefixes, e.g. S,D301, got {value!r}"),
     "expected-deadline": ("应为 月-日,如 03-31,实为 {value!r}", "expected MM-DD, e.g. 03-31, got {value!r}"),
     "deadline-02-29": ("{value!r} 不是每年都有的日期:二月底请写 02-28", "{value!r} is not a day of every year: use 02-28 for the end of February"),

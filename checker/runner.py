@@ -11,9 +11,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from types import FrameType
+from typing import TYPE_CHECKING, NamedTuple
 
 from checker import cache
 from checker.config import ConfigResolver, Overrides, check_selectors, file_settings
@@ -26,10 +30,16 @@ from checker.rule import Rule
 from checker.ruleset import RuleSet, load_rules
 from checker.selection import Options
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 # Below this many files a pool costs more to start than it saves (a pre-commit run
 # usually checks one or two files).
 MIN_FILES_PER_POOL = 8
 _CHUNK = 32  # files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
+# Most worker processes a run starts, whatever -j asks (-j 99999999999999999999 would
+# exhaust the process table): more than the cores only adds memory.
+MAX_WORKERS = 64
 
 
 
@@ -102,6 +112,7 @@ _worker_compact = False
 
 def _init_worker(use_cache: bool, results_cache: bool, compact: bool) -> None:
     global _worker_use_cache, _worker_results_cache, _worker_compact
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent: terminate() ends a worker
     _worker_use_cache = use_cache
     _worker_results_cache = results_cache
     _worker_compact = compact
@@ -159,6 +170,7 @@ def lint_jobs(
 ) -> Iterator[FileResult]:
     """Lint every job, in order. With ``compact`` results keep only the lines their
     findings point at."""
+    workers = min(workers, MAX_WORKERS, -(-len(jobs) // _CHUNK))  # no worker without a chunk to lint
     if workers <= 1 or len(jobs) < MIN_FILES_PER_POOL:
         for job in jobs:
             result = _lint(job.path, rulesets.get(job.rule_dirs), job.options, results_cache)
@@ -168,5 +180,35 @@ def lint_jobs(
 
     _worker_rulesets.update(rulesets.loaded)  # forked workers start with the loaded rule sets
     initargs = (rulesets.use_cache, results_cache, compact)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=initargs) as pool:
-        yield from pool.map(_lint_job, jobs, chunksize=_CHUNK)
+    with _sigterm_ends_the_run(), ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs) as pool:
+        try:
+            yield from pool.map(_lint_job, jobs, chunksize=_CHUNK)
+        except BaseException:  # SIGTERM, Ctrl-C, a closed consumer: no worker may outlive the run
+            _stop_workers(pool)
+            raise
+
+
+@contextmanager
+def _sigterm_ends_the_run() -> Iterator[None]:
+    """SIGTERM to this process ends the run as Ctrl-C does (an exception that stops the
+    workers, then exit status 143), instead of killing it and orphaning its workers.
+    Only the main thread can set a handler: elsewhere SIGTERM keeps its own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _end_run)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _end_run(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}  # not public; shutdown alone waits for the chunks under way
+    for process in list(processes.values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)

@@ -1,4 +1,5 @@
-"""Fuzzing: the loaders and the quantity grammar on random and mutated input.
+"""Fuzzing: the loaders, the quantity grammar and every output format on random and
+mutated input.
 
 The only exception a loader may raise is LoadError, and what it returns is well formed;
 find_quantities raises nothing and keeps its spans inside the text. Inputs: random
@@ -16,18 +17,24 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import os
 import tempfile
 import zipfile
 import zlib
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from checker.engine import lint_text
 from checker.extract.quantity import find_quantities
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
+from checker.report import FORMATS, render, render_statistics
+from checker.ruleset import RuleSet
+from checker.selection import Options
 from conftest import ROOT
 from test_hostile_files import one_page, rezip, stream
 from test_loaders import seed_docx
@@ -235,6 +242,39 @@ def test_quantity_grammar_on_random_numerals(text: str) -> None:
         assert end <= q.start <= q.number_start < q.number_end <= q.end <= len(text)
         end = q.end
         assert q.lower is None or q.upper is None or q.lower <= q.upper
+
+
+# --------------------------------------------------------------------------- every output format
+
+
+# Report-like text: numerals and units, headings, suppression comments, the characters
+# outputs must escape (markup, control characters, a lone surrogate, wide and combining).
+REPORT_TEXT = st.lists(
+    st.sampled_from(["一、", "（二）", "2023年", "受理", "办结", "案件", "件", "%", "同比增长", "万", "\n", "\n\n",
+                     "<!-- govlint-ignore T401 -->", "XX县", "<b>", "&amp;", "]]>", "\x1b[31m", "\ud800", "\u0301",
+                     "\t", "\"", "法治政府建设年度报告"])
+    | st.text(max_size=8),
+    max_size=80,
+).map("".join)  # fmt: skip
+
+
+@fuzz(60)
+@given(text=REPORT_TEXT, suffix=st.sampled_from([".txt", ".md"]))
+def test_every_output_format_renders_any_report(ruleset: RuleSet, text: str, suffix: str) -> None:
+    """Linting, then rendering in each format (and --statistics) raises nothing; JSON and
+    SARIF parse, JUnit is XML."""
+    result = lint_text(f"r{suffix}", text, ruleset, Options())
+    assert all(d.code != "E002" for d in result.diagnostics), result.diagnostics
+    for fmt in FORMATS:
+        for compact in (False, True):
+            out = io.StringIO()
+            render(fmt, [result.compact() if compact else result], out, ruleset=ruleset, color=fmt == "human",
+                   lang="en")  # fmt: skip
+            if fmt in ("json", "sarif"):
+                json.loads(out.getvalue())
+            elif fmt == "junit":
+                ElementTree.fromstring(out.getvalue())
+        render_statistics(fmt, [result], io.StringIO(), lang="zh")
 
 
 # --------------------------------------------------------------------------- regressions

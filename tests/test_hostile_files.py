@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -258,7 +259,7 @@ def one_page(pages: bytes = b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>", conten
 
 @pytest.fixture
 def quick_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module, "MAX_LOAD_SECONDS", 1)
+    monkeypatch.setattr(load_module, "MAX_FILE_SECONDS", 1)
 
 
 def test_pdf_built_here_loads(tmp_path: Path) -> None:
@@ -471,7 +472,7 @@ def test_an_invalid_limit_fails_every_file_with_one_line(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
-        ("GOVLINT_MAX_LOAD_SECONDS", "10000000000"),  # overflowed the timer: a traceback
+        ("GOVLINT_MAX_FILE_SECONDS", "10000000000"),  # overflowed the timer: a traceback
         ("GOVLINT_MAX_FILE_MB", "99999999999999999999999"),  # overflowed the read size
         ("GOVLINT_MAX_PDF_PAGES", "9" * 5000),  # more digits than int() takes
     ],
@@ -503,9 +504,9 @@ def reports(tmp_path: Path) -> Path:
 
 
 def deny(monkeypatch: pytest.MonkeyPatch, *denied: Path) -> None:
-    """os.scandir and open fail with EACCES on ``denied``, as for a user without the
-    permission (the tests may run as root, who has every permission)."""
-    real_scandir, real_open = os.scandir, open
+    """os.scandir and os.open (which read_bytes opens with) fail with EACCES on ``denied``,
+    as for a user without the permission (the tests may run as root, who has every permission)."""
+    real_scandir, real_open = os.scandir, os.open
     names = {os.fspath(p) for p in denied}
 
     def scandir(path: str | os.PathLike[str] = ".") -> object:
@@ -513,13 +514,13 @@ def deny(monkeypatch: pytest.MonkeyPatch, *denied: Path) -> None:
             raise PermissionError(13, os.strerror(13), os.fspath(path))
         return real_scandir(path)
 
-    def opener(file: object, *args: object, **kwargs: object) -> object:
-        if isinstance(file, (str, os.PathLike)) and os.fspath(file) in names:
+    def opener(file: str | os.PathLike[str], *args: Any, **kwargs: Any) -> int:
+        if os.fspath(file) in names:
             raise PermissionError(13, os.strerror(13), os.fspath(file))
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(file, *args, **kwargs)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    monkeypatch.setattr("checker.load.text.open", opener, raising=False)
+    monkeypatch.setattr(os, "open", opener)
 
 
 def test_unreadable_folder_is_reported_and_the_scan_goes_on(

@@ -12,7 +12,7 @@ import re
 from pydantic import BaseModel, ConfigDict
 
 from checker.checks import Text
-from checker.expr import Expr, ExpressionError, parse_expression
+from checker.expr import Expr, ExpressionError, excerpt, parse_expression
 
 
 class Strict(BaseModel):
@@ -67,4 +67,4 @@ def condition(source: str, names: frozenset[str]) -> Expr:
     try:
         return parse_expression(source, names)
     except ExpressionError as e:
-        raise ValueError(f"condition {source!r}: {e.message}") from None
+        raise ValueError(f"condition {excerpt(source, e.column)!r}: {e.message}") from None

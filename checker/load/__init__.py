@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from checker.load import limits
 from checker.load.deadline import time_limit
-from checker.load.limits import MAX_LOAD_SECONDS
+from checker.load.limits import MAX_FILE_SECONDS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, load_text
 from checker.messages import say
 
@@ -68,7 +68,7 @@ def load_path(path: str | os.PathLike[str]) -> LoadedText:
     suffix = path.suffix.lower()
     if (advice := unread_advice(path)) is not None:
         raise LoadError(advice, unread_advice(path, "zh"))
-    with time_limit(MAX_LOAD_SECONDS):
+    with time_limit(MAX_FILE_SECONDS):
         return _loader(suffix)(path)
 
 

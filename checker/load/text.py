@@ -24,6 +24,7 @@ import codecs
 import os
 import pathlib
 import re
+import stat
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
@@ -117,14 +118,22 @@ def decode_bytes(data: bytes) -> LoadedText:
 
 
 def read_bytes(path: pathlib.Path) -> bytes:
-    """The bytes of ``path``, at most :data:`MAX_FILE_BYTES`; OSError → LoadError."""
+    """The bytes of ``path``, at most :data:`MAX_FILE_BYTES`; OSError → LoadError.
+    Only a regular file is read: a FIFO, a device or a socket is refused before any read
+    (a FIFO would wait for a writer, ``/dev/zero`` never ends)."""
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            if size > MAX_FILE_BYTES:
+        # O_NONBLOCK: opening a FIFO does not wait for a writer; the check is on what was opened.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as f:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise _directory_error(path)
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(f"not a regular file ({_file_kind(info.st_mode)})")
+            if info.st_size > MAX_FILE_BYTES:
                 limit = MAX_FILE_BYTES // 2**20
-                raise LoadError(f"file too large ({size / 2**20:.1f} MB > {limit} MB limit)")
-            # Bounded read: a FIFO or device reports size 0 and may never end.
+                raise LoadError(f"file too large ({info.st_size / 2**20:.1f} MB > {limit} MB limit)")
+            # Bounded read: a file that grows while it is read (a log) stops at the limit.
             data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         # A folder without read permission fails to open with EACCES, not EISDIR.
@@ -242,3 +251,13 @@ def _directory_error(path: pathlib.Path) -> LoadError:
 
 def _os_error(e: OSError) -> LoadError:
     return LoadError(os_reason(e, "en"), os_reason(e, "zh"))
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO or pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "neither a file nor a folder"
