@@ -410,3 +410,56 @@ def test_any_digit_string_with_a_multiplier_is_read_or_skipped_never_raises(
 )
 def test_quantities_are_bounded_at_a_documented_maximum(text: str, values: list[Decimal]) -> None:
     assert [q.value for q in find_quantities(normalize(text).text)] == values
+
+
+# --------------------------------------------------------------------------- the steps of _quantity
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "found"),
+    [
+        ("第3名", 3, False),  # an ordinal
+        ("3-5人", 5, False),  # the upper end of a range
+        ("11:48", 48, False),  # a time
+        ("05件", 5, False),  # a leading 0
+        ("受理35件", 35, True),
+    ],
+)
+def test_not_a_quantity_reads_the_context(text: str, value: int, found: bool) -> None:
+    assert (Decimal(value) in [q.value for q in find_quantities(text)]) is found
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"), [("120", (Decimal(120), 0)), ("3.25", (Decimal("3.25"), 2)), ("十四五", None)]
+)
+def test_number_value(number: str, expected: tuple[Decimal, int] | None) -> None:
+    assert quantity._number_value(number) == expected
+
+
+@pytest.mark.parametrize(
+    ("mult", "unit", "value", "expected_unit", "numeral"),
+    [
+        ("万", "件", Decimal("1.6"), "件", "mixed"),
+        ("万", "元", Decimal(305), "万元", "arabic"),
+        (None, "个百分点", Decimal(3), "百分点", "arabic"),
+    ],
+)
+def test_with_multiplier(mult: str | None, unit: str, value: Decimal, expected_unit: str, numeral: str) -> None:
+    scaled, unit_out, numeral_out = quantity._with_multiplier(value, unit, mult, chinese=False, words=False)
+    assert (unit_out, numeral_out) == (expected_unit, numeral)
+    assert scaled == (value * 10000 if mult and unit != "元" else value)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "more", "around", "bounds"),
+    [
+        ("", None, None, (5, 5, None)),
+        ("", "余", None, (5, None, "余")),
+        ("近", None, None, (None, 5, "近")),
+        ("约", None, "左右", (None, None, "约…左右")),
+    ],
+)
+def test_bounds(
+    prefix: str, more: str | None, around: str | None, bounds: tuple[int | None, int | None, str | None]
+) -> None:
+    assert quantity._bounds(Decimal(5), prefix, more, around) == bounds

@@ -337,40 +337,74 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
     if prefix and start > 0 and text[start - 1] in _NOT_A_PREFIX_AFTER.get(prefix, ""):
         prefix = ""
         start = ns
-    before = text[start - 1] if start > 0 else "\n"
-    before2 = text[start - 2] if start > 1 else "\n"
     unit, mult1, more, mult2 = (None, None, None, None) if words else m.group("unit", "mult1", "more", "mult2")
     chinese = number[0] not in _ARABIC_DIGITS
-
-    if before in "第届" or (chinese and before in "数几"):
-        return None
-    if before in _RANGE_JOINERS and (before2 in _NUMERAL_CHARS or previous_end == start - 1):
-        return None  # the upper end of a range: 3-5人, 5%～10%, 3人至5人
-    if (before in ":/" and before2 in _ARABIC_DIGITS) or (before == "、" and before2 in _NUMERAL_CHARS):
-        return None  # 11:48, 2021/1/15, 一、二期
-    end = m.end()
-    if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
-        return None  # the lower end of a range: 3人-5人
-    if unit and NOT_A_UNIT.match(text, m.start("unit")):
-        return None
-    if chinese and not words and (number in ("一", "二", "零", "〇") or unit == "期"):
-        return None
-    if not chinese and len(number) > 1 and number[0] == "0" and number[1] != ".":
+    if _not_a_quantity(text, m, start, previous_end, number, unit, chinese, words):
         return None
     mult = mult1 or mult2
     if (mult1 and mult2) or (mult and unit in ("%", "‰", "个百分点", "百分点")):
         return None
-
-    if number.isdigit():  # most numbers: ASCII digits only (the candidate pattern's), no leading 0
-        value, decimals = Decimal(number), 0
-    else:
-        try:
-            value, decimals = _parse(number)
-        except ValueError:
-            return None  # 十四五, 三四十, 一二: Chinese numerals that are not numbers
+    parsed = _number_value(number)
+    if parsed is None:
+        return None
+    value, decimals = parsed
     scale = 8 if "亿" in (mult1, mult2) else 4 if mult1 or mult2 else 0
     if value.adjusted() + scale >= MAX_QUANTITY_DIGITS:
         return None
+    value, unit, numeral = _with_multiplier(value, unit, mult, chinese, words)
+    lower, upper, approx = _bounds(value, prefix, more, m["around"])
+    # Positional: keyword arguments cost twice as much, and reports state ~50 quantities.
+    # value, lower, upper, approx, decimals, unit, is_percent, numeral, start, end, number span
+    return Quantity(value, lower, upper, approx, decimals, unit, unit == "%", numeral, start, m.end(), ns, ne)
+
+
+def _not_a_quantity(
+    text: str,
+    m: re.Match[str],
+    start: int,
+    previous_end: int,
+    number: str,
+    unit: str | None,
+    chinese: bool,
+    words: bool,
+) -> bool:
+    """Whether the words around a candidate make it something else: an ordinal (第3), the
+    ends of a range (3-5人), a time or a date (11:48, 2021/1/15), a list number (一、),
+    a unit that is a word's start, a lone 一 or 二, a number with a leading 0."""
+    before = text[start - 1] if start > 0 else "\n"
+    before2 = text[start - 2] if start > 1 else "\n"
+    if before in "第届" or (chinese and before in "数几"):
+        return True
+    if before in _RANGE_JOINERS and (before2 in _NUMERAL_CHARS or previous_end == start - 1):
+        return True  # the upper end of a range: 3-5人, 5%～10%, 3人至5人
+    if (before in ":/" and before2 in _ARABIC_DIGITS) or (before == "、" and before2 in _NUMERAL_CHARS):
+        return True  # 11:48, 2021/1/15, 一、二期
+    end = m.end()
+    if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
+        return True  # the lower end of a range: 3人-5人
+    if unit and NOT_A_UNIT.match(text, m.start("unit")):
+        return True
+    if chinese and not words and (number in ("一", "二", "零", "〇") or unit == "期"):
+        return True
+    return not chinese and len(number) > 1 and number[0] == "0" and number[1] != "."
+
+
+def _number_value(number: str) -> tuple[Decimal, int] | None:
+    """The value of the digits as written and their decimals; None for Chinese numerals
+    that are no number (十四五, 三四十, 一二)."""
+    if number.isdigit():  # most numbers: ASCII digits only (the candidate pattern's), no leading 0
+        return Decimal(number), 0
+    try:
+        return _parse(number)
+    except ValueError:
+        return None
+
+
+def _with_multiplier(
+    value: Decimal, unit: str | None, mult: str | None, chinese: bool, words: bool
+) -> tuple[Decimal, str | None, Literal["arabic", "chinese", "mixed"]]:
+    """The value with 万/亿 applied, its unit (money keeps the multiplier: 305万元; 百分之
+    is %; 个百分点 is 百分点) and how its numeral was written."""
     numeral: Literal["arabic", "chinese", "mixed"] = "chinese" if chinese else "arabic"
     if words:
         unit = "%"
@@ -383,17 +417,19 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
         numeral = "chinese" if chinese else "mixed"
     if unit == "个百分点":
         unit = "百分点"
+    return value, unit, numeral
 
-    lower: Decimal | None = value
-    upper: Decimal | None = value
-    approx = None
-    around = m["around"]
-    if prefix or more or around:
-        markers = [x for x in (prefix, more, around) if x]
-        lower = None if _LOWER_MARKERS.isdisjoint(markers) else value
-        upper = None if _UPPER_MARKERS.isdisjoint(markers) else value
-        approx = "…".join(markers)
-    # Positional: keyword arguments cost twice as much, and reports state ~50 quantities.
-    # value, lower, upper, approx, decimals, unit, is_percent, numeral, start, end, number span
-    return Quantity(value, lower, upper, approx, decimals, unit, unit == "%", numeral, start, end, ns, ne)
+
+def _bounds(
+    value: Decimal, prefix: str, more: str | None, around: str | None
+) -> tuple[Decimal | None, Decimal | None, str | None]:
+    """Lower and upper bound and the approximation markers as written: 余/超过/以上 leave
+    the upper bound open, 近/以下 the lower one, 约/左右 both; an exact number is its own
+    bounds."""
+    if not (prefix or more or around):
+        return value, value, None
+    markers = [x for x in (prefix, more, around) if x]
+    lower = None if _LOWER_MARKERS.isdisjoint(markers) else value
+    upper = None if _UPPER_MARKERS.isdisjoint(markers) else value
+    return lower, upper, "…".join(markers)
 
