@@ -65,16 +65,26 @@ def _gbk(char: str) -> bytes | None:
 
 @functools.cache
 def _utf8_lead_chars() -> re.Pattern[str]:
-    """The characters whose GBK bytes start with a UTF-8 lead of three bytes (E2–E9, EF):
-    the first character of every run of such debris."""
+    """The characters whose GBK bytes are a UTF-8 lead of three bytes (E2–E9, EF) and a
+    continuation byte (80–BF): the first character of every run of such debris (GBK pairs
+    the lead with the byte after it, which UTF-8 makes a continuation)."""
     chars = []
     for lead in (*range(0xE2, 0xEA), 0xEF):
-        for trail in range(0x40, 0xFF):
+        for trail in range(0x80, 0xC0):
             try:
                 chars.append(bytes((lead, trail)).decode("gbk"))
             except UnicodeDecodeError:
                 continue
-    return re.compile("[" + re.escape("".join(chars)) + "]")
+    # The character after it starts with the second continuation byte (80–BF): a rare GBK
+    # lead, which keeps the common characters of the first set from being tried at all.
+    seconds = []
+    for lead in range(0x81, 0xC0):
+        for trail in range(0x40, 0xFF):
+            try:
+                seconds.append(bytes((lead, trail)).decode("gbk"))
+            except UnicodeDecodeError:
+                continue
+    return re.compile("[" + re.escape("".join(chars)) + "](?=[" + re.escape("".join(seconds)) + "])")
 
 
 def utf8_read_as_gbk(text: str) -> Iterator[tuple[int, int]]:
