@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from checker.messages import Lang
 from checker.model import FileResult
-from checker.report.summary import Lang
 
 if TYPE_CHECKING:
     from checker.ruleset import RuleSet

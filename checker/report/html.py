@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from checker.messages import Lang
 from checker.model import Diagnostic, FileResult, Outline, SourceText, Span
-from checker.report.summary import Lang, counts, summary_line
+from checker.report.summary import counts, summary_line
 
 _NO_OUTLINE = Outline(None, None)  # an unreadable file's
 

@@ -19,17 +19,17 @@ reports contain things like ``字体:[ ]`` that rich markup would otherwise eat.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from rich.cells import cell_len
 
+from checker.messages import Lang
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
 from checker.report.summary import counts, file_fix, summary_line
 
 if TYPE_CHECKING:
     from rich.text import Text
 
-Lang = Literal["zh", "en"]
 Run = tuple[str, "str | None"]  # text and its style (a rich style name), or None
 Line = list[Run]
 

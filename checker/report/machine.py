@@ -20,9 +20,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import PurePath
 from typing import Any, TextIO
 
+from checker.messages import Lang
 from checker.model import SEVERITY_ORDER, Diagnostic, FileResult
 from checker.report.problem import position, problems
-from checker.report.summary import Lang, summary_line
+from checker.report.summary import summary_line
 
 
 def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
+from checker.messages import Lang
 from checker.model import Diagnostic, FileResult, Fix
-
-Lang = Literal["zh", "en"]
 
 
 def file_fix(diag: Diagnostic, result: FileResult) -> Fix | None:
