@@ -497,7 +497,8 @@ def _annotated_copy(path: Path, output: Path | None) -> Path:
     if path.suffix.lower() != ".docx":
         raise _CommandError(_say("annotate-docx-only", path=path))
     output = output or default_output(path)
-    if output.resolve() == path.resolve() or (output.exists() and path.exists() and os.path.samefile(output, path)):
+    identity = _regular_file_identity(output)  # the same test as -o: device and inode, through links
+    if identity is not None and identity == _regular_file_identity(path):
         raise _CommandError(_say("annotate-onto-report", path=output))
     return output
 
