@@ -66,16 +66,25 @@ def stage(name: str) -> Iterator[None]:
     The load stage's own refusals (LoadError: E001, the file's fault) pass through."""
     try:
         yield
-    except StageError:
-        raise
-    except LoadError as e:
-        if name == "load" or not isinstance(e, LoadTimeout):
+    except Exception as e:
+        failure = stage_failure(name, e)
+        if failure is e:
             raise
-        reason = f"{name} did not finish within the {e.seconds} s limit for one file"
-        raise StageError(reason, timed_out=True) from None
-    except Exception as e:  # any exception: the stage's code is not the input's to choose
-        detail = " ".join(f"{type(e).__name__}: {e}".split())
-        raise StageError(f"{name} failed: {detail[:_REASON_CHARS]}") from e
+        raise failure from e
+
+
+def stage_failure(name: str, e: Exception) -> Exception:
+    """What stage ``name`` raises for ``e``: ``e`` itself when it passes through (a nested
+    StageError, a load refusal), else the StageError that names the stage."""
+    if isinstance(e, StageError):
+        return e
+    if isinstance(e, LoadError):
+        if name == "load" or not isinstance(e, LoadTimeout):
+            return e
+        return StageError(f"{name} did not finish within the {e.seconds} s limit for one file", timed_out=True)
+    # Any exception: the stage's code is not the input's to choose.
+    detail = " ".join(f"{type(e).__name__}: {e}".split())
+    return StageError(f"{name} failed: {detail[:_REASON_CHARS]}")
 
 
 def _builtin(ruleset: RuleSet, code: str, path: str, reason: str, lang: str) -> Diagnostic:
@@ -128,14 +137,18 @@ def check_document(doc: Document, plan: Plan, options: Options) -> list[Diagnost
     diagnostics: list[Diagnostic] = []
     for rule, check in plan.checks:
         deadline.check()  # where no timer can interrupt (a thread), between rules
+        # As ``with stage(...)``, without a context manager and a name per rule: this runs
+        # for every rule of every file, and nearly always nothing goes wrong.
         try:
-            with stage(f"rule {rule.code}"):
-                findings = list(check(doc, rule.params, plan.context))
-        except StageError as e:
-            if e.timed_out:  # the file's time is up: no rule may run on
+            findings = list(check(doc, rule.params, plan.context))
+        except Exception as e:
+            failure = stage_failure(f"rule {rule.code}", e)
+            if failure is e:  # passes through, as out of ``stage``
                 raise
+            if not isinstance(failure, StageError) or failure.timed_out:  # the file's time is up
+                raise failure from e
             # a bug in one rule must not hide the others' findings
-            diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, e.reason, options.lang))
+            diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, failure.reason, options.lang))
             continue
         if findings:
             diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
