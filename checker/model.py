@@ -396,8 +396,9 @@ class CellBox(NamedTuple):
 class TableLayout(NamedTuple):
     """A table of a .docx or HTML file as its loader saw it, for the parse stage."""
 
-    label: str  # what the loader calls it: "表2" (the body's 2nd table), "L120" (its first line)
+    label: str  # what the loader calls it: "表2" (the document's 2nd table)
     cells: tuple[CellBox, ...]  # by row, then column
+    kind: Literal["docx", "html"] = "docx"
 
 
 TableLayoutKind = Literal["docx", "html", "pipe", "tab", "spaced", "cell-per-line"]
@@ -413,7 +414,7 @@ class TableCell(NamedTuple):
     span: Span  # in the original (an empty span where a blank cell is)
     value: Decimal | None
     unit: str | None  # as written after the number: "%", "件", "万元"; None for none
-    where: str  # for a person: "表2 行3 列4" (.docx), "L120 行3 列4" (HTML), "12:5" (text)
+    where: str  # for a person: "表2 行3 列4" (.docx and HTML tables), "12:5" (text)
     row_span: int = 1
     column_span: int = 1
 
@@ -435,7 +436,7 @@ class Table:
     )  # fmt: skip
 
     def __init__(self, label: str, layout: TableLayoutKind, cells: Sequence[TableCell], span: Span) -> None:
-        self.label = label  # "表2", "L120", or the text line where the table starts ("12")
+        self.label = label  # "表2" (.docx, HTML), or the text line where the table starts ("12")
         self.layout = layout
         self.cells = tuple(cells)
         self.span = span  # from its first cell to its last, in the original

@@ -68,7 +68,6 @@ def read_tables(view: View, source: SourceText, layouts: Sequence[TableLayout] =
 
 
 def _from_layout(layout: TableLayout, source: SourceText) -> Table:
-    kind: TableLayoutKind = "docx" if layout.label.startswith("表") else "html"
     cells = []
     for box in layout.cells:
         text = normalize(source.text[box.start : box.end]).text.strip()
@@ -77,7 +76,7 @@ def _from_layout(layout: TableLayout, source: SourceText) -> Table:
         span = Span(box.start, box.end)
         cells.append(TableCell(box.row, box.column, text, span, value, unit, where, box.row_span, box.column_span))
     boxes = layout.cells
-    return Table(layout.label, kind, cells, Span(boxes[0].start, max(box.end for box in boxes)))
+    return Table(layout.label, layout.kind, cells, Span(boxes[0].start, max(box.end for box in boxes)))
 
 
 # --------------------------------------------------------------------------- text layouts
