@@ -717,7 +717,9 @@ class GrowthFact(NamedTuple):
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
-    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations")
+    __slots__ = (
+        "counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations", "tables",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.counts: list[CountFact] = []
@@ -728,6 +730,7 @@ class Facts:
         self.growths: list[GrowthFact] = []
         self.rate_points: list[RatePointsFact] = []
         self.enumerations: list[EnumerationFact] = []
+        self.tables: list[Table] = []  # the document's tables, for ``govlint facts`` (Document.tables)
 
 
 # --------------------------------------------------------------------------- diagnostics

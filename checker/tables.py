@@ -36,7 +36,7 @@ _SUBTOTAL = re.compile(r"小计")
 _PART = re.compile(r"(?:^|\s)[((]?其中")
 _RATE = re.compile(r"率|占比|比例|比重|百分比|%")
 _NOT_A_QUANTITY = re.compile(r"序号|编号|^序$|年份|年度|排名|名次|代码|电话|时间|日期")
-_SEQUENCE_HEADER = re.compile(r"序号|编号|^序$")
+_SEQUENCE_HEADER = re.compile(r"序号|编号|^序$|年份|年度")
 _MARKDOWN_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
 _WIDE_SPACE = re.compile(r"[ \u3000]{2,}")
 _LABEL_MAX = 24  # a longer cell is prose, not a table's label
@@ -286,12 +286,21 @@ def _header_rows(table: Table) -> int:
 
 
 def _label_columns(table: Table) -> int:
-    """Leading columns whose body states no number (or counts 1, 2, 3 under 序号): they label the rows."""
+    """Leading columns whose body states no quantity: no number, or 1, 2, 3 under 序号, or
+    years under 年份: they label the rows."""
     for c in range(table.column_count):
-        values = [table.value(r, c) for r in table.body_rows()]
-        if any(v is not None for v in values) and not _SEQUENCE_HEADER.search(table.column_label(c)):
+        cells = [table.cell(r, c) for r in table.body_rows()]
+        numbers = [cell for cell in cells if cell is not None and cell.column == c and cell.value is not None]
+        if numbers and not _SEQUENCE_HEADER.search(table.column_label(c)) and not _labels_rows(numbers):
             return c
     return table.column_count
+
+
+def _labels_rows(numbers: list[TableCell]) -> bool:
+    """Numbers that name rows rather than count: years, or 1, 2, 3 … in order."""
+    if all(_YEAR_CELL.fullmatch(cell.text) for cell in numbers):
+        return True
+    return len(numbers) > 1 and [cell.value for cell in numbers] == list(range(1, len(numbers) + 1))
 
 
 def _mostly_percent(table: Table, column: int) -> bool:

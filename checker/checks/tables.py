@@ -134,12 +134,13 @@ def _segments(lines: Sequence[int], totals: Sequence[int], bounds: set[int]) -> 
 
 def _readings(total: int, lines: list[int], subtotals: Sequence[int], grand: bool) -> list[list[int]]:
     """Which lines a total sums: all but the subtotals; or, for a 合计 with 小计 among its
-    lines, the subtotals and the lines after the last of them, or the subtotals alone."""
+    lines, the subtotals and the lines after the last of them (the subtotals alone when
+    every line is under one)."""
     within = [line for line in lines if line in subtotals]
     leaves = [line for line in lines if line not in subtotals]
     readings = [leaves]
     if within and grand:
-        readings += [[*within, *(line for line in leaves if line > within[-1])], within]
+        readings.append([*within, *(line for line in leaves if line > within[-1])])
     return [reading for reading in readings if reading]
 
 
