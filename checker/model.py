@@ -432,7 +432,7 @@ class Table:
     __slots__ = (
         "label", "layout", "cells", "row_count", "column_count", "header_rows", "label_columns", "total_rows",
         "subtotal_rows", "part_rows", "total_columns", "subtotal_columns", "part_columns", "rate_columns",
-        "skipped_columns", "span", "_grid",
+        "skipped_columns", "side_by_side", "span", "_grid",
     )  # fmt: skip
 
     def __init__(self, label: str, layout: TableLayoutKind, cells: Sequence[TableCell], span: Span) -> None:
@@ -459,6 +459,9 @@ class Table:
         self.part_columns: tuple[int, ...] = ()
         self.rate_columns: tuple[int, ...] = ()  # xx率, 占比, %: never summed
         self.skipped_columns: tuple[int, ...] = ()  # 序号, years: numbers that are no quantities
+        # Its header names the same columns again (省份 | 数量 | 省份 | 数量): a long list set
+        # in blocks side by side, whose totals total every block; the checks leave it alone.
+        self.side_by_side = False
 
     def cell(self, row: int, column: int) -> TableCell | None:
         """The cell covering ``(row, column)`` (a merged cell covers several), or None."""

@@ -156,3 +156,24 @@ def test_a_table_that_lays_out_the_page_stays_text(tmp_path: Path) -> None:
     path.write_text(page, encoding="utf-8")
     loaded = load_path(path)
     assert loaded.tables == () and loaded.text.count(long) == 2 and "\n" in loaded.text
+
+
+def test_a_web_page_table_saved_with_trailing_pipes() -> None:
+    text = "处罚类别 | 警告 | 罚款 | 合计 | 罚没金额(万元) |\n件数 | 120 | 940 | 1060 | 175.3 |\n"
+    (table,) = tables_of(text)
+    assert table.layout == "pipe" and table.column_count == 5
+    assert table.total_columns == (3,) and table.value(1, 4) == Decimal("175.3")
+
+
+def test_blocks_side_by_side_are_marked() -> None:
+    text = "地区 | 数量 | 地区 | 数量 |\n甲市 | 30 | 丙市 | 12 |\n乙市 | 20 | 丁市 | 8 |\n总计 | 70 | ||\n"
+    (table,) = tables_of(text)
+    assert table.side_by_side and table.total_rows == (3,)
+
+
+def test_a_running_total_is_no_total_and_one_percentage_makes_no_rate_column() -> None:
+    text = "项目\t累计\t本月\n甲\t120\t12\n乙\t80\t8\n"
+    (table,) = tables_of(text)
+    assert table.total_columns == ()
+    (transposed,) = tables_of("事项 | 复议 | 诉讼 |\n数量 | 75件 | 16件 |\n占比 | 82.4% | 17.6% |\n")
+    assert transposed.rate_columns == ()

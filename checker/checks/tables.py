@@ -48,6 +48,11 @@ def decimals(cell: TableCell) -> int:
     return len(digits) - len(digits.lstrip("0123456789")) if digits else 0
 
 
+def _checked(doc: Document) -> list[Table]:
+    """The tables whose lines the checks can read (not lists set side by side)."""
+    return [table for table in doc.tables if not table.side_by_side]
+
+
 def _named(cell: TableCell, label: str) -> FindingLabel:
     """A label showing the cell's figure with the words that label its row or column."""
     return FindingLabel(cell.span, Text(f"{label} {cell.text}", f"{label} {cell.text}"))
@@ -182,7 +187,7 @@ def total_checks(table: Table) -> Iterator[tuple[bool, list[TotalCheck]]]:
 
 
 def check_table_totals(doc: Document) -> Iterator[Finding]:
-    for table in doc.tables:
+    for table in _checked(doc):
         reported: set[TableCell] = set()  # a grand total is the sum of its row and of its column
         for plain, checks in total_checks(table):
             if not plain and len(checks) > 1 and not any(check.holds for check in checks):
@@ -272,7 +277,7 @@ def rate_cell_checks(table: Table, columns: RateColumns, row: int) -> list[RateC
 
 
 def check_table_rates(doc: Document, vocabulary: Vocabulary, consistent: _Consistent) -> Iterator[Finding]:
-    for table in doc.tables:
+    for table in _checked(doc):
         for columns in rate_columns(table, vocabulary):
             for row in table.body_rows():
                 checks = rate_cell_checks(table, columns, row)
@@ -367,7 +372,7 @@ def part_checks(table: Table, vocabulary: Vocabulary) -> Iterator[PartCheck]:
 
 
 def check_table_parts(doc: Document, vocabulary: Vocabulary, carry_over_severity: Severity) -> Iterator[Finding]:
-    for table in doc.tables:
+    for table in _checked(doc):
         for check in part_checks(table, vocabulary):
             part, whole = check.part, check.whole
             if part.value is None or whole.value is None or part.value <= whole.value or part.unit != whole.unit:

@@ -106,6 +106,7 @@ def _table(t: Table, source: SourceText) -> dict[str, Any]:
         "part_columns": columns(t.part_columns),
         "rate_columns": columns(t.rate_columns),
         "skipped_columns": columns(t.skipped_columns),
+        "side_by_side": t.side_by_side,
     }
 
 
@@ -115,6 +116,8 @@ def _table_details(r: dict[str, Any]) -> str:
         ("小计列", "subtotal_columns"), ("其中列", "part_columns"), ("比率列", "rate_columns"),
         ("不求和", "skipped_columns"),
     )  # fmt: skip
+    if r["side_by_side"]:
+        return "blocks side by side: not checked"
     return "; ".join(f"{name}: {'、'.join(r[key])}" for name, key in shown if r[key]) or "no totals recognised"
 
 
