@@ -62,13 +62,21 @@ def read_number(text: str) -> tuple[Decimal | None, str | None]:
 def read_tables(view: View, source: SourceText, layouts: Sequence[TableLayout] = ()) -> list[Table]:
     """Every table of the text in text order: the loader's, then those of plain-text
     layouts on the other lines; each recognised."""
-    tables = [_from_layout(layout, source) for layout in layouts if layout.cells]
+    tables = [_from_layout(layout, source) for layout in layouts if layout.cells and _fits(layout)]
     laid_out = {box.line for layout in layouts for box in layout.cells}
     tables += _text_tables(view, source, laid_out)
     for table in tables:
         recognise(table)
     tables.sort(key=lambda table: table.span.start)
     return tables
+
+
+def _fits(layout: TableLayout) -> bool:
+    """Whether the grid of ``layout`` is of a size a report's table has (a hostile file's
+    spans could ask for millions of slots)."""
+    rows = max(box.row + box.row_span for box in layout.cells)
+    columns = max(box.column + box.column_span for box in layout.cells)
+    return rows * columns <= _MAX_SLOTS
 
 
 def _from_layout(layout: TableLayout, source: SourceText) -> Table:
@@ -146,7 +154,7 @@ def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
     if block_kind is not None:
         tables += _block_table(block, block_kind, view, source)
     done = -1  # the last line a one-cell-per-line table took
-    for index in sorted({bisect.bisect_right(starts, at) - 1 for at in totals}):
+    for index in sorted({bisect.bisect_right(starts, at) - 1 for at in totals})[:_MAX_TOTAL_LINES]:
         if index > done:
             found = _cell_per_line_table(line, len(starts), index, skip, view, source)
             if found is not None:
@@ -199,7 +207,9 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
     if kind == "spaced":
         width = len(block[0][1])
         block = [row for row in block if len(row[1]) == width] if all(len(r[1]) == width for r in block) else []
-    if len(block) < 2:
+    if len(block) < 2 or max(len(row[1]) for row in block) > _MAX_TEXT_COLUMNS:
+        return []
+    if len(block) * max(len(row[1]) for row in block) > _MAX_SLOTS:
         return []
     cells = []
     for row_index, (_, ranges) in enumerate(block):
@@ -223,7 +233,10 @@ def _text_cell(row: int, column: int, start: int, end: int, view: View, source: 
 
 _CELL_LINE_MAX = 16  # a line longer than this is no cell of a copied table
 _MAX_COLUMNS = 16
-_MAX_WINDOW = 2000  # lines of one copied table, each way: hostile input stays linear
+_MAX_WINDOW = 500  # lines of one copied table, each way, and how many total lines are tried:
+_MAX_TOTAL_LINES = 64  # hostile input stays linear
+_MAX_SLOTS = 1_000_000  # the grid of one table
+_MAX_TEXT_COLUMNS = 64  # a text line cut into more cells is no table row
 
 
 def _cell_per_line_table(
