@@ -103,6 +103,10 @@ _HEADING_MARKER = re.compile(
 _INLINE_ITEM = re.compile("是(?<=[一二三四五六七八九十]是)")
 _ITEM_NUMERALS = "一二三四五六七八九十"
 _ITEM_FOLLOWS = "。;:!?,"
+# An item's words run to the sentence end, but at most so far: a paragraph of thousands of
+# items and no 。 would otherwise give each item the rest of the paragraph (quadratic work for
+# the parse and for every check that reads the items' words). A real sentence is far shorter.
+_MAX_ITEM_WORDS = 1000
 _HEADING_END = re.compile(r"[。!?]")
 _JOINED_HEADING_END = re.compile(r"[。!?]|\s")
 HEADING_LEVELS = {1: "一、", 2: "(一)", 3: "1.", 4: "(1)", 5: "一是"}
@@ -160,8 +164,8 @@ def _inline_items(line: _Line, span: Callable[[int, int], Span]) -> list[Heading
         if ordinal is None:
             continue
         marker_end = m.end()
-        stop = _HEADING_END.search(text, marker_end)
-        words_end = stop.start() if stop else len(text)
+        stop = _HEADING_END.search(text, marker_end, marker_end + _MAX_ITEM_WORDS)
+        words_end = stop.start() if stop else min(len(text), marker_end + _MAX_ITEM_WORDS)
         start = line.start + numeral_start
         items.append(  # positional, as in _match_heading
             Heading(

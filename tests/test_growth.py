@@ -3,12 +3,18 @@ test pins the mechanism that keeps the work linear, so it fails the same way on 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from checker import engine, parse
 from checker.checks import numbers
+from checker.extract import claims
 from checker.model import FileResult
+from checker.ruleset import RuleSet
+from checker.selection import Options
 
 TITLE = "2023年法治政府建设情况报告\n"
 
@@ -41,3 +47,56 @@ def test_metric_conflict_reads_each_sentence_once(
     result = lint(text, select=("N208",))
     assert reads[0] == sentences
     assert [d.code for d in result.diagnostics] == ["N208"]  # found, and reported once
+
+
+def test_respectively_bisects_the_quantities_once(
+    lint: Callable[..., FileResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2 000 分别 in one paragraph: each built the list of every quantity's start again.
+    text = TITLE + "".join(f"复议和诉讼案件分别为{i}件和{i + 1}件。" for i in range(1, 2001)) + "\n"
+    lists: list[int] = []
+    original = claims._following_run
+
+    def recorded(text: str, quantities: list[object], starts: list[int], end: int) -> object:
+        lists.append(id(starts))
+        return original(text, quantities, starts, end)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claims, "_following_run", recorded)
+    lint(text, select=("N201",))
+    assert len(lists) == 2000 and len(set(lists)) == 1  # one list of starts for the paragraph
+
+
+def test_inline_items_words_are_bounded(ruleset: RuleSet) -> None:
+    # 5 000 一是/二是 items and no 。: each item's words ran to the end of the paragraph.
+    text = TITLE + "".join(f"{'一二三四五六七八九'[i % 9]}是加强执法监督{i}次;" for i in range(5000)) + "\n"
+    doc = engine.analyse("report.txt", text, ruleset, with_facts=False)
+    items = [h for h in doc.all_headings() if h.level == 5]
+    assert len(items) == 5000
+    assert max(len(h.text) for h in items) <= parse._MAX_ITEM_WORDS
+    assert items[-1].text == "加强执法监督4999次;"  # the last one still runs to the paragraph's end
+
+
+def test_linting_makes_no_reference_cycles(ruleset: RuleSet) -> None:
+    """engine.collector_paused turns the cycle collector off for a file: safe only while the
+    pipeline leaves no cyclic garbage behind (else each file's cycles would wait for the next)."""
+    seeds = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    table = "| 类别 | 件数 |\n| --- | --- |\n| 甲 | 1 |\n| 合计 | 2 |\n"
+    texts.append(TITLE + "<!-- govlint-disable-next-line N201 -->\n" + table)
+    engine.lint_text("warm-up.md", texts[-1], ruleset, Options())
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for i, text in enumerate(texts):
+            engine.lint_text(f"report{i}.md", text, ruleset, Options())
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def test_collector_is_back_after_a_file(lint: Callable[..., FileResult]) -> None:
+    assert gc.isenabled()
+    lint(TITLE)
+    assert gc.isenabled()

@@ -293,11 +293,12 @@ class _Paragraph:
         分别为x%、y%) are named as they are read (``_add_percent``)."""
         text = self.text
         at = text.find("分别")
+        starts = [q.start for q in quantities] if at != -1 else []
         while at != -1:
             # The list: the words (no number, no clause break) right before 分别.
             listed = _LIST_BEFORE.search(text, max(0, at - _MAX_LIST), at)
             end = _RESPECTIVELY_VERB.match(text, at + 2).end()  # type: ignore[union-attr]  # may match empty
-            values = _following_run(text, quantities, end)
+            values = _following_run(text, quantities, starts, end)
             if listed is not None and values and not any(q.is_percent for q in values):  # rates: _add_percent
                 items = (
                     _list_items(listed.group(), listed.start(), self.vocab)
@@ -381,13 +382,15 @@ def _list_items(text: str, offset: int, vocab: Vocabulary) -> list[tuple[str, in
 _JOINT = re.compile(r"和|及|与")
 
 
-def _following_run(text: str, quantities: list[Quantity], end: int) -> list[Quantity]:
-    """The numbers written one after another (、 和 , between them) right after ``end``."""
-    index = bisect.bisect_left([q.start for q in quantities], end)
+def _following_run(text: str, quantities: list[Quantity], starts: list[int], end: int) -> list[Quantity]:
+    """The numbers written one after another (、 和 , between them) right after ``end``
+    (``starts``: where each of ``quantities`` starts, for the bisection)."""
+    index = bisect.bisect_left(starts, end)
     if index == len(quantities) or quantities[index].start - end > 2:
         return []
     run = [quantities[index]]
-    for q in quantities[index + 1 :]:
+    for following in range(index + 1, len(quantities)):
+        q = quantities[following]
         if not _RUN_GAP.fullmatch(text, run[-1].end, q.start):
             break
         run.append(q)
