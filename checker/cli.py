@@ -1,6 +1,6 @@
 """Command line: ``govlint [check] PATH…`` (``--fix``, ``--diff``), ``govlint rules``,
 ``govlint explain CODE``, ``govlint facts PATH…``, ``govlint annotate REPORT.docx``,
-``govlint schema`` (the JSON Schema of rule files).
+``govlint schema`` (the JSON Schema of rule files), ``govlint serve`` (the review desk).
 
 Exit status: 0 no failing findings, 1 findings at or above ``--fail-on`` (default
 error), 2 a file or rule could not be read or the usage was wrong. Only this module
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from checker.baseline import Baseline
     from checker.fix import FileFix
 
-COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
+COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema", "serve")
 _MIN_TABLE_WIDTH = 80  # narrower, the summaries fold to nothing and rows turn into blank lines
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -74,6 +74,12 @@ def _deadline(value: str) -> tuple[int, int]:
 def _positive(value: str) -> int:
     # Length first: int() of thousands of digits is slow, then refused by Python itself.
     if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
+        raise argparse.ArgumentTypeError(_say("expected-positive", value=value[:20]))
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 5 or int(value) > 65535:
         raise argparse.ArgumentTypeError(_say("expected-positive", value=value[:20]))
     return int(value)
 
@@ -133,6 +139,14 @@ def _parser(command: str) -> argparse.ArgumentParser:
         return parser
     if command == "schema":
         return _new_parser("govlint schema", _say("desc-schema"))
+    if command == "serve":
+        parser = _new_parser("govlint serve", _say("desc-serve"))
+        parser.add_argument("--port", type=_port, default=8765, metavar="N", help=_say("help-port"))
+        parser.add_argument("--host", default="127.0.0.1", metavar="H", help=_say("help-host"))
+        parser.add_argument("--token", metavar="T", help=_say("help-token"))
+        parser.add_argument("--no-browser", action="store_true", help=_say("help-no-browser"))
+        parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=_say("help-serve-jobs"))
+        return parser
     if command == "rules":
         parser = _new_parser("govlint rules", _say("desc-rules"))
         parser.add_argument("--format", choices=("human", "json"), default="human", help=_say("help-list-format"))
@@ -624,6 +638,28 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """``govlint serve``: the review desk (checker/serve/), until Ctrl-C."""
+    from checker import serve
+
+    if (missing := serve.missing_extra()) is not None:
+        raise _CommandError(_say("serve-needs-extra", package=missing, hint=serve.INSTALL_HINT))
+    if args.token is not None and len(args.token) < serve.MIN_TOKEN_LENGTH:
+        raise _CommandError(_say("serve-short-token"))
+    if args.token is None and not serve.is_loopback(args.host):
+        raise _CommandError(_say("serve-needs-token", host=args.host))
+    try:
+        sock = serve.listen(args.host, args.port)
+    except OSError as e:
+        reason = os_reason(e, _ui)
+        raise _CommandError(_say("serve-cannot-listen", host=args.host, port=args.port, reason=reason)) from None
+    if sys.stdout is not None:  # none under pythonw (the Windows shortcut)
+        print(_say("serve-started", url=serve.address(args.host, sock.getsockname()[1], args.token)), flush=True)
+    workers = args.jobs or default_jobs()
+    serve.run(sock, args.host, token=args.token, workers=workers, open_browser=not args.no_browser)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     global _ui
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -635,7 +671,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(command).parse_args(argv)
     handler = {
         "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate,
-        "schema": _schema,
+        "schema": _schema, "serve": _serve,
     }[command]  # fmt: skip
     if sys.stdout is None and _writes_stdout(command, args):  # started with descriptor 1 closed (`>&-`)
         print("govlint: error: standard output is closed", file=sys.stderr)
@@ -665,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _writes_stdout(command: str, args: argparse.Namespace) -> bool:
     """Whether the command's output goes to standard output (not a file, not stderr)."""
-    if command == "annotate":
+    if command in ("annotate", "serve"):
         return False
     return not (command == "check" and (args.output_file or args.write_baseline))
 

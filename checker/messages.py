@@ -104,9 +104,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ---- help: descriptions
     "desc-check": (
         "govlint {version}:检查法治政府建设年度报告等政府报告。命令:check(默认)、rules、explain 代码、"
-        "facts 路径、annotate 报告.docx、schema。",
+        "facts 路径、annotate 报告.docx、schema、serve(网页审查台)。",
         "govlint {version}: lint Chinese government annual reports (法治政府建设年度报告). "
-        "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
+        "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema, serve (review desk).",
     ),
     "desc-annotate": (
         "写出 Word 报告的副本,在每个问题所指的文字上加一条批注。报告本身不会改动。",
@@ -170,6 +170,32 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-explain-code": ("规则代码,如 S103", "a rule code such as S103"),
     "help-annotate-path": ("要加批注的 Word 报告", "the Word report to comment"),
     "help-facts-paths": ("报告文件或文件夹", "report files or folders"),
+    # ---- serve: the review desk
+    "desc-serve": (
+        "在本机打开网页审查台:把收到的报告拖进浏览器,得到问题清单、批注版 Word 和 JSON。报告不离开本机。",
+        "Open the review desk, a local web page: drop the reports you received and get the findings, the "
+        "annotated Word copies and the JSON. The reports never leave this machine.",
+    ),
+    "help-port": ("端口(默认 8765;0 表示任选一个空闲端口)", "port (default 8765; 0 picks a free one)"),
+    "help-host": (
+        "监听地址(默认 127.0.0.1,仅本机可访问);其他地址必须同时给出 --token",
+        "address to listen on (default 127.0.0.1, this machine only); any other needs --token",
+    ),
+    "help-token": ("访问令牌(至少 16 个字符):每个请求都须带上", "access token (16 characters or more) every request must carry"),
+    "help-no-browser": ("不自动打开浏览器", "do not open a browser"),
+    "help-serve-jobs": ("同时检查的报告数(默认:CPU 核数)", "reports checked at once (default: the number of CPUs)"),
+    "serve-needs-extra": (
+        "审查台需要可选组件(缺少 {package}):{hint}",
+        "the review desk needs its optional extra ({package} is missing): {hint}",
+    ),
+    "serve-needs-token": (
+        "监听 {host} 会让其他计算机访问审查台:请同时给出 --token(至少 16 个字符),或去掉 --host",
+        "listening on {host} lets other computers reach the desk: give --token (16 characters or more) too, "
+        "or leave out --host",
+    ),
+    "serve-short-token": ("--token 至少要 16 个字符", "--token needs 16 characters or more"),
+    "serve-cannot-listen": ("无法监听 {host}:{port}:{reason}", "cannot listen on {host}:{port}: {reason}"),
+    "serve-started": ("govlint 审查台已启动:{url}(按 Ctrl+C 停止)", "govlint review desk: {url} (Ctrl+C stops it)"),
 }
 
 # argparse's own phrases (its gettext message ids) in Chinese.

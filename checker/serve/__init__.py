@@ -1,0 +1,79 @@
+"""``govlint serve``: the review desk, a local web page where a reviewer drops the reports
+they received and gets the findings, the annotated Word copies and the JSON back
+(README "Review desk"; docs/security.md "Review desk").
+
+The top layer beside the command line: it reads results through the runner, the renderers
+and annotate, and adds nothing to the pipeline. Its packages (Starlette, uvicorn,
+python-multipart) are the optional extra ``serve``: :func:`missing_extra` says whether
+they are there without importing them, so the command line can say how to get them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from importlib.util import find_spec
+
+DEFAULT_PORT = 8765
+EXTRA_MODULES = ("starlette", "uvicorn", "python_multipart")
+INSTALL_HINT = "pip install 'govlint[serve]'"
+MIN_TOKEN_LENGTH = 16  # a token guards the reports on a network: not one a person could guess
+
+
+def missing_extra() -> str | None:
+    """The first package of the ``serve`` extra that is not installed, else None."""
+    return next((name for name in EXTRA_MODULES if find_spec(name) is None), None)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (0: a free port); OSError if it is taken."""
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    if sys.platform != "win32":  # on Windows the option lets a second server share the port
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def address(host: str, port: int, token: str | None) -> str:
+    """The page's address as the reviewer opens it (with the token the first time)."""
+    shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
+    return f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+
+
+def run(sock: socket.socket, host: str, *, token: str | None, workers: int, open_browser: bool) -> None:
+    """Serve the desk on the listening ``sock`` until Ctrl-C or SIGTERM; every session's files
+    are deleted and the workers stopped on the way out."""
+    import uvicorn
+
+    from checker.serve.app import create_app
+    from checker.serve.desk import Desk
+
+    port = sock.getsockname()[1]
+    desk = Desk(workers)
+    allowed = frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]", host))
+    app = create_app(desk, allowed_hosts=allowed, token=token)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, log_config=None, lifespan="on")
+    if open_browser:  # the socket listens already: the browser's request waits for the server
+        import webbrowser
+
+        webbrowser.open(address("127.0.0.1" if is_loopback(host) else host, port, token))
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        desk.close()  # also when the server never started its lifespan
