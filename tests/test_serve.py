@@ -20,8 +20,6 @@ from pathlib import Path
 import docx
 import pytest
 
-pytest.importorskip("starlette")
-
 with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx is what is installed
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
