@@ -112,7 +112,7 @@ def test_the_desk_in_chromium(desk: Running, browser: Any, tmp_path: Path) -> No
     table = browser.find_elements(By.CSS_SELECTOR, "#rows tr")
     rows = {row.find_element(By.TAG_NAME, "th").text: row.text for row in table}
     assert sorted(rows) == sorted(f.name for f in files)
-    assert "湄洲岛2021年度法治政府建设工作总结" in rows[SEEDS[0].name] and "逾期" in rows[SEEDS[0].name]
+    assert "湄洲岛 2021" in rows[SEEDS[0].name] and "逾期" in rows[SEEDS[0].name]
     screenshot = Path(os.environ.get("GOVLINT_SCREENSHOT", tmp_path / "desk.png"))
     browser.save_screenshot(str(screenshot))
 

@@ -7,7 +7,6 @@ escaped; the page loads its script and style from its own origin only.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 
 from checker.load.limits import MAX_FILE_BYTES
@@ -17,7 +16,6 @@ from checker.serve.desk import DONE, FAILED, QUEUED, REFUSED, RUNNING, Item
 from checker.serve.uploads import ACCEPTED_SUFFIXES
 
 LATE_CODE = "D302"  # published-late: the one rule that says a report was not on time
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 _STATE_WORDS = {QUEUED: "排队中", RUNNING: "检查中", DONE: "完成", REFUSED: "未检查", FAILED: "出错"}
 
@@ -67,7 +65,7 @@ def page(rows: str, pending: int) -> str:
 <h2 id="reports-heading">报告一览</h2>
 <p class="downloads">全部下载:<a href="/download/all/annotated.zip">批注版 Word(zip)</a>
 <a href="/download/all/results.json">检查结果 JSON</a></p>
-<table><thead><tr><th scope="col">文件</th><th scope="col">单位(标题)</th><th scope="col">年度</th>
+<table><thead><tr><th scope="col">文件</th><th scope="col">单位</th><th scope="col">年度</th>
 <th scope="col">必备部分</th><th scope="col">错误</th><th scope="col">警告</th><th scope="col">按时公开</th>
 <th scope="col">状态</th><th scope="col">查看与下载</th></tr></thead>
 <tbody id="rows" data-pending="{pending}" aria-live="polite">{rows}</tbody></table>
@@ -108,12 +106,13 @@ def _row(item: Item) -> str:
 
 
 def identity(result: FileResult) -> tuple[str, str]:
-    """(organisation, year) as far as the result says: its title, and the year in it."""
-    title = result.outline.title if result.outline is not None else None
-    if not title:
-        return "(未找到标题)", ""
-    year = _YEAR_IN_TITLE.search(title)
-    return " ".join(title.split()), year.group(1) if year else ""
+    """(organisation, year) as the report says them (checker.extract.identity): the name as
+    written, or a note that none was found; never a guess."""
+    found = result.identity
+    if found is None:
+        return "", ""
+    organisation = found.written or found.organisation or "(未找到单位)"
+    return organisation, str(found.year) if found.year else ""
 
 
 def _parts(result: FileResult) -> str:
