@@ -192,18 +192,11 @@ class Desk:
         for session in list(self.sessions.values()):
             self.end(session)
         if self._pool is not None:
-            processes = list(getattr(self._pool, "_processes", None) or {})  # not public: see runner._stop_workers
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for pid in processes:
-                _terminate(pid)
+            # Ended, not waited for (a report may take up to the time limit); then joined, so
+            # that the pool's queues and semaphores are released before the process exits.
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):  # see runner._stop_workers
+                process.terminate()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
         shutil.rmtree(self.root, ignore_errors=True)
 
-
-def _terminate(pid: int) -> None:
-    import signal
-
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except OSError:  # ended already
-        pass
