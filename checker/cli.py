@@ -646,7 +646,7 @@ def _serve(args: argparse.Namespace) -> int:
     from checker import serve
 
     if (missing := serve.missing_extra()) is not None:
-        raise _CommandError(_say("serve-needs-extra", package=missing, hint=serve.INSTALL_HINT))
+        raise _CommandError(_say("serve-needs-extra", package=missing))
     if args.token is not None and len(args.token) < serve.MIN_TOKEN_LENGTH:
         raise _CommandError(_say("serve-short-token"))
     if args.token is None and not serve.is_loopback(args.host):

@@ -185,8 +185,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-no-browser": ("不自动打开浏览器", "do not open a browser"),
     "help-serve-jobs": ("同时检查的报告数(默认:CPU 核数)", "reports checked at once (default: the number of CPUs)"),
     "serve-needs-extra": (
-        "审查台需要可选组件(缺少 {package}):{hint}",
-        "the review desk needs its optional extra ({package} is missing): {hint}",
+        "审查台需要可选组件 serve(缺少 {package}):在 govlint 源码目录运行 pip install '.[serve]',"
+        "或 pip install starlette uvicorn python-multipart",
+        "the review desk needs the optional extra serve ({package} is missing): pip install '.[serve]' in "
+        "govlint's source folder, or pip install starlette uvicorn python-multipart",
     ),
     "serve-needs-token": (
         "监听 {host} 会让其他计算机访问审查台:请同时给出 --token(至少 16 个字符),或去掉 --host",

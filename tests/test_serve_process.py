@@ -136,7 +136,7 @@ def test_serve_says_how_to_install_the_extra(
     monkeypatch.setitem(sys.modules, "uvicorn", None)  # find_spec then says it is not there
     assert main(["serve", "--no-browser"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pip install 'govlint[serve]'" in err and "uvicorn" in err
+    assert err.count("\n") == 1 and "pip install '.[serve]'" in err and "uvicorn" in err
 
 
 def test_serve_on_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,6 @@ from importlib.util import find_spec
 
 DEFAULT_PORT = 8765
 EXTRA_MODULES = ("starlette", "uvicorn", "python_multipart")
-INSTALL_HINT = "pip install 'govlint[serve]'"
 MIN_TOKEN_LENGTH = 16  # a token guards the reports on a network: not one a person could guess
 
 
