@@ -5,6 +5,7 @@ tests/test_serve_browser.py, the real server's in tests/test_serve_process.py.""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -15,6 +16,8 @@ import time
 import warnings
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import docx
@@ -26,7 +29,9 @@ with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx
 
 from checker.serve import address, is_loopback, missing_extra
 from checker.serve.app import create_app
-from checker.serve.desk import DONE, REFUSED, Desk
+from checker.serve.desk import DONE, FAILED, REFUSED, Desk
+from checker.serve.uploads import Arrival
+from checker.serve.work import Choices
 from conftest import ROOT, SEEDS
 from test_loaders import seed_docx
 
@@ -426,3 +431,46 @@ def test_closing_the_desk_removes_its_folder(tmp_path: Path) -> None:
     assert oct(session.folder.path.stat().st_mode & 0o777) == "0o700"
     desk.close()
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- a worker that dies
+
+
+class _DyingPool(Executor):
+    """A pool whose worker dies on every report it is given."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        future: Future[object] = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+
+def test_a_report_that_kills_its_worker_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first death gets a new pool and one more try; a report that kills that one too
+    fails on its own row, and the next report is checked."""
+    desk = Desk(1)
+    session = desk.open_session()
+    stored = session.folder.path / "00001.txt"
+    stored.write_bytes(SEEDS[0].read_bytes())
+    pools: list[Executor] = []
+
+    def dying_pool() -> Executor:
+        pools.append(_DyingPool())
+        return pools[-1]
+
+    async def check(item_count: int) -> None:
+        items = [session.add(Arrival(f"{n}.txt", stored)) for n in range(item_count)]
+        for item in items:
+            desk.submit(session, item, Choices())
+        await asyncio.gather(*(item.future for item in items if item.future is not None))
+
+    try:
+        monkeypatch.setattr(desk, "_worker_pool", dying_pool)
+        asyncio.run(check(1))
+        (dead,) = session.items
+        assert dead.state == FAILED and "BrokenProcessPool" in (dead.reason or "") and len(pools) == 2
+        monkeypatch.undo()  # a healthy pool again
+        asyncio.run(check(1))
+        assert session.items[-1].state == DONE and session.items[-1].result is not None
+    finally:
+        desk.close()
