@@ -654,6 +654,13 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         sock = serve.listen(args.host, args.port)
     except OSError as e:
+        if args.token is None and serve.desk_answers(args.host, args.port):  # started twice: show the one running
+            url = serve.address(args.host, args.port, None)
+            if sys.stdout is not None:
+                print(_say("serve-running", url=url))
+            if not args.no_browser:
+                serve.open_page(url)
+            return EXIT_OK
         reason = os_reason(e, _ui)
         raise _CommandError(_say("serve-cannot-listen", host=args.host, port=args.port, reason=reason)) from None
     if sys.stdout is not None:  # none under pythonw (the Windows shortcut)

@@ -197,6 +197,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "serve-short-token": ("--token 至少要 16 个字符", "--token needs 16 characters or more"),
     "serve-cannot-listen": ("无法监听 {host}:{port}:{reason}", "cannot listen on {host}:{port}: {reason}"),
+    "serve-running": ("govlint 审查台已在运行:{url}", "the govlint review desk is already running: {url}"),
     "serve-started": ("govlint 审查台已启动:{url}(按 Ctrl+C 停止)", "govlint review desk: {url} (Ctrl+C stops it)"),
 }
 

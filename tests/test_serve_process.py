@@ -148,3 +148,11 @@ def test_serve_on_a_taken_port_is_one_line(capsys: pytest.CaptureFixture[str]) -
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(port) in err
 
+
+
+def test_serve_started_twice_points_at_the_desk_running(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The Windows shortcut double-clicked again: the port is the desk's, so the second start
+    shows its address (and would open the browser there) instead of failing."""
+    with running_desk(tmp_path / "tmp") as desk:
+        assert main(["serve", "--port", str(desk.port), "--no-browser"]) == 0
+        assert desk.url in capsys.readouterr().out

@@ -49,6 +49,30 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+PAGE_TITLE = "govlint 审查台"
+
+
+def desk_answers(host: str, port: int) -> bool:
+    """Whether a govlint desk already serves ``host``:``port`` (the shortcut double-clicked
+    twice): asked directly, never through a proxy the environment may name."""
+    import http.client
+
+    connection = http.client.HTTPConnection(host.strip("[]"), port, timeout=3)
+    try:
+        connection.request("GET", "/", headers={"Host": f"{'127.0.0.1' if is_loopback(host) else host}:{port}"})
+        return f"<title>{PAGE_TITLE}</title>".encode() in connection.getresponse().read(4096)
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+
+
+def open_page(url: str) -> None:
+    import webbrowser
+
+    webbrowser.open(url)
+
+
 def address(host: str, port: int, token: str | None) -> str:
     """The page's address as the reviewer opens it (with the token the first time)."""
     shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
@@ -69,9 +93,7 @@ def run(sock: socket.socket, host: str, *, token: str | None, workers: int, open
     app = create_app(desk, allowed_hosts=allowed, token=token)
     config = uvicorn.Config(app, log_level="warning", access_log=False, log_config=None, lifespan="on")
     if open_browser:  # the socket listens already: the browser's request waits for the server
-        import webbrowser
-
-        webbrowser.open(address("127.0.0.1" if is_loopback(host) else host, port, token))
+        open_page(address("127.0.0.1" if is_loopback(host) else host, port, token))
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:

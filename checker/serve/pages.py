@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from checker.load.limits import MAX_FILE_BYTES
 from checker.model import FileResult
 from checker.report.summary import counts
+from checker.serve import PAGE_TITLE
 from checker.serve.desk import DONE, FAILED, QUEUED, REFUSED, RUNNING, Item
 from checker.serve.uploads import ACCEPTED_SUFFIXES
 
@@ -32,7 +33,7 @@ def page(rows: str, pending: int) -> str:
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>govlint 审查台</title>
+<title>{PAGE_TITLE}</title>
 <link rel="stylesheet" href="/static/desk.css">
 <script src="/static/desk.js" defer></script>
 </head><body>
