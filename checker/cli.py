@@ -665,8 +665,9 @@ def _serve(args: argparse.Namespace) -> int:
         raise _CommandError(_say("serve-cannot-listen", host=args.host, port=args.port, reason=reason)) from None
     if sys.stdout is not None:  # none under pythonw (the Windows shortcut)
         print(_say("serve-started", url=serve.address(args.host, sock.getsockname()[1], args.token)), flush=True)
-    workers = args.jobs or default_jobs()
-    serve.run(sock, args.host, token=args.token, workers=workers, open_browser=not args.no_browser)
+    from checker.serve.app import run
+
+    run(sock, args.host, token=args.token, workers=args.jobs or default_jobs(), open_browser=not args.no_browser)
     return EXIT_OK
 
 

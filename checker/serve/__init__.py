@@ -4,8 +4,9 @@ they received and gets the findings, the annotated Word copies and the JSON back
 
 The top layer beside the command line: it reads results through the runner, the renderers
 and annotate, and adds nothing to the pipeline. Its packages (Starlette, uvicorn,
-python-multipart) are the optional extra ``serve``: :func:`missing_extra` says whether
-they are there without importing them, so the command line can say how to get them.
+python-multipart) are the optional extra ``serve``. This module needs none of them (the
+command line asks it, through :func:`missing_extra`, whether they are there, and binds the
+port with :func:`listen`); :func:`checker.serve.app.run` serves.
 """
 
 from __future__ import annotations
@@ -77,24 +78,3 @@ def address(host: str, port: int, token: str | None) -> str:
     """The page's address as the reviewer opens it (with the token the first time)."""
     shown = f"[{host.strip('[]')}]" if ":" in host.strip("[]") else host
     return f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-
-
-def run(sock: socket.socket, host: str, *, token: str | None, workers: int, open_browser: bool) -> None:
-    """Serve the desk on the listening ``sock`` until Ctrl-C or SIGTERM; every session's files
-    are deleted and the workers stopped on the way out."""
-    import uvicorn
-
-    from checker.serve.app import create_app
-    from checker.serve.desk import Desk
-
-    port = sock.getsockname()[1]
-    desk = Desk(workers)
-    allowed = frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]", host))
-    app = create_app(desk, allowed_hosts=allowed, token=token)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, log_config=None, lifespan="on")
-    if open_browser:  # the socket listens already: the browser's request waits for the server
-        open_page(address("127.0.0.1" if is_loopback(host) else host, port, token))
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    finally:
-        desk.close()  # also when the server never started its lifespan

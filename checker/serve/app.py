@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import io
 import re
+import socket
 import zipfile
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -37,7 +38,7 @@ from checker.messages import say
 from checker.model import FileResult
 from checker.report.html import render_html
 from checker.report.machine import render_json
-from checker.serve import pages
+from checker.serve import address, is_loopback, open_page, pages
 from checker.serve.desk import DONE, MAX_FILES_PER_SESSION, Desk, Item, Session
 from checker.serve.uploads import ZIP_SUFFIX, Arrival, Receiver, Refused, suffix_of, too_large, unpack
 from checker.serve.work import Choices
@@ -64,6 +65,24 @@ _HEADERS = {
 _FULL = f"文件过多:一个会话最多 {MAX_FILES_PER_SESSION} 个文件,请先删除全部再上传"
 _CODES = re.compile(r"[A-Z]+[0-9]*")
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
+
+
+def run(sock: socket.socket, host: str, *, token: str | None, workers: int, open_browser: bool) -> None:
+    """Serve the desk on the listening ``sock`` until Ctrl-C or SIGTERM; every session's files
+    are deleted and the workers stopped on the way out."""
+    import uvicorn
+
+    port = sock.getsockname()[1]
+    desk = Desk(workers)
+    allowed = frozenset(f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]", host))
+    app = create_app(desk, allowed_hosts=allowed, token=token)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, log_config=None, lifespan="on")
+    if open_browser:  # the socket listens already: the browser's request waits for the server
+        open_page(address("127.0.0.1" if is_loopback(host) else host, port, token))
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        desk.close()  # also when the server never started its lifespan
 
 
 def create_app(desk: Desk, *, allowed_hosts: frozenset[str], token: str | None = None) -> ASGIApp:
