@@ -110,8 +110,8 @@
       } else {
         job.shown.bar.value = 100;
         const refused = (answer.files || []).filter((f) => f.reason);
-        let note = "已上传,正在检查";
-        if ((answer.files || []).length > 1) note = "已上传,压缩包内 " + answer.files.length + " 份报告";
+        let note = "已上传,检查结果见下方报告一览";
+        if ((answer.files || []).length > 1) note = "已上传:压缩包内 " + answer.files.length + " 份报告,结果见报告一览";
         if (answer.skipped) note += ",跳过 " + answer.skipped + " 个非报告文件";
         if (refused.length) note += ";" + refused.map((f) => f.name + ":" + f.reason).join(";");
         job.shown.note.textContent = note;
