@@ -10,12 +10,13 @@ knows about the terminal.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from checker import atomic, regexcache
 from checker.config import (
@@ -33,7 +34,7 @@ from checker.files import display_path, expand_paths
 from checker.load import LoadError, unread_advice
 from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
-from checker.report import FORMATS, render, render_statistics
+from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, render_binary, render_statistics
 from checker.report.summary import summary_line
 from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
@@ -261,6 +262,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
 def _check(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
+    _check_output_format(args)
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
     paths = [p for p in args.paths if not _force_excluded(p, resolver)] if args.force_exclude else args.paths
     jobs = plan_jobs(paths, resolver, _overrides(args), rulesets, _note_unread)
@@ -282,6 +284,15 @@ def _check(args: argparse.Namespace) -> int:
     described = rulesets.described(tuple(args.rule_dirs))
     unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
     return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
+
+
+def _check_output_format(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a binary format without ``-o`` (a workbook is no text for a
+    terminal or a pipe) and counts per code in the summary sheet, which has no place for them."""
+    if args.format in BINARY_FORMATS and args.output_file is None:
+        raise _CommandError(_say("binary-needs-output", format=args.format))
+    if args.statistics and args.format in SHEET_FORMATS:
+        raise _CommandError(_say("sheet-without-statistics", format=args.format))
 
 
 def _filter_by_baseline(baseline: Baseline, path: Path, results: list[FileResult]) -> list[FileResult]:
@@ -352,7 +363,8 @@ def _report(
     # A report written to a file never has colour codes in it.
     color = args.output_file is None and sys.stdout is not None and _use_color(args.color, sys.stdout)
 
-    def write(part: Sequence[FileResult], out: TextIO) -> None:
+
+    def write(part: Sequence[FileResult], out: io.StringIO) -> None:
         if args.statistics:
             render_statistics(args.format, part, out, lang=lang)
         else:
@@ -361,47 +373,66 @@ def _report(
                 width=_terminal_width() if args.output_file is None else None,
             )
 
-    text, unrendered = _rendered(write, results, ruleset, lang)
+    def write_binary(part: Sequence[FileResult], out: io.BytesIO) -> None:
+        render_binary(args.format, part, out, lang=lang)
+
+    content: str | bytes
+    if args.format in BINARY_FORMATS:
+        content, unrendered = _rendered(write_binary, results, ruleset, lang, io.BytesIO)
+    else:
+        content, unrendered = _rendered(write, results, ruleset, lang, io.StringIO)
     if args.output_file is None:
-        _write_stdout(lambda out: out.write(text))
+        assert isinstance(content, str)  # a binary format needs -o (_check_output_format)
+        _write_stdout(lambda out: out.write(content))
         return unrendered
     try:
-        with atomic.open_text(args.output_file) as out:
-            out.write(text)
+        if isinstance(content, bytes):
+            with atomic.open_binary(args.output_file) as binary_out:
+                binary_out.write(content)
+        else:
+            with atomic.open_text(args.output_file) as out:
+                out.write(content)
     except OSError as e:
         raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
     return unrendered
 
 
-def _rendered(
-    write: Callable[[Sequence[FileResult], TextIO], None], results: list[FileResult], ruleset: RuleSet, lang: Lang
-) -> tuple[str, bool]:
-    """The report as text, and whether a file could not be rendered. A renderer that fails
-    on one file's results (a bug) must not lose the others': that file is then reported
-    by an E002 naming the failure."""
-    import io
+_Buffer = TypeVar("_Buffer", io.StringIO, io.BytesIO)
 
-    buffer = io.StringIO()
+
+def _rendered(
+    write: Callable[[Sequence[FileResult], _Buffer], None],
+    results: list[FileResult],
+    ruleset: RuleSet,
+    lang: Lang,
+    buffer: Callable[[], _Buffer],
+) -> tuple[str | bytes, bool]:
+    """The report as written to ``buffer()`` (text, or bytes for a binary format), and
+    whether a file could not be rendered. A renderer that fails on one file's results (a
+    bug) must not lose the others': that file is then reported by an E002 naming the failure."""
+    out = buffer()
     try:
-        write(results, buffer)
-        return buffer.getvalue(), False
+        write(results, out)
+        return out.getvalue(), False
     except Exception:
-        kept = [_renders(write, result, ruleset, lang) for result in results]
-    buffer = io.StringIO()
-    write(kept, buffer)
-    return buffer.getvalue(), True
+        kept = [_renders(write, result, ruleset, lang, buffer) for result in results]
+    out = buffer()
+    write(kept, out)
+    return out.getvalue(), True
 
 
 def _renders(
-    write: Callable[[Sequence[FileResult], TextIO], None], result: FileResult, ruleset: RuleSet, lang: Lang
+    write: Callable[[Sequence[FileResult], _Buffer], None],
+    result: FileResult,
+    ruleset: RuleSet,
+    lang: Lang,
+    buffer: Callable[[], _Buffer],
 ) -> FileResult:
     """``result``, or the E002 that replaces it if the renderer fails on it."""
-    import io
-
     from checker.engine import failed
 
     try:
-        write([result], io.StringIO())
+        write([result], buffer())
         return result
     except Exception as e:
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]

@@ -38,6 +38,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-fixable": ("{path} 未改动:只修复 .txt 和 .md 文件", "{path} left as it is: only .txt and .md files are fixed"),
     "not-fixed": ("{path}:未修复:{reason}", "{path}: not fixed: {reason}"),
     "cannot-write": ("无法写入 {path}:{reason}", "cannot write {path}: {reason}"),
+    "binary-needs-output": (
+        "--format {format} 生成的是二进制工作簿,不能输出到终端或管道:请用 -o 指定文件,如 -o 汇总.{format}",
+        "--format {format} writes a binary workbook, not text for a terminal or a pipe: give -o FILE.{format}",
+    ),
+    "sheet-without-statistics": (
+        "--statistics 不能与 --format {format} 同用:汇总表每份报告一行,已列出各报告的问题数和代码",
+        "--statistics does not go with --format {format}: the summary sheet already counts each report's findings",
+    ),
     "wrote-annotated": ("已写出 {path},含 {count} 条批注", "wrote {path} with {count} comment(s)"),
     "annotate-docx-only": ("{path}:annotate 只能在 Word .docx 文件中写批注", "{path}: annotate writes comments into Word .docx files only"),
     "annotate-onto-report": ("{path} 就是报告本身:请用 --output 另选位置", "{path} is the report itself: choose another --output"),
@@ -121,10 +129,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-paths": ("报告文件或文件夹(.txt .md .docx .html .pdf)", "report files or folders (.txt .md .docx .html .pdf)"),
     "help-format": (
         "输出格式:human(默认)、html(供审核人员使用的审阅页:报告原文标出问题,附各部分核对清单;配合 -o review.html)、"
-        "json、sarif(GitHub 代码扫描)、github(Actions 注释)、junit(GitLab、Jenkins)或 concise(每个问题一行)",
+        "json、sarif(GitHub 代码扫描)、github(Actions 注释)、junit(GitLab、Jenkins)、concise(每个问题一行)、"
+        "xlsx(汇总表:每份报告一行、每个问题一行;须配合 -o 汇总.xlsx)或 csv(汇总表的第一张表)",
         "human (default), html (a review page for a reviewer: each report's text with its findings marked "
         "and a checklist of the parts; use with -o review.html), json, sarif (GitHub code scanning), "
-        "github (Actions annotations), junit (GitLab, Jenkins) or concise (one line per finding)",
+        "github (Actions annotations), junit (GitLab, Jenkins), concise (one line per finding), "
+        "xlsx (the summary sheet: a row per report, a row per finding; needs -o summary.xlsx) "
+        "or csv (the summary sheet's first table)",
     ),
     "help-list-format": ("输出格式:human(表格,默认)或 json", "human (a table, default) or json"),
     "help-statistics": ("按代码统计问题数,不列出问题", "print the number of findings per code instead of the findings"),

@@ -648,19 +648,39 @@ class OutlinePart(NamedTuple):
     name_en: str
     span: Span | None  # the heading or lead-in that opens the part; None: not found
     heading: str  # the original text of that opening; "" when not found
+    # Not found, but mentioned in passing (the words of the rule's "mentioned" finding); else None.
+    mention: Span | None = None
 
     def name_in(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name
 
 
+class DutiesEvidence(NamedTuple):
+    """What the leaders' duties part evidences, as a part-duties rule (S109) read it."""
+
+    part: str  # the code of the section rule whose part was read (S103)
+    present: tuple[str, ...]  # the duties it names, in the rule's order
+    present_en: tuple[str, ...]
+    quantified: bool  # one of them is stated with a count or a date
+
+    def present_in(self, lang: str) -> tuple[str, ...]:
+        return self.present_en if lang == "en" else self.present
+
+
 class Outline(NamedTuple):
     """What outputs show of a report besides its findings, as the rules saw it: the
-    HTML page's title and checklist of parts, annotate's anchor for whole-file findings.
-    Computed once, when the file is linted: no output parses the text again."""
+    HTML page's title and checklist of parts, annotate's anchor for whole-file findings,
+    the summary sheet's columns. Computed once, when the file is linted: no output parses
+    the text again."""
 
     title: str | None  # the original text of the title line; None: no title found
     title_span: Span | None
     parts: tuple[OutlinePart, ...] = ()  # one per section rule that ran, in code order
+    duties: DutiesEvidence | None = None  # None: no part-duties rule ran, or its part is missing
+    published: DateMention | None = None  # the publication date, else the 落款 (signature) date
+    # The publication deadline for the report year (the run's --publication-deadline); None
+    # when the year is unknown.
+    deadline: dt.date | None = None
 
 
 OrganisationSource = Literal["title", "issuer", "opening", "document-number"]
