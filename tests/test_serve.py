@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 
 with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx is what is installed
@@ -147,6 +148,14 @@ def test_the_seeds_in_the_table_review_page_and_json(client: TestClient, desk: D
     assert "'unsafe-inline'" not in csp and csp.count("'sha256-") == 2
     everything = client.get("/download/all/results.json").json()
     assert len(everything) == len(expected)
+    # The summary sheet (archive's renderers): a row per report, in Excel and as CSV.
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get("/download/all/summary.xlsx").content))
+    assert workbook.worksheets[0].max_row == 1 + len(SEEDS)
+    sheet_csv = client.get("/download/all/summary.csv")
+    assert sheet_csv.content.startswith(b"\xef\xbb\xbf") and sheet_csv.text.count("\r\n") == 1 + len(SEEDS)
+    one = client.get(f"/download/{items[0].id}/summary.xlsx")
+    assert "filename*=utf-8''000_00ec3fcab6499c92" in one.headers["content-disposition"]
+    assert openpyxl.load_workbook(io.BytesIO(one.content)).worksheets[0].max_row == 2
 
 
 def test_a_word_report_comes_back_annotated(client: TestClient, tmp_path: Path) -> None:

@@ -36,8 +36,10 @@ from checker.config import DeadlineError, parse_deadline
 from checker.load.limits import MAX_FILE_BYTES
 from checker.messages import say
 from checker.model import FileResult
+from checker.report import render_binary
 from checker.report.html import render_html
 from checker.report.machine import render_json
+from checker.report.sheet import render_csv
 from checker.serve import address, is_loopback, open_page, pages
 from checker.serve.desk import DONE, MAX_FILES_PER_SESSION, Desk, Item, Session
 from checker.serve.uploads import ZIP_SUFFIX, Arrival, Receiver, Refused, suffix_of, too_large, unpack
@@ -63,6 +65,7 @@ _HEADERS = {
     "cache-control": "no-store",
 }
 _FULL = f"文件过多:一个会话最多 {MAX_FILES_PER_SESSION} 个文件,请先删除全部再上传"
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _CODES = re.compile(r"[A-Z]+[0-9]*")
 _INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.S)
 
@@ -214,6 +217,23 @@ def create_app(desk: Desk, *, allowed_hosts: frozenset[str], token: str | None =
         text = await anyio.to_thread.run_sync(_rendered, lambda out: render_json(results, out))
         return _attachment(text.encode("utf-8"), "govlint-results.json", "application/json")
 
+    async def summary_sheet(request: Request) -> Response:
+        """The summary sheet (.xlsx, or sheet 1 as .csv) of one report or of all finished."""
+        session = session_of(request)
+        if session is None:
+            return _ended(request)
+        chosen = request.path_params.get("item")
+        items = [item for item in session.items if item.result is not None and chosen in (None, item.id)]
+        results = [item.result for item in items if item.result is not None]
+        if not results:
+            return _missing(session, request)
+        name = _download_name(items[0].shown, "") + ".汇总表" if chosen is not None else "govlint-汇总表"
+        if request.url.path.endswith(".csv"):
+            text = await anyio.to_thread.run_sync(_rendered, lambda out: render_csv(results, out, lang="zh"))
+            return _attachment(text.encode("utf-8"), name + ".csv", "text/csv; charset=utf-8")
+        data = await anyio.to_thread.run_sync(_workbook, results)
+        return _attachment(data, name + ".xlsx", _XLSX)
+
     async def all_annotated(request: Request) -> Response:
         session = session_of(request)
         if session is None:
@@ -249,6 +269,9 @@ def create_app(desk: Desk, *, allowed_hosts: frozenset[str], token: str | None =
         Route("/download/{item:int}/result.json", result_json),
         Route("/download/all/results.json", all_json),
         Route("/download/all/annotated.zip", all_annotated),
+        Route("/download/all/summary.xlsx", summary_sheet),
+        Route("/download/all/summary.csv", summary_sheet),
+        Route("/download/{item:int}/summary.xlsx", summary_sheet),
         Route("/leave", leave, methods=["POST"]),
         Route("/clear", clear, methods=["POST"]),
     ]
@@ -333,6 +356,12 @@ def _inline_csp(page: str) -> str:
         f"style-src {' '.join(hashes['style']) or chr(39) + 'none' + chr(39)}; img-src 'self'; "
         "form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
     )
+
+
+def _workbook(results: list[FileResult]) -> bytes:
+    out = io.BytesIO()
+    render_binary("xlsx", results, out, lang="zh")
+    return out.getvalue()
 
 
 def _rendered(write: Callable[[io.StringIO], object]) -> str:

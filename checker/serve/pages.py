@@ -64,7 +64,9 @@ def page(rows: str, pending: int) -> str:
 <ul id="uploads" aria-live="polite" aria-label="上传进度"></ul>
 <section aria-labelledby="reports-heading" id="reports" tabindex="-1">
 <h2 id="reports-heading">报告一览</h2>
-<p class="downloads">全部下载:<a href="/download/all/annotated.zip">批注版 Word(zip)</a>
+<p class="downloads">全部下载:<a href="/download/all/summary.xlsx">汇总表(Excel)</a>
+<a href="/download/all/summary.csv">汇总表(CSV)</a>
+<a href="/download/all/annotated.zip">批注版 Word(zip)</a>
 <a href="/download/all/results.json">检查结果 JSON</a></p>
 <table><thead><tr><th scope="col">文件</th><th scope="col">单位</th><th scope="col">年度</th>
 <th scope="col">必备部分</th><th scope="col">错误</th><th scope="col">警告</th><th scope="col">按时公开</th>
@@ -96,6 +98,7 @@ def _row(item: Item) -> str:
     links = [f'<a href="/report/{item.id}">审查页</a>']
     if item.annotated is not None:
         links.append(f'<a href="/download/{item.id}/annotated.docx">批注版 Word</a>')
+    links.append(f'<a href="/download/{item.id}/summary.xlsx">汇总表</a>')
     links.append(f'<a href="/download/{item.id}/result.json">JSON</a>')
     return (
         f'<tr id="item-{item.id}">{name}<td>{_esc(organisation)}</td><td>{_esc(year)}</td>'
