@@ -435,8 +435,11 @@ def test_closing_the_desk_removes_its_folder(tmp_path: Path) -> None:
     finally:
         tempfile.tempdir = saved
     session = desk.open_session()
-    (session.folder.path / "00001.txt").write_text("x")
-    assert oct(desk.root.stat().st_mode & 0o777) == "0o700"
+    assert not session.folder.path.exists()  # made with the first file
+    path, out = session.folder.new_file(".txt")
+    with out:
+        out.write(b"x")
+    assert oct(desk.root.stat().st_mode & 0o777) == "0o700" and oct(path.stat().st_mode & 0o777) == "0o600"
     assert oct(session.folder.path.stat().st_mode & 0o777) == "0o700"
     desk.close()
     assert list(tmp_path.iterdir()) == []
@@ -459,8 +462,9 @@ def test_a_report_that_kills_its_worker_fails_alone(tmp_path: Path, monkeypatch:
     fails on its own row, and the next report is checked."""
     desk = Desk(1)
     session = desk.open_session()
-    stored = session.folder.path / "00001.txt"
-    stored.write_bytes(SEEDS[0].read_bytes())
+    stored, out = session.folder.new_file(".txt")
+    with out:
+        out.write(SEEDS[0].read_bytes())
     pools: list[Executor] = []
 
     def dying_pool() -> Executor:

@@ -105,9 +105,7 @@ class Desk:
 
     def open_session(self) -> Session:
         session_id = secrets.token_urlsafe(24)
-        folder = self.root / secrets.token_hex(8)
-        folder.mkdir(mode=0o700)
-        session = self.sessions[session_id] = Session(session_id, folder)
+        session = self.sessions[session_id] = Session(session_id, self.root / secrets.token_hex(8))
         return session
 
     def session(self, session_id: str | None) -> Session | None:

@@ -54,7 +54,8 @@ class Arrival(NamedTuple):
 
 
 class Folder:
-    """A session's private folder (0700) and the names of the files stored in it."""
+    """A session's private folder (0700, made with its first file) and the names of the files
+    stored in it."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -64,6 +65,8 @@ class Folder:
         """A new file of ``suffix`` (one of ACCEPTED_SUFFIXES), open for writing, readable by
         this user only; never an existing one (O_EXCL: a planted link is not followed)."""
         assert suffix in ACCEPTED_SUFFIXES
+        if not self._count:  # made with the first file: a page opened and left makes no folder
+            self.path.mkdir(mode=0o700, exist_ok=True)
         self._count += 1
         path = self.path / f"{self._count:05d}{suffix}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
