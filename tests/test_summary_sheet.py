@@ -262,3 +262,11 @@ def test_libreoffice_opens_the_workbook(archive: Path, tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "青山县人民政府" in text and "仅提及" in text and "D302" in text
+
+
+def test_control_characters_become_replacement_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A web page's control character is no XML: the workbook holds U+FFFD in its place."""
+    monkeypatch.chdir(tmp_path)
+    Path("r.txt").write_text("白沙镇2023年法治政府建设年度报告\x08\n正文。\n", encoding="utf-8")
+    govlint("--format", "xlsx", "-o", "r.xlsx", "r.txt")
+    assert openpyxl.load_workbook("r.xlsx").worksheets[0]["D2"].value == "白沙镇2023年法治政府建设年度报告\ufffd"
