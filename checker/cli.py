@@ -14,7 +14,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
@@ -346,7 +346,31 @@ def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list
     needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
     workers = args.jobs or default_jobs()
     results_cache = rulesets.use_cache and not needs_text
-    return list(lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text))
+    linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text)
+    return list(_with_progress(linted, len(jobs)))
+
+
+PROGRESS_MIN_FILES = 50  # a run of more files shows a progress bar (README "Use")
+
+
+def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+    """``results``, with a progress bar on standard error while they come, when that is a
+    terminal and the run lints more than PROGRESS_MIN_FILES files. The bar is transient
+    (it is erased when the run ends) and never goes to standard output or ``-o``, so no
+    output, human or machine, holds it."""
+    if total <= PROGRESS_MIN_FILES or sys.stderr is None or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from checker.report.console import console
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console(file=sys.stderr), transient=True) as progress:
+        task = progress.add_task(_say("progress-linting"), total=total)
+        for result in results:
+            progress.advance(task)
+            yield result
 
 
 def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:

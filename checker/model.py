@@ -683,7 +683,7 @@ class Outline(NamedTuple):
     deadline: dt.date | None = None
 
 
-OrganisationSource = Literal["title", "issuer", "opening", "document-number"]
+OrganisationSource = Literal["title", "issuer", "signature", "opening", "document-number"]
 YearSource = Literal["title", "opening"]
 
 
@@ -692,8 +692,9 @@ class Identity(NamedTuple):
     ``organisation`` is the normalised name (区政府 and 区 alike read 区人民政府): what
     reports of the same body share from year to year; ``written`` is the name as the
     report writes it, at ``span``. ``organisation_source``: the title, the issuing body's
-    line above it, the opening sentence, or the 发文字号's 机关代字 (e.g. "龙府"); None
-    when the report names no organisation (rule S114 says so, nothing is guessed)."""
+    line above it, the 落款 over the signature date, the opening sentence, or the
+    发文字号's 机关代字 (e.g. "龙府"); None when the report names no organisation (rule
+    S114 says so, nothing is guessed)."""
 
     organisation: str | None
     written: str | None

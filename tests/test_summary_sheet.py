@@ -82,7 +82,7 @@ FINDINGS_ROWS = [
     ["archive/c.txt", "全文", "S103", "错误", "缺少“党政主要负责人履行推进法治建设第一责任人职责情况”部分", None],
     ["archive/c.txt", "全文", "S104", "错误", "缺少“下一年度推进法治政府建设的主要安排”部分", None],
     [
-        "archive/c.txt", "1:1", "S114", "提示", "未能从标题、发文机关、发文字号或首句中识别报告单位",
+        "archive/c.txt", "1:1", "S114", "提示", "未能从标题、发文机关、落款、首句或发文字号中识别报告单位",
         "2023年法治政府建设年度报告",
     ],
     ["archive/d.docx", "全文", "E001", "错误", "无法读取文件:not a .docx file (not a ZIP archive)", None],
@@ -262,3 +262,11 @@ def test_libreoffice_opens_the_workbook(archive: Path, tmp_path: Path) -> None:
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "青山县人民政府" in text and "仅提及" in text and "D302" in text
+
+
+def test_control_characters_become_replacement_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A web page's control character is no XML: the workbook holds U+FFFD in its place."""
+    monkeypatch.chdir(tmp_path)
+    Path("r.txt").write_text("白沙镇2023年法治政府建设年度报告\x08\n正文。\n", encoding="utf-8")
+    govlint("--format", "xlsx", "-o", "r.xlsx", "r.txt")
+    assert openpyxl.load_workbook("r.xlsx").worksheets[0]["D2"].value == "白沙镇2023年法治政府建设年度报告\ufffd"

@@ -106,8 +106,12 @@ def _heading_note(doc: Document, params: SectionParams) -> Text | None:
 
 
 def part_mention(doc: Document, params: SectionParams) -> Span | None:
-    """Where a part not found is mentioned in passing, if anywhere."""
-    return _first_mention(doc, params.mention) if params.mention else None
+    """Where a part not found is mentioned in passing, if anywhere (found once per
+    document: the section rule and the outline both ask)."""
+    mention = params.mention
+    if mention is None:
+        return None
+    return doc.derived(("mention", mention), lambda: _first_mention(doc, mention))
 
 
 def check_section(doc: Document, params: SectionParams, ctx: Context) -> Iterator[Finding]:

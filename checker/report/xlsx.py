@@ -16,13 +16,23 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from checker.messages import Lang
 from checker.model import FileResult
-from checker.report.sheet import FOUND, MENTIONED, MISSING, SEVERITY_WORDS, Table, findings_table, reports_table
+from checker.report.sheet import (
+    FOUND,
+    MENTIONED,
+    MISSING,
+    SEVERITY_WORDS,
+    Cell,
+    Table,
+    findings_table,
+    reports_table,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -61,7 +71,7 @@ def _fill(sheet: Worksheet, table: Table) -> None:
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=True)  # a part's long name takes two lines
     for row in table.rows:
-        sheet.append(row)
+        sheet.append([_cell(value) for value in row])
     # Tall enough for the longest header wrapped at _HEADER_WIDTH (spreadsheets do not grow a row that wraps).
     lines = max(-(-_display_width(column.header) // _HEADER_WIDTH) for column in table.columns)
     sheet.row_dimensions[1].height = _LINE_HEIGHT * lines
@@ -82,6 +92,12 @@ def _fill(sheet: Worksheet, table: Table) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+
+
+def _cell(value: Cell) -> Cell:
+    """A cell's value as a workbook can hold it: control characters (copied from web pages
+    and converters) are no XML, so each becomes U+FFFD, as in the JUnit report."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _display_width(value: object) -> int:
