@@ -474,7 +474,7 @@ def test_a_report_that_kills_its_worker_fails_alone(tmp_path: Path, monkeypatch:
     async def check(item_count: int) -> None:
         items = [session.add(Arrival(f"{n}.txt", stored)) for n in range(item_count)]
         for item in items:
-            desk.submit(session, item, Choices())
+            desk.submit(item, Choices())
         await asyncio.gather(*(item.future for item in items if item.future is not None))
 
     try:

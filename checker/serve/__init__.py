@@ -16,7 +16,6 @@ import socket
 import sys
 from importlib.util import find_spec
 
-DEFAULT_PORT = 8765
 EXTRA_MODULES = ("starlette", "uvicorn", "python_multipart")
 MIN_TOKEN_LENGTH = 16  # a token guards the reports on a network: not one a person could guess
 

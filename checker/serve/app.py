@@ -167,7 +167,7 @@ def create_app(desk: Desk, *, allowed_hosts: frozenset[str], token: str | None =
                 arrival = Arrival(arrival.shown, None, _FULL)
             item = session.add(arrival)
             if arrival.path is not None:
-                desk.submit(session, item, choices)
+                desk.submit(item, choices)
             accepted.append({"id": item.id, "name": item.shown, "state": item.state, "reason": item.reason})
         if _wants_html(request):  # the form without the script: back to the page
             return RedirectResponse("/#reports", status_code=303)

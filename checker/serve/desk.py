@@ -144,7 +144,7 @@ class Desk:
 
     # ------------------------------------------------------------------ linting
 
-    def submit(self, session: Session, item: Item, choices: Choices) -> None:
+    def submit(self, item: Item, choices: Choices) -> None:
         """Lint ``item`` in a worker; its state follows."""
         item.future = asyncio.ensure_future(self._review(item, choices))
 

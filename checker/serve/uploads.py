@@ -12,6 +12,7 @@ and never past its declared size.
 
 from __future__ import annotations
 
+import itertools
 import os
 import zipfile
 from collections.abc import Callable
@@ -59,22 +60,18 @@ class Folder:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._count = 0
+        # next() of a count is atomic: a .zip unpacked in a thread and an upload under way
+        # in the server's loop never draw the same number.
+        self._numbers = itertools.count(1)
 
     def new_file(self, suffix: str) -> tuple[Path, IO[bytes]]:
         """A new file of ``suffix`` (one of ACCEPTED_SUFFIXES), open for writing, readable by
         this user only; never an existing one (O_EXCL: a planted link is not followed)."""
         assert suffix in ACCEPTED_SUFFIXES
-        if not self._count:  # made with the first file: a page opened and left makes no folder
-            self.path.mkdir(mode=0o700, exist_ok=True)
-        self._count += 1
-        path = self.path / f"{self._count:05d}{suffix}"
+        self.path.mkdir(mode=0o700, exist_ok=True)  # made with the first file: a page left unused makes none
+        path = self.path / f"{next(self._numbers):05d}{suffix}"
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         return path, os.fdopen(fd, "wb")
-
-    def derived(self, stored: Path, ending: str) -> Path:
-        """A file made from ``stored`` (its annotated copy): the same counter, another ending."""
-        return self.path / f"{stored.stem}{ending}"
 
 
 def shown_name(name: str) -> str:
