@@ -24,6 +24,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from checker.model import FileResult
+from checker.runner import MAX_WORKERS
 from checker.serve.uploads import Arrival, Folder
 from checker.serve.work import Choices, Reviewed, review
 
@@ -92,7 +93,7 @@ class Desk:
     """Sessions and the worker pool of one server."""
 
     def __init__(self, workers: int) -> None:
-        self.workers = max(1, workers)
+        self.workers = max(1, min(workers, MAX_WORKERS))  # -j 999999999 would exhaust the process table
         # The desk's folder: private to this user, removed whole when the server stops.
         self.root = Path(tempfile.mkdtemp(prefix="govlint-serve-"))
         os.chmod(self.root, 0o700)
