@@ -97,10 +97,12 @@ def fresh_copies(seed: Path, directory: Path, count: int) -> list[Path]:
 
 
 def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
-    """Peak resident memory of a command and all its processes together (the parent and its
-    ``-j`` workers), sampled from /proc every 20 ms; where there is no /proc, the largest
-    single process (getrusage), which undercounts a pool."""
-    if not Path("/proc/self/status").exists():
+    """Peak memory of a command and all its processes together (the parent and its ``-j``
+    workers), sampled from /proc every 20 ms: the sum of their proportional set sizes (a
+    page shared by n processes counts 1/n in each, so the interpreter forked into every
+    worker is counted once). Where there is no /proc, the largest single process's resident
+    size (getrusage), which undercounts a pool."""
+    if not Path("/proc/self/smaps_rollup").exists():
         import resource
 
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
@@ -108,24 +110,27 @@ def peak_rss_mb(cmd: list[str], env: dict[str, str]) -> float:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kb(proc.pid))
+        peak = max(peak, _tree_pss_kb(proc.pid))
         time.sleep(0.02)
     return peak / 1024
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident kB of ``pid`` and its descendants (0 for a process that is gone)."""
+_PSS = re.compile(r"^Pss:\s+(\d+)", re.MULTILINE)
+
+
+def _tree_pss_kb(pid: int) -> int:
+    """Proportional set size in kB of ``pid`` and its descendants (0 for a process that is gone)."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += map(int, (task / "children").read_text().split())
         except OSError:
             continue
-        rss = re.search(r"^VmRSS:\s+(\d+)", status, re.MULTILINE)
-        total += int(rss.group(1)) if rss else 0
+        pss = _PSS.search(rollup)
+        total += int(pss.group(1)) if pss else 0
     return total
 
 
@@ -293,7 +298,7 @@ def main() -> int:
             (f"{reports} reports, first run (rule cache warm), -j 1, concise", f"{serial:.2f} s", ""),
             (f"{reports} unchanged reports again, results cache", f"{cached:.2f} s",
              f"{serial / cached:.1f} × faster than a first run"),
-            (f"peak RSS, {memory_reports} reports, default -j, all processes, json / concise",
+            (f"peak memory (PSS), {memory_reports} reports, default -j, all processes, json / concise",
              f"{rss_json:.0f} / {rss_concise:.0f} MB", "target ≤ 150 MB (json)"),
             (f"drift yardstick: in one process, texts in memory ({text_size / 1e6:.1f} MB)", f"{mbps:.1f} MB/s",
              (f"lint_for {in_memory['lint_for']:.1f} MB/s ({mbps / in_memory['lint_for']:.2f} ×); "
