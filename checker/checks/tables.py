@@ -15,6 +15,7 @@ than wrong everywhere.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -88,11 +89,18 @@ def _role(label: str, roles: frozenset[str]) -> str | None:
     """The role a column's label counts ("受理", "办结数", "已办结(件)"), or None."""
     m = _ROLE_PREFIX.match(label)
     words = label[m.end() :] if m else label
-    for role in sorted(roles, key=len, reverse=True):
-        rest = words[len(role) :]
-        if words.startswith(role) and len(rest) <= _ROLE_REST_MAX and not _NOT_THE_ROLE.search(rest):
-            return role
+    for role in _longest_first(roles):
+        if words.startswith(role):
+            rest = words[len(role) :]
+            if len(rest) <= _ROLE_REST_MAX and not _NOT_THE_ROLE.search(rest):
+                return role
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _longest_first(roles: frozenset[str]) -> tuple[str, ...]:
+    """``roles`` sorted once, not for every label of every table (the sets come from the vocabulary)."""
+    return tuple(sorted(roles, key=len, reverse=True))
 
 
 # --------------------------------------------------------------------------- N203 totals
