@@ -21,6 +21,7 @@ line, which maps findings back. In HTML a comment should stand on a line of its 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -158,8 +159,13 @@ class Suppressions:
             return -inf, inf
         if directive.action == "disable":
             return directive.last_line, inf  # until its enable, else to the end
-        following = next((n for n in self.text_lines if n > directive.last_line), None)
-        return (following - 1, following + 1) if following is not None else (inf, inf)
+        # The first text line after the comment: bisected, not scanned (a file of many
+        # next-line comments would scan the lines once per comment).
+        index = bisect.bisect_right(self.text_lines, directive.last_line)
+        if index == len(self.text_lines):
+            return inf, inf
+        following = self.text_lines[index]
+        return following - 1, following + 1
 
     def _covering(self, entries: list[_Entry], d: Diagnostic, source: SourceText) -> _Entry | None:
         """The narrowest entry that covers ``d`` (so a redundant broader one shows as unused)."""

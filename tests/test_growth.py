@@ -4,15 +4,15 @@ test pins the mechanism that keeps the work linear, so it fails the same way on 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from checker import engine, parse
+from checker import engine, parse, suppress
 from checker.checks import numbers
 from checker.extract import claims
-from checker.model import FileResult
+from checker.model import FileResult, SourceText
 from checker.ruleset import RuleSet
 from checker.selection import Options
 
@@ -100,3 +100,19 @@ def test_collector_is_back_after_a_file(lint: Callable[..., FileResult]) -> None
     assert gc.isenabled()
     lint(TITLE)
     assert gc.isenabled()
+
+
+class _NotScanned(list):  # type: ignore[type-arg]
+    def __iter__(self) -> Iterator[int]:
+        raise AssertionError("the text lines were scanned")
+
+
+def test_next_line_comments_bisect_the_text_lines(ruleset: RuleSet) -> None:
+    # 2 000 next-line comments: each looked for the text line after it by scanning them all.
+    comment = "<!-- govlint-disable-next-line N201 -- 含上年结转 -->\n"
+    text = TITLE + "".join(f"{comment}受理案件{i}件。\n" for i in range(2000))
+    found, analysed = suppress.from_markdown(text)
+    assert found is not None
+    found.text_lines = _NotScanned(found.text_lines)
+    kept, notices = found.apply([], SourceText(analysed), [r.code for r in ruleset.rules], frozenset({"N201"}))
+    assert kept == [] and len(notices) == 2000  # every comment unused, each with its line found
