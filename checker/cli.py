@@ -35,7 +35,7 @@ from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
 from checker.report import FORMATS, render, render_statistics
 from checker.report.summary import summary_line
-from checker.rule import RuleFileError
+from checker.rule import PROFILES, RuleFileError
 from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
 from checker.version import VERSION
@@ -109,7 +109,7 @@ def _selection(parser: argparse.ArgumentParser) -> None:
                         help=_say("help-extend-select"))
     parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
                         help=_say("help-ignore"))
-    parser.add_argument("--profile", choices=("annual", "summary"), default=None,
+    parser.add_argument("--profile", choices=PROFILES, default=None,
                         help=_say("help-profile"))
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
                         help=_say("help-fail-on"))
@@ -554,7 +554,7 @@ def _rules(args: argparse.Namespace) -> int:
     # Summaries are whole: folded within their column on a narrow terminal, never cut.
     table.add_column(_say("col-summary"), overflow="fold", ratio=1)
     for rule in ruleset.rules:
-        profiles = _say("all-profiles") if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
+        profiles = _say("all-profiles") if rule.profiles >= set(PROFILES) else ", ".join(sorted(rule.profiles))
         table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang or _ui))
     # To a pipe (`govlint rules | grep S10`) a rule is one line, unless COLUMNS says otherwise.
     unbounded = not sys.stdout.isatty() and "COLUMNS" not in os.environ

@@ -155,9 +155,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-extend-select": ("在已选规则之外再加上这些代码或前缀", "add these codes or prefixes to the selection"),
     "help-ignore": ("跳过这些代码或前缀", "skip these codes or prefixes"),
     "help-profile": (
-        "annual:法治政府建设年度报告(默认);summary:政法/法治建设工作总结,不检查年度报告的结构和日期规则",
-        "annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, without the annual report's "
-        "structure and date rules",
+        "annual:法治政府建设年度报告;summary:政法/法治建设工作总结,不检查年度报告的结构和日期规则;"
+        "disclosure:政府信息公开工作年度报告。不指定时按标题选择(标题含“信息公开工作年度报告”为 disclosure),否则为 annual",
+        "annual: 法治政府建设年度报告; summary: 政法/法治建设工作总结, without the annual report's structure and date "
+        "rules; disclosure: 政府信息公开工作年度报告. Not given: chosen from the title (“信息公开工作年度报告”: "
+        "disclosure), else annual",
     ),
     "help-fail-on": ("达到此级别的问题使退出码为 1(默认 error)", "lowest severity that makes the exit status 1 (default error)"),
     "help-deadline": ("报告年度次年公开的截止日期,月-日(默认 03-31)", "last day of publication in the year after the report year (default 03-31)"),

@@ -338,7 +338,11 @@ def test_missing_rule_folder_in_config_is_an_error(project: Path, capsys: pytest
             '[tool.govlint]\nprofle = "x"\n',
             "pyproject.toml [tool.govlint]: unknown key 'profle' (did you mean 'profile'?)",
         ),
-        ("govlint.toml", 'profile = "yearly"\n', "govlint.toml: key 'profile': Input should be 'annual' or 'summary'"),
+        (
+            "govlint.toml",
+            'profile = "yearly"\n',
+            "govlint.toml: key 'profile': Input should be 'annual', 'summary' or 'disclosure'",
+        ),
         ("govlint.toml", '[severity]\nT402 = "fatal"\n', "govlint.toml: key 'severity.T402': Input should be"),
         ("govlint.toml", 'select = ["S 1"]\n', "govlint.toml: key 'select.0': 'S 1' is not a rule code or prefix"),
         ("govlint.toml", 'publication-deadline = "13-01"\n', "govlint.toml: key 'publication-deadline': expected"),
