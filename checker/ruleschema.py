@@ -385,6 +385,9 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             ("part", [getattr(rule.params, "part", None)], "section"),
             ("unclaimed_from", getattr(rule.params, "unclaimed_from", ()), "section"),
             ("line_debris", getattr(rule.params, "line_debris", ()), "pattern"),
+            ("until", getattr(rule.params, "until", ()), "section"),
+            ("parts", getattr(rule.params, "parts", ()), "section"),
+            ("table", [getattr(rule.params, "table", None)], "table-identity"),
         ):
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != kind):
