@@ -138,7 +138,7 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
         stripped = line.strip()
         if not stripped or _ONLY_PIPES.fullmatch(stripped):
             continue
-        pieces = _pieces(line, line_start)
+        pieces = _pieces(line, line_start) if "|" in line or "\t" in line else _spaced(line, line_start, width)
         if len(pieces) > 1 or ("|" not in line and "\t" not in line):
             flush()
             labels = []
@@ -162,6 +162,27 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
             labels.append(piece)
     flush()
     return rows
+
+
+_SPACED_NUMBER = re.compile(r"[ \u3000]+(\d{1,9})(?=[ \u3000]*$|[ \u3000]+\d)")
+
+
+def _spaced(line: str, line_start: int, width: int) -> list[tuple[int, int, str]]:
+    """A line of text a PDF leaves: a label, then exactly ``width`` numbers cut by spaces
+    ("四、结转下年度继续办理 0 0 0 0 0 0 0"); else the line as one piece."""
+    numbers = list(_SPACED_NUMBER.finditer(line))
+    stripped = line.strip()
+    if len(numbers) < width or not stripped:
+        return [(line_start, line_start + len(line), stripped)]
+    numbers = numbers[-width:]
+    if line[numbers[0].start() :].strip().replace(" ", "").replace("\u3000", "") != "".join(
+        m.group(1) for m in numbers
+    ):
+        return [(line_start, line_start + len(line), stripped)]  # words among the numbers
+    label = line[: numbers[0].start()]
+    lead = len(label) - len(label.lstrip())
+    cells = [(line_start + lead, line_start + len(label.rstrip()), label.strip())] if label.strip() else []
+    return cells + [(line_start + m.start(1), line_start + m.end(1), m.group(1)) for m in numbers]
 
 
 def _pieces(line: str, line_start: int) -> list[tuple[int, int, str]]:
