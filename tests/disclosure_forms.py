@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
-
 # Table 三's rows: (label cells, as the form prints them). A None value row has no numbers.
 RESULT_GROUPS_2021 = (
     ("(一)予以公开", ()),
@@ -114,8 +112,13 @@ def cell_per_line(header: Sequence[Sequence[str]], rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def reviews_row(values: Sequence[int | None]) -> list[Row]:
-    return [((), tuple(values))]
+def cell_then_rule(header: Sequence[Sequence[str]], rows: Sequence[Row]) -> str:
+    """One cell per line, each followed by a line "|" (a blank cell: an empty line)."""
+    lines = [f"{cell}\n|" for cells in header for cell in cells]
+    for labels, values in rows:
+        lines += [f"{label}\n|" for label in labels]
+        lines += [f"{_cell(v)}\n|" for v in values]
+    return "\n".join(lines)
 
 
 PROACTIVE_2021 = """二、主动公开政府信息情况
@@ -173,8 +176,10 @@ def blocks(
 
 
 def as_text(report: Sequence[Block], layout: str) -> str:
-    """The report as text, its tables in ``layout``: piped, markdown or cell_per_line."""
-    table = {"piped": piped, "markdown": markdown, "cell_per_line": cell_per_line}[layout]
+    """The report as text, its tables in ``layout``: piped, markdown, cell_per_line or cell_then_rule."""
+    table = {"piped": piped, "markdown": markdown, "cell_per_line": cell_per_line, "cell_then_rule": cell_then_rule}[
+        layout
+    ]
     return "\n".join(block if isinstance(block, str) else table(*block) for block in report) + "\n"
 
 

@@ -27,7 +27,7 @@ from checker.model import Diagnostic
 from checker.ruleset import RuleSet
 from checker.selection import Options
 
-LAYOUTS = ["piped", "markdown", "cell_per_line", "html", "docx"]
+LAYOUTS = ["piped", "markdown", "cell_per_line", "cell_then_rule", "html", "docx"]
 VERSIONS = ["2021", "2019"]
 NEW = [2, 1, 0, 0, 0, 0]  # 3 new applications: 2 from persons, 1 from a business
 CARRIED = [1, 0, 0, 0, 0, 0]

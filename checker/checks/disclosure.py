@@ -113,6 +113,27 @@ def table_rows(doc: Document, start: int, end: int, width: int) -> list[TableRow
     return rows
 
 
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """The lines between view offsets ``start`` and ``end`` with their offsets; a line of
+    no "|" followed by a lone "|" (a copy that put each cell and each rule on a line of
+    its own) is read as the one cell "text |"."""
+    lines: list[tuple[int, str]] = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    skip_next = False
+    for (at, line), (_, following) in zip(lines, [*lines[1:], (end, "")], strict=True):
+        if skip_next:
+            skip_next = False
+            continue
+        if line.strip() and "|" not in line and following.strip() == "|":
+            skip_next = True
+            yield at, f"{line} |"
+        else:
+            yield at, line
+
+
 def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple[int, int]]) -> list[TableRow]:
     view = doc.view
     text = view.text
@@ -123,30 +144,31 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
 
     def flush() -> None:
         nonlocal labels, cells
-        if len(cells) == width:
-            rows.append(TableRow(tuple(labels), tuple(cells), view.to_original(first)))
+        fitted = _fit(cells, width)
+        if fitted is not None:
+            rows.append(TableRow(tuple(labels), fitted, view.to_original(first)))
         if cells:
             labels = []
         cells = []
 
-    pos = start
-    for line in text[start:end].split("\n"):
-        line_start, pos = pos, pos + len(line) + 1
+    for line_start, line in _lines(text, start, end):
         original = view.to_original(line_start)
         if any(a <= original < b for a, b in skip):
             continue
         stripped = line.strip()
         if not stripped or _ONLY_PIPES.fullmatch(stripped):
             continue
+        line = _TRAILING_PIPES.sub("|", line)  # "8 | ||||||": the empty cells a merged header leaves
         pieces = _pieces(line, line_start) if "|" in line or "\t" in line else _spaced(line, line_start, width)
         if len(pieces) > 1 or ("|" not in line and "\t" not in line):
             flush()
             labels = []
-        if len(pieces) > 1:  # a row on one line
-            if len(pieces) >= width and all(_is_value_cell(p[2]) for p in pieces[-width:]):
-                row_labels = tuple(p[2] for p in pieces[:-width] if p[2])
-                row_cells = tuple(RowCell(t, view.span(a, b), _value(t)) for a, b, t in pieces[-width:])
-                rows.append(TableRow(row_labels, row_cells, original))
+        if len(pieces) > 1:  # a row on one line: its labels, then its numbers
+            first_value = next((i + 1 for i in range(len(pieces) - 1, -1, -1) if not _is_value_cell(pieces[i][2])), 0)
+            values = [RowCell(t, view.span(a, b), _value(t)) for a, b, t in pieces[first_value:]]
+            fitted = _fit(values, width)
+            if fitted is not None:
+                rows.append(TableRow(tuple(p[2] for p in pieces[:first_value] if p[2]), fitted, original))
             continue
         if "|" not in line and "\t" not in line:
             continue  # prose between tables
@@ -162,6 +184,18 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
             labels.append(piece)
     flush()
     return rows
+
+
+_TRAILING_PIPES = re.compile(r"\|[\s|]*\|\|[\s|]*$")
+
+
+def _fit(cells: list[RowCell], width: int) -> tuple[RowCell, ...] | None:
+    """``cells`` as a row of ``width`` numbers: blank cells past the last column (a wider
+    grid's padding) dropped; None when the count still differs (the row cannot be aligned)."""
+    cells = list(cells)
+    while len(cells) > width and not cells[-1].text:
+        cells.pop()
+    return tuple(cells) if len(cells) == width else None
 
 
 _SPACED_NUMBER = re.compile(r"[ \u3000]+(\d{1,9})(?=[ \u3000]*$|[ \u3000]+\d)")
