@@ -463,7 +463,10 @@ class PartCountParams(NamedTuple):
     lister: re.Pattern[str]  # words before the list of parts in the statement (由, 包括)
 
 
-_LIST_SPLIT = re.compile(r"、|,|,|;|以及")  # not 和, 及: inside the parts' names (收到和处理)
+# Not 和, 及: inside the parts' names (收到和处理). A list cut by commas keeps its 、 inside
+# an item (政府信息公开行政复议、行政诉讼情况).
+_LIST_BY_COMMA = re.compile(r",|;|以及")
+_LIST_BY_ENUMERATION_COMMA = re.compile(r"、|,|;|以及")
 
 
 def check_part_count(doc: Document, params: PartCountParams, ctx: Context) -> Iterator[Finding]:
@@ -502,7 +505,9 @@ def _listed(before: str, lister: re.Pattern[str]) -> list[str] | None:
     starts = [m.end() for m in lister.finditer(before)]
     if not starts:
         return None
-    items = [item.strip() for item in _LIST_SPLIT.split(before[starts[-1] :].removesuffix("等").strip())]
+    listed = before[starts[-1] :].strip()
+    split = _LIST_BY_COMMA if "," in listed else _LIST_BY_ENUMERATION_COMMA
+    items = [item.strip() for item in split.split(listed.removesuffix("等"))]
     items = [item.removesuffix("等") for item in items if item]
     return items if len(items) >= 2 else None
 
