@@ -334,4 +334,5 @@ def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
             _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
         doc = analyse(str(path), analysed, ruleset, layouts=loaded.tables)
     assert doc.facts is not None  # analyse extracts them by default
+    doc.facts.tables = doc.tables
     return doc.facts, doc.source if analysed is text else SourceText(text)

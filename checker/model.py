@@ -396,8 +396,9 @@ class CellBox(NamedTuple):
 class TableLayout(NamedTuple):
     """A table of a .docx or HTML file as its loader saw it, for the parse stage."""
 
-    label: str  # what the loader calls it: "表2" (the body's 2nd table), "L120" (its first line)
+    label: str  # what the loader calls it: "表2" (the document's 2nd table)
     cells: tuple[CellBox, ...]  # by row, then column
+    kind: Literal["docx", "html"] = "docx"
 
 
 TableLayoutKind = Literal["docx", "html", "pipe", "tab", "spaced", "cell-per-line"]
@@ -413,7 +414,7 @@ class TableCell(NamedTuple):
     span: Span  # in the original (an empty span where a blank cell is)
     value: Decimal | None
     unit: str | None  # as written after the number: "%", "件", "万元"; None for none
-    where: str  # for a person: "表2 行3 列4" (.docx), "L120 行3 列4" (HTML), "12:5" (text)
+    where: str  # for a person: "表2 行3 列4" (.docx and HTML tables), "12:5" (text)
     row_span: int = 1
     column_span: int = 1
 
@@ -431,11 +432,11 @@ class Table:
     __slots__ = (
         "label", "layout", "cells", "row_count", "column_count", "header_rows", "label_columns", "total_rows",
         "subtotal_rows", "part_rows", "total_columns", "subtotal_columns", "part_columns", "rate_columns",
-        "skipped_columns", "span", "_grid",
+        "skipped_columns", "side_by_side", "span", "_grid",
     )  # fmt: skip
 
     def __init__(self, label: str, layout: TableLayoutKind, cells: Sequence[TableCell], span: Span) -> None:
-        self.label = label  # "表2", "L120", or the text line where the table starts ("12")
+        self.label = label  # "表2" (.docx, HTML), or the text line where the table starts ("12")
         self.layout = layout
         self.cells = tuple(cells)
         self.span = span  # from its first cell to its last, in the original
@@ -458,6 +459,9 @@ class Table:
         self.part_columns: tuple[int, ...] = ()
         self.rate_columns: tuple[int, ...] = ()  # xx率, 占比, %: never summed
         self.skipped_columns: tuple[int, ...] = ()  # 序号, years: numbers that are no quantities
+        # Its header names the same columns again (省份 | 数量 | 省份 | 数量): a long list set
+        # in blocks side by side, whose totals total every block; the checks leave it alone.
+        self.side_by_side = False
 
     def cell(self, row: int, column: int) -> TableCell | None:
         """The cell covering ``(row, column)`` (a merged cell covers several), or None."""
@@ -716,7 +720,9 @@ class GrowthFact(NamedTuple):
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
-    __slots__ = ("counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations")
+    __slots__ = (
+        "counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations", "tables",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.counts: list[CountFact] = []
@@ -727,6 +733,7 @@ class Facts:
         self.growths: list[GrowthFact] = []
         self.rate_points: list[RatePointsFact] = []
         self.enumerations: list[EnumerationFact] = []
+        self.tables: list[Table] = []  # the document's tables, for ``govlint facts`` (Document.tables)
 
 
 # --------------------------------------------------------------------------- diagnostics

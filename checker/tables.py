@@ -5,7 +5,8 @@ The parse stage calls :func:`read_tables`. Layouts:
 
 - **.docx and HTML tables**: the loader lays out each cell (``TableLayout``: where its
   text is, its grid row and column, merged cells); nothing is guessed.
-- **Markdown pipes**: ``| 单位 | 受理 | 办结 |`` lines (a ``|---|`` line after the header).
+- **pipes**: ``| 单位 | 受理 | 办结 |`` lines (Markdown, a ``|---|`` line after the header),
+  or ``单位 | 受理 | 办结 |`` as a web page's table is often saved.
 - **tab-separated rows**: two or more consecutive lines with the same number of tabs.
 - **columns of wide spaces**: two or more consecutive lines cut by runs of two or more
   spaces into the same number (≥ 3) of short cells, one row with two numbers at least.
@@ -15,7 +16,7 @@ The parse stage calls :func:`read_tables`. Layouts:
 
 Then :func:`recognise` reads the labels: header rows (leading rows without a number
 other than a year), label columns (leading columns without a number, or 序号), total
-rows and columns (合计, 总计, 共计, 总数), subtotals (小计), parts (其中), rate columns
+rows and columns (合计, 总计, 共计, 总数, 总量), subtotals (小计), parts (其中), rate columns
 (率, 占比, 比例, %), and columns whose numbers are no quantities (序号, years).
 """
 
@@ -31,14 +32,16 @@ from checker.normalize import normalize
 # A cell that states a number: digits (thousands commas allowed), a short unit after it.
 _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(%|[^\s\d.,%]{1,3})?")
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}(?:年度?|年)?")
-_TOTAL = re.compile(r"合计|总计|共计|总数|总量|累计")
+_TOTAL = re.compile(r"合计|总计|共计|总数|总量")  # not 累计: a running total, not a sum of columns
 _SUBTOTAL = re.compile(r"小计")
 _PART = re.compile(r"(?:^|\s)[((]?其中")
 _RATE = re.compile(r"率|占比|比例|比重|百分比|%")
 _NOT_A_QUANTITY = re.compile(r"序号|编号|^序$|年份|年度|排名|名次|代码|电话|时间|日期")
-_SEQUENCE_HEADER = re.compile(r"序号|编号|^序$")
+_SEQUENCE_HEADER = re.compile(r"序号|编号|^序$|年份|年度")
 _MARKDOWN_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
 _WIDE_SPACE = re.compile(r"[ \u3000]{2,}")
+_PIPE = re.compile(r"\|")
+_TAB = re.compile("\t")
 _LABEL_MAX = 24  # a longer cell is prose, not a table's label
 _MIN_SPACED_COLUMNS = 3
 
@@ -68,7 +71,6 @@ def read_tables(view: View, source: SourceText, layouts: Sequence[TableLayout] =
 
 
 def _from_layout(layout: TableLayout, source: SourceText) -> Table:
-    kind: TableLayoutKind = "docx" if layout.label.startswith("表") else "html"
     cells = []
     for box in layout.cells:
         text = normalize(source.text[box.start : box.end]).text.strip()
@@ -77,7 +79,7 @@ def _from_layout(layout: TableLayout, source: SourceText) -> Table:
         span = Span(box.start, box.end)
         cells.append(TableCell(box.row, box.column, text, span, value, unit, where, box.row_span, box.column_span))
     boxes = layout.cells
-    return Table(layout.label, kind, cells, Span(boxes[0].start, max(box.end for box in boxes)))
+    return Table(layout.label, layout.kind, cells, Span(boxes[0].start, max(box.end for box in boxes)))
 
 
 # --------------------------------------------------------------------------- text layouts
@@ -121,14 +123,15 @@ def _cells(line: str, start: int) -> tuple[TableLayoutKind | None, list[tuple[in
     if not stripped:
         return None, None
     lead = start + len(line) - len(line.lstrip())
-    if stripped[0] == "|" and stripped.count("|") >= 2:
+    if (stripped[0] == "|" or stripped[-1] == "|") and stripped.count("|") >= 2:
         if _MARKDOWN_RULE.fullmatch(stripped):
             return "pipe", []
-        inner_start = lead + 1
-        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-        return "pipe", _split(inner, inner_start, re.compile(r"\|"))
+        # "| a | b |", or "a | b |" as a web page's table is often saved
+        opened = stripped[0] == "|"
+        inner = stripped[int(opened) : len(stripped) - (stripped[-1] == "|")]
+        return "pipe", _split(inner, lead + opened, _PIPE)
     if "\t" in stripped:
-        return "tab", _split(line, start, re.compile("\t"))
+        return "tab", _split(line, start, _TAB)
     if _WIDE_SPACE.search(stripped):
         cells = _split(stripped, lead, _WIDE_SPACE)
         if len(cells) >= _MIN_SPACED_COLUMNS and all(end - begin <= _LABEL_MAX for begin, end in cells):
@@ -255,6 +258,7 @@ def recognise(table: Table) -> None:
     subtotals, parts, rate columns and columns of no quantity."""
     table.header_rows = max(table.header_rows, _header_rows(table))
     table.label_columns = max(table.label_columns, _label_columns(table))
+    table.side_by_side = _side_by_side(table)
     rows = [(r, table.row_label(r)) for r in table.body_rows()]
     table.total_rows = tuple(
         r for r, label in rows if _short(label) and _TOTAL.search(label) and not _PART.search(label)
@@ -272,6 +276,15 @@ def recognise(table: Table) -> None:
     table.part_columns = tuple(c for c, label in counted if _PART.search(label))
 
 
+def _side_by_side(table: Table) -> bool:
+    """Whether the lowest header row names a column twice (two cells, not one merged)."""
+    if table.header_rows == 0:
+        return False
+    cells = {table.cell(table.header_rows - 1, c) for c in range(table.column_count)}
+    texts = [cell.text for cell in cells if cell is not None and cell.text]
+    return len(texts) != len(set(texts))
+
+
 def _short(label: str) -> bool:
     return 0 < len(label) <= _LABEL_MAX
 
@@ -287,15 +300,24 @@ def _header_rows(table: Table) -> int:
 
 
 def _label_columns(table: Table) -> int:
-    """Leading columns whose body states no number (or counts 1, 2, 3 under 序号): they label the rows."""
+    """Leading columns whose body states no quantity: no number, or 1, 2, 3 under 序号, or
+    years under 年份: they label the rows."""
     for c in range(table.column_count):
-        values = [table.value(r, c) for r in table.body_rows()]
-        if any(v is not None for v in values) and not _SEQUENCE_HEADER.search(table.column_label(c)):
+        cells = [table.cell(r, c) for r in table.body_rows()]
+        numbers = [cell for cell in cells if cell is not None and cell.column == c and cell.value is not None]
+        if numbers and not _SEQUENCE_HEADER.search(table.column_label(c)) and not _labels_rows(numbers):
             return c
     return table.column_count
+
+
+def _labels_rows(numbers: list[TableCell]) -> bool:
+    """Numbers that name rows rather than count: years, or 1, 2, 3 … in order."""
+    if all(_YEAR_CELL.fullmatch(cell.text) for cell in numbers):
+        return True
+    return len(numbers) > 1 and [cell.value for cell in numbers] == list(range(1, len(numbers) + 1))
 
 
 def _mostly_percent(table: Table, column: int) -> bool:
     cells = [table.cell(r, column) for r in table.body_rows()]
     stated = [cell for cell in cells if cell is not None and cell.value is not None]
-    return bool(stated) and sum(cell.is_percent for cell in stated) * 2 >= len(stated)
+    return bool(stated) and sum(cell.is_percent for cell in stated) * 2 > len(stated)

@@ -119,3 +119,61 @@ def test_a_docx_table_keeps_its_merged_cells(tmp_path: Path) -> None:
     assert table.cell(0, 3) is table.cell(0, 1)  # one merged cell
     assert table.cell(2, 3).where == "表1 行3 列4"  # type: ignore[union-attr]
     assert table.value(3, 1) is None
+
+
+PAGE = """<html><head><meta charset="utf-8"></head><body><div class="article-content">
+<h1>某县2024年法治政府建设年度报告</h1>
+<p>2024年,我县行政复议和行政应诉工作情况见下表。</p>
+<table><tbody>
+<tr><td rowspan="2"><p>项目</p></td><td colspan="2"><p>案件数</p></td><td rowspan="2">合计</td></tr>
+<tr><td><p>复议</p></td><td><p>诉讼</p></td></tr>
+<tr><td>上半年</td><td>12</td><td>5</td><td>17</td></tr>
+<tr><td>下半年</td><td>8</td><td></td><td>14</td></tr>
+</tbody></table>
+<p>以上数据截至2024年12月31日。</p>
+</div></body></html>
+"""
+
+
+def test_an_html_table_is_one_line_a_row_with_its_cells_laid_out(tmp_path: Path) -> None:
+    path = tmp_path / "t.html"
+    path.write_text(PAGE, encoding="utf-8")
+    loaded = load_path(path)
+    assert loaded.text.splitlines()[2:6] == ["项目\t案件数\t合计", "复议\t诉讼", "上半年\t12\t5\t17", "下半年\t8\t\t14"]
+    (table,) = parse(str(path), SourceText(loaded.text), normalize(loaded.text), loaded.tables).tables
+    assert table.layout == "html" and (table.header_rows, table.label_columns) == (2, 1)
+    assert [table.column_label(c) for c in range(4)] == ["项目", "案件数 复议", "案件数 诉讼", "合计"]
+    assert table.total_columns == (3,)
+    assert table.cell(3, 2).where == "表1 行4 列3" and table.value(3, 2) is None  # type: ignore[union-attr]
+    assert loaded.text[table.cell(2, 3).span.start : table.cell(2, 3).span.end] == "17"  # type: ignore[union-attr]
+
+
+def test_a_table_that_lays_out_the_page_stays_text(tmp_path: Path) -> None:
+    long = "全年共受理行政复议案件十二件,依法办结十件,其余两件正在审理中,办理质量和效率稳步提升。"
+    cell = f"<td><p>{long}</p><p>{long}</p></td>"
+    page = f"<html><body><table><tr><td>导航</td></tr><tr>{cell}</tr></table></body></html>"
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    loaded = load_path(path)
+    assert loaded.tables == () and loaded.text.count(long) == 2 and "\n" in loaded.text
+
+
+def test_a_web_page_table_saved_with_trailing_pipes() -> None:
+    text = "处罚类别 | 警告 | 罚款 | 合计 | 罚没金额(万元) |\n件数 | 120 | 940 | 1060 | 175.3 |\n"
+    (table,) = tables_of(text)
+    assert table.layout == "pipe" and table.column_count == 5
+    assert table.total_columns == (3,) and table.value(1, 4) == Decimal("175.3")
+
+
+def test_blocks_side_by_side_are_marked() -> None:
+    text = "地区 | 数量 | 地区 | 数量 |\n甲市 | 30 | 丙市 | 12 |\n乙市 | 20 | 丁市 | 8 |\n总计 | 70 | ||\n"
+    (table,) = tables_of(text)
+    assert table.side_by_side and table.total_rows == (3,)
+
+
+def test_a_running_total_is_no_total_and_one_percentage_makes_no_rate_column() -> None:
+    text = "项目\t累计\t本月\n甲\t120\t12\n乙\t80\t8\n"
+    (table,) = tables_of(text)
+    assert table.total_columns == ()
+    (transposed,) = tables_of("事项 | 复议 | 诉讼 |\n数量 | 75件 | 16件 |\n占比 | 82.4% | 17.6% |\n")
+    assert transposed.rate_columns == ()
