@@ -57,7 +57,7 @@ def lint(tmp_path: Path, ruleset: RuleSet, report: Sequence[Block], layout: str)
         path.write_text(as_text(report, layout), encoding="utf-8")
     result = lint_path(path, ruleset, Options())
     assert not [d for d in result.diagnostics if d.code in ("E001", "E002")], result.diagnostics
-    return [d for d in result.diagnostics if d.code.startswith("P")]
+    return result.diagnostics
 
 
 def table(version: str) -> list[Row]:
@@ -79,7 +79,10 @@ def broken(found: list[Diagnostic], code: str = "P201") -> set[str]:
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_consistent_report_has_no_table_finding(tmp_path: Path, ruleset: RuleSet, layout: str, version: str) -> None:
     found = lint(tmp_path, ruleset, report(table(version), version=version), layout)
-    assert not [d for d in found if d.code in ("P201", "P202", "P203")], [d.message for d in found]
+    # No error at all: N201–N203 leave the form's tables to P201–P203.
+    assert not [d for d in found if d.code in ("P201", "P202", "P203") or d.severity == "error"], [
+        d.message for d in found
+    ]
 
 
 @pytest.mark.parametrize("version", VERSIONS)
