@@ -395,4 +395,21 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
                         f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule"
                     )
     titles = tuple(title for title, _ in profile_titles.values())
+    _table_names_known(rules)
     return list(rules.values()), _merge_vocabularies(vocabularies), titles
+
+
+def _table_names_known(rules: dict[str, Rule]) -> None:
+    """A table-text rule names rows and columns of its table-identity rule's table."""
+    for rule in rules.values():
+        if rule.kind != "table-text":
+            continue
+        table = rules[rule.params.table].params
+        rows, columns = {r.name for r in table.rows}, {c.name for c in table.columns}
+        wanted = [(c.row, rows) for c in rule.params.claims] + [(c.column, columns) for c in rule.params.claims]
+        wanted += [(s.column, columns) for s in rule.params.shares]
+        wanted += [(name, rows) for s in rule.params.shares for whole in s.wholes for name in whole]
+        for name, known in wanted:
+            if name not in known:
+                table_code = rule.params.table
+                raise RuleFileError(f"{rule.file}: rule {rule.code}: {name!r} names no row or column of {table_code}")

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.checks.structure import SectionParams, find_part
 from checker.expr import Arith, Compare, Expr, Name, Value, evaluate
-from checker.model import Document, Span
+from checker.model import Document, Sentence, Span
 from checker.numerals import parse_numeral
 
 # --------------------------------------------------------------------------- reading rows
@@ -399,10 +400,28 @@ class TextClaim(NamedTuple):
     column: str  # and its column
 
 
+class ShareCheck(NamedTuple):
+    pattern: re.Pattern[str]  # group "percent": a share the text states of something in the table
+    column: str  # the column whose cells are the parts and the wholes
+    wholes: tuple[tuple[str, ...], ...]  # each a sum of rows that may be the whole
+
+
 class TableTextParams(NamedTuple):
     table: str  # the table-identity rule whose table the text is checked against
     claims: tuple[TextClaim, ...]
     scope: re.Pattern[str] | None  # sentences the claims are looked for in (None: all)
+    shares: tuple[ShareCheck, ...] = ()
+
+
+def _sentences_outside(doc: Document, bounds: tuple[int, int] | None, scope: re.Pattern[str] | None) -> list[Sentence]:
+    """The sentences outside the table's region that ``scope`` finds."""
+    return [
+        sentence
+        for paragraph in doc.paragraphs
+        if bounds is None or not bounds[0] <= paragraph.view_start < bounds[1]
+        for sentence in paragraph.sentences
+        if scope is None or scope.search(sentence.text)
+    ]
 
 
 def check_table_text(doc: Document, params: TableTextParams, ctx: Context) -> Iterator[Finding]:
@@ -410,7 +429,7 @@ def check_table_text(doc: Document, params: TableTextParams, ctx: Context) -> It
     grid = read_grid(doc, table, ctx)
     if grid is None:
         return
-    bounds = region(doc, table.part, table.until, ctx)
+    sentences = _sentences_outside(doc, region(doc, table.part, table.until, ctx), params.scope)
     shows = {slot.name: slot.show for slot in (*table.columns, *table.rows)}
     reported: set[Span] = set()  # two claims' patterns may find one statement
     for claim in params.claims:
@@ -418,39 +437,78 @@ def check_table_text(doc: Document, params: TableTextParams, ctx: Context) -> It
         stated_in_table, cells = _term_value(grid, table, claim.row, column)
         if stated_in_table is None:
             continue
-        for paragraph in doc.paragraphs:
-            if bounds is not None and bounds[0] <= paragraph.view_start < bounds[1]:
-                continue  # the table's own lines
-            for sentence in paragraph.sentences:
-                if params.scope is not None and not params.scope.search(sentence.text):
-                    continue
-                m = claim.pattern.search(sentence.text)
-                if m is None:
-                    continue
-                stated = _count(m.group("count"))
-                if stated is None or stated == stated_in_table:
-                    continue
-                at = sentence.view_start + m.start("count")
-                span = doc.view.span(at, sentence.view_start + m.end("count"))
-                if span in reported:
-                    continue
-                reported.add(span)
-                cell_label = f"{shows[claim.row]} {shows[claim.column]}"
-                yield Finding(
-                    span=span,
-                    args={"stated": stated, "cell": cell_label, "table_value": stated_in_table},
-                    labels=tuple(
-                        FindingLabel(c.span, Text(f"表中为 {stated_in_table}", f"the table says {stated_in_table}"))
-                        for c in cells[:1]
-                    ),
-                )
+        for sentence in sentences:
+            m = claim.pattern.search(sentence.text)
+            if m is None:
+                continue
+            stated = _count(m.group("count"))
+            if stated is None or stated == stated_in_table:
+                continue
+            span = doc.view.span(sentence.view_start + m.start("count"), sentence.view_start + m.end("count"))
+            if span in reported:
+                continue
+            reported.add(span)
+            cell_label = f"{shows[claim.row]} {shows[claim.column]}"
+            yield Finding(
+                span=span,
+                args={"stated": stated, "cell": cell_label, "table_value": stated_in_table, "percent": ""},
+                labels=tuple(
+                    FindingLabel(c.span, Text(f"表中为 {stated_in_table}", f"the table says {stated_in_table}"))
+                    for c in cells[:1]
+                ),
+            )
+    for share in params.shares:
+        yield from _shares(doc, grid, table, share, sentences, shows)
+
+
+def _shares(
+    doc: Document,
+    grid: Grid,
+    table: TableIdentityParams,
+    share: ShareCheck,
+    sentences: list[Sentence],
+    shows: dict[str, str],
+) -> Iterator[Finding]:
+    """A stated share that no cell of the table over any of the wholes gives."""
+    column = next(i for i, c in enumerate(table.columns) if c.name == share.column)
+    values = {slot.name: _term_value(grid, table, slot.name, column)[0] for slot in table.rows}
+    parts = {v for v in values.values() if v is not None}
+    wholes: list[tuple[str, int]] = []
+    for names in share.wholes:
+        terms = [values[n] for n in names]
+        if all(t is not None for t in terms) and (total := sum(t for t in terms if t is not None)) > 0:
+            wholes.append((" + ".join(shows[n] for n in names), total))
+    if not parts or not wholes:
+        return
+    for sentence in sentences:
+        for m in share.pattern.finditer(sentence.text):
+            stated = Decimal(m.group("percent"))
+            if any(_agrees(stated, part, whole) for part in parts for _, whole in wholes):
+                continue
+            span = doc.view.span(sentence.view_start + m.start("percent"), sentence.view_start + m.end("percent"))
+            name, whole = wholes[0]
+            yield Finding(
+                span,
+                "share",
+                {"stated": "", "cell": name, "table_value": whole, "percent": f"{m.group('percent')}%"},
+            )
+
+
+def _agrees(stated: Decimal, part: int, whole: int) -> bool:
+    """``stated`` (a percentage with its decimals) is ``part`` of ``whole``, rounded half-up
+    or truncated at the stated precision."""
+    exponent = stated.as_tuple().exponent
+    places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+    exact = Decimal(part) * 100 / Decimal(whole)
+    return stated in (exact.quantize(places, ROUND_HALF_UP), exact.quantize(places, ROUND_DOWN))
 
 
 TABLE_TEXT = KindSpec(
     "table-text",
     check_table_text,
     "checker.checks.disclosure_schema:TableTextModel",
-    args=frozenset({"stated", "cell", "table_value"}),
+    variants=frozenset({"share"}),
+    args=frozenset({"stated", "cell", "table_value", "percent"}),
 )
 
 

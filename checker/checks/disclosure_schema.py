@@ -12,6 +12,7 @@ from checker.checks.disclosure import (
     Identity,
     Marker,
     PartCountParams,
+    ShareCheck,
     Slot,
     SupersededParams,
     TableIdentityParams,
@@ -109,13 +110,32 @@ class ClaimModel(Strict):
         return TextClaim(pattern, self.row, self.column)
 
 
+class ShareModel(Strict):
+    pattern: str  # with a group "percent"
+    column: str
+    wholes: list[str] = Field(min_length=1)  # row names, or sums of them: "new + carried"
+
+    def compile(self) -> ShareCheck:
+        pattern = regex(self.pattern)
+        if "percent" not in pattern.groupindex:
+            raise ValueError(f"pattern {self.pattern!r} needs a group (?P<percent>…)")
+        wholes = tuple(tuple(name.strip() for name in whole.split("+")) for whole in self.wholes)
+        return ShareCheck(pattern, self.column, wholes)
+
+
 class TableTextModel(ParamsModel):
     table: str  # code of a table-identity rule
     claims: list[ClaimModel] = Field(min_length=1)
     scope: list[str] = []
+    shares: list[ShareModel] = []
 
     def compile(self) -> TableTextParams:
-        return TableTextParams(self.table, tuple(c.compile() for c in self.claims), optional_alternation(self.scope))
+        return TableTextParams(
+            self.table,
+            tuple(c.compile() for c in self.claims),
+            optional_alternation(self.scope),
+            tuple(s.compile() for s in self.shares),
+        )
 
 
 class PartCountModel(ParamsModel):
