@@ -17,9 +17,11 @@ from typing import Any
 import pytest
 
 from checker import cli, engine
+from checker.checks import disclosure
 from checker.checks.registry import kinds as real_kinds
 from conftest import ROOT, SEEDS
 
+DISCLOSURE_KINDS = {spec.name for spec in disclosure.KINDS}
 GOOD = "2023年，全县共受理行政复议案件120件，办结118件。\n"
 BAD = "2023年，全县共受理行政复议案件20件，办结18件。\n"
 
@@ -57,8 +59,10 @@ def failing_for_bad(original: Callable[..., Any], is_bad: Callable[..., bool]) -
     return wrapper
 
 
-def lint_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, list[dict[str, Any]]]:
-    status = cli.main(["--no-cache", "--format", "json", "--lang", "en", *map(str, paths)])
+def lint_json(
+    capsys: pytest.CaptureFixture[str], *paths: Path, profile: str = "annual"
+) -> tuple[int, list[dict[str, Any]]]:
+    status = cli.main(["--no-cache", "--format", "json", "--lang", "en", "--profile", profile, *map(str, paths)])
     return status, json.loads(capsys.readouterr().out)
 
 
@@ -105,12 +109,14 @@ def test_an_exception_in_each_check_is_that_files_e002(
     }  # fmt: skip
     monkeypatch.setattr(engine, "kinds", lambda: specs)
     monkeypatch.setattr(engine, "_PLANS", {})
-    status, items = lint_json(capsys, *reports)
+    # A kind runs under a profile one of its rules applies to: the disclosure kinds under theirs.
+    profile, part = ("disclosure", "P101") if kind in DISCLOSURE_KINDS else ("annual", "S101")
+    status, items = lint_json(capsys, *reports, profile=profile)
     assert status == 2
     failed = [i["message"] for i in items if i["path"].endswith("bad.md") and i["code"] == "E002"]
     assert failed and all("failed: RuntimeError: injected failure" in message for message in failed)
     good = [i["code"] for i in items if i["path"].endswith("good.txt")]
-    assert "S101" in good and "E002" not in good
+    assert part in good and "E002" not in good
 
 
 def test_an_exception_while_rendering_a_file_is_that_files_e002(
