@@ -22,8 +22,9 @@ rows and columns (合计, 总计, 共计, 总数, 总量), subtotals (小计), p
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 
 from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View
@@ -61,13 +62,21 @@ def read_number(text: str) -> tuple[Decimal | None, str | None]:
 def read_tables(view: View, source: SourceText, layouts: Sequence[TableLayout] = ()) -> list[Table]:
     """Every table of the text in text order: the loader's, then those of plain-text
     layouts on the other lines; each recognised."""
-    tables = [_from_layout(layout, source) for layout in layouts if layout.cells]
+    tables = [_from_layout(layout, source) for layout in layouts if layout.cells and _fits(layout)]
     laid_out = {box.line for layout in layouts for box in layout.cells}
     tables += _text_tables(view, source, laid_out)
     for table in tables:
         recognise(table)
     tables.sort(key=lambda table: table.span.start)
     return tables
+
+
+def _fits(layout: TableLayout) -> bool:
+    """Whether the grid of ``layout`` is of a size a report's table has (a hostile file's
+    spans could ask for millions of slots)."""
+    rows = max(box.row + box.row_span for box in layout.cells)
+    columns = max(box.column + box.column_span for box in layout.cells)
+    return rows * columns <= _MAX_SLOTS
 
 
 def _from_layout(layout: TableLayout, source: SourceText) -> Table:
@@ -88,32 +97,69 @@ def _from_layout(layout: TableLayout, source: SourceText) -> Table:
 _Row = tuple[int, list[tuple[int, int]]]
 
 
+# Where a text table's row may be: a pipe, a tab, two spaces after a word; where a copied
+# table's total may be. Found with str.find (a pattern tried at every character of every
+# report costs more than the rest of this module), so that only their lines are split.
+_ROW_MARKS = ("|", "\t", "  ", "\u3000\u3000", " \u3000", "\u3000 ")
+_TOTAL_WORDS = ("合计", "总计", "共计", "总数", "总量")
+
+
+def _found(text: str, needles: tuple[str, ...], after_word: bool = False) -> list[int]:
+    """Offsets of ``needles`` in ``text``; with ``after_word``, only runs of spaces that
+    follow a word (not a line's indentation)."""
+    found: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            if not after_word or needle in "|\t" or (at and not text[at - 1].isspace()):
+                found.append(at)
+            at = text.find(needle, at + len(needle))
+    return found
+
+
 def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
     text = view.text
-    if "|" not in text and "\t" not in text and "  " not in text and "\u3000" not in text and "合计" not in text:
+    marks = _found(text, _ROW_MARKS, after_word=True)
+    totals = _found(text, _TOTAL_WORDS)
+    if not marks and not totals:
         return []  # most reports: no table in their text
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+
+    def line(index: int) -> tuple[int, int, str]:  # line number, view start, text
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+        return index + 1, starts[index], text[starts[index] : end]
+
     tables: list[Table] = []
     block: list[_Row] = []
     block_kind: TableLayoutKind | None = None
-    lines: list[tuple[int, int, str]] = []  # line number, view start, text
-    pos = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        lines.append((number, pos, line))
-        pos += len(line) + 1
-    for number, start, line in lines:
-        kind, cells = (None, None) if number in skip else _cells(line, start)
-        if kind == "pipe" and cells == [] and block_kind == "pipe":
+    last = -2
+    for index in sorted({bisect.bisect_right(starts, mark) - 1 for mark in marks}):
+        number, start, content = line(index)
+        kind, cells = (None, None) if number in skip else _cells(content, start)
+        if index == last + 1 and kind == "pipe" and cells == [] and block_kind == "pipe":
+            last = index
             continue  # the |---| rule under a Markdown header
-        if kind is not None and kind == block_kind and cells:
+        if index == last + 1 and kind is not None and kind == block_kind and cells:
             block.append((number, cells))
+            last = index
             continue
         if block_kind is not None:
             tables += _block_table(block, block_kind, view, source)
         block, block_kind = ([(number, cells)], kind) if kind is not None and cells else ([], None)
+        last = index
     if block_kind is not None:
         tables += _block_table(block, block_kind, view, source)
-    if "合计" in text or "总计" in text:
-        tables += _cell_per_line_tables(lines, skip, view, source)
+    done = -1  # the last line a one-cell-per-line table took
+    for index in sorted({bisect.bisect_right(starts, at) - 1 for at in totals})[:_MAX_TOTAL_LINES]:
+        if index > done:
+            found = _cell_per_line_table(line, len(starts), index, skip, view, source)
+            if found is not None:
+                table, done = found
+                tables.append(table)
     return tables
 
 
@@ -161,7 +207,9 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
     if kind == "spaced":
         width = len(block[0][1])
         block = [row for row in block if len(row[1]) == width] if all(len(r[1]) == width for r in block) else []
-    if len(block) < 2:
+    if len(block) < 2 or max(len(row[1]) for row in block) > _MAX_TEXT_COLUMNS:
+        return []
+    if len(block) * max(len(row[1]) for row in block) > _MAX_SLOTS:
         return []
     cells = []
     for row_index, (_, ranges) in enumerate(block):
@@ -185,34 +233,49 @@ def _text_cell(row: int, column: int, start: int, end: int, view: View, source: 
 
 _CELL_LINE_MAX = 16  # a line longer than this is no cell of a copied table
 _MAX_COLUMNS = 16
+_MAX_WINDOW = 500  # lines of one copied table, each way, and how many total lines are tried:
+_MAX_TOTAL_LINES = 64  # hostile input stays linear
+_MAX_SLOTS = 1_000_000  # the grid of one table
+_MAX_TEXT_COLUMNS = 64  # a text line cut into more cells is no table row
 
 
-def _cell_per_line_tables(
-    lines: list[tuple[int, int, str]], skip: set[int], view: View, source: SourceText
-) -> list[Table]:
-    """Tables copied from a web page one cell per line, found from their 合计/总计 row."""
-    rows = [(number, start + len(line) - len(line.lstrip()), line.strip()) for number, start, line in lines]
-    rows = [row for row in rows if row[2] and row[0] not in skip]  # blank lines vanish in such copies
-    tables: list[Table] = []
-    taken = -1  # the last row index a table took
-    for index, (_, _, text) in enumerate(rows):
-        if index <= taken or len(text) > _CELL_LINE_MAX or not _TOTAL.search(text) or read_number(text)[0] is not None:
-            continue
-        fits = [shape for width in range(2, _MAX_COLUMNS + 1) if (shape := _fit(rows, index, width)) is not None]
-        if len(fits) != 1:
-            continue  # none, or ambiguous
-        first, last, width = fits[0]
-        cells = []
-        for k in range(first, last):
-            _, start, text = rows[k]
-            row, column = divmod(k - first, width)
-            cells.append(_text_cell(row, column, start, start + len(text), view, source))
-        table = Table(str(rows[first][0]), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
-        table.header_rows = 1
-        table.label_columns = 1
-        tables.append(table)
-        taken = last - 1
-    return tables
+def _cell_per_line_table(
+    line: Callable[[int], tuple[int, int, str]], count: int, total: int, skip: set[int], view: View, source: SourceText
+) -> tuple[Table, int] | None:
+    """A table copied from a web page one cell per line, found from the 合计/总计 line at
+    index ``total``, and the index of its last line; None when none fits."""
+    number, start, text = line(total)
+    label = text.strip()
+    if not label or len(label) > _CELL_LINE_MAX or read_number(label)[0] is not None or number in skip:
+        return None
+    # The run of short lines around it (blank lines vanish in such copies): the table's cells.
+    window: list[tuple[int, int, str]] = []
+    for step in (-1, 1):
+        index = total + step if step > 0 else total
+        while 0 <= index < count and len(window) < _MAX_WINDOW:
+            number, start, text = line(index)
+            stripped = text.strip()
+            if len(stripped) > _CELL_LINE_MAX or number in skip:
+                break
+            if stripped:
+                window.append((number, start + len(text) - len(text.lstrip()), stripped))
+            index += step
+        if step < 0:
+            window.reverse()
+    at = next(k for k, row in enumerate(window) if row[0] == total + 1)
+    fits = [shape for width in range(2, _MAX_COLUMNS + 1) if (shape := _fit(window, at, width)) is not None]
+    if len(fits) != 1:
+        return None  # none, or ambiguous
+    first, end, width = fits[0]
+    cells = []
+    for k in range(first, end):
+        _, start, text = window[k]
+        row, column = divmod(k - first, width)
+        cells.append(_text_cell(row, column, start, start + len(text), view, source))
+    table = Table(str(window[first][0]), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
+    table.header_rows = 1
+    table.label_columns = 1
+    return table, window[end - 1][0] - 1
 
 
 def _fit(rows: list[tuple[int, int, str]], total: int, width: int) -> tuple[int, int, int] | None:

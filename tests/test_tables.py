@@ -177,3 +177,10 @@ def test_a_running_total_is_no_total_and_one_percentage_makes_no_rate_column() -
     assert table.total_columns == ()
     (transposed,) = tables_of("事项 | 复议 | 诉讼 |\n数量 | 75件 | 16件 |\n占比 | 82.4% | 17.6% |\n")
     assert transposed.rate_columns == ()
+
+
+def test_a_table_of_totals_only_and_hostile_sizes_stay_linear() -> None:
+    text = "项目\t数\n" + "合计\t1\n" * 3 + "其中\t2\n" * 3
+    (table,) = tables_of(text)
+    assert table.total_rows == (1, 2, 3) and table.part_rows == (4, 5, 6)
+    assert tables_of("a\t" + "1\t" * 100 + "\n" + "b\t" + "2\t" * 100 + "\n") == []  # no row has 100 cells

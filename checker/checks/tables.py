@@ -14,6 +14,7 @@ than wrong everywhere.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -126,18 +127,22 @@ def _sums_to(total: TableCell, parts: Sequence[TableCell | None]) -> TotalCheck 
 
 def _segments(lines: Sequence[int], totals: Sequence[int], bounds: set[int]) -> Iterator[tuple[int, list[int]]]:
     """Each total line with the lines it may total: those since the boundary before it;
-    for a total ahead of its lines (first of its block), those after it up to the next."""
+    for a total ahead of its lines (first of its block), those after it up to the next.
+    ``lines`` and ``totals`` are in order."""
+    ordered = sorted(bounds)
     for total in totals:
-        start = max((b for b in bounds if b < total), default=-1)
-        above = [line for line in lines if start < line < total]
+        k = bisect.bisect_left(ordered, total)
+        start = ordered[k - 1] if k else -1
+        above = lines[bisect.bisect_right(lines, start) : bisect.bisect_left(lines, total)]
         if above:
-            yield total, above
+            yield total, list(above)
             continue
-        end = min((b for b in bounds if b > total), default=None)
-        yield total, [line for line in lines if line > total and (end is None or line < end)]
+        end = ordered[k + 1] if k + 1 < len(ordered) else None
+        first = bisect.bisect_right(lines, total)
+        yield total, list(lines[first : bisect.bisect_left(lines, end) if end is not None else len(lines)])
 
 
-def _readings(total: int, lines: list[int], subtotals: Sequence[int], grand: bool) -> list[list[int]]:
+def _readings(total: int, lines: list[int], subtotals: set[int], grand: bool) -> list[list[int]]:
     """Which lines a total sums: all but the subtotals; or, for a 合计 with 小计 among its
     lines, the subtotals and the lines after the last of them (the subtotals alone when
     every line is under one)."""
@@ -160,28 +165,31 @@ def total_checks(table: Table) -> Iterator[tuple[bool, list[TotalCheck]]]:
     """Each total line (a row: one check per column it totals; a column: one per row), and
     whether the table can be read only one way there: the total after every other line of
     its kind, no subtotal, no 其中 line."""
-    body = [r for r in table.body_rows() if r not in table.part_rows and r not in table.total_rows]
+    part_rows, grand_rows, sub_rows = set(table.part_rows), table.total_rows, table.subtotal_rows
+    not_summed = part_rows | set(grand_rows)
+    body = [r for r in table.body_rows() if r not in not_summed]
     columns = _counted_columns(table)
-    grand_rows, sub_rows = table.total_rows, table.subtotal_rows
-    plain_rows = not sub_rows and not table.part_rows and len(grand_rows) == 1
+    plain_rows = bool(body) and not sub_rows and not part_rows and len(grand_rows) == 1
     for totals, bounds in ((grand_rows, set(grand_rows)), (sub_rows, set(grand_rows) | set(sub_rows))):
         for total, rows in _segments(body, totals, bounds):
-            readings = _readings(total, rows, sub_rows, totals is grand_rows)
+            readings = _readings(total, rows, set(sub_rows), totals is grand_rows)
             found = (
                 _best(_figure(table, total, c), [[_figure(table, r, c) for r in reading] for reading in readings])
                 for c in columns
             )
             yield plain_rows and rows == body and total > body[-1], [check for check in found if check]
-    parts = [c for c in columns if c not in table.total_columns and c not in table.part_columns]
     grand_columns, sub_columns = table.total_columns, table.subtotal_columns
-    plain_columns = not sub_columns and not table.part_columns and len(grand_columns) == 1 and table.header_rows < 2
+    not_parts = set(grand_columns) | set(table.part_columns)
+    parts = [c for c in columns if c not in not_parts]
+    plain_columns = bool(parts) and not sub_columns and not table.part_columns and len(grand_columns) == 1
+    plain_columns = plain_columns and table.header_rows < 2
+    counted_rows = [r for r in table.body_rows() if r not in part_rows]
     for totals, bounds in ((grand_columns, set(grand_columns)), (sub_columns, set(grand_columns) | set(sub_columns))):
         for total, summed in _segments(parts, totals, bounds):
-            readings = _readings(total, summed, sub_columns, totals is grand_columns)
+            readings = _readings(total, summed, set(sub_columns), totals is grand_columns)
             found = (
                 _best(_figure(table, r, total), [[_figure(table, r, c) for c in reading] for reading in readings])
-                for r in table.body_rows()
-                if r not in table.part_rows
+                for r in counted_rows
             )
             yield plain_columns and summed == parts and total > parts[-1], [check for check in found if check]
 
@@ -361,8 +369,12 @@ def part_checks(table: Table, vocabulary: Vocabulary) -> Iterator[PartCheck]:
             part_cell, whole_cell = _figure(table, row, part), _figure(table, row, whole)
             if part_cell is not None and whole_cell is not None:
                 yield PartCheck(part_cell, whole_cell, _leaf(table, part), _leaf(table, whole), carry)
-    for part_row in table.part_rows:
-        parent = max((r for r in table.body_rows() if r < part_row and r not in table.part_rows), default=None)
+    part_rows = set(table.part_rows)
+    parent = None
+    for part_row in table.body_rows():
+        if part_row not in part_rows:
+            parent = part_row
+            continue
         if parent is None:
             continue
         for column in counted:

@@ -416,8 +416,9 @@ class _Text:
                 while (row_index, column) in taken:
                     column += 1
                 rows, columns = cell.spans
-                for r in range(row_index, row_index + rows):
-                    taken.update((r, c) for c in range(column, column + columns))
+                if rows > 1 and len(taken) < _MAX_SLOTS:  # the slots it holds in the rows below
+                    below = range(row_index + 1, row_index + rows)
+                    taken.update((r, c) for r in below for c in range(column, column + columns))
                 at += bool(pieces)  # the tab before it
                 cells.append((line_index, at, at + len(text), row_index, column, rows, columns))
                 pieces.append(text)
@@ -425,7 +426,7 @@ class _Text:
                 column += columns
             self._lines.append(("\t".join(pieces), row.line))
             row_index += 1
-        if cells:
+        if cells and len(taken) < _MAX_SLOTS:  # else spans no report's table has: its text only
             self._tables.append(cells)
 
     def layouts(self, lines: list[tuple[str, int]], shift: int) -> tuple[TableLayout, ...]:
@@ -472,6 +473,7 @@ class _Text:
 
 _CELL_MAX = 60  # a data table's cells are short: a longer one is a layout table holding text
 _MAX_SPAN = 63
+_MAX_SLOTS = 100_000  # grid slots that rowspans hold in one table
 _CELL_BREAKS = _BLOCK | {"br"}
 
 
