@@ -5,6 +5,8 @@ Each identity is kept once and broken once (tests/disclosure_forms.py builds the
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -153,3 +155,24 @@ def test_a_report_of_the_trial_format_is_told_by_its_tables(tmp_path: Path, rule
     found = lint(tmp_path, ruleset, report(table("2019"), version="2019"), "piped")
     assert {d.code for d in found} == {"P109"}
     assert {d.code for d in lint(tmp_path, ruleset, report(table("2021")), "piped")} == set()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice makes the PDF")
+def test_a_pdf_table_is_read_from_its_text(tmp_path: Path, ruleset: RuleSet) -> None:
+    """A PDF's text: numbers cut by spaces, narrow label cells wrapped onto the lines below."""
+    rows = changed(table("2021"), "四、结转下年度继续办理", NATURAL, 2)
+    rows = changed(rows, "四、结转下年度继续办理", TOTAL, 2)
+    reviews = list(REVIEWS)
+    reviews[4] = 2  # 行政复议: 1 upheld, total written 2
+    as_docx(report(rows, reviews), tmp_path / "report.docx")
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(tmp_path / "report.docx")],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    found = lint_path(tmp_path / "report.pdf", ruleset, Options()).diagnostics
+    assert broken(found) == {"column"}
+    assert [d.message for d in found if d.code == "P202"] == [
+        "第四部分统计表不符合“review_total == review_upheld + review_corrected + review_other + review_pending”:"
+        "行政复议 总计 2 ≠ 行政复议 结果维持 1 + 行政复议 结果纠正 0 + 行政复议 其他结果 0 + 行政复议 尚未审结 0 = 1"
+    ]

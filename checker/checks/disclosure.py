@@ -142,6 +142,7 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
     labels: list[str] = []
     cells: list[RowCell] = []
     first = 0
+    wrapped = False  # the last row came from a PDF line: its label may go on below
 
     def flush() -> None:
         nonlocal labels, cells
@@ -160,8 +161,15 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
         if not stripped or _ONLY_PIPES.fullmatch(stripped):
             continue
         line = _TRAILING_PIPES.sub("|", line)  # "8 | ||||||": the empty cells a merged header leaves
-        pieces = _pieces(line, line_start) if "|" in line or "\t" in line else _spaced(line, line_start, width)
-        if len(pieces) > 1 or ("|" not in line and "\t" not in line):
+        celled = "|" in line or "\t" in line
+        pieces = _pieces(line, line_start) if celled else _spaced(line, line_start, width)
+        if not celled and len(pieces) == 1 and wrapped and _continues(stripped):
+            # A PDF's narrow label cell goes on below its numbers: its last column is the row's own label.
+            last = rows[-1]
+            rows[-1] = last._replace(labels=(*last.labels[:-1], last.labels[-1] + stripped.split()[-1]))
+            continue
+        wrapped = False
+        if len(pieces) > 1 or not celled:
             flush()
             labels = []
         if len(pieces) > 1:  # a row on one line: its labels, then its numbers
@@ -170,8 +178,9 @@ def _text_rows(doc: Document, start: int, end: int, width: int, skip: list[tuple
             fitted = _fit(values, width)
             if fitted is not None:
                 rows.append(TableRow(tuple(p[2] for p in pieces[:first_value] if p[2]), fitted, original))
+                wrapped = not celled and first_value > 0
             continue
-        if "|" not in line and "\t" not in line:
+        if not celled:
             continue  # prose between tables
         a, b, piece = pieces[0]
         if _is_value_cell(piece):
@@ -199,7 +208,7 @@ def _fit(cells: list[RowCell], width: int) -> tuple[RowCell, ...] | None:
     return tuple(cells) if len(cells) == width else None
 
 
-_SPACED_NUMBER = re.compile(r"[ \u3000]+(\d{1,9})(?=[ \u3000]*$|[ \u3000]+\d)")
+_SPACED_NUMBER = re.compile(r"(?:^|[ \u3000]+)(\d{1,9})(?=[ \u3000]*$|[ \u3000]+\d)")
 
 
 def _spaced(line: str, line_start: int, width: int) -> list[tuple[int, int, str]]:
@@ -215,9 +224,17 @@ def _spaced(line: str, line_start: int, width: int) -> list[tuple[int, int, str]
     ):
         return [(line_start, line_start + len(line), stripped)]  # words among the numbers
     label = line[: numbers[0].start()]
-    lead = len(label) - len(label.lstrip())
-    cells = [(line_start + lead, line_start + len(label.rstrip()), label.strip())] if label.strip() else []
+    cells = [(line_start + m.start(), line_start + m.end(), m.group()) for m in _WORD.finditer(label)]
     return cells + [(line_start + m.start(1), line_start + m.end(1), m.group(1)) for m in numbers]
+
+
+_WORD = re.compile(r"[^ \u3000]+")
+_CONTINUATION_PIECE = 8  # characters: a narrow label cell wraps after a few
+
+
+def _continues(line: str) -> bool:
+    """Whether ``line`` is the wrapped rest of label cells: short pieces, no number."""
+    return not any(c.isdigit() for c in line) and all(len(p) <= _CONTINUATION_PIECE for p in line.split())
 
 
 def _pieces(line: str, line_start: int) -> list[tuple[int, int, str]]:
