@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -395,11 +397,40 @@ def alive(pid: int) -> bool:
         return False
 
 
+def started_at(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except OSError:
+        return None
+
+
+def catches(pid: int, signum: int) -> bool:
+    """Whether ``pid`` has a handler for ``signum`` (its SigCgt mask in /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    mask = next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) >> (signum - 1) & 1)
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass: under load a run may take long
+    to get anywhere, so the deadlines are generous and a test never waits longer than it must."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_sigterm_to_the_main_process_leaves_no_worker(tmp_path: Path) -> None:
-    import signal
-    import time
-
+    """SIGTERM once the pool runs: the main process handles it, both workers have been set up
+    (their SIGTERM is the default again, so terminate() ends them), and none outlives the run.
+    The test waits for that state rather than for a time: a worker counted as soon as it was
+    forked could still be inside the pool's start (one such run failed under load)."""
     for i in range(200):  # several chunks, so that both workers are busy
         (tmp_path / f"r{i:03}.txt").write_bytes(SEEDS[i % len(SEEDS)].read_bytes())
     proc = subprocess.Popen(
@@ -407,18 +438,32 @@ def test_sigterm_to_the_main_process_leaves_no_worker(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
     )  # fmt: skip
     workers: list[int] = []
-    deadline = time.monotonic() + 60
-    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-        workers = children_of(proc.pid)
-    assert len(workers) >= 2, "the pool never started"
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
-    assert proc.stderr is not None and "Traceback" not in proc.stderr.read().decode()
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(alive(pid) for pid in workers)
+    worker_starts: dict[int, str | None] = {}  # pid → start time: a pid reused later is no worker
+    try:
+
+        def pool_ready() -> bool:
+            nonlocal workers
+            workers = children_of(proc.pid)
+            worker_starts.update((pid, started_at(pid)) for pid in workers)
+            started = len(workers) >= 2 and not any(catches(pid, signal.SIGTERM) for pid in workers)
+            return started or proc.poll() is not None
+
+        assert wait_until(pool_ready, 300) and proc.poll() is None, "the pool never started"
+        assert catches(proc.pid, signal.SIGTERM)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=300) == 128 + signal.SIGTERM
+        assert proc.stderr is not None and "Traceback" not in proc.stderr.read().decode()
+        # The workers were this process's children: once it is gone they are reaped by init.
+        assert wait_until(lambda: not any(alive(pid) for pid in workers), 60), "a worker outlived the run"
+    finally:  # a failed assertion leaves no process of this test behind (and kills no other)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for pid in workers:
+            if alive(pid) and started_at(pid) == worker_starts.get(pid):
+                os.kill(pid, signal.SIGKILL)
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 # --------------------------------------------------------------------------- item 19: messages
