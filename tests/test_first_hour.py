@@ -361,6 +361,17 @@ def test_gbk_out_of_step_spans_only_the_damaged_characters() -> None:
         assert [text[s:e] for s, e in gbk_out_of_step(text)] == [damaged]
 
 
+def test_gbk_out_of_step_after_ascii_punctuation() -> None:
+    """A repost of “中国元素！“十四五”时期”: the “?” of the unpaired byte, an ASCII “!”
+    read on its own, then the bytes still out of step up to the lone trail byte “r”."""
+    from checker.checks.encoding import gbk_out_of_step
+
+    text = "推动中國元素?!笆奈濉睍r期的文化建设。"
+    assert [text[s:e] for s, e in gbk_out_of_step(text)] == ["?!笆奈濉睍r"]
+    for clean in ("为什么?!我们坚持依法行政。", "问题?1.加强组织领导", "是否完成?(一)强化领导"):
+        assert list(gbk_out_of_step(clean)) == [], clean
+
+
 # --------------------------------------------------------------- 6. a Chinese interface
 
 # What may stay in Latin letters in Chinese output: names of things (formats, products,
