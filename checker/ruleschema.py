@@ -334,7 +334,7 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
     vocabularies: list[VocabularyModel] = []
     for path, content in files:
         try:
-            text = content.decode("utf-8")
+            text = content.decode("utf-8-sig")  # a BOM (Windows Notepad) as config files accept it
             data = tomllib.loads(text)
         except UnicodeDecodeError:
             raise RuleFileError(f"{path}: rule file is not UTF-8") from None
