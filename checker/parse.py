@@ -3,7 +3,8 @@
 Everything here reads the matching view (full-width folded, simplified, pinyin debris
 removed) and maps every offset back to the original text before building a Span.
 Recognises: page chrome lines, the title, the report year, dates and their roles,
-the heading tree (GB/T 9704 §7.3.3 levels and 一是… items), paragraphs and sentences.
+the heading tree (GB/T 9704 §7.3.3 levels and 一是… items), paragraphs and sentences;
+tables are read by :mod:`checker.tables`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from checker.model import (
     Paragraph,
     SourceText,
     Span,
+    TableLayout,
     Title,
     TitleLine,
     TitleLineKind,
@@ -29,6 +31,7 @@ from checker.model import (
     YearMention,
 )
 from checker.numerals import parse_digits, parse_ordinal
+from checker.tables import read_tables
 
 # --------------------------------------------------------------------------- lines
 
@@ -534,9 +537,12 @@ def _title(view: View, title_lines: list[_Line], header: list[tuple[_Line, Title
         YearMention(int(m.group(1)), view.span(first.start + m.start(1), first.start + m.end(1)))
         for m in YEAR.finditer(text)
     ]
-    block = [TitleLine(kind, line.text, line.number, view.span(line.start, line.end)) for line, kind in header]
-    block += [TitleLine("title", line.text, line.number, view.span(line.start, line.end)) for line in title_lines]
-    return Title(view.span(first.start, last.end), text, first.number, years, first.start, tuple(block))
+    title_kind: TitleLineKind = "title"
+    block = tuple(
+        TitleLine(kind, line.text, line.number, view.span(line.start, line.end), line.start)
+        for line, kind in [*header, *((line, title_kind) for line in title_lines)]
+    )
+    return Title(view.span(first.start, last.end), text, first.number, years, first.start, block)
 
 
 def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]:
@@ -613,7 +619,9 @@ def _report_year(
 # --------------------------------------------------------------------------- entry point
 
 
-def parse(path: str, source: SourceText, view: View) -> Document:
+def parse(path: str, source: SourceText, view: View, layouts: tuple[TableLayout, ...] = ()) -> Document:
+    """The document model of ``source`` read through ``view``; ``layouts``: the tables a
+    .docx or HTML loader laid out cell by cell."""
     lines = _lines(view)
     title, title_lines = _find_title(lines, view)
     flat_headings: list[tuple[Heading, int]] = []
@@ -663,4 +671,5 @@ def parse(path: str, source: SourceText, view: View) -> Document:
         dates=_dates(lines, view),
         headings=_build_tree(flat_headings, len(source.text)),
         paragraphs=paragraphs,
+        tables=read_tables(view, source, layouts),
     )
