@@ -351,7 +351,7 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
     profile_titles: dict[str, tuple[ProfileTitle, Path]] = {}
     for path, content in files:
         try:
-            text = content.decode("utf-8")
+            text = content.decode("utf-8-sig")  # a BOM (Windows Notepad) as config files accept it
             data = tomllib.loads(text)
         except UnicodeDecodeError:
             raise RuleFileError(f"{path}: rule file is not UTF-8") from None
