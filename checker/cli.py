@@ -37,7 +37,7 @@ from checker.report import FORMATS, render, render_statistics
 from checker.report.summary import summary_line
 from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
-from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
+from checker.runner import Job, RuleSets, default_jobs, lint_run, plan_jobs
 from checker.version import VERSION
 
 if TYPE_CHECKING:
@@ -162,6 +162,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--force", action="store_true", help=_say("help-force"))
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=_say("help-color"))
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=_say("help-jobs"))
+        parser.add_argument("--previous", type=Path, action="append", default=[], metavar="FILE",
+                            help=_say("help-previous"))
         baseline = parser.add_mutually_exclusive_group()
         baseline.add_argument("--baseline", type=Path, metavar="PATH", help=_say("help-baseline"))
         baseline.add_argument("--write-baseline", type=Path, metavar="PATH", help=_say("help-write-baseline"))
@@ -250,6 +252,7 @@ def _check(args: argparse.Namespace) -> int:
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
     paths = [p for p in args.paths if not _force_excluded(p, resolver)] if args.force_exclude else args.paths
     jobs = plan_jobs(paths, resolver, _overrides(args), rulesets, _note_unread)
+    previous = plan_jobs(args.previous, resolver, _overrides(args), rulesets, _note_unread) if args.previous else []
     if not jobs:
         # Checked here too: with no file, no config's selectors were.
         check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
@@ -259,7 +262,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.diff:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
-    results = _lint(args, jobs, rulesets)
+    results = _lint(args, jobs, rulesets, previous)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, results)
     if baseline is not None:
@@ -316,12 +319,14 @@ def _regular_file_identity(path: Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
-def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list[FileResult]:
+def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets, previous: list[Job]) -> list[FileResult]:
     # Cached results are compact; the HTML page and the baseline need each file's text.
     needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
     workers = args.jobs or default_jobs()
     results_cache = rulesets.use_cache and not needs_text
-    return list(lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text))
+    return lint_run(
+        jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text, previous=previous
+    )
 
 
 def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:

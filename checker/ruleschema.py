@@ -364,6 +364,9 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             ("part", [getattr(rule.params, "part", None)], "section"),
             ("unclaimed_from", getattr(rule.params, "unclaimed_from", ()), "section"),
             ("line_debris", getattr(rule.params, "line_debris", ()), "pattern"),
+            ("plan", [getattr(rule.params, "plan", None)], "section"),  # the kinds across reports
+            ("not_measures", getattr(rule.params, "not_measures", ()), "section"),
+            ("parts", getattr(rule.params, "parts", ()), "section"),
         ):
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != kind):
