@@ -18,7 +18,8 @@ from checker import cache
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.rule import Rule, RuleFileError
 
-CACHE_FORMAT = 9  # bump when the pickled classes change shape (7: fixes; 8: the numeric vocabulary grew; 9: the kinds across reports)
+# Bump when the pickled classes change shape (7: fixes; 8: the numeric vocabulary grew; 9: the kinds across reports).
+CACHE_FORMAT = 9
 
 
 class RuleSet(NamedTuple):
