@@ -509,25 +509,28 @@ def _annotated_copy(path: Path, output: Path | None) -> Path:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from checker.report.facts import fact_records, render_facts_json, render_facts_table
+    from checker.report.facts import FactsReport, fact_records, identity_record, render_facts_json, render_facts_table
 
     # Each report is read with the rules its own config adds, as linting it does.
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     status = EXIT_OK
-    reports: list[tuple[str, list[dict[str, object]]]] = []  # JSON: one document for every file
+    reports: list[FactsReport] = []  # JSON: one document for every file
     for path in expand_paths(args.paths, resolver.excluded, _note_unread):
         ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
-            records = fact_records(*read_facts(path, ruleset))
+            read = read_facts(path, ruleset)
         except (LoadError, StageError) as e:  # this file's trouble; the others' facts still shown
             _error(_say("path-reason", path=path, reason=e.text(_ui) if isinstance(e, LoadError) else e.reason))
             status = EXIT_TROUBLE
             continue
+        report = FactsReport(
+            display_path(path), identity_record(read.identity, read.source), fact_records(read.facts, read.source)
+        )
         if args.format == "json":
-            reports.append((display_path(path), records))
+            reports.append(report)
         else:
-            render_facts_table(str(path), records, sys.stdout, color=_use_color(args.color, sys.stdout))
+            render_facts_table(report._replace(path=str(path)), sys.stdout, color=_use_color(args.color, sys.stdout))
     if args.format == "json":
         render_facts_json(reports, sys.stdout)
     return status

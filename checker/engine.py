@@ -11,11 +11,22 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from checker.checks import CheckFn, Context, Finding
 from checker.checks.registry import kinds
+from checker.extract.identity import report_identity
 from checker.files import display_path
 from checker.load import LoadError, deadline, load_path
 from checker.load.deadline import LoadTimeout, time_limit
 from checker.load.limits import MAX_FILE_SECONDS
-from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText
+from checker.model import (
+    INTERNAL_ERROR,
+    LOAD_ERROR,
+    Diagnostic,
+    Document,
+    Facts,
+    FileResult,
+    Identity,
+    Label,
+    SourceText,
+)  # fmt: skip
 from checker.normalize import normalize
 from checker.outline import outline
 from checker.parse import parse
@@ -237,13 +248,15 @@ def _lint_text(
             diagnostics = _suppress(suppressions, diagnostics, source, ran, ruleset, options, path)
     with stage("outline"):
         sections = outline(doc, source, plan.rules, plan.context)
+    with stage("identity"):
+        identity = report_identity(doc)
     digest = None
     if plan.digest is not None:
         with stage("digest"):
             from checker.checks.crossyear import digest as make_digest
 
-            digest = make_digest(doc, plan.digest, plan.context, suppressions)
-    return FileResult(path, source, diagnostics, locations, sections, digest=digest)
+            digest = make_digest(doc, identity, plan.digest, plan.context, suppressions)
+    return FileResult(path, source, diagnostics, locations, sections, identity=identity, digest=digest)
 
 
 def _suppress(
@@ -307,14 +320,24 @@ def failed(path: str, reason: str, ruleset: RuleSet, lang: str, source: SourceTe
     return FileResult(path, source, [_builtin(ruleset, INTERNAL_ERROR, path, reason, lang)])
 
 
-def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
-    """The numeric facts the extract stage finds in the report at ``path``, and its text
-    (``govlint facts``). Raises LoadError for a file that cannot be read, StageError
-    for a stage that failed on it."""
+class ReadFacts(NamedTuple):
+    """What ``govlint facts`` shows of a report."""
+
+    facts: Facts
+    source: SourceText
+    identity: Identity
+
+
+def read_facts(path: Path, ruleset: RuleSet) -> ReadFacts:
+    """The report at ``path``: the numeric facts the extract stage finds, its text and who
+    reports on which year (``govlint facts``). Raises LoadError for a file that cannot be
+    read, StageError for a stage that failed on it."""
     with time_limit(MAX_FILE_SECONDS):
         text = load_path(path).text
         with stage("suppress"):
             _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
         doc = analyse(str(path), analysed, ruleset)
+        with stage("identity"):
+            identity = report_identity(doc)
     assert doc.facts is not None  # analyse extracts them by default
-    return doc.facts, doc.source if analysed is text else SourceText(text)
+    return ReadFacts(doc.facts, doc.source if analysed is text else SourceText(text), identity)

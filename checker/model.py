@@ -367,6 +367,7 @@ class TitleLine(NamedTuple):
     text: str  # normalized view
     line: int
     span: Span
+    view_start: int  # offset of ``text`` in the view
 
 
 class Title(NamedTuple):
@@ -687,6 +688,28 @@ class Outline(NamedTuple):
     parts: tuple[OutlinePart, ...] = ()  # one per section rule that ran, in code order
 
 
+OrganisationSource = Literal["title", "issuer", "opening", "document-number"]
+YearSource = Literal["title", "opening"]
+
+
+class Identity(NamedTuple):
+    """Who reports and on which year, as the report itself says (checker.extract.identity).
+    ``organisation`` is the normalised name (区政府 and 区 alike read 区人民政府): what
+    reports of the same body share from year to year; ``written`` is the name as the
+    report writes it, at ``span``. ``organisation_source``: the title, the issuing body's
+    line above it, the opening sentence, or the 发文字号's 机关代字 (e.g. "龙府"); None
+    when the report names no organisation (rule S114 says so, nothing is guessed)."""
+
+    organisation: str | None
+    written: str | None
+    span: Span | None
+    organisation_source: OrganisationSource | None
+    year: int | None  # the report year (Document.report_year)
+    year_span: Span | None
+    year_source: YearSource | None
+    document_number: str | None = None  # the 发文字号 as written ("龙府〔2024〕5号"), if the report has one
+
+
 class DocxMap(NamedTuple):
     """Where a Word document's loaded text is in its XML: what ``govlint annotate`` needs
     to put a comment on the runs of given characters, in a copy of the same file.
@@ -769,6 +792,7 @@ class FileResult(NamedTuple):
     locations: tuple[str, ...] | None = None
     outline: Outline | None = None  # None when the file could not be read
     docx_map: DocxMap | None = None  # for a Word document
+    identity: Identity | None = None  # None when the file could not be read or linted
     digest: Digest | None = None  # when a rule across reports is active (checker.crossfile)
 
     def where(self, line: int) -> str:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 from checker.checks import Context, Corpus, CrossFinding, Finding, KindSpec, RelatedPlace, Text
 from checker.checks.numbers import HUNDRED, consistent, fmt
 from checker.checks.structure import Part, find_part
-from checker.model import CountFact, Digest, Document, Facts, Figure, Passage, Place, Span
+from checker.model import CountFact, Digest, Document, Facts, Figure, Identity, Passage, Place, Span
 
 # --------------------------------------------------------------------------- comparable text
 
@@ -64,43 +64,6 @@ def pairs_bitmap(texts: Iterable[str]) -> bytes:
 def _has_pair(bitmap: bytes, a: int, b: int) -> bool:
     h = _pair_bit(a, b)
     return bool(bitmap[h >> 3] & (1 << (h & 7)))
-
-
-# --------------------------------------------------------------------------- who reports
-
-_ORGANISATION_END = re.compile(
-    r"(人民政府|政府|委员会|办公室|委|办|局|厅|院|中心|管委会|街道办事处|街道|镇|乡|区|县|市|州|盟|旗)$"
-)
-_PLACE_ONLY = re.compile(r"(区|县|市|镇|乡|州|旗)$")
-_TITLE_HEAD = re.compile(r"^(.{2,30}?)(?:关于)?(?:19|20)\d{2}年")
-# Words no name holds: a date or a figure (a title with debris before its year).
-_NOT_A_NAME = re.compile(r"\d|[〇零一二三四五六七八九十]{1,4}[年月日]")
-
-
-def organisation(doc: Document) -> str | None:
-    """The organisation that reports, from the title's issuer line or the words before the
-    title's year ("青山区2023年…" → 青山区人民政府), normalized so that the same body is
-    written one way (区政府 = 区人民政府 = 青山区). None when the words end in no kind of
-    body: never guessed."""
-    title = doc.title
-    if title is None:
-        return None
-    issuer = title.issuer()
-    if issuer is not None:
-        name = issuer.strip()
-    else:
-        m = _TITLE_HEAD.match(comparable(title.text))
-        if m is None:
-            return None
-        name = m.group(1)
-    name = comparable(name).removesuffix("关于")
-    if not _ORGANISATION_END.search(name) or _NOT_A_NAME.search(name):
-        return None
-    if name.endswith("政府") and not name.endswith("人民政府"):
-        name = name[: -len("政府")] + "人民政府"
-    elif _PLACE_ONLY.search(name):
-        name += "人民政府"
-    return name
 
 
 # --------------------------------------------------------------------------- what a file keeps
@@ -200,7 +163,11 @@ def _part_of(ranges: dict[str, tuple[int, int]], span: Span) -> str | None:
     return next((code for code, (start, end) in ranges.items() if span.end > start and span.start < end), None)
 
 
-def digest(doc: Document, spec: DigestSpec, ctx: Context, suppressions: object | None = None) -> Digest:
+def digest(
+    doc: Document, identity: Identity, spec: DigestSpec, ctx: Context, suppressions: object | None = None
+) -> Digest:
+    """What the rules across reports keep of ``doc``, whose organisation and year are
+    ``identity`` (checker.extract.identity)."""
     places = _Places(doc)
     measured = spec.measures_without is not None
     without = spec.measures_without or frozenset()
@@ -226,8 +193,8 @@ def digest(doc: Document, spec: DigestSpec, ctx: Context, suppressions: object |
             items.append(Passage(part, first.text, places.of(first.span)))
     figures = tuple(_figures(doc, places)) if spec.figures and doc.report_year and doc.facts else ()
     return Digest(
-        organisation(doc),
-        doc.report_year,
+        identity.organisation,
+        identity.year,
         tuple(passages),
         tuple(items),
         pairs_bitmap(measures) if measured and measures else b"",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
+from checker.extract.identity import report_identity
 from checker.model import Document, Heading, Span
 from checker.numerals import format_numeral
 from checker.parse import HEADING_LEVELS
@@ -239,6 +240,15 @@ def check_title(doc: Document, params: TitleParams, ctx: Context) -> Iterator[Fi
         )
 
 
+# --------------------------------------------------------------------------- identity
+
+
+def check_identity(doc: Document, params: None, ctx: Context) -> Iterator[Finding]:
+    """The report names the organisation that reports (checker.extract.identity reads it)."""
+    if report_identity(doc).organisation is None:
+        yield Finding(span=doc.title.span if doc.title else None)
+
+
 # --------------------------------------------------------------------------- numbering
 
 
@@ -353,6 +363,7 @@ KINDS = (
         variants=frozenset({"missing", "incomplete"}),
         args=frozenset({"missing_zh", "missing_en"}),
     ),
+    KindSpec("identity", check_identity, "checker.checks.schema:NoParams"),
     KindSpec(
         "numbering",
         check_numbering,
