@@ -163,6 +163,21 @@ def _part_of(ranges: dict[str, tuple[int, int]], span: Span) -> str | None:
     return next((code for code, (start, end) in ranges.items() if span.end > start and span.start < end), None)
 
 
+_ISSUER_LINE = 30  # characters: a longer line before the 落款 date is text, not the signing body
+
+
+def _signature_lines(doc: Document) -> set[int]:
+    """The 落款: the line of each signature date and the body's name right above it. They
+    follow the last part, but are no plan item and no paragraph of it."""
+    dated = {doc.source.line_of(d.span.start) for d in doc.dates if d.role == "signature"}
+    lines = set(dated)
+    for index, paragraph in enumerate(doc.paragraphs[1:], 1):
+        before = doc.paragraphs[index - 1]
+        if paragraph.line in dated and len(before.text) <= _ISSUER_LINE and "。" not in before.text:
+            lines.add(before.line)
+    return lines
+
+
 def digest(
     doc: Document, identity: Identity, spec: DigestSpec, ctx: Context, suppressions: object | None = None
 ) -> Digest:
@@ -176,11 +191,13 @@ def digest(
     passages: list[Passage] = []
     items: list[Passage] = []
     measures: list[str] = []
-    title_line = doc.title.line if doc.title else 0
+    skipped = _signature_lines(doc) | ({doc.title.line} if doc.title else set())
     for paragraph in doc.paragraphs:
+        if paragraph.line in skipped:
+            continue
         part = _part_of(ranges, paragraph.span)
         if part is None or part not in without:
-            if measured and paragraph.line != title_line:
+            if measured:
                 measures.append(paragraph.text)
             if part is None:
                 continue
