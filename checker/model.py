@@ -743,10 +743,13 @@ class Place(NamedTuple):
 
 
 class Passage(NamedTuple):
-    """A paragraph of a part (``part``: the code of the section rule that finds the part)."""
+    """A paragraph of a part (``part``: the code of the section rule that finds the part),
+    or the first sentence of a plan item."""
 
     part: str
-    text: str  # the normalized view of the paragraph
+    # A paragraph: its original text (copies are compared as written; mostly the very string
+    # of place.line_text). A plan item: the normalized view (S111 reads words, not characters).
+    text: str
     place: Place
 
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
-from itertools import pairwise
 from typing import NamedTuple
 
 from checker.checks import Context, Corpus, CrossFinding, Finding, KindSpec, RelatedPlace, Text
@@ -41,28 +41,38 @@ def comparable(text: str) -> str:
 # --------------------------------------------------------------------------- the measures' pairs
 
 PAIR_BITS = 15  # 32 768 bits (4 KB a report): ~3 000 pairs set about 9 % of them
+_PAIR_MASK = (1 << PAIR_BITS) - 1
 
 
-def _pair_bit(a: int, b: int) -> int:
-    """A deterministic hash of a character pair (str hashes change from process to process)."""
-    return ((a * 0x9E3779B1) ^ (b * 0x85EBCA77)) >> 7 & ((1 << PAIR_BITS) - 1)
+def pair_ids(text: str) -> set[int]:
+    """Each pair of adjacent characters of ``text`` as one int (their UTF-16 code units side
+    by side), read at C speed as the text's 4-byte windows at even and at odd offsets."""
+    data = text.encode("utf-16-le")
+    ids = set(array("I", data[: len(data) // 4 * 4]))
+    rest = data[2:]
+    ids.update(array("I", rest[: len(rest) // 4 * 4]))
+    return ids
+
+
+def _bit(pair: int) -> int:
+    """A deterministic hash of a pair id (str hashes change from process to process)."""
+    return (pair * 0x9E3779B1) >> 11 & _PAIR_MASK
 
 
 def pairs_bitmap(texts: Iterable[str]) -> bytes:
-    """The adjacent character pairs of ``texts`` (comparable text) as a bitmap: a set that
+    """The adjacent character pairs of ``texts`` as a bitmap: a set that
     says "maybe" for a pair it never held about one time in ten, which only makes S111
     report fewer items."""
     bits = bytearray(1 << PAIR_BITS - 3)
-    for text in texts:
-        codes = [ord(c) for c in comparable(text)]
-        for a, b in pairwise(codes):
-            h = _pair_bit(a, b)
-            bits[h >> 3] |= 1 << (h & 7)
+    # The raw text: its pairs with punctuation are never looked up (items are comparable text).
+    for pair in pair_ids("".join(texts)):
+        h = (pair * 0x9E3779B1) >> 11 & _PAIR_MASK  # _bit, inline: a few thousand a report
+        bits[h >> 3] |= 1 << (h & 7)
     return bytes(bits)
 
 
-def _has_pair(bitmap: bytes, a: int, b: int) -> bool:
-    h = _pair_bit(a, b)
+def _has_pair(bitmap: bytes, pair: int) -> bool:
+    h = _bit(pair)
     return bool(bitmap[h >> 3] & (1 << (h & 7)))
 
 
@@ -141,8 +151,12 @@ class _Places:
         self.source = doc.source
         self.lines: dict[int, str] = {}
 
-    def of(self, span: Span) -> Place:
+    def of(self, span: Span, *, framed: bool = True) -> Place:
+        """``framed``: a finding may point at it, so its line's text is kept for the frame;
+        a place only ever referred to from another file's finding keeps none."""
         start, end = self.source.position(span.start), self.source.position(span.end)
+        if not framed:
+            return Place(span, start, end, "")
         if start.line not in self.lines:
             self.lines[start.line] = self.source.line_text(start.line)
         return Place(span, start, end, self.lines[start.line])
@@ -203,11 +217,12 @@ def digest(
                 continue
         if part in spec.passage_parts and len(comparable(paragraph.text)) >= spec.min_length:
             place = places.of(paragraph.span)
-            text = place.line_text if paragraph.text == place.line_text else paragraph.text
-            passages.append(Passage(part, text, place))
+            # As written: a copy is a copy of the characters (and the frame's line is this text).
+            written = doc.source.text[paragraph.span.start : paragraph.span.end]
+            passages.append(Passage(part, place.line_text if written == place.line_text else written, place))
         if part == spec.plan_part and paragraph.span.start > ranges[part][0] and paragraph.sentences:
             first = paragraph.sentences[0]
-            items.append(Passage(part, first.text, places.of(first.span)))
+            items.append(Passage(part, first.text, places.of(first.span, framed=False)))  # only referred to
     figures = tuple(_figures(doc, places)) if spec.figures and doc.report_year and doc.facts else ()
     return Digest(
         identity.organisation,
@@ -314,7 +329,8 @@ def _figure(
     count: CountFact, year: int, value: Decimal, quoted: bool, text: str, span: Span, places: _Places
 ) -> Figure:
     assert count.role is not None
-    return Figure(year, count.role, count.object, count.unit_class, value, quoted, text, places.of(span))
+    place = places.of(span, framed=quoted)  # N210 points at a quoted figure, and refers to a stated one
+    return Figure(year, count.role, count.object, count.unit_class, value, quoted, text, place)
 
 
 # --------------------------------------------------------------------------- pairs of years
@@ -420,15 +436,11 @@ def check_prior_figures(corpus: Corpus, params: Sequence[PriorFigureParams | Non
 # --------------------------------------------------------------------------- S111
 
 
-def _item_pairs(text: str, generic: re.Pattern[str] | None) -> list[tuple[int, int]]:
+def _item_pairs(text: str, generic: re.Pattern[str] | None) -> set[int]:
     """The character pairs of an item, the words every plan uses taken out first (a pair
     never spans a word taken out)."""
     pieces = generic.split(comparable(text)) if generic is not None else [comparable(text)]
-    pairs: list[tuple[int, int]] = []
-    for piece in pieces:
-        codes = [ord(c) for c in piece]
-        pairs.extend(pairwise(codes))
-    return list(dict.fromkeys(pairs))
+    return set().union(*(pair_ids(piece) for piece in pieces))
 
 
 _ITEM_SHOWN = 24  # characters of an item the message quotes
@@ -450,7 +462,7 @@ def check_plan_followed_up(corpus: Corpus, params: Sequence[PlanParams | None]) 
             pairs = _item_pairs(item.text, p.generic)
             if len(pairs) < p.min_pairs:
                 continue
-            held = sum(_has_pair(current.measures, a, b) for a, b in pairs)
+            held = sum(_has_pair(current.measures, pair) for pair in pairs)
             if held < p.taken_up * len(pairs):
                 missing.append(item)
         if not missing:
@@ -537,7 +549,12 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
     candidates = _candidates([s.text for s in shared], p)
     digests = corpus.digests
 
-    measures = [int.from_bytes(d.measures) for d in digests]
+    measures: dict[int, int] = {}  # a report's measures bitmap as an int, made when first compared
+
+    def measures_of(report: int) -> int:
+        if report not in measures:
+            measures[report] = int.from_bytes(digests[report].measures)
+        return measures[report]
 
     def another(report: int, other: int) -> bool:
         """Another organisation's report: names that differ by a character or two are one
@@ -546,8 +563,9 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
         a, b = digests[report].organisation, digests[other].organisation
         if a is None or b is None or fuzz.ratio(a, b) >= p.similarity:
             return False
-        union = (measures[report] | measures[other]).bit_count()
-        return not union or (measures[report] & measures[other]).bit_count() < p.same_report * union
+        mine, theirs = measures_of(report), measures_of(other)
+        union = (mine | theirs).bit_count()
+        return not union or (mine & theirs).bit_count() < p.same_report * union
 
     def near(position: int) -> list[tuple[_Shared, float]]:
         """The texts near enough to ``shared[position]``, among its first candidates."""
@@ -594,24 +612,36 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
             )
 
 
-def _candidates(texts: list[str], p: TemplateParams) -> Callable[[int], Iterator[int]]:
+def _shingles(text: str) -> set[int]:
+    """The text's 3-character shingles, each hashed to 32 bits (datasketch permutes them):
+    ints, not bytes, so that thousands of paragraphs are hashed fast and held small."""
+    codes = [ord(c) for c in text]
+    return {
+        (a * 0x9E3779B1 ^ b * 0x85EBCA77 ^ c * 0xC2B2AE3D) & 0xFFFFFFFF for a, b, c in zip(codes, codes[1:], codes[2:])
+    }
+
+
+def _candidates(texts: list[str], p: TemplateParams) -> Callable[[int], Iterable[int]]:
     """A function: position of a text → positions of the texts it may be a copy of, in
-    order. Every other text below ``lsh_from`` texts; MinHash LSH's candidates above."""
+    order. Every other text below ``lsh_from`` texts; from there MinHash LSH's candidates,
+    at most MAX_VERIFIED of each: every text is queried (it finds the earlier ones near it)
+    and then inserted, so no signature is kept."""
     if len(texts) < p.lsh_from:
         everything = range(len(texts))
         return lambda position: (i for i in everything if i != position)
     from datasketch import MinHash, MinHashLSH
 
     lsh = MinHashLSH(threshold=p.lsh_threshold, num_perm=p.num_perm)
-    shingles = [{t[i : i + 3].encode("utf-8") for i in range(max(1, len(t) - 2))} for t in texts]
-    signatures = MinHash.bulk(shingles, num_perm=p.num_perm)
+    near: list[list[int]] = [[] for _ in texts]
+    signatures = MinHash.generator((_shingles(t) for t in texts), num_perm=p.num_perm, hashfunc=int)
     for position, minhash in enumerate(signatures):
+        for other in sorted(lsh.query(minhash)):
+            if len(near[position]) < MAX_VERIFIED:
+                near[position].append(other)
+            if len(near[other]) < MAX_VERIFIED:
+                near[other].append(position)
         lsh.insert(position, minhash, check_duplication=False)
-
-    def query(position: int) -> Iterator[int]:
-        return (i for i in sorted(lsh.query(signatures[position])) if i != position)
-
-    return query
+    return near.__getitem__
 
 
 KINDS = (

@@ -48,7 +48,7 @@ class TemplateModel(ParamsModel):
     min_length: int = Field(50, ge=10)
     similarity: float = Field(90, gt=0, le=100)
     lsh_from: int = Field(500, ge=2)
-    num_perm: int = Field(64, ge=16, le=512)
+    num_perm: int = Field(32, ge=16, le=512)
     lsh_threshold: float = Field(0.5, gt=0, lt=1)
     same_report: float = Field(0.5, gt=0, le=1)
 
