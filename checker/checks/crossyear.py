@@ -16,6 +16,7 @@ copies only. Both are imported when a run compares reports, never by a one-file 
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from array import array
@@ -92,7 +93,7 @@ class DigestSpec(NamedTuple):
 
 
 class PriorFigureParams(NamedTuple):
-    pass
+    """N210 has no params: figures compare exactly, growths at their stated precision."""
 
 
 class PlanParams(NamedTuple):
@@ -306,15 +307,20 @@ def _quoted_year(doc: Document, before: CountFact, year: int) -> int | None:
 
 def _growth_bases(doc: Document, facts: Facts, year: int, used: set[int], places: _Places) -> Iterator[Figure]:
     """X件,同比增长P%: last year's base, implied by the count and the growth."""
-    counts = facts.counts
+    by_sentence: dict[int, tuple[list[int], list[CountFact]]] = {}  # ends and counts, in text order
+    for c in facts.counts:
+        ends, counts = by_sentence.setdefault(c.sentence, ([], []))
+        ends.append(c.span.end)
+        counts.append(c)
     for change in facts.changes:
         q = change.quantity
         if id(change) in used or change.about_rate is not None or q.approx is not None or q.unit != "%":
             continue
-        before = [c for c in counts if c.sentence == change.sentence and c.span.end <= change.span.start]
-        if not before:
+        ends, counts = by_sentence.get(change.sentence, ([], []))
+        at = bisect.bisect_right(ends, change.span.start)  # the last count before the change
+        if at == 0:
             continue
-        count = before[-1]
+        count = counts[at - 1]
         if count.role is None or not count.object or count.quantity.approx is not None:
             continue
         paragraph = doc.paragraphs[count.paragraph]
@@ -548,6 +554,14 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
     shared = list(groups.values())
     candidates = _candidates([s.text for s in shared], p)
     digests = corpus.digests
+    # Each text's first paragraph of each organisation, in corpus order: a template used by
+    # thousands of one organisation's files is compared once per organisation, not per file.
+    firsts: list[list[tuple[int, Passage]]] = []
+    for group in shared:
+        first: dict[str | None, tuple[int, Passage]] = {}
+        for member in group.members:
+            first.setdefault(digests[member[0]].organisation, member)
+        firsts.append(list(first.values()))
 
     measures: dict[int, int] = {}  # a report's measures bitmap as an int, made when first compared
 
@@ -567,30 +581,25 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
         union = (mine | theirs).bit_count()
         return not union or (mine & theirs).bit_count() < p.same_report * union
 
-    def near(position: int) -> list[tuple[_Shared, float]]:
+    def near(position: int) -> list[tuple[int, float]]:
         """The texts near enough to ``shared[position]``, among its first candidates."""
         found = []
         for other in itertools.islice(candidates(position), MAX_VERIFIED):
             score = fuzz.ratio(shared[position].text, shared[other].text, score_cutoff=p.similarity)
             if score:
-                found.append((shared[other], score))
+                found.append((other, score))
         return found
 
     for position, group in enumerate(shared):
-        close: list[tuple[_Shared, float]] | None = None  # computed once per text, when asked
+        close: list[tuple[int, float]] | None = None  # computed once per text, when asked
         for report, passage in group.members:
             if params[report] != p:
                 continue
-            match = next(((o, q, 100.0) for o, q in group.members if another(report, o)), None)
+            match = next(((o, q, 100.0) for o, q in firsts[position] if another(report, o)), None)
             if match is None:
                 close = near(position) if close is None else close
                 match = next(
-                    (
-                        (o, q, score)
-                        for other_group, score in close
-                        for o, q in other_group.members
-                        if another(report, o)
-                    ),
+                    ((o, q, score) for other, score in close for o, q in firsts[other] if another(report, o)),
                     None,
                 )
             if match is None:
