@@ -26,6 +26,7 @@ from checker.model import (
     Identity,
     Label,
     SourceText,
+    TableLayout,
 )  # fmt: skip
 from checker.normalize import normalize
 from checker.outline import outline
@@ -181,13 +182,15 @@ def sort_key(diagnostic: Diagnostic) -> tuple[int, str]:
     return (diagnostic.span.start if diagnostic.span else -1, diagnostic.code)
 
 
-def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) -> Document:
-    """normalize → parse → (extract): the document model the rules read. Raises
-    :class:`StageError` naming the stage that failed."""
+def analyse(
+    path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True, layouts: tuple[TableLayout, ...] = ()
+) -> Document:
+    """normalize → parse → (extract): the document model the rules read (``layouts``: the
+    loader's tables). Raises :class:`StageError` naming the stage that failed."""
     with stage("normalize"):
         normalized = normalize(text)
     with stage("parse"):
-        doc = parse(path, SourceText(text), normalized)
+        doc = parse(path, SourceText(text), normalized, layouts)
     if with_facts:
         with stage("extract"):
             from checker.extract.claims import extract
@@ -214,6 +217,7 @@ def lint_text(
     *,
     suppressions: Suppressions | None = None,
     locations: tuple[str, ...] | None = None,
+    layouts: tuple[TableLayout, ...] = (),
 ) -> FileResult:
     """Lint ``text``. Markdown comments are read here; ``suppressions`` come from where
     the loader dropped the comments (a web page's source). A stage that fails or runs
@@ -221,7 +225,7 @@ def lint_text(
     plan = plan_for(ruleset, options)
     try:
         with time_limit(MAX_FILE_SECONDS), stage("lint"):
-            return _lint_text(path, text, plan, ruleset, options, suppressions, locations)
+            return _lint_text(path, text, plan, ruleset, options, suppressions, locations, layouts)
     except StageError as e:
         return failed(path, e.reason, ruleset, options.lang, SourceText(text))
 
@@ -234,12 +238,13 @@ def _lint_text(
     options: Options,
     suppressions: Suppressions | None,
     locations: tuple[str, ...] | None,
+    layouts: tuple[TableLayout, ...],
 ) -> FileResult:
     analysed = text
     if suppressions is None:
         with stage("suppress"):
             suppressions, analysed = markdown_suppressions(path, text)
-    doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts)
+    doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts, layouts=layouts)
     diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
@@ -306,7 +311,10 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
             return unreadable(shown, e.text(options.lang), ruleset, options)
         except StageError as e:
             return failed(shown, e.reason, ruleset, options.lang)
-        result = lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
+        result = lint_text(
+            shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations,
+            layouts=loaded.tables,
+        )
     return result._replace(docx_map=loaded.docx_map) if loaded.docx_map else result
 
 
@@ -333,11 +341,13 @@ def read_facts(path: Path, ruleset: RuleSet) -> ReadFacts:
     reports on which year (``govlint facts``). Raises LoadError for a file that cannot be
     read, StageError for a stage that failed on it."""
     with time_limit(MAX_FILE_SECONDS):
-        text = load_path(path).text
+        loaded = load_path(path)
+        text = loaded.text
         with stage("suppress"):
             _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
-        doc = analyse(str(path), analysed, ruleset)
+        doc = analyse(str(path), analysed, ruleset, layouts=loaded.tables)
         with stage("identity"):
             identity = report_identity(doc)
     assert doc.facts is not None  # analyse extracts them by default
+    doc.facts.tables = doc.tables
     return ReadFacts(doc.facts, doc.source if analysed is text else SourceText(text), identity)

@@ -197,11 +197,14 @@ def lint_run(
     results_cache: bool = False,
     compact: bool = False,
     previous: Sequence[Job] = (),
+    progress: Callable[[Iterator[FileResult]], Iterator[FileResult]] | None = None,
 ) -> list[FileResult]:
-    """Every job linted (:func:`lint_jobs`), then the rules across reports over the digests
-    the files left (checker.crossfile), with the ``previous`` reports (``--previous``) as
-    last year's partners only: linted for their digests, their own findings dropped."""
-    results = list(lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=compact))
+    """Every job linted (:func:`lint_jobs`; ``progress`` sees the results as they come: the
+    CLI's progress bar), then the rules across reports over the digests the files left
+    (checker.crossfile), with the ``previous`` reports (``--previous``) as last year's
+    partners only: linted for their digests, their own findings dropped."""
+    linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=compact)
+    results = list(progress(linted) if progress is not None else linted)
     earlier = list(lint_jobs(list(previous), rulesets, workers=1, results_cache=results_cache, compact=True))
     return across_reports(results, [(rulesets.get(job.rule_dirs), job.options) for job in jobs], earlier)
 

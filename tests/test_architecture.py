@@ -39,6 +39,7 @@ LAYERS = (
     Layer("model", ("checker.model",)),
     Layer("load", ("checker.load",)),
     Layer("normalize", ("checker.normalize",)),
+    Layer("tables", ("checker.tables",)),
     Layer("parse", ("checker.parse",)),
     Layer("extract", ("checker.extract",)),
     Layer("expr", ("checker.expr",)),
@@ -52,6 +53,7 @@ LAYERS = (
     Layer("report", ("checker.report",), only=("base", "cache", "utilities", "model", "rules")),
     Layer("outputs", ("checker.fix", "checker.annotate", "checker.baseline")),
     Layer("api", ("checker.api",)),
+    Layer("serve", ("checker.serve",)),
     Layer("cli", ("checker.cli", "checker")),  # checker/__init__.py exports the API lazily
 )
 

@@ -61,6 +61,9 @@ def written_at(text: str, found: Identity) -> str:
         ("龙门县人民政府文件\n龙府〔2024〕5号\n关于2023年度法治政府建设情况的报告\n正文", "龙门县人民政府", "issuer"),
         ("龙府〔2024〕5号\n关于2023年度法治政府建设情况的报告\n市人民政府:\n正文", "龙府", "document-number"),
         ("中共龙门县委 龙门县政府\n关于2023年法治建设工作情况的报告\n正文", "中共龙门县委 龙门县人民政府", "issuer"),
+        # the 落款 over the signature date, or beside it
+        ("2023年,我县坚持依法行政。\n正文。\n青山县人民政府\n2024年2月20日\n", "青山县人民政府", "signature"),
+        ("2023年,我局坚持依法行政。\n正文。\n青山县司法局 2024年2月20日\n", "青山县司法局", "signature"),
         # a 市府, written informally
         ("青山市府2023年法治政府建设工作报告\n正文", "青山市人民政府", "title"),
     ],
@@ -80,6 +83,8 @@ def test_organisation_and_where_it_was_read(text: str, organisation: str, source
         "全区2023年法治政府建设工作报告\n正文",  # a collective word
         "2023年度,我街道坚持依法行政,现将情况报告如下:\n一、2023年工作开展情况",  # no title, a pronoun
         "深入推进法治政府建设工作总结\n正文",  # a clause before the topic, not a name
+        "2024年2月20日\n2023年,我局坚持依法行政。",  # a date at the top of the page: no 落款
+        "2023年,我局坚持依法行政。\n全年受理案件12件,县政府\n2024年2月20日",  # a sentence over the date
         "",
     ],
 )
@@ -108,7 +113,7 @@ SEED_IDENTITIES = {
     "000": ("湄洲岛", "湄洲岛", "title", 2021),
     "001": ("金石镇人民政府", "金石鎮", "title", 2021),
     "002": ("李堡", "李堡", "title", 2020),
-    "003": ("龙门街道办事处", "龙门街道", "opening", 2023),
+    "003": ("巫山县龙门街道办事处", "巫山县龙门街道办事处", "signature", 2023),  # the 落款 names it in full
     "004": ("大鹏新区政法办公室", "大鹏新区政法办公室", "title", 2021),
 }
 

@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
+from checker.checks.tables import check_table_parts, check_table_rates, check_table_totals
 from checker.extract.vocabulary import RateDef
 from checker.model import CountFact, Document, Facts, GrowthFact, Quantity, RateFact, Severity, ShareFact
 
@@ -129,6 +130,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
                         _count_label(total, "总数", "total"),
                     ),
                 )
+    yield from check_table_parts(doc, vocab, params.carry_over_severity)
 
 
 # --------------------------------------------------------------------------- N202 / N206 rates
@@ -288,6 +290,7 @@ def check_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]
         checks = share_checks(share)
         if checks and not any(bound_consistent(share.quantity, c.true_value) for c in checks):
             yield Finding(span=share.span, variant="share", args=_rate_args(checks[0]), labels=_share_labels(checks[0]))
+    yield from check_table_rates(doc, ctx.vocabulary, consistent)
 
 
 def share_checks(share: ShareFact) -> list[RateCheck]:
@@ -365,6 +368,7 @@ def check_breakdown(doc: Document, params: object, ctx: Context) -> Iterator[Fin
         ):
             yield Finding(span=breakdown.marker_span, variant="exhaustive", args=args, labels=labels)
     yield from check_share_lists(doc)
+    yield from check_table_totals(doc)
 
 
 def check_share_lists(doc: Document) -> Iterator[Finding]:
@@ -620,18 +624,21 @@ KINDS = (
         "part-whole",
         check_part_whole,
         "checker.checks.numbers_schema:PartWholeModel",
-        variants=frozenset({"breakdown"}),
-        args=frozenset({"part_role", "part", "whole_role", "whole"}),
+        variants=frozenset({"breakdown", "table"}),
+        args=frozenset({"part_role", "part", "whole_role", "whole", "where"}),
         reads_facts=True,
     ),
-    KindSpec("rate", check_rate, _NO_PARAMS, variants=frozenset({"share"}), args=_RATE_ARGS, reads_facts=True),
+    KindSpec(
+        "rate", check_rate, _NO_PARAMS, variants=frozenset({"share", "table"}), args=_RATE_ARGS | {"where"},
+        reads_facts=True,
+    ),
     KindSpec("full-rate", check_full_rate, _NO_PARAMS, args=_RATE_ARGS | {"shortfall"}, reads_facts=True),
     KindSpec(
         "breakdown",
         check_breakdown,
         _NO_PARAMS,
-        variants=frozenset({"exhaustive", "shares", "outcomes"}),
-        args=frozenset({"sum", "total", "count"}),
+        variants=frozenset({"exhaustive", "shares", "outcomes", "table"}),
+        args=frozenset({"sum", "total", "count", "where"}),
         reads_facts=True,
     ),
     KindSpec(

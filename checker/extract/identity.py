@@ -8,8 +8,10 @@ the opening sentence ("2023年度,龙门街道在县委……的领导下"). In 
    关于 ("青山县人民政府关于2023年度……的报告"), or, in a title that opens with its year or
    has none, before the topic ("2023年度青山县法治政府建设……", "李堡政法工作计划总结");
 2. the issuing body on a line of its own above the title ("青山县人民政府", "……文件");
-3. the opening sentence: a name with an organisation's ending right after the year;
-4. the 发文字号's 机关代字 ("龙府〔2024〕5号" → 龙府): the issuer, abbreviated as it signs.
+3. the 落款 (GB/T 9704 §7.3.5): the issuing body's name on the line above the signature
+   date, or before it on the same line;
+4. the opening sentence: a name with an organisation's ending right after the year;
+5. the 发文字号's 机关代字 ("龙府〔2024〕5号" → 龙府): the issuer, abbreviated as it signs.
 
 Nothing else: a report that names no organisation gets rule S114's info, never a guess
 (a web page's 来源 line names the site's department as often as the author).
@@ -86,7 +88,7 @@ def _identity(doc: Document) -> Identity:
     document_number = None
     if title:
         document_number = next((line.text for line in title.lines if line.kind == "document-number"), None)
-    found = found or (_from_issuer(doc, title) if title else None) or _from_opening(doc)
+    found = found or (_from_issuer(doc, title) if title else None) or _from_signature(doc) or _from_opening(doc)
     if found is None and document_number is not None:
         found = _from_document_number(doc, title)
     year_source: YearSource | None = None
@@ -152,6 +154,30 @@ def _from_issuer(doc: Document, title: Title) -> _Found | None:
     if found is None:
         return None
     return issuer.view_start + found[0], issuer.view_start + found[1], "issuer"
+
+
+_SIGNATURE_NAME = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?{_ENDING})\s*$")
+_SIGNATURE_BESIDE_DATE = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff]{{2,30}}?{_ENDING})\s+(?:19|20|二)")
+
+
+def _from_signature(doc: Document) -> _Found | None:
+    """The name over the last signature date (a line of its own, or beside the date)."""
+    date = next((d for d in reversed(doc.dates) if d.role == "signature"), None)
+    if date is None:
+        return None
+    line = doc.source.line_of(date.span.start)
+    beside = next((p for p in doc.paragraphs if p.line == line), None)
+    m = _SIGNATURE_BESIDE_DATE.search(beside.text) if beside else None
+    if beside is None or m is None:
+        # The line just above (title lines and page chrome are no paragraphs: a date at the
+        # top of a page has none).
+        beside = next((p for p in reversed(doc.paragraphs) if p.line < line), None)
+        if beside is None or beside.line != line - 1:
+            return None
+        m = _SIGNATURE_NAME.search(beside.text)
+    if m is None or _name_range(m.group("name"), 0, len(m.group("name"))) is None:
+        return None
+    return beside.view_start + m.start("name"), beside.view_start + m.end("name"), "signature"
 
 
 def _from_opening(doc: Document) -> _Found | None:

@@ -73,7 +73,8 @@ class ReportIdentity(NamedTuple):
     organisation: str | None  # normalised: 区政府 and 区 read 区人民政府; None: not found (S114)
     organisation_written: str | None  # as the report writes it
     # Where it was read: "title", "issuer" (the issuing body's line above the title),
-    # "opening" (the first sentence), "document-number" (the 发文字号's 机关代字); None.
+    # "signature" (the 落款), "opening" (the first sentence), "document-number" (the
+    # 发文字号's 机关代字); None.
     organisation_source: str | None
     year: int | None  # the report year
     year_source: str | None  # "title" or "opening"
