@@ -18,7 +18,8 @@ Nothing else: a report that names no organisation gets rule S114's info, never a
 
 The normalised name is what reports of one body share from year to year: 区政府 and a
 bare 区 read 区人民政府 (a report on 法治政府建设 titled by a place is its government's),
-市府 reads 市人民政府, a bare 街道 reads 街道办事处; the name as written is kept beside it.
+市府 reads 市人民政府, a bare 街道 reads 街道办事处, 管委会 reads 管理委员会; the name as
+written is kept beside it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ _TOPIC = re.compile(r"法治|法制|依法|政法|全面依法")
 # What may stand around a name in a title: spaces, dashes, colons, brackets.
 _EDGES = ' \t\u3000-—–:·、()()【】[]《》"“”'
 # Words no organisation's name holds: a title's subject or a clause, not who reports.
-_NOT_A_NAME = re.compile(r"推进|加强|坚持|深入|扎实|持续|建设|工作|年度|报告|情况|总结|关于|我们|[,。;;!?,:]")
+# (工作 is not among them: 依法治县工作领导小组办公室 is a body.)
+_NOT_A_NAME = re.compile(r"推进|加强|坚持|深入|扎实|持续|建设|年度|报告|情况|总结|关于|我们|[,。;;!?,:]")
 # Collective words: 全区, 我局, 本单位, 各部门 name no one in particular.
 _COLLECTIVE = re.compile(r"^(?:全|我|本|各|某)")
 _MIN_NAME, _MAX_NAME = 2, 30
@@ -57,6 +59,7 @@ _NORMALISE = (
     (re.compile(r"(?<!人民)政府$"), "人民政府"),  # 区政府 → 区人民政府
     (re.compile(r"(?<=[市县区])府$"), "人民政府"),  # 市府 → 市人民政府
     (re.compile(r"街道$"), "街道办事处"),
+    (re.compile(r"管委会$"), "管理委员会"),  # 开发区管委会 → 开发区管理委员会
 )
 _PLACE = re.compile(r"(?:省|市|县|区|镇|乡|旗|州|盟)$")
 

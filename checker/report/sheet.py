@@ -61,7 +61,9 @@ class Column(NamedTuple):
     header: str
 
 
-class Table(NamedTuple):
+class Sheet(NamedTuple):
+    """The cells of one sheet, as every sheet format writes them."""
+
     name: str  # the sheet's name
     columns: tuple[Column, ...]
     rows: list[list[Cell]]
@@ -84,14 +86,14 @@ def _parts(results: Sequence[FileResult]) -> list[OutlinePart]:
     return [seen[code] for code in sorted(seen)]
 
 
-def reports_table(results: Sequence[FileResult], lang: Lang) -> Table:
+def reports_sheet(results: Sequence[FileResult], lang: Lang) -> Sheet:
     """Sheet 1: a row per report."""
     parts = _parts(results)
     columns = [_column(key, lang) for key in ("file", "organisation", "year", "title", "published", "on_time")]
     columns += [Column(f"part:{part.code}", part.name_in(lang)) for part in parts]
     columns += [_column(key, lang) for key in ("duties", "errors", "warnings", "infos", "codes")]
     rows = [_report_row(result, parts, lang) for result in results]
-    return Table("Reports" if lang == "en" else "汇总", tuple(columns), rows)
+    return Sheet("Reports" if lang == "en" else "汇总", tuple(columns), rows)
 
 
 def _report_row(result: FileResult, parts: list[OutlinePart], lang: Lang) -> list[Cell]:
@@ -136,7 +138,7 @@ def _duties_cell(result: FileResult, lang: Lang) -> Cell:
     return _LIST_SEPARATOR[lang].join(present) + ("" if duties.quantified else _NO_FIGURE[lang])
 
 
-def findings_table(results: Sequence[FileResult], lang: Lang) -> Table:
+def findings_sheet(results: Sequence[FileResult], lang: Lang) -> Sheet:
     """Sheet 2: a row per finding."""
     columns = tuple(_column(key, lang) for key in ("file", "position", "code", "severity", "message", "quote"))
     words = SEVERITY_WORDS[lang]
@@ -145,7 +147,7 @@ def findings_table(results: Sequence[FileResult], lang: Lang) -> Table:
         for result in results
         for d in result.diagnostics
     ]
-    return Table("Findings" if lang == "en" else "问题", columns, rows)
+    return Sheet("Findings" if lang == "en" else "问题", columns, rows)
 
 
 def _position(result: FileResult, diag: Diagnostic, lang: Lang) -> str:
@@ -169,7 +171,7 @@ def _quote(result: FileResult, diag: Diagnostic) -> str:
 
 def render_csv(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
     """Sheet 1 as CSV (RFC 4180, CRLF), after a UTF-8 byte-order mark (see the module's docstring)."""
-    table = reports_table(results, lang)
+    table = reports_sheet(results, lang)
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([column.header for column in table.columns])

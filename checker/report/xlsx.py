@@ -29,9 +29,9 @@ from checker.report.sheet import (
     MISSING,
     SEVERITY_WORDS,
     Cell,
-    Table,
-    findings_table,
-    reports_table,
+    Sheet,
+    findings_sheet,
+    reports_sheet,
 )  # fmt: skip
 
 if TYPE_CHECKING:
@@ -52,10 +52,10 @@ _DATE_FORMAT = "yyyy-mm-dd"
 def render_xlsx(results: Sequence[FileResult], out: IO[bytes], *, lang: Lang) -> None:
     """Write the workbook of ``results`` to the binary stream ``out``."""
     workbook = Workbook()
-    reports = reports_table(results, lang)
+    reports = reports_sheet(results, lang)
     _fill(workbook.active, reports)
     _colour_reports(workbook.active, reports, lang)
-    findings = findings_table(results, lang)
+    findings = findings_sheet(results, lang)
     sheet = workbook.create_sheet()
     _fill(sheet, findings)
     _colour_findings(sheet, findings, lang)
@@ -63,7 +63,7 @@ def render_xlsx(results: Sequence[FileResult], out: IO[bytes], *, lang: Lang) ->
     workbook.save(out)
 
 
-def _fill(sheet: Worksheet, table: Table) -> None:
+def _fill(sheet: Worksheet, table: Sheet) -> None:
     sheet.title = table.name
     sheet.append([column.header for column in table.columns])
     for cell in sheet[1]:
@@ -107,7 +107,7 @@ def _display_width(value: object) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _range(table: Table, keys: Sequence[str]) -> list[str]:
+def _range(table: Sheet, keys: Sequence[str]) -> list[str]:
     """The data cells of the columns ``keys``, one range per column."""
     last = len(table.rows) + 1
     return [
@@ -127,7 +127,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _colour_reports(sheet: Worksheet, table: Table, lang: Lang) -> None:
+def _colour_reports(sheet: Worksheet, table: Sheet, lang: Lang) -> None:
     if not table.rows:
         return
     marks = _range(table, [key for key in table.column_keys() if key.startswith("part:")] + ["on_time"])
@@ -139,7 +139,7 @@ def _colour_reports(sheet: Worksheet, table: Table, lang: Lang) -> None:
     _when(sheet, _range(table, ["infos"]), "greaterThan", "0", _INFO)
 
 
-def _colour_findings(sheet: Worksheet, table: Table, lang: Lang) -> None:
+def _colour_findings(sheet: Worksheet, table: Sheet, lang: Lang) -> None:
     if not table.rows:
         return
     severity = _range(table, ["severity"])
