@@ -571,11 +571,12 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
         return measures[report]
 
     def another(report: int, other: int) -> bool:
-        """Another organisation's report: names that differ by a character or two are one
-        organisation written two ways, and a report whose measures are this one's is this
-        report filed again under another title."""
+        """Another organisation's report: names that differ by a character or two, or of
+        which one holds the other (龙门街道办事处, 巫山县龙门街道办事处), are one organisation
+        written two ways, and a report whose measures are this one's is this report filed
+        again under another title."""
         a, b = digests[report].organisation, digests[other].organisation
-        if a is None or b is None or fuzz.ratio(a, b) >= p.similarity:
+        if a is None or b is None or a in b or b in a or fuzz.ratio(a, b) >= p.similarity:
             return False
         mine, theirs = measures_of(report), measures_of(other)
         union = (mine | theirs).bit_count()
