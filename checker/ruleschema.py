@@ -388,6 +388,8 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             ("until", getattr(rule.params, "until", ()), "section"),
             ("parts", getattr(rule.params, "parts", ()), "section"),
             ("table", [getattr(rule.params, "table", None)], "table-identity"),
+            ("plan", [getattr(rule.params, "plan", None)], "section"),  # the kinds across reports
+            ("not_measures", getattr(rule.params, "not_measures", ()), "section"),
         ):
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != kind):
