@@ -18,7 +18,7 @@ from checker import cache
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.rule import Rule, RuleFileError
 
-CACHE_FORMAT = 8  # bump when the pickled classes change shape (7: fixes; 8: the numeric vocabulary grew)
+CACHE_FORMAT = 9  # bump when the pickled classes change shape (7: fixes; 8, 9: the numeric vocabulary grew)
 
 
 class RuleSet(NamedTuple):

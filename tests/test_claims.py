@@ -4,13 +4,14 @@ that bind numbers to their roles."""
 from __future__ import annotations
 
 import re._parser as sre_parse  # the width of a pattern: only here, to check a constant
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.extract.claims import _following_run, _list_items, extract
+from checker.extract.claims import _clause_before, _following_run, _list_items, extract
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Ending
 from checker.model import CountFact, Facts, RateFact, SourceText
@@ -177,9 +178,89 @@ def test_growth_shapes(
 
 
 @pytest.mark.parametrize(
+    ("text", "shape", "before", "after", "percent", "delta"),
+    [
+        ("2023年受理80件、2024年100件,同比增长25%。", "prior", "80件", "100件", "25%", None),
+        ("2023年办理复议案件60件,2024年办理75件,增加15件。", "prior", "60件", "75件", None, "15件"),
+        ("受理120件(上年100件),增加20件,增长20%。", "prior", "100件", "120件", "20%", "20件"),
+        ("从2023年的40件增加到2024年的50件,增长25%。", "from-to", "40件", "50件", "25%", None),
+        ("由上年的120件下降至90件,下降25%。", "from-to", "120件", "90件", "25%", None),
+    ],
+)
+def test_prior_first_and_stated_differences(
+    ruleset: RuleSet, text: str, shape: str, before: str, after: str, percent: str | None, delta: str | None
+) -> None:
+    test_growth_shapes(ruleset, text, shape, before, after, percent, delta)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "multiple", "ratio", "before", "after"),
+    [
+        ("受理120件,是上年40件的3倍。", "3倍", 3, "40件", "120件"),
+        ("受理90件(上年30件),增长2倍。", "2倍", 3, "30件", "90件"),
+        ("受理75件,比上年30件增长了1.5倍。", "1.5倍", Decimal("2.5"), "30件", "75件"),
+        ("检查156次,是上年52次的三倍。", "三倍", 3, "52次", "156次"),
+        ("受理80件,比上年40件增长一倍。", "一倍", 2, "40件", "80件"),
+        ("由35件增长到105件,增长到3倍。", "3倍", 3, "35件", "105件"),
+        ("由25件增至50件,翻了一番。", "翻了一番", 2, "25件", "50件"),
+        ("2024年64件、2023年16件,翻两番。", "翻两番", 4, "16件", "64件"),
+        ("由86件减少到43件,减少一半。", "减少一半", Decimal("0.5"), "86件", "43件"),
+        ("受理120件,比上年增加80件,增长2倍。", "2倍", 3, None, "120件"),
+    ],
+)
+def test_multiples(
+    ruleset: RuleSet, text: str, multiple: str, ratio: Decimal | int, before: str | None, after: str
+) -> None:
+    (g,) = facts_of(text, ruleset).growths
+    assert g.stated_multiple is not None
+    found = (g.stated_multiple.text, g.stated_multiple.ratio, g.before and g.before.text, g.after.text)
+    assert found == (multiple, ratio, before, after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受理120件(上年40件),是全省平均水平的1.5倍。",  # another base
+        "受理120件(上年40件),调解成功率是上年的1.5倍。",  # another figure
+        "受理120件,上年40件,行政诉讼案件增长2倍。",  # another object
+        "受理120件(上年40件),下降2倍。",  # a decline is no multiple
+        "受理120件,是上年的3倍。",  # no prior value: a multiple, nothing to pair
+    ],
+)
+def test_no_multiple_of_last_year(ruleset: RuleSet, text: str) -> None:
+    assert not any(g.stated_multiple for g in facts_of(text, ruleset).growths)
+
+
+def test_clause_before_writes_numbers_as_hash() -> None:
+    text = "全年受理120件,是上年40件的3倍"
+    numbers = [q for q in find_quantities(text) if q.unit != "倍"]
+    assert _clause_before(text, numbers, text.index("3倍")) == "是上年#的"
+    assert _clause_before("受理120件是上年的3倍", find_quantities("受理120件")[:1], 10) == "受理#是上年的"
+
+
+@pytest.mark.parametrize(
+    ("text", "base", "bound"),
+    [
+        ("全年共受理申请200件,调解结案50件,占25%。", "200件", "sentence"),
+        ("累计排查纠纷400起。成功化解360起,占90%。", "400起", "paragraph"),
+        ("全年共受理申请200件,共审结180件,调解结案50件,占25%。", None, None),  # two totals
+        ("受理申请200件,调解结案50件,占25%。", None, None),  # no total word
+        ("公共法律服务中心接待200件,调解50件,占25%。", None, None),  # 公共 is no 共
+        ("全年共受理申请20件,调解结案50件,占25%。", None, None),  # a smaller "total"
+    ],
+)
+def test_share_bound_to_the_one_total(ruleset: RuleSet, text: str, base: str | None, bound: str | None) -> None:
+    (share,) = facts_of(text, ruleset).shares
+    assert ([b.text for b in share.bases][:1] or [None])[0] == base and share.bound_to_total == bound
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "2024年办理66件、2022年60件,增长10%。",  # not last year
+        "2023年受理复议案件80件,2024年受理诉讼案件100件,增长25%。",  # another object
+        "2023年受理80件、2024年审结100件,增长25%。",  # another role
+        "从2024年的40件增加到2023年的50件,增长25%。",  # years backwards
         "受理120件,办结110件。上年100件,同比增长20%。",  # another sentence
         "受理120件,上年100件,办结110件,同比增长20%。",  # a count between the prior and the change
         "受理120件,审结上年110件,同比增长9%。",  # not a prior: 上年 is the object's

@@ -21,11 +21,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from itertools import pairwise
 from typing import cast
 
 from checker.extract.quantity import find_quantities
-from checker.extract.vocabulary import LETTER, Ending, Vocabulary
+from checker.extract.vocabulary import LETTER, Ending, GrowthWords, Vocabulary
 from checker.model import (
     BreakdownFact,
     ChangeFact,
@@ -35,6 +36,7 @@ from checker.model import (
     Fact,
     Facts,
     GrowthFact,
+    MultipleFact,
     PriorRateFact,
     Quantity,
     RateFact,
@@ -46,14 +48,6 @@ from checker.model import (
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 _HAS_WORDS = re.compile(LETTER)
-# Last year's value: "与上年100件相比" "(上年96件)" "上年同期为" "2023年60件" (then the year).
-_PRIOR = re.compile(
-    r"(?:上年|去年|上一年|上年度)(?:同期)?(?:为|是|共|有|的)?\s*$|(?P<year>\d{4})年(?:为|是|共|有)?\s*$"
-)
-# A difference from last year: "比上年减少10件" "较去年同期增加30件".
-_PRIOR_DELTA = re.compile(
-    r"(?:比|较|与)(?:上年|去年|上一年|上年度)(?:同期)?(?:相比)?,?(增加|减少|上升|下降|增长|多|少)了?\s*$"
-)
 _YEAR = re.compile(r"(\d{4})年")
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
@@ -61,13 +55,13 @@ _NAME_JOINER = re.compile(r"[和与及、]")
 _NAME_LIST = re.compile(rf"(?:{LETTER}|、)+\Z")  # searched up to a given end: \Z is that end
 _JOINER = re.compile(r"\s*[和与及、,]\s*")
 _NAME_CUT = re.compile(r"[的对]")
-_DELTA_WORD = re.compile(r"(?:增加|减少|上升|下降|增长)了?\s*$")
-_GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
-_GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
+_CLAUSE_START = re.compile(r"[,;:。!?()]")
+_SEPARATORS = re.compile(r"[、,;和及与\s]*")
 _OBJECT_TRIM = "了的出共计累计各类总有达为是,、 "
 _MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this governs something else
 _MAX_GAP = 80  # the words that classify a number stand right before it; never scan further back
 _LOOKAHEAD = 8  # facts after a growth pair that may state its change
+_FROM_REACH = 10  # 从2023年度的: the words between 由/从 and the first value of a from-to pair
 _MAX_PARTS = 40  # items of one breakdown; a longer "list" is not a breakdown a reader checks
 
 
@@ -174,7 +168,13 @@ class _Paragraph:
 
     def _prior_rate(self, q: Quantity, gap: str) -> PriorRateFact | None:
         """``满意率为92%,上年为90%``: last year's value of the rate stated before it."""
-        if "年" not in gap or not _PRIOR.search(gap) or _HAS_WORDS.search(_PRIOR.sub("", gap).strip(" ,")):
+        growth = self.vocab.growth
+        if (
+            "年" not in gap
+            or growth is None
+            or not growth.prior.search(gap)
+            or _HAS_WORDS.search(growth.prior.sub("", gap).strip(" ,"))
+        ):
             return None
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
         if last is None or last.sentence != self.sentence:
@@ -613,6 +613,10 @@ def _share_bases(
             before = bisect.bisect_right(ends, marker)
             if marker != -1 and before:
                 total = _total_before(counts, before, p.parens.inside(marker), starts, marker)
+        if total is None and not share.names_whole:
+            total = _the_total_before(p, counts, part)
+            if total is not None:
+                share.bound_to_total = "sentence" if total.sentence == part.sentence else "paragraph"
         if total is not None:
             bases.append(total)
         if share.names_whole:
@@ -622,6 +626,37 @@ def _share_bases(
                 if c.sentence == part.sentence and c.quantity.value >= part.quantity.value and c is not total
             ]
         share.bases = tuple(c for c in bases if c is not part and c.unit_class == part.unit_class)
+
+
+def _the_total_before(p: _Paragraph, counts: list[CountFact], part: CountFact) -> CountFact | None:
+    """``全年共受理200件,调解结案50件,占25%``: the whole of a share with no 其中 and no
+    named whole, when exactly one count before it in its paragraph, of its unit class and
+    not smaller, is marked as a total (vocabulary whole_markers) and the part is not."""
+    growth = p.vocab.growth
+    if growth is None or growth.whole_markers is None or _a_total(p, growth, part):
+        return None
+    candidates = [
+        c
+        for c in counts
+        if c.quantity.end <= part.quantity.start
+        and c.unit_class == part.unit_class
+        and not c.in_parens
+        and _a_total(p, growth, c)
+    ]
+    if len(candidates) != 1 or candidates[0].quantity.value < part.quantity.value:
+        return None
+    return candidates[0]
+
+
+def _a_total(p: _Paragraph, growth: GrowthWords, count: CountFact) -> bool:
+    """Whether the clause of ``count`` marks it as a total (全年共受理, 累计排查), the
+    words that only hold a marker (公共, 共同) aside."""
+    assert growth.whole_markers is not None
+    end = count.quantity.start
+    begin = max(0, end - _MAX_GAP)
+    for m in _CLAUSE_START.finditer(p.text, begin, end):
+        begin = m.end()
+    return any(m.group() in growth.whole_marker_words for m in growth.whole_markers.finditer(p.text, begin, end))
 
 
 def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[str]]:
@@ -640,18 +675,24 @@ def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[s
 
 def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
     """Two values of one figure and the change stated between them: 由A增至B (from-to),
-    X件,与上年Y件相比 / X件(上年Y件) / 2024年X件、2023年Y件 (prior), X件,比上年减少D件
-    (delta: the prior is X ∓ D)."""
+    X件,与上年Y件相比 / X件(上年Y件) / 2024年X件、2023年Y件 / 2023年Y件、2024年X件 (prior),
+    X件,比上年减少D件 (delta: the prior is X ∓ D). The change: a percentage, a difference,
+    a multiple (是上年的3倍, 增长2倍, 翻一番)."""
+    growth = p.vocab.growth
+    if growth is None:
+        return
     text = p.text
-    if "由" in text or "从" in text:
-        facts.growths += _from_to(p, items)
+    if any(word in text for word in ("由", "从")):
+        facts.growths += _from_to(p, growth, items)
     if "年" in text:
-        facts.growths += _against_prior(p, items)
+        facts.growths += _against_prior(p, growth, items)
         facts.rate_points += _rate_points(p, items)
 
 
-def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
-    """由A增至B, then the percentage or difference stated within the next few facts."""
+def _from_to(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Iterator[GrowthFact]:
+    """由A增至B (从2023年的A增加到2024年的B), then the percentage, difference or multiple
+    stated within the next few facts."""
+    text = p.text
     for index, first in enumerate(items):
         second = items[index + 1] if index + 1 < len(items) else None
         if not isinstance(first, CountFact) or not isinstance(second, CountFact):
@@ -659,82 +700,179 @@ def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
         a_start, a_end = first.quantity.start, first.quantity.end
         if first.unit_class != second.unit_class or first.sentence != second.sentence:
             continue
-        if not _GROWTH_FROM.search(p.text[max(0, a_start - 2) : a_start]):
+        start = growth.growth_from.search(text, max(0, a_start - _FROM_REACH), a_start)
+        if start is None:
             continue
-        between = _GROWTH_TO.match(p.text[a_end : second.quantity.start])
-        if not between:
+        between = growth.growth_to.fullmatch(text, a_end, second.quantity.start)
+        if between is None:
             continue
-        direction = -1 if any(w in between.group() for w in p.vocab.down) else 1
-        later = [i for i in items[index + 2 : index + 2 + _LOOKAHEAD] if i.sentence == second.sentence]
-        percent = next((i for i in later if isinstance(i, ChangeFact) and i.quantity.is_percent), None)
-        delta = next(
-            (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
-            None,
-        )
-        if delta is not None and not _DELTA_WORD.search(
-            p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]
-        ):
-            delta = None
-        yield GrowthFact(first, second, direction, percent, delta)
+        years = start.group("year"), between.group("year")
+        if years[0] is not None and years[1] is not None and int(years[0]) >= int(years[1]):
+            continue  # 从2024年的A降至2023年的B: not a change over time we can read
+        direction = -1 if any(w in between.group() for w in growth.down) else 1
+        percent, delta, multiple = _stated_change(p, growth, items, index + 1, second)
+        yield GrowthFact(first, second, direction, percent, delta, "from-to", multiple)
 
 
-def _against_prior(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
-    """A count and last year's value of it, stated (上年Y件) or implied by a difference
-    (比上年减少D件), with the percentage change that follows them in the sentence."""
+def _against_prior(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Iterator[GrowthFact]:
+    """A count and last year's value of it, stated (上年Y件, 2023年Y件 before or after it)
+    or implied by a difference (比上年减少D件), with the change that follows them in the
+    sentence."""
     for index, item in enumerate(items):
         if not isinstance(item, CountFact) or index == 0:
             continue
         gap = p.text[items[index - 1].quantity.end : item.quantity.start]
         if "年" not in gap:
             continue  # most counts: no year before them
-        prior = _PRIOR.search(gap)
-        delta = _PRIOR_DELTA.search(gap) if prior is None else None
-        if prior is None and delta is None:
-            continue
-        current = _current_of(p, items, index, prior)
-        if current is None:
-            continue
-        change = _change_after(items, index, item)
-        if change is None:
-            continue
+        prior = growth.prior.search(gap)
+        delta = growth.prior_delta.search(gap) if prior is None else None
         if delta is not None:
-            direction = -1 if delta.group(1) in p.vocab.down or delta.group(1) == "少" else 1
-            yield GrowthFact(None, current, direction, change, item, shape="delta")
-        else:
-            yield GrowthFact(item, current, change.direction, change, None, shape="prior")
+            # X件,比上年减少D件: the difference (this count) from this year's value X.
+            this_year = items[index - 1]
+            percent, _, multiple = _stated_change(p, growth, items, index, item)
+            if _same_figure(this_year, item) and (percent is not None or multiple is not None):
+                assert isinstance(this_year, CountFact)
+                direction = -1 if delta.group(1) in growth.down else 1
+                yield GrowthFact(None, this_year, direction, percent, item, "delta", multiple)
+            continue
+        current = _current_of(p, items, index, prior) if prior is not None else None
+        before, after = (item, current) if current is not None else _prior_first(p, growth, items, index, gap)
+        if before is None or after is None:
+            continue
+        percent, stated_delta, multiple = _stated_change(p, growth, items, index, item)
+        if percent is None and stated_delta is None and multiple is None:
+            continue
+        direction = percent.direction if percent is not None else 1
+        yield GrowthFact(before, after, direction, percent, stated_delta, "prior", multiple)
 
 
-def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[str] | None) -> CountFact | None:
+def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[str]) -> CountFact | None:
     """This year's value: the count right before ``items[index]`` in its sentence, with its
     unit class (and its role, when both have one). With a year before the prior (2023年Y件),
     the current one must name the next year (2024年X件)."""
     later, current = items[index], items[index - 1]
     assert isinstance(later, CountFact)
-    if (
-        not isinstance(current, CountFact)
-        or current.sentence != later.sentence
-        or current.unit_class != later.unit_class
-    ):
+    if not _same_figure(current, later):
         return None
-    if current.role is not None and later.role is not None and current.role != later.role:
-        return None
-    if prior is None or prior.group("year") is None:
+    assert isinstance(current, CountFact)
+    if prior.group("year") is None:
         return current
     years = _YEAR.findall(p.text, max(0, current.quantity.start - _MAX_GAP), current.quantity.start)
     return current if years and int(years[-1]) == int(prior.group("year")) + 1 else None
 
 
-def _change_after(items: list[Fact], index: int, prior: CountFact) -> ChangeFact | None:
-    """The percentage change stated after ``prior`` in its sentence, before any other
-    count of its unit class (a change after that is about that count)."""
+def _same_figure(earlier: Fact, later: CountFact) -> bool:
+    """Whether two counts of one sentence may be two values of one figure: one unit class,
+    and one role when both have one."""
+    return (
+        isinstance(earlier, CountFact)
+        and earlier.sentence == later.sentence
+        and earlier.unit_class == later.unit_class
+        and (earlier.role is None or later.role is None or earlier.role == later.role)
+    )
+
+
+def _prior_first(
+    p: _Paragraph, growth: GrowthWords, items: list[Fact], index: int, gap: str
+) -> tuple[CountFact | None, CountFact | None]:
+    """``2023年受理80件、2024年(受理)100件``: last year's value first, then this year's,
+    each right after its year; the later words restate the earlier ones or say nothing
+    (2024年受理诉讼案件 after 2023年受理复议案件 is another figure)."""
+    later, earlier = items[index], items[index - 1]
+    assert isinstance(later, CountFact)
+    later_year = growth.year_then_words.search(gap)
+    if later_year is None or not _same_figure(earlier, later) or not _SEPARATORS.fullmatch(gap, 0, later_year.start()):
+        return None, None  # 从2023年的40件增加到2024年的50件 is a from-to pair
+    assert isinstance(earlier, CountFact)
+    start = earlier.quantity.start
+    earlier_year = growth.year_then_words.search(p.text, max(0, start - _MAX_GAP), start)
+    if (
+        earlier_year is None
+        or int(later_year.group("year")) != int(earlier_year.group("year")) + 1
+        or not earlier_year.group("words").startswith(later_year.group("words"))
+    ):
+        return None, None
+    return earlier, later
+
+
+def _stated_change(
+    p: _Paragraph, growth: GrowthWords, items: list[Fact], index: int, last: CountFact
+) -> tuple[ChangeFact | None, CountFact | None, MultipleFact | None]:
+    """What the sentence states about the change after the pair ending with ``items[index]``:
+    the percentage, the difference (增加15件: a count of the unit class right after a change
+    word) and the multiple, before any other count of the unit class (a change after that is
+    about that count)."""
+    percent: ChangeFact | None = None
+    delta: CountFact | None = None
+    multiple: MultipleFact | None = None
     for item in items[index + 1 : index + 1 + _LOOKAHEAD]:
-        if item.sentence != prior.sentence:
-            return None
-        if isinstance(item, CountFact) and item.unit_class == prior.unit_class:
-            return None
-        if isinstance(item, ChangeFact) and item.quantity.is_percent:
-            return item
-    return None
+        if item.sentence != last.sentence:
+            break
+        if isinstance(item, CountFact) and item.unit_class == last.unit_class:
+            start = item.quantity.start
+            if delta is None and item.role is None and growth.delta_word.search(p.text, max(0, start - 4), start):
+                delta = item
+                continue
+            break
+        if isinstance(item, ChangeFact) and item.quantity.is_percent and percent is None:
+            percent = item
+        elif isinstance(item, MultipleFact) and multiple is None:
+            multiple = item
+    return percent, delta, multiple
+
+
+def _multiples(p: _Paragraph, numbers: list[Quantity], multiples: list[Quantity]) -> list[MultipleFact]:
+    """Add to the paragraph's facts, in text order, each multiple of last year's value:
+    ``N倍`` after words that make it one (是上年的, 增长; vocabulary multiple_times), and
+    the fixed phrases (翻一番, 减少一半) at the start of a clause."""
+    growth = p.vocab.growth
+    if growth is None:
+        return []
+    found: list[MultipleFact] = []
+    for q in multiples:
+        clause = _clause_before(p.text, numbers, q.start)
+        increase = growth.increase.search(clause) if growth.increase is not None else None
+        if growth.times is not None and growth.times.search(clause):
+            added, word = 0, ""
+        elif increase is not None:
+            added, word = 1, increase.group("word")
+        else:
+            continue  # 是全省平均水平的1.5倍, 调解成功率是上年的1.2倍: another base, another figure
+        p._enter_sentence(q.start)
+        found.append(MultipleFact(p.where(q), added, word))
+    if growth.phrases is not None and any(end in p.text for end in growth.phrase_ends):
+        for m in growth.phrases.finditer(p.text):
+            if growth.phrase_lead is None or not growth.phrase_lead.search(_clause_before(p.text, numbers, m.start())):
+                continue
+            p._enter_sentence(m.start())
+            found.append(MultipleFact(p.where(_phrase_quantity(m, growth.phrase_ratios[m.group()])), 0, ""))
+    if found:
+        found.sort(key=lambda fact: fact.quantity.start)
+        p.items = sorted([*p.items, *found], key=lambda fact: fact.quantity.start)
+    return found
+
+
+def _clause_before(text: str, numbers: list[Quantity], end: int) -> str:
+    """The words of the clause that ends at ``end`` (from its last ,;:。 or bracket), each
+    number in them written #: "是上年#的" before 3倍 in 是上年40件的3倍."""
+    begin = max(0, end - _MAX_GAP)
+    for m in _CLAUSE_START.finditer(text, begin, end):
+        begin = m.end()
+    pieces, at = [], begin
+    for q in numbers[bisect.bisect_left([n.start for n in numbers], begin) :]:
+        if q.end > end:
+            break
+        pieces += [text[at : q.start], "#"]
+        at = q.end
+    pieces.append(text[at:end])
+    return "".join(pieces).strip()
+
+
+def _phrase_quantity(m: re.Match[str], ratio: Decimal) -> Quantity:
+    """A fixed phrase (翻一番) as the multiple it states."""
+    decimals = max(0, -cast(int, ratio.normalize().as_tuple().exponent))
+    start, end = m.span()
+    return Quantity(ratio, ratio, ratio, None, decimals, "倍", False, "chinese", start, end, start, end)
 
 
 def _rate_points(p: _Paragraph, items: list[Fact]) -> Iterator[RatePointsFact]:
@@ -764,12 +902,15 @@ def extract(doc: Document, vocab: Vocabulary) -> Facts:
 
 
 def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) -> None:
+    multiples = [q for q in quantities if q.unit == "倍"] if "倍" in p.text else []
+    numbers = [q for q in quantities if q.unit != "倍"] if multiples else quantities
     previous: Quantity | None = None
-    for q in quantities:
+    for q in numbers:
         p.add(q, previous)
         previous = q
     if "分别" in p.text:
-        p.pair_respectively(quantities)
+        p.pair_respectively(numbers)
+    facts.multiples += _multiples(p, numbers, multiples)
     counts = [i for i in p.items if isinstance(i, CountFact)]
     facts.counts += counts
     facts.rates += [i for i in p.items if type(i) is RateFact]
