@@ -682,7 +682,7 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
     if growth is None:
         return
     text = p.text
-    if any(word in text for word in ("由", "从")):
+    if any(word in text for word in growth.from_words):
         facts.growths += _from_to(p, growth, items)
     if "年" in text:
         facts.growths += _against_prior(p, growth, items)

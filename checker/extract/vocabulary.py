@@ -90,6 +90,7 @@ class GrowthWords(NamedTuple):
     # A difference from last year ends them: "比上年减少" (group 1: the change word).
     prior_delta: re.Pattern[str]
     delta_word: re.Pattern[str]  # "增加" right before a difference: 增加15件
+    from_words: tuple[str, ...]  # 由, 从: a quick test before ``growth_from``
     growth_from: re.Pattern[str]  # "由" "从2023年的" "由上年的" right before the first value (group ``year``)
     growth_to: re.Pattern[str]  # "增至" "增加到2024年的" between the two values (group ``year``)
     # "2024年" "2024年受理" right before this year's count stated after last year's (2023年受理80件、
@@ -151,6 +152,7 @@ def growth_words(
         prior=re.compile(rf"(?:{prior_re})(?:{verbs}|的)?\s*$|(?P<year>\d{{4}})年{verb}\s*$"),
         prior_delta=re.compile(rf"(?:{_alternatives(compare)})(?:{prior_re}){compared_to},?({change})了?\s*$"),
         delta_word=re.compile(rf"(?:{_alternatives(long_up + [w for w in down if len(w) > 1])})了?\s*$"),
+        from_words=tuple(growth_from),
         growth_from=re.compile(
             rf"(?:{_alternatives(growth_from)})(?:(?:{prior_re})的?|(?P<year>\d{{4}})年度?的?)?\s*$"
         ),
