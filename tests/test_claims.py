@@ -167,6 +167,7 @@ def test_qizhong_total_is_of_the_items_unit_class(ruleset: RuleSet) -> None:
         ("受理120件(上年96件),同比上升25%。", "prior", "96件", "120件", "25%", None),
         ("2024年办理66件、2023年60件,同比增长10%。", "prior", "60件", "66件", "10%", None),
         ("受理90件,比上年减少10件,下降10%。", "delta", None, "90件", "10%", "10件"),
+        ("刑事案件48件,同比下降20%,同比减少12件。", "delta", None, "48件", "20%", "12件"),
     ],
 )
 def test_growth_shapes(
@@ -264,6 +265,8 @@ def test_share_bound_to_the_one_total(ruleset: RuleSet, text: str, base: str | N
         "受理120件,办结110件。上年100件,同比增长20%。",  # another sentence
         "受理120件,上年100件,办结110件,同比增长20%。",  # a count between the prior and the change
         "受理120件,审结上年110件,同比增长9%。",  # not a prior: 上年 is the object's
+        "刑事案件48件,同比下降20%,其中减少12件。",  # words between the percentage and the difference
+        "刑事案件48件,同比下降20%,减少出庭12人次。",  # a difference of another unit class
     ],
 )
 def test_no_growth_without_a_clear_prior(ruleset: RuleSet, text: str) -> None:

@@ -687,6 +687,8 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
     if "年" in text:
         facts.growths += _against_prior(p, growth, items)
         facts.rate_points += _rate_points(p, items)
+    if p.vocab.change is not None:
+        facts.growths += _percent_then_delta(p, p.vocab.change, items)
 
 
 def _from_to(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Iterator[GrowthFact]:
@@ -744,6 +746,29 @@ def _against_prior(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Ite
             continue
         direction = percent.direction if percent is not None else 1
         yield GrowthFact(before, after, direction, percent, stated_delta, "prior", multiple)
+
+
+def _percent_then_delta(p: _Paragraph, change: Ending, items: list[Fact]) -> Iterator[GrowthFact]:
+    """``刑事案件262件,同比下降2.60%,同比减少7件``: a count, its percentage change and the
+    difference after it, both from the unstated prior (262 + 7)."""
+    for index in range(1, len(items) - 1):
+        count, percent, delta = items[index - 1], items[index], items[index + 1]
+        if (
+            not isinstance(percent, ChangeFact)
+            or not percent.quantity.is_percent
+            or not isinstance(count, CountFact)
+            or not isinstance(delta, CountFact)
+            or not count.sentence == percent.sentence == delta.sentence
+            or delta.unit_class != count.unit_class
+            or delta.role is not None
+            or _HAS_WORDS.search(p.text, count.quantity.end, percent.quantity.start) is None  # 同比下降: words
+        ):
+            continue
+        word = change.search(p.text[percent.quantity.end : delta.quantity.start])
+        if word is None or not _SEPARATORS.fullmatch(p.text, percent.quantity.end, percent.quantity.end + word.start()):
+            continue  # ",同比减少" and nothing else between the percentage and the difference
+        direction = -1 if word.group(1) in p.vocab.down else 1
+        yield GrowthFact(None, count, direction, percent, delta, "delta")
 
 
 def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[str]) -> CountFact | None:
