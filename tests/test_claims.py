@@ -333,3 +333,12 @@ def test_no_enumeration(ruleset: RuleSet, text: str) -> None:
 
 def test_a_span_of_months_is_no_count(ruleset: RuleSet) -> None:
     assert roles_of("前10个月判决败诉233件。", ruleset) == [("233件", "败诉")]
+
+
+def test_a_fraction_of_a_counted_unit_is_an_average_not_a_count(ruleset: RuleSet) -> None:
+    assert roles_of("法官人均结案233.13件,其中500件以上1人。", ruleset) == [("500件以上", None), ("1人", None)]
+    assert [c.text for c in facts_of("完成数据采集1.6万件,罚款2.5万元。", ruleset).counts] == ["1.6万件", "2.5万元"]
+
+
+def test_a_share_after_a_list_of_counts_is_not_of_its_last_item(ruleset: RuleSet) -> None:
+    assert not facts_of("类型分别有209件、184件、71件,占总量的55.8%。", ruleset).shares

@@ -57,6 +57,7 @@ _JOINER = re.compile(r"\s*[和与及、,]\s*")
 _NAME_CUT = re.compile(r"[的对]")
 _CLAUSE_START = re.compile(r"[,;:。!?()]")
 _SEPARATORS = re.compile(r"[、,;和及与\s]*")
+_LISTED_AFTER = re.compile(r"\s*[、和及与]\s*")
 _OBJECT_TRIM = "了的出共计累计各类总有达为是,、 "
 _MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this governs something else
 _MAX_GAP = 80  # the words that classify a number stand right before it; never scan further back
@@ -145,8 +146,15 @@ class _Paragraph:
             self._add_percent(q, gap, gap_start)
         elif q.unit == "百分点":
             self._add_points(q, gap, gap_start)
-        elif q.unit in self.vocab.unit_class and not self._a_duration(q):
+        elif q.unit in self.vocab.unit_class and not self._a_duration(q) and not self._an_average(q):
             self._add_count(q, gap, gap_start)
+
+    def _an_average(self, q: Quantity) -> bool:
+        """``人均结案233.13件``: a fraction of a thing counted one by one is an average, no count
+        (money and 1.6万件 are whole)."""
+        if q.decimals == 0 or q.value == q.value.to_integral_value():
+            return False
+        return self.vocab.unit_class[q.unit or ""] != "money"
 
     def _a_duration(self, q: Quantity) -> bool:
         """``前10个月``: a unit that, with the words after it, measures time, not things."""
@@ -243,6 +251,10 @@ class _Paragraph:
                 or gap[: m.start()].strip(" ,;:")
             ):
                 return None  # "占比75%" with no count right before it: a rate name (bounds only)
+            if len(self.items) > 1 and _LISTED_AFTER.fullmatch(
+                self.text, self.items[-2].quantity.end, previous.quantity.start
+            ):
+                return None  # 分别有2096件、1840件、717件,占总量的65%: the share of the list, not of its last item
             part = previous
         whole = m.group("whole")
         name_start, name_end = m.start("label") if label else m.start("word"), m.end("whole" if whole else "word")
