@@ -273,6 +273,20 @@ def test_no_growth_without_a_clear_prior(ruleset: RuleSet, text: str) -> None:
     assert not facts_of(text, ruleset).growths
 
 
+@pytest.mark.parametrize(
+    ("text", "prior", "current"),
+    [
+        ("2023年群众满意率为90%,2024年为93%,提高3个百分点。", "90%", "93%"),  # the earlier year first
+        ("2024年群众满意率为93%,2023年为90%,提高3个百分点。", "90%", "93%"),
+        ("群众满意率由90%提高到93%,提高3个百分点。", "90%", "93%"),
+        ("群众满意率由上年的90%提高到93%,提高3个百分点。", "90%", "93%"),
+    ],
+)
+def test_rate_points_either_order(ruleset: RuleSet, text: str, prior: str, current: str) -> None:
+    (fact,) = facts_of(text, ruleset).rate_points
+    assert (fact.prior.text, fact.rate.text, fact.rate.name.removeprefix("年")) == (prior, current, "群众满意率")
+
+
 def test_rate_points(ruleset: RuleSet) -> None:
     (fact,) = facts_of("群众满意率为92%,上年为90%,提高2个百分点。", ruleset).rate_points
     assert (fact.rate.name, fact.prior.text, fact.points.text, fact.points.direction) == (

@@ -103,6 +103,7 @@ class _Paragraph:
         self.items: list[Fact] = []
         self.paired_lists: set[int] = set()  # where 分别 follows a list of counting words
         self._pending_names: list[tuple[int, int]] = []  # of "A率和B率分别为…" not yet given a value
+        self._rate_from: tuple[Quantity, int, int] | None = None  # 满意率由90%…: the value and the name
 
     def span(self, start: int, end: int) -> Span:
         return self._view_span(self.base + start, self.base + end)
@@ -174,25 +175,58 @@ class _Paragraph:
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
         return last.name if last is not None and last.sentence == self.sentence else None
 
-    def _prior_rate(self, q: Quantity, gap: str) -> PriorRateFact | None:
-        """``满意率为92%,上年为90%``: last year's value of the rate stated before it."""
+    def _prior_rate(self, q: Quantity, gap: str) -> bool:
+        """``满意率为92%,上年为90%``: last year's value of the rate stated before it (added to
+        the facts); ``2023年满意率为90%,2024年为92%``: the rate stated before is last year's."""
         growth = self.vocab.growth
-        if (
-            "年" not in gap
-            or growth is None
-            or not growth.prior.search(gap)
-            or _HAS_WORDS.search(growth.prior.sub("", gap).strip(" ,"))
-        ):
-            return None
+        if "年" not in gap or growth is None:
+            return False
+        prior = growth.prior.search(gap)
+        if prior is None or _HAS_WORDS.search(growth.prior.sub("", gap).strip(" ,")):
+            return False
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
         if last is None or last.sentence != self.sentence:
-            return None
-        return PriorRateFact(self.where(q), last)
+            return False
+        year = prior.group("year")
+        rate_year = self._year_before(last.quantity.start) if year is not None else None
+        if year is not None and rate_year is not None and rate_year == int(year) - 1:
+            current = RateFact(self.where(q), last.name, last.name_span)
+            self.items[self.items.index(last)] = PriorRateFact(_where_of(last), current)
+            self.items.append(current)
+            return True
+        if year is not None and rate_year is not None and rate_year != int(year) + 1:
+            return False  # 2024年…93%,2022年为90%: not last year
+        self.items.append(PriorRateFact(self.where(q), last))
+        return True
+
+    def _year_before(self, offset: int) -> int | None:
+        """The last year named before ``offset`` in its sentence (2023年满意率为90%: 2023)."""
+        start = max(self.text.rfind("。", 0, offset) + 1, offset - _MAX_GAP)
+        years = _YEAR.findall(self.text, start, offset)
+        return int(years[-1]) if years else None
+
+    def _rate_from_to(self, q: Quantity, gap: str, gap_start: int) -> bool:
+        """``满意率由(上年的)90%提高到93%``: the first percentage is the rate's prior value, held
+        until the second, its current one, follows 提高到; both are added to the facts then."""
+        growth = self.vocab.growth
+        pending, self._rate_from = self._rate_from, None
+        if growth is None:
+            return False
+        if pending is not None and growth.growth_to.fullmatch(gap):
+            prior, name_start, name_end = pending
+            current = RateFact(self.where(q), self.text[name_start:name_end], self.span(name_start, name_end))
+            self.items += [PriorRateFact(self.where(prior), current), current]
+            return True
+        start = growth.growth_from.search(gap) if any(w in gap for w in growth.from_words) else None
+        rate_before = self.vocab.rate_before
+        name = rate_before.search(gap[: start.start()]) if start is not None and rate_before is not None else None
+        if name is None:
+            return False
+        self._rate_from = (q, gap_start + name.start(1), gap_start + name.end(1))
+        return True
 
     def _add_percent(self, q: Quantity, gap: str, gap_start: int) -> None:
-        prior = self._prior_rate(q, gap)
-        if prior is not None:
-            self.items.append(prior)
+        if self._rate_from_to(q, gap, gap_start) or self._prior_rate(q, gap):
             return
         vocab = self.vocab
         change = vocab.change.search(gap) if vocab.change is not None else None
@@ -404,6 +438,10 @@ def _following_run(text: str, quantities: list[Quantity], end: int) -> list[Quan
             break
         run.append(q)
     return run
+
+
+def _where_of(fact: Fact) -> Where:
+    return (fact.quantity, fact.span, fact.number_span, fact.text, fact.paragraph, fact.sentence, fact.in_parens)
 
 
 def _split_names(text: str, end: int, rate_before: Ending) -> list[tuple[int, int]]:
@@ -698,7 +736,7 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
         facts.growths += _from_to(p, growth, items)
     if "年" in text:
         facts.growths += _against_prior(p, growth, items)
-        facts.rate_points += _rate_points(p, items)
+    facts.rate_points += _rate_points(p, items)
     if p.vocab.change is not None:
         facts.growths += _percent_then_delta(p, p.vocab.change, items)
 
