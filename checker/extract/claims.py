@@ -732,13 +732,17 @@ def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
     if growth is None:
         return
     text = p.text
+    found = len(facts.growths)
     if any(word in text for word in growth.from_words):
         facts.growths += _from_to(p, growth, items)
     if "年" in text:
         facts.growths += _against_prior(p, growth, items)
     facts.rate_points += _rate_points(p, items)
     if p.vocab.change is not None:
-        facts.growths += _percent_then_delta(p, p.vocab.change, items)
+        # A percentage a pair above already states is not a second pair's (上年100件),同比上升20%,增加20件).
+        stated = {id(g.stated_percent) for g in facts.growths[found:]}
+        later = _percent_then_delta(p, p.vocab.change, items)
+        facts.growths += (g for g in later if id(g.stated_percent) not in stated)
 
 
 def _from_to(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Iterator[GrowthFact]:
