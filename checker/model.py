@@ -519,8 +519,9 @@ class ShareFact(RateFact):
         self.bases: tuple[CountFact, ...] = ()
         self.names_whole = names_whole
         # With no 其中 and no named whole: the base is the one total (全年共受理200件) of the
-        # paragraph before it; "sentence" when it is in the share's sentence, else "paragraph".
-        self.bound_to_total: Literal["sentence", "paragraph"] | None = None
+        # paragraph before it; "certain" when it is in the share's sentence and its counting word
+        # has the part's as a part (受理 → 办结) or one of them has none, else "likely".
+        self.bound_to_total: Literal["certain", "likely"] | None = None
 
 
 class ChangeFact(Fact):

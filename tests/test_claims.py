@@ -242,8 +242,10 @@ def test_clause_before_writes_numbers_as_hash() -> None:
 @pytest.mark.parametrize(
     ("text", "base", "bound"),
     [
-        ("全年共受理申请200件,调解结案50件,占25%。", "200件", "sentence"),
-        ("累计排查纠纷400起。成功化解360起,占90%。", "400起", "paragraph"),
+        ("全年共受理申请200件,办结50件,占25%。", "200件", "certain"),  # 受理 → 办结
+        ("全年共办理案件320件,适用简易程序80件,占25%。", "320件", "certain"),  # no counting word
+        ("全年共受理申请200件,出庭应诉50件,占25%。", "200件", "likely"),  # 出庭应诉 is not a part of 受理
+        ("累计排查纠纷400起。成功化解360起,占90%。", "400起", "likely"),  # another sentence
         ("全年共受理申请200件,共审结180件,调解结案50件,占25%。", None, None),  # two totals
         ("受理申请200件,调解结案50件,占25%。", None, None),  # no total word
         ("公共法律服务中心接待200件,调解50件,占25%。", None, None),  # 公共 is no 共

@@ -302,8 +302,9 @@ def check_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]
                 variant="share",
                 args=_rate_args(checks[0]),
                 labels=_share_labels(checks[0]),
-                # Bound to the one total of its paragraph: in another sentence, it may be of another whole.
-                severity="warning" if share.bound_to_total == "paragraph" else None,
+                # Bound to the one total of its paragraph: in another sentence, or of a counting
+                # word that is not the total's part, it may be of another whole.
+                severity="warning" if share.bound_to_total == "likely" else None,
                 note=_BOUND_NOTE if share.bound_to_total is not None else None,
             )
 

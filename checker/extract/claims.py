@@ -666,7 +666,7 @@ def _share_bases(
         if total is None and not share.names_whole:
             total = _the_total_before(p, counts, part)
             if total is not None:
-                share.bound_to_total = "sentence" if total.sentence == part.sentence else "paragraph"
+                share.bound_to_total = "certain" if _certainly_of(p.vocab, total, part) else "likely"
         if total is not None:
             bases.append(total)
         if share.names_whole:
@@ -696,6 +696,17 @@ def _the_total_before(p: _Paragraph, counts: list[CountFact], part: CountFact) -
     if len(candidates) != 1 or candidates[0].quantity.value < part.quantity.value:
         return None
     return candidates[0]
+
+
+def _certainly_of(vocab: Vocabulary, total: CountFact, part: CountFact) -> bool:
+    """Whether ``part`` is surely a part of the total a share was bound to: in its sentence,
+    and counted by a word the vocabulary makes a part of the total's (排查 → 化解), or the same
+    word, or with a word on one side only (全年共办理案件320件,适用简易程序80件)."""
+    if total.sentence != part.sentence:
+        return False
+    if total.role is None or part.role is None or total.role == part.role:
+        return True
+    return vocab.pair_of(total.role, part.role) is not None or vocab.is_outcome(total.role, part.role)
 
 
 def _a_total(p: _Paragraph, growth: GrowthWords, count: CountFact) -> bool:

@@ -144,7 +144,7 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
             label, value = r["name"], _bounds(r)
             details = f"{r['part']} / {' or '.join(r['bases']) or '?'}" if r["part"] else ""
             if r["bound_to_total"]:
-                details += f" (the one total of the {r['bound_to_total']})"
+                details += f" (the one total of the paragraph: {r['bound_to_total']})"
         elif kind == "change":
             label, value = r["direction"], _bounds(r)
             details = f"change of {r['about_rate']}" if r["about_rate"] else ""
