@@ -867,7 +867,7 @@ def _prior_first(
 ) -> tuple[CountFact | None, CountFact | None]:
     """``2023年受理80件、2024年(受理)100件``: last year's value first, then this year's,
     each right after its year; the later words restate the earlier ones or say nothing
-    (2024年受理诉讼案件 after 2023年受理复议案件 is another figure)."""
+    (2024年受理诉讼案件 after 2023年受理复议案件 is another figure; see ``_restates``)."""
     later, earlier = items[index], items[index - 1]
     assert isinstance(later, CountFact)
     later_year = growth.year_then_words.search(gap)
@@ -879,10 +879,16 @@ def _prior_first(
     if (
         earlier_year is None
         or int(later_year.group("year")) != int(earlier_year.group("year")) + 1
-        or not earlier_year.group("words").startswith(later_year.group("words"))
+        or not _restates(earlier_year.group("words"), later_year.group("words"))
     ):
         return None, None
     return earlier, later
+
+
+def _restates(earlier: str, later: str) -> bool:
+    """The words after a later year say what those after the earlier one said, or less:
+    nothing, the verb (受理), the verb and its object, without the place (全区受理…)."""
+    return earlier.startswith(later) or earlier.endswith(later)
 
 
 def _stated_change(
