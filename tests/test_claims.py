@@ -52,6 +52,24 @@ def test_a_rate_name_that_can_never_match_stops_the_load(tmp_path: Path) -> None
         compile_rule_files(files)
 
 
+def test_a_province_adds_growth_words_without_python(tmp_path: Path) -> None:
+    extra = tmp_path / "local.toml"
+    extra.write_text(
+        '[vocabulary]\nmultiple_times = ["等于"]\nmultiple_phrases = { "增加两番" = 4 }\nprior = ["前一年"]\n',
+        encoding="utf-8",
+    )
+    _, vocab = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())])
+    ruleset = RuleSet.of([], vocab)
+    (times,) = facts_of("受理120件,等于上年40件的3倍。", ruleset).growths
+    (phrase,) = facts_of("受理160件(前一年40件),增加两番。", ruleset).growths
+    assert times.stated_multiple is not None and phrase.stated_multiple is not None
+    assert (times.stated_multiple.ratio, phrase.before and phrase.before.text, phrase.stated_multiple.ratio) == (
+        3,
+        "40件",
+        4,
+    )
+
+
 def test_a_rate_name_before_its_verb() -> None:
     assert VOCABULARY.rate_name is not None
     m = VOCABULARY.rate_name.search("今年全年矛盾纠纷化解成功率达 ")
