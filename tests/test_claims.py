@@ -254,8 +254,8 @@ def test_no_multiple_of_last_year(ruleset: RuleSet, text: str) -> None:
 def test_clause_before_writes_numbers_as_hash() -> None:
     text = "全年受理120件,是上年40件的3倍"
     numbers = [q for q in find_quantities(text) if q.unit != "倍"]
-    assert _clause_before(text, numbers, text.index("3倍")) == "是上年#的"
-    assert _clause_before("受理120件是上年的3倍", find_quantities("受理120件")[:1], 10) == "受理#是上年的"
+    assert _clause_before(text, numbers, [n.start for n in numbers], text.index("3倍")) == "是上年#的"
+    assert _clause_before("受理120件是上年的3倍", find_quantities("受理120件")[:1], [2], 10) == "受理#是上年的"
 
 
 @pytest.mark.parametrize(
@@ -377,3 +377,22 @@ def test_a_fraction_of_a_counted_unit_is_an_average_not_a_count(ruleset: RuleSet
 
 def test_a_share_after_a_list_of_counts_is_not_of_its_last_item(ruleset: RuleSet) -> None:
     assert not facts_of("类型分别有209件、184件、71件,占总量的55.8%。", ruleset).shares
+
+
+def test_totals_are_found_once_per_paragraph_whatever_the_shares(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.extract import claims
+
+    calls = [0]
+    original = claims._a_total
+
+    def counted(*args: object) -> bool:
+        calls[0] += 1
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claims, "_a_total", counted)
+    text = "全年共受理申请9000件," + ",".join(f"调解{i}件,占{i}%" for i in range(1, 301)) + "。"
+    facts = facts_of(text, ruleset)
+    assert calls[0] == len(facts.counts)  # not once per share and count: hostile input stays linear
+    assert all(s.bases and s.bases[0].text == "9000件" for s in facts.shares)

@@ -184,14 +184,14 @@ class _Paragraph:
         prior = growth.prior.search(gap)
         if prior is None or _HAS_WORDS.search(growth.prior.sub("", gap).strip(" ,")):
             return False
-        last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
+        at, last = next(((i, f) for i, f in _reversed(self.items) if isinstance(f, RateFact)), (-1, None))
         if last is None or last.sentence != self.sentence:
             return False
         year = prior.group("year")
         rate_year = self._year_before(last.quantity.start) if year is not None else None
         if year is not None and rate_year is not None and rate_year == int(year) - 1:
             current = RateFact(self.where(q), last.name, last.name_span)
-            self.items[self.items.index(last)] = PriorRateFact(_where_of(last), current)
+            self.items[at] = PriorRateFact(_where_of(last), current)
             self.items.append(current)
             return True
         if year is not None and rate_year is not None and rate_year != int(year) + 1:
@@ -440,6 +440,10 @@ def _following_run(text: str, quantities: list[Quantity], end: int) -> list[Quan
     return run
 
 
+def _reversed(items: list[Fact]) -> Iterator[tuple[int, Fact]]:
+    return ((i, items[i]) for i in range(len(items) - 1, -1, -1))
+
+
 def _where_of(fact: Fact) -> Where:
     return (fact.quantity, fact.span, fact.number_span, fact.text, fact.paragraph, fact.sentence, fact.in_parens)
 
@@ -651,6 +655,7 @@ def _share_bases(
     total_of = {id(part): b.total for b in breakdowns for part in b.parts}
     starts = [c.quantity.start for c in counts]
     ends = [c.quantity.end for c in counts]
+    totals: _Totals | None = None  # found for the first share that binds to one
     for share in shares:
         part = share.part
         if part is None:
@@ -664,7 +669,8 @@ def _share_bases(
             if marker != -1 and before:
                 total = _total_before(counts, before, p.parens.inside(marker), starts, marker)
         if total is None and not share.names_whole:
-            total = _the_total_before(p, counts, part)
+            totals = totals or _Totals(p, counts)
+            total = totals.the_one_before(part)
             if total is not None:
                 share.bound_to_total = "certain" if _certainly_of(p.vocab, total, part) else "likely"
         if total is not None:
@@ -678,24 +684,32 @@ def _share_bases(
         share.bases = tuple(c for c in bases if c is not part and c.unit_class == part.unit_class)
 
 
-def _the_total_before(p: _Paragraph, counts: list[CountFact], part: CountFact) -> CountFact | None:
-    """``全年共受理200件,调解结案50件,占25%``: the whole of a share with no 其中 and no
-    named whole, when exactly one count before it in its paragraph, of its unit class and
-    not smaller, is marked as a total (vocabulary whole_markers) and the part is not."""
-    growth = p.vocab.growth
-    if growth is None or growth.whole_markers is None or _a_total(p, growth, part):
-        return None
-    candidates = [
-        c
-        for c in counts
-        if c.quantity.end <= part.quantity.start
-        and c.unit_class == part.unit_class
-        and not c.in_parens
-        and _a_total(p, growth, c)
-    ]
-    if len(candidates) != 1 or candidates[0].quantity.value < part.quantity.value:
-        return None
-    return candidates[0]
+class _Totals:
+    """The counts of a paragraph whose clause marks them as totals (全年共受理200件; vocabulary
+    whole_markers), by unit class in text order: found once per paragraph, so that binding
+    each share to one costs a bisection."""
+
+    def __init__(self, p: _Paragraph, counts: list[CountFact]) -> None:
+        self.ids: set[int] = set()
+        self.by_class: dict[str, tuple[list[int], list[CountFact]]] = {}
+        growth = p.vocab.growth
+        if growth is None or growth.whole_markers is None:
+            return
+        for c in counts:
+            if not c.in_parens and _a_total(p, growth, c):
+                self.ids.add(id(c))
+                starts, totals = self.by_class.setdefault(c.unit_class, ([], []))
+                starts.append(c.quantity.start)
+                totals.append(c)
+
+    def the_one_before(self, part: CountFact) -> CountFact | None:
+        """``全年共受理200件,调解结案50件,占25%``: the whole of a share with no 其中 and no
+        named whole, when exactly one total of its unit class, not smaller, comes before its
+        count, and the count is no total itself."""
+        starts, totals = self.by_class.get(part.unit_class, ([], []))
+        if id(part) in self.ids or bisect.bisect_left(starts, part.quantity.start) != 1:
+            return None
+        return totals[0] if totals[0].quantity.value >= part.quantity.value else None
 
 
 def _certainly_of(vocab: Vocabulary, total: CountFact, part: CountFact) -> bool:
@@ -925,8 +939,9 @@ def _multiples(p: _Paragraph, numbers: list[Quantity], multiples: list[Quantity]
     if growth is None:
         return []
     found: list[MultipleFact] = []
+    starts = [n.start for n in numbers]
     for q in multiples:
-        clause = _clause_before(p.text, numbers, q.start)
+        clause = _clause_before(p.text, numbers, starts, q.start)
         increase = growth.increase.search(clause) if growth.increase is not None else None
         if growth.times is not None and growth.times.search(clause):
             added, word = 0, ""
@@ -938,7 +953,8 @@ def _multiples(p: _Paragraph, numbers: list[Quantity], multiples: list[Quantity]
         found.append(MultipleFact(p.where(q), added, word))
     if growth.phrases is not None and any(end in p.text for end in growth.phrase_ends):
         for m in growth.phrases.finditer(p.text):
-            if growth.phrase_lead is None or not growth.phrase_lead.search(_clause_before(p.text, numbers, m.start())):
+            lead = _clause_before(p.text, numbers, starts, m.start())
+            if growth.phrase_lead is None or not growth.phrase_lead.search(lead):
                 continue
             p._enter_sentence(m.start())
             found.append(MultipleFact(p.where(_phrase_quantity(m, growth.phrase_ratios[m.group()])), 0, ""))
@@ -948,14 +964,15 @@ def _multiples(p: _Paragraph, numbers: list[Quantity], multiples: list[Quantity]
     return found
 
 
-def _clause_before(text: str, numbers: list[Quantity], end: int) -> str:
+def _clause_before(text: str, numbers: list[Quantity], starts: list[int], end: int) -> str:
     """The words of the clause that ends at ``end`` (from its last ,;:。 or bracket), each
-    number in them written #: "是上年#的" before 3倍 in 是上年40件的3倍."""
+    number in them (``numbers``, which start at ``starts``) written #: "是上年#的" before 3倍
+    in 是上年40件的3倍."""
     begin = max(0, end - _MAX_GAP)
     for m in _CLAUSE_START.finditer(text, begin, end):
         begin = m.end()
     pieces, at = [], begin
-    for q in numbers[bisect.bisect_left([n.start for n in numbers], begin) :]:
+    for q in numbers[bisect.bisect_left(starts, begin) :]:
         if q.end > end:
             break
         pieces += [text[at : q.start], "#"]
