@@ -15,7 +15,17 @@ from checker.files import display_path
 from checker.load import LoadError, deadline, load_path
 from checker.load.deadline import LoadTimeout, time_limit
 from checker.load.limits import MAX_FILE_SECONDS
-from checker.model import INTERNAL_ERROR, LOAD_ERROR, Diagnostic, Document, Facts, FileResult, Label, SourceText
+from checker.model import (
+    INTERNAL_ERROR,
+    LOAD_ERROR,
+    Diagnostic,
+    Document,
+    Facts,
+    FileResult,
+    Label,
+    SourceText,
+    TableLayout,
+)
 from checker.normalize import normalize
 from checker.outline import outline
 from checker.parse import parse
@@ -160,13 +170,15 @@ def sort_key(diagnostic: Diagnostic) -> tuple[int, str]:
     return (diagnostic.span.start if diagnostic.span else -1, diagnostic.code)
 
 
-def analyse(path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True) -> Document:
-    """normalize → parse → (extract): the document model the rules read. Raises
-    :class:`StageError` naming the stage that failed."""
+def analyse(
+    path: str, text: str, ruleset: RuleSet, *, with_facts: bool = True, layouts: tuple[TableLayout, ...] = ()
+) -> Document:
+    """normalize → parse → (extract): the document model the rules read (``layouts``: the
+    loader's tables). Raises :class:`StageError` naming the stage that failed."""
     with stage("normalize"):
         normalized = normalize(text)
     with stage("parse"):
-        doc = parse(path, SourceText(text), normalized)
+        doc = parse(path, SourceText(text), normalized, layouts)
     if with_facts:
         with stage("extract"):
             from checker.extract.claims import extract
@@ -193,6 +205,7 @@ def lint_text(
     *,
     suppressions: Suppressions | None = None,
     locations: tuple[str, ...] | None = None,
+    layouts: tuple[TableLayout, ...] = (),
 ) -> FileResult:
     """Lint ``text``. Markdown comments are read here; ``suppressions`` come from where
     the loader dropped the comments (a web page's source). A stage that fails or runs
@@ -200,7 +213,7 @@ def lint_text(
     plan = plan_for(ruleset, options)
     try:
         with time_limit(MAX_FILE_SECONDS), stage("lint"):
-            return _lint_text(path, text, plan, ruleset, options, suppressions, locations)
+            return _lint_text(path, text, plan, ruleset, options, suppressions, locations, layouts)
     except StageError as e:
         return failed(path, e.reason, ruleset, options.lang, SourceText(text))
 
@@ -213,12 +226,13 @@ def _lint_text(
     options: Options,
     suppressions: Suppressions | None,
     locations: tuple[str, ...] | None,
+    layouts: tuple[TableLayout, ...],
 ) -> FileResult:
     analysed = text
     if suppressions is None:
         with stage("suppress"):
             suppressions, analysed = markdown_suppressions(path, text)
-    doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts)
+    doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts, layouts=layouts)
     diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
@@ -276,7 +290,10 @@ def lint_path(path: Path, ruleset: RuleSet, options: Options) -> FileResult:
             return unreadable(shown, e.text(options.lang), ruleset, options)
         except StageError as e:
             return failed(shown, e.reason, ruleset, options.lang)
-        result = lint_text(shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations)
+        result = lint_text(
+            shown, loaded.text, ruleset, options, suppressions=suppressions, locations=loaded.locations,
+            layouts=loaded.tables,
+        )
     return result._replace(docx_map=loaded.docx_map) if loaded.docx_map else result
 
 
@@ -295,9 +312,11 @@ def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
     (``govlint facts``). Raises LoadError for a file that cannot be read, StageError
     for a stage that failed on it."""
     with time_limit(MAX_FILE_SECONDS):
-        text = load_path(path).text
+        loaded = load_path(path)
+        text = loaded.text
         with stage("suppress"):
             _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
-        doc = analyse(str(path), analysed, ruleset)
+        doc = analyse(str(path), analysed, ruleset, layouts=loaded.tables)
     assert doc.facts is not None  # analyse extracts them by default
+    doc.facts.tables = doc.tables
     return doc.facts, doc.source if analysed is text else SourceText(text)

@@ -21,10 +21,11 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from array import array
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, cast
 
 if TYPE_CHECKING:
+    import re
     from decimal import Decimal
 
 Severity = Literal["error", "warning", "info"]
@@ -375,12 +376,147 @@ class Title(NamedTuple):
         return next((line.text for line in self.lines if line.kind == "issuer"), None)
 
 
+# --------------------------------------------------------------------------- tables
+
+
+class CellBox(NamedTuple):
+    """A table cell as a loader laid it out (a .docx or HTML table): where its text is in
+    the loaded text and where it sits in the table's grid. Rows and columns count from 0;
+    a merged cell is one box that spans several."""
+
+    line: int  # 1-based line of the text holding it (a row is one line)
+    start: int  # offsets of the cell's text in the loaded text
+    end: int
+    row: int
+    column: int  # grid column (Word's gridSpan and HTML's colspan counted)
+    row_span: int = 1
+    column_span: int = 1
+
+
+class TableLayout(NamedTuple):
+    """A table of a .docx or HTML file as its loader saw it, for the parse stage."""
+
+    label: str  # what the loader calls it: "表2" (the document's 2nd table)
+    cells: tuple[CellBox, ...]  # by row, then column
+    kind: Literal["docx", "html"] = "docx"
+
+
+TableLayoutKind = Literal["docx", "html", "pipe", "tab", "spaced", "cell-per-line"]
+
+
+class TableCell(NamedTuple):
+    """One cell of a :class:`Table`. ``value`` is the number the cell states, or None when
+    it states none (a blank cell is unknown, never zero; "—", "/" and text are None)."""
+
+    row: int  # 0-based, in the table
+    column: int  # 0-based grid column
+    text: str  # normalized view of the cell, stripped
+    span: Span  # in the original (an empty span where a blank cell is)
+    value: Decimal | None
+    unit: str | None  # as written after the number: "%", "件", "万元"; None for none
+    where: str  # for a person: "表2 行3 列4" (.docx and HTML tables), "12:5" (text)
+    row_span: int = 1
+    column_span: int = 1
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+class Table:
+    """A table of the report: its cells on a grid, and what the parse stage recognised of
+    its shape by the labels. ``header_rows`` leading rows label the columns,
+    ``label_columns`` leading columns label the rows; totals, subtotals, 其中 parts and
+    rate columns are found by the words of those labels (checker/tables.py)."""
+
+    __slots__ = (
+        "label", "layout", "cells", "row_count", "column_count", "header_rows", "label_columns", "total_rows",
+        "subtotal_rows", "part_rows", "total_columns", "subtotal_columns", "part_columns", "rate_columns",
+        "skipped_columns", "side_by_side", "span", "_grid",
+    )  # fmt: skip
+
+    def __init__(self, label: str, layout: TableLayoutKind, cells: Sequence[TableCell], span: Span) -> None:
+        self.label = label  # "表2" (.docx, HTML), or the text line where the table starts ("12")
+        self.layout = layout
+        self.cells = tuple(cells)
+        self.span = span  # from its first cell to its last, in the original
+        self.row_count = max((c.row + c.row_span for c in self.cells), default=0)
+        self.column_count = max((c.column + c.column_span for c in self.cells), default=0)
+        grid: list[list[TableCell | None]] = [[None] * self.column_count for _ in range(self.row_count)]
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.column, cell.column + cell.column_span):
+                    grid[r][c] = cell
+        self._grid = grid
+        # Set by the parse stage once the labels are read (checker.tables.recognise).
+        self.header_rows = 0
+        self.label_columns = 0
+        self.total_rows: tuple[int, ...] = ()  # 合计/总计 rows
+        self.subtotal_rows: tuple[int, ...] = ()  # 小计 rows
+        self.part_rows: tuple[int, ...] = ()  # 其中 rows: parts of the row above, not summed with it
+        self.total_columns: tuple[int, ...] = ()
+        self.subtotal_columns: tuple[int, ...] = ()
+        self.part_columns: tuple[int, ...] = ()
+        self.rate_columns: tuple[int, ...] = ()  # xx率, 占比, %: never summed
+        self.skipped_columns: tuple[int, ...] = ()  # 序号, years: numbers that are no quantities
+        # Its header names the same columns again (省份 | 数量 | 省份 | 数量): a long list set
+        # in blocks side by side, whose totals total every block; the checks leave it alone.
+        self.side_by_side = False
+
+    def cell(self, row: int, column: int) -> TableCell | None:
+        """The cell covering ``(row, column)`` (a merged cell covers several), or None."""
+        if 0 <= row < self.row_count and 0 <= column < self.column_count:
+            return self._grid[row][column]
+        return None
+
+    def value(self, row: int, column: int) -> Decimal | None:
+        """The number at ``(row, column)``; None for a blank, a text or a merged cell's
+        other slots (a number is read where its cell starts only)."""
+        cell = self.cell(row, column)
+        if cell is None or cell.row != row or cell.column != column:
+            return None
+        return cell.value
+
+    def row_label(self, row: int) -> str:
+        """The words labelling ``row``: its label columns' texts, merged cells once."""
+        return _joined(self.cell(row, c) for c in range(self.label_columns))
+
+    def column_label(self, column: int) -> str:
+        """The words labelling ``column``: its header rows' texts, a merged header once."""
+        return _joined(self.cell(r, column) for r in range(self.header_rows))
+
+    def body_rows(self) -> range:
+        return range(self.header_rows, self.row_count)
+
+    def data_columns(self) -> range:
+        return range(self.label_columns, self.column_count)
+
+    def find_rows(self, pattern: re.Pattern[str]) -> list[int]:
+        """Body rows whose label ``pattern`` finds (re.search), in order."""
+        return [r for r in self.body_rows() if pattern.search(self.row_label(r))]
+
+    def find_columns(self, pattern: re.Pattern[str]) -> list[int]:
+        """Data columns whose label ``pattern`` finds (re.search), in order."""
+        return [c for c in self.data_columns() if pattern.search(self.column_label(c))]
+
+    def __repr__(self) -> str:
+        return f"Table({self.label!r}, {self.layout}, {self.row_count}×{self.column_count})"
+
+
+def _joined(cells: Iterator[TableCell | None]) -> str:
+    seen: list[TableCell] = []
+    for cell in cells:
+        if cell is not None and cell.text and cell not in seen:
+            seen.append(cell)
+    return " ".join(cell.text for cell in seen)
+
+
 class Document:
     """The parsed report. Mutable: the extract stage fills ``facts`` when a rule needs them."""
 
     __slots__ = (
         "path", "source", "view", "title", "report_year", "report_year_span", "dates", "headings", "paragraphs",
-        "facts", "_all_headings", "_derived",
+        "facts", "tables", "_all_headings", "_derived",
     )  # fmt: skip
 
     def __init__(
@@ -394,6 +530,7 @@ class Document:
         dates: list[DateMention],
         headings: list[Heading],  # top level of the heading tree
         paragraphs: list[Paragraph],
+        tables: Sequence[Table] = (),
     ) -> None:
         self.path = path
         self.source = source
@@ -404,6 +541,7 @@ class Document:
         self.dates = dates
         self.headings = headings
         self.paragraphs = paragraphs
+        self.tables = list(tables)  # in text order (checker/tables.py)
         self.facts: Facts | None = None
         self._all_headings: list[Heading] | None = None
         self._derived: dict[Hashable, Any] = {}
@@ -605,7 +743,8 @@ class Facts:
     """Every fact of a document, by kind, in text order."""
 
     __slots__ = (
-        "counts", "rates", "shares", "changes", "multiples", "breakdowns", "growths", "rate_points", "enumerations"
+        "counts", "rates", "shares", "changes", "multiples", "breakdowns", "growths", "rate_points", "enumerations",
+        "tables",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -618,6 +757,7 @@ class Facts:
         self.growths: list[GrowthFact] = []
         self.rate_points: list[RatePointsFact] = []
         self.enumerations: list[EnumerationFact] = []
+        self.tables: list[Table] = []  # the document's tables, for ``govlint facts`` (Document.tables)
 
 
 # --------------------------------------------------------------------------- diagnostics

@@ -3,7 +3,8 @@
 Everything here reads the matching view (full-width folded, simplified, pinyin debris
 removed) and maps every offset back to the original text before building a Span.
 Recognises: page chrome lines, the title, the report year, dates and their roles,
-the heading tree (GB/T 9704 §7.3.3 levels and 一是… items), paragraphs and sentences.
+the heading tree (GB/T 9704 §7.3.3 levels and 一是… items), paragraphs and sentences;
+tables are read by :mod:`checker.tables`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from checker.model import (
     Paragraph,
     SourceText,
     Span,
+    TableLayout,
     Title,
     TitleLine,
     TitleLineKind,
@@ -29,6 +31,7 @@ from checker.model import (
     YearMention,
 )
 from checker.numerals import parse_digits, parse_ordinal
+from checker.tables import read_tables
 
 # --------------------------------------------------------------------------- lines
 
@@ -613,7 +616,9 @@ def _report_year(
 # --------------------------------------------------------------------------- entry point
 
 
-def parse(path: str, source: SourceText, view: View) -> Document:
+def parse(path: str, source: SourceText, view: View, layouts: tuple[TableLayout, ...] = ()) -> Document:
+    """The document model of ``source`` read through ``view``; ``layouts``: the tables a
+    .docx or HTML loader laid out cell by cell."""
     lines = _lines(view)
     title, title_lines = _find_title(lines, view)
     flat_headings: list[tuple[Heading, int]] = []
@@ -663,4 +668,5 @@ def parse(path: str, source: SourceText, view: View) -> Document:
         dates=_dates(lines, view),
         headings=_build_tree(flat_headings, len(source.text)),
         paragraphs=paragraphs,
+        tables=read_tables(view, source, layouts),
     )

@@ -39,6 +39,7 @@ LAYERS = (
     Layer("model", ("checker.model",)),
     Layer("load", ("checker.load",)),
     Layer("normalize", ("checker.normalize",)),
+    Layer("tables", ("checker.tables",)),
     Layer("parse", ("checker.parse",)),
     Layer("extract", ("checker.extract",)),
     Layer("expr", ("checker.expr",)),

@@ -78,7 +78,7 @@ STAGES: dict[str, tuple[str, Callable[..., bool]]] = {
     "load": ("checker.engine.load_path", lambda path: str(path).endswith("bad.md")),
     "suppress": ("checker.engine.markdown_suppressions", lambda path, text: path.endswith("bad.md")),
     "normalize": ("checker.engine.normalize", lambda text: text == BAD),
-    "parse": ("checker.engine.parse", lambda path, source, normalized: path.endswith("bad.md")),
+    "parse": ("checker.engine.parse", lambda path, *rest: path.endswith("bad.md")),
     "extract": ("checker.extract.claims.extract", lambda doc, vocabulary: doc.path.endswith("bad.md")),
     "outline": ("checker.engine.outline", lambda doc, *rest: doc.path.endswith("bad.md")),
 }

@@ -15,6 +15,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
+from checker.checks.tables import check_table_parts, check_table_rates, check_table_totals
 from checker.extract.vocabulary import RateDef
 from checker.model import (
     CountFact,
@@ -139,6 +140,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
                         _count_label(total, "总数", "total"),
                     ),
                 )
+    yield from check_table_parts(doc, vocab, params.carry_over_severity)
 
 
 # --------------------------------------------------------------------------- N202 / N206 rates
@@ -307,6 +309,7 @@ def check_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]
                 severity="warning" if share.bound_to_total == "likely" else None,
                 note=_BOUND_NOTE if share.bound_to_total is not None else None,
             )
+    yield from check_table_rates(doc, ctx.vocabulary, consistent)
 
 
 _BOUND_NOTE = Text(
@@ -390,6 +393,7 @@ def check_breakdown(doc: Document, params: object, ctx: Context) -> Iterator[Fin
         ):
             yield Finding(span=breakdown.marker_span, variant="exhaustive", args=args, labels=labels)
     yield from check_share_lists(doc)
+    yield from check_table_totals(doc)
 
 
 def check_share_lists(doc: Document) -> Iterator[Finding]:
@@ -687,18 +691,21 @@ KINDS = (
         "part-whole",
         check_part_whole,
         "checker.checks.numbers_schema:PartWholeModel",
-        variants=frozenset({"breakdown"}),
-        args=frozenset({"part_role", "part", "whole_role", "whole"}),
+        variants=frozenset({"breakdown", "table"}),
+        args=frozenset({"part_role", "part", "whole_role", "whole", "where"}),
         reads_facts=True,
     ),
-    KindSpec("rate", check_rate, _NO_PARAMS, variants=frozenset({"share"}), args=_RATE_ARGS, reads_facts=True),
+    KindSpec(
+        "rate", check_rate, _NO_PARAMS, variants=frozenset({"share", "table"}), args=_RATE_ARGS | {"where"},
+        reads_facts=True,
+    ),
     KindSpec("full-rate", check_full_rate, _NO_PARAMS, args=_RATE_ARGS | {"shortfall"}, reads_facts=True),
     KindSpec(
         "breakdown",
         check_breakdown,
         _NO_PARAMS,
-        variants=frozenset({"exhaustive", "shares", "outcomes"}),
-        args=frozenset({"sum", "total", "count"}),
+        variants=frozenset({"exhaustive", "shares", "outcomes", "table"}),
+        args=frozenset({"sum", "total", "count", "where"}),
         reads_facts=True,
     ),
     KindSpec(

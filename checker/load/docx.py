@@ -51,7 +51,7 @@ from typing import Any
 
 from checker.load.limits import MAX_UNZIPPED_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_RATIO, ZIP_RATIO_MIN_BYTES
 from checker.load.text import LoadedText, LoadError, read_bytes
-from checker.model import DocxMap
+from checker.model import CellBox, DocxMap, TableLayout
 from checker.numerals import format_digits, format_numeral
 
 # The start of an XML document type declaration or entity declaration, in the encodings
@@ -76,6 +76,7 @@ _WRAPPERS = frozenset(
 )
 _TABLE_PARTS = frozenset({_TBL, _TR, _TC})
 _MAX_LEVELS = 9
+_MAX_COLUMNS = 63  # Word's own limit on a table's columns
 
 
 def load_docx(path: pathlib.Path) -> LoadedText:
@@ -97,7 +98,9 @@ def load_docx(path: pathlib.Path) -> LoadedText:
     except Exception as e:  # python-docx and lxml raise many kinds on damaged files
         raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
     docx_map = DocxMap(fingerprint(data), extractor.piece_starts, extractor.line_paragraphs)
-    return LoadedText("\n".join(lines), "docx", tuple(locations), docx_map=docx_map)
+    return LoadedText(
+        "\n".join(lines), "docx", tuple(locations), docx_map=docx_map, tables=tuple(extractor.tables)
+    )
 
 
 def fingerprint(data: bytes) -> str:
@@ -392,6 +395,7 @@ class _Extractor:
         self.piece_starts = array("i")
         self.line_paragraphs = array("i")
         self._paragraphs_read = 0  # paragraphs read so far, in the order of text_paragraphs
+        self.tables: list[TableLayout] = []  # the body's tables, cell by cell
 
     def body(self, body: Any) -> tuple[list[str], list[str]]:
         lines: list[str] = []
@@ -411,31 +415,38 @@ class _Extractor:
                     offset += len(line) + 1
             else:
                 tables += 1
+                grid = _Grid()
                 for row_number, row in enumerate(_children(block, _TR), 1):
                     first = self._paragraphs_read
-                    line = self._row(row, offset)
+                    line, cells = self._row(row, offset)
+                    grid.add_row(row, cells, len(lines) + 1)
                     lines.append(line)
                     locations.append(f"表{tables} 行{row_number}")
                     self.line_paragraphs.append(first if self._paragraphs_read > first else -1)
                     offset += len(line) + 1
+                self.tables.append(TableLayout(f"表{tables}", grid.boxes()))
         if not lines:  # an empty text is one empty line
             self.line_paragraphs.append(-1)
             return [""], ["¶1"]
         return lines, locations
 
-    def _row(self, row: Any, start: int) -> str:
-        """A table row as one line: cells joined by a tab, a cell's paragraphs by a space."""
+    def _row(self, row: Any, start: int) -> tuple[str, list[tuple[Any, int, int]]]:
+        """A table row as one line: cells joined by a tab, a cell's paragraphs by a space;
+        and each cell (``w:tc``) with where its text starts and ends in the text."""
         cells: list[str] = []
+        bounds: list[tuple[Any, int, int]] = []
         at = start
         for tc in _children(row, _TC):
             at += bool(cells)  # the tab before it
+            cell_start = at
             texts: list[str] = []
             for p in _paragraphs(tc):
                 at += bool(texts)  # the space before it
                 texts.append(self._paragraph(p, at))
                 at += len(texts[-1])
             cells.append(" ".join(texts).replace("\n", " "))  # one character for another: offsets hold
-        return "\t".join(cells)
+            bounds.append((tc, cell_start, at))
+        return "\t".join(cells), bounds
 
     def _outline_level(self, p: Any) -> int | None:
         ppr = p.find(W + "pPr")
@@ -472,6 +483,41 @@ class _Extractor:
             return text
         marker, suffix = marked
         return marker + _separator(marker, suffix, text) + text
+
+
+class _Grid:
+    """A Word table's cells on its grid: ``w:gridBefore`` and ``w:gridSpan`` move a cell
+    right, ``w:vMerge`` continues the cell above it (Word writes an empty cell there)."""
+
+    def __init__(self) -> None:
+        self._boxes: list[CellBox] = []
+        self._rows = 0
+        self._open: dict[int, int] = {}  # grid column → index in _boxes of a vertical merge it continues
+
+    def add_row(self, tr: Any, cells: list[tuple[Any, int, int]], line: int) -> None:
+        trpr = tr.find(W + "trPr")
+        before = _int(_val(trpr.find(W + "gridBefore"))) if trpr is not None else None
+        column = min(max(0, before or 0), _MAX_COLUMNS)
+        for tc, start, end in cells:
+            tcpr = tc.find(W + "tcPr")
+            stated = _int(_val(tcpr.find(W + "gridSpan"))) if tcpr is not None else None
+            span = min(max(1, stated or 1), _MAX_COLUMNS)  # a hostile file's 10**9 makes no grid that wide
+            merge = tcpr.find(W + "vMerge") if tcpr is not None else None
+            above = self._open.get(column)
+            if merge is not None and _val(merge) in (None, "continue") and above is not None:
+                box = self._boxes[above]
+                self._boxes[above] = box._replace(row_span=self._rows - box.row + 1)
+            else:
+                self._boxes.append(CellBox(line, start, end, self._rows, column, 1, span))
+                if merge is not None:  # restart
+                    self._open[column] = len(self._boxes) - 1
+                else:
+                    self._open.pop(column, None)
+            column += span
+        self._rows += 1
+
+    def boxes(self) -> tuple[CellBox, ...]:
+        return tuple(self._boxes)
 
 
 def _separator(marker: str, suffix: str, text: str) -> str:

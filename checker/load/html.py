@@ -47,6 +47,7 @@ from html.parser import HTMLParser
 
 from checker.load.limits import MAX_HTML_ELEMENTS
 from checker.load.text import LoadedText, LoadError, SourceComment, decode_bytes, read_bytes
+from checker.model import CellBox, TableLayout
 
 # Never text of the report, wherever they are.
 _SKIP = frozenset(
@@ -113,16 +114,20 @@ def load_html(path: pathlib.Path) -> LoadedText:
     except Exception as e:  # html.parser is lenient, but not proven on every input
         raise LoadError(f"unreadable HTML ({type(e).__name__}: {e})") from None
     article = _article(tree)
-    lines = _Text().extract(article)
+    extractor = _Text()
+    lines = extractor.extract(article)
     title = _title(tree, article)
+    shift = 0
     if title and (not lines or lines[0][0].strip() != title[0]):  # some CMSs repeat it in the body
         lines.insert(0, title)
+        shift = 1
     lines = lines or [("", 1)]  # an empty text is one empty line, and has its label
     return LoadedText(
         "\n".join(text for text, _ in lines),
         f"html/{encoding}",
         tuple(f"L{line}" for _, line in lines),
         tuple(tree.comments),
+        tables=extractor.layouts(lines, shift),
     )
 
 
@@ -167,7 +172,7 @@ def _unify(text: str) -> str:
 
 
 class _Element:
-    __slots__ = ("tag", "klass", "parent", "children", "line", "cjk", "chrome")
+    __slots__ = ("tag", "klass", "parent", "children", "line", "cjk", "chrome", "spans")
 
     def __init__(self, tag: str, klass: str, parent: _Element | None, line: int, chrome: bool) -> None:
         self.tag = tag
@@ -177,6 +182,7 @@ class _Element:
         self.line = line
         self.cjk = 0  # Chinese characters of the subtree, outside links, scripts and chrome
         self.chrome = chrome  # inside script, style, nav, header, footer or aside
+        self.spans = (1, 1)  # a table cell's rowspan and colspan
 
 
 class _TreeBuilder(HTMLParser):
@@ -208,6 +214,9 @@ class _TreeBuilder(HTMLParser):
         klass = " ".join(value or "" for name, value in attrs if name in ("id", "class"))
         chrome = parent.chrome or tag in _SKIP or tag in _CHROME
         element = _Element(tag, klass, parent, self.getpos()[0], chrome)
+        if tag in ("td", "th"):
+            values = dict(attrs)
+            element.spans = (_span(values.get("rowspan")), _span(values.get("colspan")))
         parent.children.append(element)
         self.elements.append(element)
         if len(self.elements) > MAX_HTML_ELEMENTS:  # the root, not an element of the page, is one more
@@ -342,6 +351,11 @@ class _Text:
         self._lines: list[tuple[str, int]] = []
         self._pieces: list[str] = []
         self._line = 0  # source line of the current line's first text
+        # Data tables (_data_table), each row a line, cells joined by a tab: the tables' cells
+        # as (index in _lines, which _tidy turns into the index in its lines; start and end in
+        # that line; grid row, column, rowspan, colspan).
+        self._tables: list[list[tuple[int, int, int, int, int, int, int]]] = []
+        self._row_lines: dict[int, int] = {}
 
     def extract(self, top: _Element) -> list[tuple[str, int]]:
         pre = 0
@@ -368,6 +382,10 @@ class _Text:
                 and not (tag == "form" and item.cjk * 2 >= top.cjk > 0)
             ):
                 continue
+            if tag == "table" and _data_table(item):
+                self._break()
+                self._table(item)
+                continue
             if tag == "br":
                 self._break(force=True)
             elif tag in ("td", "th") and "".join(self._pieces).strip(" "):
@@ -379,6 +397,53 @@ class _Text:
             stack.extend(reversed(item.children))
         self._break()
         return self._tidy()
+
+    def _table(self, table: _Element) -> None:
+        """A data table, each row a line of its cells joined by a tab; the cells placed on
+        the grid as a browser places them (a rowspan holds its slots in the rows below)."""
+        cells: list[tuple[int, int, int, int, int, int, int]] = []
+        taken: set[tuple[int, int]] = set()  # grid slots that a rowspan from above holds
+        row_index = 0
+        for row in _rows(table):
+            texts = [(cell, _cell_text(cell)) for cell in _cells(row)]
+            if not any(text for _, text in texts):
+                continue
+            line_index = len(self._lines)
+            self._row_lines[line_index] = line_index
+            at = column = 0
+            pieces: list[str] = []
+            for cell, text in texts:
+                while (row_index, column) in taken:
+                    column += 1
+                rows, columns = cell.spans
+                if rows > 1 and len(taken) < _MAX_SLOTS:  # the slots it holds in the rows below
+                    below = range(row_index + 1, row_index + rows)
+                    taken.update((r, c) for r in below for c in range(column, column + columns))
+                at += bool(pieces)  # the tab before it
+                cells.append((line_index, at, at + len(text), row_index, column, rows, columns))
+                pieces.append(text)
+                at += len(text)
+                column += columns
+            self._lines.append(("\t".join(pieces), row.line))
+            row_index += 1
+        if cells and len(taken) < _MAX_SLOTS:  # else spans no report's table has: its text only
+            self._tables.append(cells)
+
+    def layouts(self, lines: list[tuple[str, int]], shift: int) -> tuple[TableLayout, ...]:
+        """The data tables' cells, placed in the text of ``lines`` (_tidy's lines, with
+        ``shift`` lines put before them)."""
+        starts = [0]
+        for text, _ in lines:
+            starts.append(starts[-1] + len(text) + 1)
+        layouts: list[TableLayout] = []
+        for number, cells in enumerate(self._tables, 1):
+            boxes = []
+            for index, start, end, row, column, rows, columns in cells:
+                line = self._row_lines[index] + shift
+                base = starts[line]
+                boxes.append(CellBox(line + 1, base + start, base + end, row, column, rows, columns))
+            layouts.append(TableLayout(f"表{number}", tuple(boxes), "html"))
+        return tuple(layouts)
 
     def _break(self, force: bool = False) -> None:
         """End the current line; a block boundary adds no empty line, a <br> does."""
@@ -393,10 +458,84 @@ class _Text:
     def _tidy(self) -> list[tuple[str, int]]:
         """At most one empty line in a row, none at either end."""
         out: list[tuple[str, int]] = []
-        for text, line in self._lines:
+        for index, (text, line) in enumerate(self._lines):
             text = text.strip(" \t") if not text.strip() else text
             if text or (out and out[-1][0]):
+                if index in self._row_lines:
+                    self._row_lines[index] = len(out)
                 out.append((text, line))
         while out and not out[-1][0]:
             out.pop()
         return out
+
+
+# --------------------------------------------------------------------------- data tables
+
+_CELL_MAX = 60  # a data table's cells are short: a longer one is a layout table holding text
+_MAX_SPAN = 63
+_MAX_SLOTS = 100_000  # grid slots that rowspans hold in one table
+_CELL_BREAKS = _BLOCK | {"br"}
+
+
+def _span(value: str | None) -> int:
+    """A rowspan or colspan as a browser reads it: a positive number, bounded."""
+    try:
+        return min(max(1, int(value or 1)), _MAX_SPAN)
+    except ValueError:
+        return 1
+
+
+def _rows(table: _Element) -> list[_Element]:
+    """The rows of ``table`` (through thead, tbody, tfoot), not those of a table inside it."""
+    rows: list[_Element] = []
+    for child in table.children:
+        if isinstance(child, _Element):
+            if child.tag == "tr":
+                rows.append(child)
+            elif child.tag in ("thead", "tbody", "tfoot"):
+                rows += [row for row in child.children if isinstance(row, _Element) and row.tag == "tr"]
+    return rows
+
+
+def _cells(row: _Element) -> list[_Element]:
+    return [cell for cell in row.children if isinstance(cell, _Element) and cell.tag in ("td", "th")]
+
+
+def _cell_text(cell: _Element) -> str:
+    """A cell's text on one line: its paragraphs and line breaks become spaces."""
+    pieces: list[str] = []
+    stack: list[_Element | tuple[str, int]] = [cell]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            pieces.append(item[0])
+            continue
+        if item is not cell and item.tag in _SKIP:
+            continue
+        if item.tag in _CELL_BREAKS:
+            pieces.append(" ")
+        stack.extend(reversed(item.children))
+    return _SPACES.sub(" ", "".join(pieces).replace("\xa0", " ")).strip()
+
+
+def _data_table(table: _Element) -> bool:
+    """A table of figures, not one that lays out a page: two rows at least, short cells,
+    no table inside."""
+    rows = _rows(table)
+    if len(rows) < 2:
+        return False
+    for row in rows:
+        for cell in _cells(row):
+            if len(_cell_text(cell)) > _CELL_MAX or _has_table(cell):
+                return False
+    return True
+
+
+def _has_table(element: _Element) -> bool:
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        if item is not element and item.tag == "table":
+            return True
+        stack.extend(child for child in item.children if isinstance(child, _Element))
+    return False

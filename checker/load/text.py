@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 from checker.load.limits import MAX_FILE_BYTES
 from checker.messages import os_reason, say
-from checker.model import DocxMap
+from checker.model import DocxMap, TableLayout
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -90,6 +90,9 @@ class LoadedText(NamedTuple):
     locations: tuple[str, ...] | None = None
     comments: tuple[SourceComment, ...] = ()  # the file's comments, where ``text`` drops them (HTML)
     docx_map: DocxMap | None = None  # where a Word document's text is in its XML
+    # The tables of a .docx or HTML file, cell by cell (a row is one line of ``text``, its
+    # cells joined by a tab): the parse stage reads them as tables (checker/tables.py).
+    tables: tuple[TableLayout, ...] = ()
 
 
 def decode_bytes(data: bytes) -> LoadedText:

@@ -18,6 +18,7 @@ from checker.model import (
     ShareFact,
     SourceText,
     Span,
+    Table,
 )  # fmt: skip
 
 
@@ -67,6 +68,8 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
     for e in facts.enumerations:
         at = _where(source, e.stated.span)
         records.append({"type": "enumeration", "at": at, "stated": e.stated.text, "items": list(e.items)})
+    for t in facts.tables:
+        records.append(_table(t, source))
     records.sort(key=lambda r: tuple(int(x) for x in r["at"].split(":")))
     return records
 
@@ -81,6 +84,47 @@ def _share(sh: ShareFact, source: SourceText) -> dict[str, Any]:
         "bound_to_total": sh.bound_to_total,
         **_quantity(sh),
     }
+
+
+def _table(t: Table, source: SourceText) -> dict[str, Any]:
+    """A table's shape: its size and the lines its labels made totals, parts and rates."""
+
+    def rows(indices: tuple[int, ...]) -> list[str]:
+        return [t.row_label(r) or str(r + 1) for r in indices]
+
+    def columns(indices: tuple[int, ...]) -> list[str]:
+        return [t.column_label(c) or str(c + 1) for c in indices]
+
+    return {
+        "type": "table",
+        "at": _where(source, t.span),
+        "text": t.label,
+        "layout": t.layout,
+        "rows": t.row_count,
+        "columns": t.column_count,
+        "header_rows": t.header_rows,
+        "label_columns": t.label_columns,
+        "total_rows": rows(t.total_rows),
+        "subtotal_rows": rows(t.subtotal_rows),
+        "part_rows": rows(t.part_rows),
+        "total_columns": columns(t.total_columns),
+        "subtotal_columns": columns(t.subtotal_columns),
+        "part_columns": columns(t.part_columns),
+        "rate_columns": columns(t.rate_columns),
+        "skipped_columns": columns(t.skipped_columns),
+        "side_by_side": t.side_by_side,
+    }
+
+
+def _table_details(r: dict[str, Any]) -> str:
+    shown = (
+        ("合计行", "total_rows"), ("小计行", "subtotal_rows"), ("其中行", "part_rows"), ("合计列", "total_columns"),
+        ("小计列", "subtotal_columns"), ("其中列", "part_columns"), ("比率列", "rate_columns"),
+        ("不求和", "skipped_columns"),
+    )  # fmt: skip
+    if r["side_by_side"]:
+        return "blocks side by side: not checked"
+    return "; ".join(f"{name}: {'、'.join(r[key])}" for name, key in shown if r[key]) or "no totals recognised"
 
 
 def _breakdown(b: BreakdownFact, source: SourceText) -> dict[str, Any]:
@@ -156,6 +200,8 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
         elif kind == "multiple":
             label, value = r["word"], _bounds(r)
             details = f"× {r['ratio']} of last year"
+        elif kind == "table":
+            label, value, details = r["layout"], f"{r['rows']}×{r['columns']}", _table_details(r)
         elif kind == "rate-points":
             label, value, details = r["name"], f"{r['prior']} → {r['current']}", r["stated_points"]
         else:

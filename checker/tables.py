@@ -1,0 +1,386 @@
+"""Tables of a report: cells on a grid, read from the layouts reports come in, and what
+their labels say of their shape (totals, subtotals, 其中 parts, rates).
+
+The parse stage calls :func:`read_tables`. Layouts:
+
+- **.docx and HTML tables**: the loader lays out each cell (``TableLayout``: where its
+  text is, its grid row and column, merged cells); nothing is guessed.
+- **pipes**: ``| 单位 | 受理 | 办结 |`` lines (Markdown, a ``|---|`` line after the header),
+  or ``单位 | 受理 | 办结 |`` as a web page's table is often saved.
+- **tab-separated rows**: two or more consecutive lines with the same number of tabs.
+- **columns of wide spaces**: two or more consecutive lines cut by runs of two or more
+  spaces into the same number (≥ 3) of short cells, one row with two numbers at least.
+- **one cell per line** (what a web page's table becomes when copied): N short label
+  lines, then rows of N lines, each a label and N − 1 numbers. Read only when it is
+  unambiguous: a 合计/总计 row is among the rows, and exactly one N fits.
+
+Then :func:`recognise` reads the labels: header rows (leading rows without a number
+other than a year), label columns (leading columns without a number, or 序号), total
+rows and columns (合计, 总计, 共计, 总数, 总量), subtotals (小计), parts (其中), rate columns
+(率, 占比, 比例, %), and columns whose numbers are no quantities (序号, years).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+
+from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View
+from checker.normalize import normalize
+
+# A cell that states a number: digits (thousands commas allowed), a short unit after it.
+_NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(%|[^\s\d.,%]{1,3})?")
+_YEAR_CELL = re.compile(r"(?:19|20)\d{2}(?:年度?|年)?")
+_TOTAL = re.compile(r"合计|总计|共计|总数|总量")  # not 累计: a running total, not a sum of columns
+_SUBTOTAL = re.compile(r"小计")
+_PART = re.compile(r"(?:^|\s)[((]?其中")
+_RATE = re.compile(r"率|占比|比例|比重|百分比|%")
+_NOT_A_QUANTITY = re.compile(r"序号|编号|^序$|年份|年度|排名|名次|代码|电话|时间|日期")
+_SEQUENCE_HEADER = re.compile(r"序号|编号|^序$|年份|年度")
+_MARKDOWN_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
+_WIDE_SPACE = re.compile(r"[ \u3000]{2,}")
+_PIPE = re.compile(r"\|")
+_TAB = re.compile("\t")
+_LABEL_MAX = 24  # a longer cell is prose, not a table's label
+_MIN_SPACED_COLUMNS = 3
+
+
+def read_number(text: str) -> tuple[Decimal | None, str | None]:
+    """The number a cell states and its unit, or (None, None): blank, "—", "/", words, an
+    approximation (约, 余: not a stated value)."""
+    m = _NUMBER.fullmatch(text)
+    if m is None:
+        return None, None
+    try:
+        return Decimal(m.group(1).replace(",", "")), m.group(2)
+    except InvalidOperation:  # pragma: no cover - the pattern admits decimals only
+        return None, None
+
+
+def read_tables(view: View, source: SourceText, layouts: Sequence[TableLayout] = ()) -> list[Table]:
+    """Every table of the text in text order: the loader's, then those of plain-text
+    layouts on the other lines; each recognised."""
+    tables = [_from_layout(layout, source) for layout in layouts if layout.cells and _fits(layout)]
+    laid_out = {box.line for layout in layouts for box in layout.cells}
+    tables += _text_tables(view, source, laid_out)
+    for table in tables:
+        recognise(table)
+    tables.sort(key=lambda table: table.span.start)
+    return tables
+
+
+def _fits(layout: TableLayout) -> bool:
+    """Whether the grid of ``layout`` is of a size a report's table has (a hostile file's
+    spans could ask for millions of slots)."""
+    rows = max(box.row + box.row_span for box in layout.cells)
+    columns = max(box.column + box.column_span for box in layout.cells)
+    return rows * columns <= _MAX_SLOTS
+
+
+def _from_layout(layout: TableLayout, source: SourceText) -> Table:
+    cells = []
+    for box in layout.cells:
+        text = normalize(source.text[box.start : box.end]).text.strip()
+        value, unit = read_number(text)
+        where = f"{layout.label} 行{box.row + 1} 列{box.column + 1}"
+        span = Span(box.start, box.end)
+        cells.append(TableCell(box.row, box.column, text, span, value, unit, where, box.row_span, box.column_span))
+    boxes = layout.cells
+    return Table(layout.label, layout.kind, cells, Span(boxes[0].start, max(box.end for box in boxes)))
+
+
+# --------------------------------------------------------------------------- text layouts
+
+# A row of a text table: its line number and the (view start, view end) of each cell.
+_Row = tuple[int, list[tuple[int, int]]]
+
+
+# Where a text table's row may be: a pipe, a tab, two spaces after a word; where a copied
+# table's total may be. Found with str.find (a pattern tried at every character of every
+# report costs more than the rest of this module), so that only their lines are split.
+_ROW_MARKS = ("|", "\t", "  ", "\u3000\u3000", " \u3000", "\u3000 ")
+_TOTAL_WORDS = ("合计", "总计", "共计", "总数", "总量")
+
+
+def _found(text: str, needles: tuple[str, ...], after_word: bool = False) -> list[int]:
+    """Offsets of ``needles`` in ``text``; with ``after_word``, only runs of spaces that
+    follow a word (not a line's indentation)."""
+    found: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            if not after_word or needle in "|\t" or (at and not text[at - 1].isspace()):
+                found.append(at)
+            at = text.find(needle, at + len(needle))
+    return found
+
+
+def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
+    text = view.text
+    marks = _found(text, _ROW_MARKS, after_word=True)
+    totals = _found(text, _TOTAL_WORDS)
+    if not marks and not totals:
+        return []  # most reports: no table in their text
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+
+    def line(index: int) -> tuple[int, int, str]:  # line number, view start, text
+        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+        return index + 1, starts[index], text[starts[index] : end]
+
+    tables: list[Table] = []
+    block: list[_Row] = []
+    block_kind: TableLayoutKind | None = None
+    last = -2
+    for index in sorted({bisect.bisect_right(starts, mark) - 1 for mark in marks}):
+        number, start, content = line(index)
+        kind, cells = (None, None) if number in skip else _cells(content, start)
+        if index == last + 1 and kind == "pipe" and cells == [] and block_kind == "pipe":
+            last = index
+            continue  # the |---| rule under a Markdown header
+        if index == last + 1 and kind is not None and kind == block_kind and cells:
+            block.append((number, cells))
+            last = index
+            continue
+        if block_kind is not None:
+            tables += _block_table(block, block_kind, view, source)
+        block, block_kind = ([(number, cells)], kind) if kind is not None and cells else ([], None)
+        last = index
+    if block_kind is not None:
+        tables += _block_table(block, block_kind, view, source)
+    done = -1  # the last line a one-cell-per-line table took
+    for index in sorted({bisect.bisect_right(starts, at) - 1 for at in totals})[:_MAX_TOTAL_LINES]:
+        if index > done:
+            found = _cell_per_line_table(line, len(starts), index, skip, view, source)
+            if found is not None:
+                table, done = found
+                tables.append(table)
+    return tables
+
+
+def _cells(line: str, start: int) -> tuple[TableLayoutKind | None, list[tuple[int, int]] | None]:
+    """What kind of table row ``line`` may be, and its cells' view ranges."""
+    stripped = line.strip()
+    if not stripped:
+        return None, None
+    lead = start + len(line) - len(line.lstrip())
+    if (stripped[0] == "|" or stripped[-1] == "|") and stripped.count("|") >= 2:
+        if _MARKDOWN_RULE.fullmatch(stripped):
+            return "pipe", []
+        # "| a | b |", or "a | b |" as a web page's table is often saved
+        opened = stripped[0] == "|"
+        inner = stripped[int(opened) : len(stripped) - (stripped[-1] == "|")]
+        return "pipe", _split(inner, lead + opened, _PIPE)
+    if "\t" in stripped:
+        return "tab", _split(line, start, _TAB)
+    if _WIDE_SPACE.search(stripped):
+        cells = _split(stripped, lead, _WIDE_SPACE)
+        if len(cells) >= _MIN_SPACED_COLUMNS and all(end - begin <= _LABEL_MAX for begin, end in cells):
+            return "spaced", cells
+    return None, None
+
+
+def _split(text: str, start: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+    """View ranges of the pieces of ``text`` (at view offset ``start``) between separators,
+    each stripped of spaces (an empty piece is an empty range where it stands)."""
+    cells: list[tuple[int, int]] = []
+    at = 0
+    for m in [*separator.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        piece = text[at:end]
+        left = len(piece) - len(piece.lstrip())
+        right = len(piece.rstrip())
+        cells.append((start + at + left, start + at + max(left, right)))
+        if m is not None:
+            at = m.end()
+    return cells
+
+
+def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: SourceText) -> list[Table]:
+    """A table of consecutive rows of one kind, if it is one: two rows or more, each as
+    wide as the first (a spaced layout cannot show a blank cell), a number in it."""
+    if kind == "spaced":
+        width = len(block[0][1])
+        block = [row for row in block if len(row[1]) == width] if all(len(r[1]) == width for r in block) else []
+    if len(block) < 2 or max(len(row[1]) for row in block) > _MAX_TEXT_COLUMNS:
+        return []
+    if len(block) * max(len(row[1]) for row in block) > _MAX_SLOTS:
+        return []
+    cells = []
+    for row_index, (_, ranges) in enumerate(block):
+        for column, (start, end) in enumerate(ranges):
+            cells.append(_text_cell(row_index, column, start, end, view, source))
+    if not any(cell.value is not None for cell in cells):
+        return []
+    table = Table(str(block[0][0]), kind, cells, Span(cells[0].span.start, cells[-1].span.end))
+    if kind == "pipe":
+        table.header_rows = 1  # Markdown's first row is its header
+    return [table]
+
+
+def _text_cell(row: int, column: int, start: int, end: int, view: View, source: SourceText) -> TableCell:
+    text = view.text[start:end]
+    value, unit = read_number(text)
+    span = view.span(start, end)
+    position = source.position(span.start)
+    return TableCell(row, column, text, span, value, unit, f"{position.line}:{position.column}")
+
+
+_CELL_LINE_MAX = 16  # a line longer than this is no cell of a copied table
+_MAX_COLUMNS = 16
+_MAX_WINDOW = 500  # lines of one copied table, each way, and how many total lines are tried:
+_MAX_TOTAL_LINES = 64  # hostile input stays linear
+_MAX_SLOTS = 1_000_000  # the grid of one table
+_MAX_TEXT_COLUMNS = 64  # a text line cut into more cells is no table row
+
+
+def _cell_per_line_table(
+    line: Callable[[int], tuple[int, int, str]], count: int, total: int, skip: set[int], view: View, source: SourceText
+) -> tuple[Table, int] | None:
+    """A table copied from a web page one cell per line, found from the 合计/总计 line at
+    index ``total``, and the index of its last line; None when none fits."""
+    number, start, text = line(total)
+    label = text.strip()
+    if not label or len(label) > _CELL_LINE_MAX or read_number(label)[0] is not None or number in skip:
+        return None
+    # The run of short lines around it (blank lines vanish in such copies): the table's cells.
+    window: list[tuple[int, int, str]] = []
+    for step in (-1, 1):
+        index = total + step if step > 0 else total
+        while 0 <= index < count and len(window) < _MAX_WINDOW:
+            number, start, text = line(index)
+            stripped = text.strip()
+            if len(stripped) > _CELL_LINE_MAX or number in skip:
+                break
+            if stripped:
+                window.append((number, start + len(text) - len(text.lstrip()), stripped))
+            index += step
+        if step < 0:
+            window.reverse()
+    at = next(k for k, row in enumerate(window) if row[0] == total + 1)
+    fits = [shape for width in range(2, _MAX_COLUMNS + 1) if (shape := _fit(window, at, width)) is not None]
+    if len(fits) != 1:
+        return None  # none, or ambiguous
+    first, end, width = fits[0]
+    cells = []
+    for k in range(first, end):
+        _, start, text = window[k]
+        row, column = divmod(k - first, width)
+        cells.append(_text_cell(row, column, start, start + len(text), view, source))
+    table = Table(str(window[first][0]), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
+    table.header_rows = 1
+    table.label_columns = 1
+    return table, window[end - 1][0] - 1
+
+
+def _fit(rows: list[tuple[int, int, str]], total: int, width: int) -> tuple[int, int, int] | None:
+    """(first line, end, width) of a one-cell-per-line table whose total row starts at
+    ``total`` with ``width`` columns: rows of a label and numbers before and after it, a
+    header of ``width`` labels before them. None when that does not fit."""
+
+    def data_row(at: int) -> bool:
+        if at < 0 or at + width > len(rows):
+            return False
+        label = rows[at][2]
+        return (
+            len(label) <= _CELL_LINE_MAX
+            and read_number(label)[0] is None
+            and all(read_number(rows[at + k][2])[0] is not None for k in range(1, width))
+        )
+
+    def header_row(at: int) -> bool:
+        return at >= 0 and all(
+            len(rows[at + k][2]) <= _CELL_LINE_MAX and read_number(rows[at + k][2])[0] is None for k in range(width)
+        )
+
+    if not data_row(total):
+        return None
+    first = total
+    while data_row(first - width):
+        first -= width
+    end = total + width
+    while data_row(end):
+        end += width
+    if first - width < 0 or not header_row(first - width):
+        return None
+    if (end - first) // width < 2:  # the total and one row at least
+        return None
+    return first - width, end, width
+
+
+# --------------------------------------------------------------------------- shape
+
+
+def recognise(table: Table) -> None:
+    """Read the labels of ``table``: set its header rows, label columns, totals,
+    subtotals, parts, rate columns and columns of no quantity."""
+    table.header_rows = max(table.header_rows, _header_rows(table))
+    table.label_columns = max(table.label_columns, _label_columns(table))
+    table.side_by_side = _side_by_side(table)
+    rows = [(r, table.row_label(r)) for r in table.body_rows()]
+    table.total_rows = tuple(
+        r for r, label in rows if _short(label) and _TOTAL.search(label) and not _PART.search(label)
+    )
+    table.subtotal_rows = tuple(r for r, label in rows if _short(label) and _SUBTOTAL.search(label))
+    table.part_rows = tuple(r for r, label in rows if _PART.search(label))
+    columns = [(c, table.column_label(c)) for c in table.data_columns()]
+    table.rate_columns = tuple(c for c, label in columns if _RATE.search(label) or _mostly_percent(table, c))
+    rates = set(table.rate_columns)
+    table.skipped_columns = tuple(c for c, label in columns if c not in rates and _NOT_A_QUANTITY.search(label))
+    skipped = rates | set(table.skipped_columns)
+    counted = [(c, label) for c, label in columns if c not in skipped]
+    table.total_columns = tuple(c for c, label in counted if _TOTAL.search(label) and not _PART.search(label))
+    table.subtotal_columns = tuple(c for c, label in counted if _SUBTOTAL.search(label))
+    table.part_columns = tuple(c for c, label in counted if _PART.search(label))
+
+
+def _side_by_side(table: Table) -> bool:
+    """Whether the lowest header row names a column twice (two cells, not one merged)."""
+    if table.header_rows == 0:
+        return False
+    cells = {table.cell(table.header_rows - 1, c) for c in range(table.column_count)}
+    texts = [cell.text for cell in cells if cell is not None and cell.text]
+    return len(texts) != len(set(texts))
+
+
+def _short(label: str) -> bool:
+    return 0 < len(label) <= _LABEL_MAX
+
+
+def _header_rows(table: Table) -> int:
+    """Leading rows that state no number but years: they label the columns."""
+    for r in range(table.row_count):
+        for c in range(table.column_count):
+            cell = table.cell(r, c)
+            if cell is not None and cell.row == r and cell.value is not None and not _YEAR_CELL.fullmatch(cell.text):
+                return r
+    return table.row_count
+
+
+def _label_columns(table: Table) -> int:
+    """Leading columns whose body states no quantity: no number, or 1, 2, 3 under 序号, or
+    years under 年份: they label the rows."""
+    for c in range(table.column_count):
+        cells = [table.cell(r, c) for r in table.body_rows()]
+        numbers = [cell for cell in cells if cell is not None and cell.column == c and cell.value is not None]
+        if numbers and not _SEQUENCE_HEADER.search(table.column_label(c)) and not _labels_rows(numbers):
+            return c
+    return table.column_count
+
+
+def _labels_rows(numbers: list[TableCell]) -> bool:
+    """Numbers that name rows rather than count: years, or 1, 2, 3 … in order."""
+    if all(_YEAR_CELL.fullmatch(cell.text) for cell in numbers):
+        return True
+    return len(numbers) > 1 and [cell.value for cell in numbers] == list(range(1, len(numbers) + 1))
+
+
+def _mostly_percent(table: Table, column: int) -> bool:
+    cells = [table.cell(r, column) for r in table.body_rows()]
+    stated = [cell for cell in cells if cell is not None and cell.value is not None]
+    return bool(stated) and sum(cell.is_percent for cell in stated) * 2 > len(stated)
