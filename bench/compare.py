@@ -4,6 +4,7 @@ with an earlier revision, and compare the JSON reports.
     python bench/compare.py                  # against HEAD
     python bench/compare.py 289452c --reports 500
     python bench/compare.py 0aa9c75 --speed  # and the throughput of both, timed in turns
+    python bench/compare.py 0a04d4e --new-code S114  # S114 is new on purpose: list its findings, compare the rest
 
 The corpus: copies of the seeds with one number perturbed (as bench/run.py builds), and
 copies randomly edited with fragments that exercise every rule family (headings, 一是
@@ -107,6 +108,10 @@ def main() -> int:
     parser.add_argument("revision", nargs="?", default="HEAD", help="git revision to compare with (default HEAD)")
     parser.add_argument("--reports", type=int, default=300, help="reports of each kind (default 300)")
     parser.add_argument("--speed", action="store_true", help="also time both trees' throughput, in turns")
+    parser.add_argument(
+        "--new-code", action="append", default=[], metavar="CODE",
+        help="a code this tree adds on purpose: its findings are counted and listed, the rest compared",
+    )  # fmt: skip
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="govlint-compare-"))
     before = work / "before"
@@ -127,6 +132,21 @@ def main() -> int:
             print(f"identical to {args.revision}")
             return 0
         previous = json.loads(old)
+        if args.new_code:
+            intended = [record for record in findings if record["code"] in args.new_code]
+            findings = [record for record in findings if record["code"] not in args.new_code]
+            print(f"{len(intended)} findings of {', '.join(args.new_code)} (new on purpose), not compared:")
+            for record in intended:
+                print(f"  {record['path']}:{record['line']}:{record['column']}: {record['code']} {record['message']}")
+        # A field the revision does not write yet (the JSON contract grows by keys old
+        # consumers skip): compared without it, and named.
+        added = sorted({key for record in findings for key in record} - {key for record in previous for key in record})
+        if added:
+            findings = [{key: value for key, value in record.items() if key not in added} for record in findings]
+            print(f"new field(s) {', '.join(added)}: not compared")
+        if findings == previous:
+            print(f"identical to {args.revision} apart from the above")
+            return 0
         differing = [(a, b) for a, b in zip(previous, findings) if a != b]
         print(f"DIFFERENT from {args.revision}: {len(previous)} findings then, {len(findings)} now")
         for a, b in differing[:3]:
@@ -134,7 +154,10 @@ def main() -> int:
         return 1
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=ROOT, check=False)
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("GOVLINT_COMPARE_KEEP"):
+            print(f"corpus kept in {work / 'corpus'}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from checker import regexcache
 
 if TYPE_CHECKING:
-    from checker.api import FileReport, Problem, lint_paths, lint_text
+    from checker.api import FileReport, Problem, ReportIdentity, lint_paths, lint_text
 
-__all__ = ["FileReport", "Problem", "lint_paths", "lint_text"]
+__all__ = ["FileReport", "Problem", "ReportIdentity", "lint_paths", "lint_text"]
 
 # Before any module compiles its patterns: they come from the compiled-regex cache.
 regexcache.preload()

@@ -35,12 +35,12 @@ from checker import engine
 from checker.config import ConfigResolver, Overrides, check_selectors, config_from_mapping, file_settings
 from checker.files import display_path
 from checker.load import LoadError, decode_bytes
-from checker.model import LOAD_ERROR
-from checker.report.problem import Problem, problems
+from checker.model import LOAD_ERROR, FileResult
+from checker.report.problem import Problem, ReportIdentity, problems, report_identity
 from checker.ruleset import RuleSet, builtin_rules_dir, rule_files
 from checker.runner import RuleSets, lint_jobs, plan_jobs
 
-__all__ = ["FileReport", "Problem", "lint_paths", "lint_text"]
+__all__ = ["FileReport", "Problem", "ReportIdentity", "lint_paths", "lint_text"]
 
 ConfigLike = Union[str, "os.PathLike[str]", Mapping[str, Any], None]
 
@@ -51,6 +51,7 @@ class FileReport(NamedTuple):
     path: str  # as the command line shows it
     problems: list[Problem]
     error: str | None = None  # the E001 message when the file could not be read (its only problem)
+    report: ReportIdentity | None = None  # whose report, on which year; None when it could not be read
 
 
 def lint_text(text: str, *, path: str | os.PathLike[str] = "report.txt", config: ConfigLike = None) -> list[Problem]:
@@ -80,12 +81,13 @@ def lint_paths(
     planned = plan_jobs([Path(p) for p in paths], _resolver(config), Overrides(), rulesets)
     # Problems need only the lines findings point at: compact results, cached by content.
     linted = lint_jobs(planned, rulesets, workers=jobs, results_cache=rulesets.use_cache, compact=True)
-    return [_file_report(result.path, problems(result)) for result in linted]
+    return [_file_report(result) for result in linted]
 
 
-def _file_report(path: str, found: list[Problem]) -> FileReport:
+def _file_report(result: FileResult) -> FileReport:
+    found = problems(result)
     unreadable = len(found) == 1 and found[0].code == LOAD_ERROR
-    return FileReport(path, found, found[0].message if unreadable else None)
+    return FileReport(result.path, found, found[0].message if unreadable else None, report_identity(result.identity))
 
 
 def _resolver(config: ConfigLike) -> ConfigResolver:

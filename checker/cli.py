@@ -1,6 +1,6 @@
 """Command line: ``govlint [check] PATH…`` (``--fix``, ``--diff``), ``govlint rules``,
 ``govlint explain CODE``, ``govlint facts PATH…``, ``govlint annotate REPORT.docx``,
-``govlint schema`` (the JSON Schema of rule files).
+``govlint schema`` (the JSON Schema of rule files), ``govlint serve`` (the review desk).
 
 Exit status: 0 no failing findings, 1 findings at or above ``--fail-on`` (default
 error), 2 a file or rule could not be read or the usage was wrong. Only this module
@@ -10,12 +10,13 @@ knows about the terminal.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from checker import atomic, regexcache
 from checker.config import (
@@ -33,7 +34,7 @@ from checker.files import display_path, expand_paths
 from checker.load import LoadError, unread_advice
 from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
-from checker.report import FORMATS, render, render_statistics
+from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, render_binary, render_statistics
 from checker.report.summary import summary_line
 from checker.rule import RuleFileError
 from checker.ruleset import RuleSet, load_rules
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from checker.baseline import Baseline
     from checker.fix import FileFix
 
-COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema")
+COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema", "serve")
 _MIN_TABLE_WIDTH = 80  # narrower, the summaries fold to nothing and rows turn into blank lines
 EXIT_OK, EXIT_FINDINGS, EXIT_TROUBLE = 0, 1, 2
 
@@ -74,6 +75,12 @@ def _deadline(value: str) -> tuple[int, int]:
 def _positive(value: str) -> int:
     # Length first: int() of thousands of digits is slow, then refused by Python itself.
     if not (value.isascii() and value.isdigit()) or len(value) > 9 or int(value) < 1:
+        raise argparse.ArgumentTypeError(_say("expected-positive", value=value[:20]))
+    return int(value)
+
+
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or len(value) > 5 or int(value) > 65535:
         raise argparse.ArgumentTypeError(_say("expected-positive", value=value[:20]))
     return int(value)
 
@@ -133,6 +140,14 @@ def _parser(command: str) -> argparse.ArgumentParser:
         return parser
     if command == "schema":
         return _new_parser("govlint schema", _say("desc-schema"))
+    if command == "serve":
+        parser = _new_parser("govlint serve", _say("desc-serve"))
+        parser.add_argument("--port", type=_port, default=8765, metavar="N", help=_say("help-port"))
+        parser.add_argument("--host", default="127.0.0.1", metavar="H", help=_say("help-host"))
+        parser.add_argument("--token", metavar="T", help=_say("help-token"))
+        parser.add_argument("--no-browser", action="store_true", help=_say("help-no-browser"))
+        parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=_say("help-serve-jobs"))
+        return parser
     if command == "rules":
         parser = _new_parser("govlint rules", _say("desc-rules"))
         parser.add_argument("--format", choices=("human", "json"), default="human", help=_say("help-list-format"))
@@ -247,6 +262,7 @@ def _overrides(args: argparse.Namespace) -> Overrides:
 def _check(args: argparse.Namespace) -> int:
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
+    _check_output_format(args)
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
     paths = [p for p in args.paths if not _force_excluded(p, resolver)] if args.force_exclude else args.paths
     jobs = plan_jobs(paths, resolver, _overrides(args), rulesets, _note_unread)
@@ -268,6 +284,15 @@ def _check(args: argparse.Namespace) -> int:
     described = rulesets.described(tuple(args.rule_dirs))
     unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
     return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
+
+
+def _check_output_format(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a binary format without ``-o`` (a workbook is no text for a
+    terminal or a pipe) and counts per code in the summary sheet, which has no place for them."""
+    if args.format in BINARY_FORMATS and args.output_file is None:
+        raise _CommandError(_say("binary-needs-output", format=args.format))
+    if args.statistics and args.format in SHEET_FORMATS:
+        raise _CommandError(_say("sheet-without-statistics", format=args.format))
 
 
 def _filter_by_baseline(baseline: Baseline, path: Path, results: list[FileResult]) -> list[FileResult]:
@@ -321,7 +346,31 @@ def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list
     needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
     workers = args.jobs or default_jobs()
     results_cache = rulesets.use_cache and not needs_text
-    return list(lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text))
+    linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text)
+    return list(_with_progress(linted, len(jobs)))
+
+
+PROGRESS_MIN_FILES = 50  # a run of more files shows a progress bar (README "Use")
+
+
+def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+    """``results``, with a progress bar on standard error while they come, when that is a
+    terminal and the run lints more than PROGRESS_MIN_FILES files. The bar is transient
+    (it is erased when the run ends) and never goes to standard output or ``-o``, so no
+    output, human or machine, holds it."""
+    if total <= PROGRESS_MIN_FILES or sys.stderr is None or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from checker.report.console import console
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console(file=sys.stderr), transient=True) as progress:
+        task = progress.add_task(_say("progress-linting"), total=total)
+        for result in results:
+            progress.advance(task)
+            yield result
 
 
 def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:
@@ -338,7 +387,8 @@ def _report(
     # A report written to a file never has colour codes in it.
     color = args.output_file is None and sys.stdout is not None and _use_color(args.color, sys.stdout)
 
-    def write(part: Sequence[FileResult], out: TextIO) -> None:
+
+    def write(part: Sequence[FileResult], out: io.StringIO) -> None:
         if args.statistics:
             render_statistics(args.format, part, out, lang=lang)
         else:
@@ -347,47 +397,66 @@ def _report(
                 width=_terminal_width() if args.output_file is None else None,
             )
 
-    text, unrendered = _rendered(write, results, ruleset, lang)
+    def write_binary(part: Sequence[FileResult], out: io.BytesIO) -> None:
+        render_binary(args.format, part, out, lang=lang)
+
+    content: str | bytes
+    if args.format in BINARY_FORMATS:
+        content, unrendered = _rendered(write_binary, results, ruleset, lang, io.BytesIO)
+    else:
+        content, unrendered = _rendered(write, results, ruleset, lang, io.StringIO)
     if args.output_file is None:
-        _write_stdout(lambda out: out.write(text))
+        assert isinstance(content, str)  # a binary format needs -o (_check_output_format)
+        _write_stdout(lambda out: out.write(content))
         return unrendered
     try:
-        with atomic.open_text(args.output_file) as out:
-            out.write(text)
+        if isinstance(content, bytes):
+            with atomic.open_binary(args.output_file) as binary_out:
+                binary_out.write(content)
+        else:
+            with atomic.open_text(args.output_file) as out:
+                out.write(content)
     except OSError as e:
         raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
     return unrendered
 
 
-def _rendered(
-    write: Callable[[Sequence[FileResult], TextIO], None], results: list[FileResult], ruleset: RuleSet, lang: Lang
-) -> tuple[str, bool]:
-    """The report as text, and whether a file could not be rendered. A renderer that fails
-    on one file's results (a bug) must not lose the others': that file is then reported
-    by an E002 naming the failure."""
-    import io
+_Buffer = TypeVar("_Buffer", io.StringIO, io.BytesIO)
 
-    buffer = io.StringIO()
+
+def _rendered(
+    write: Callable[[Sequence[FileResult], _Buffer], None],
+    results: list[FileResult],
+    ruleset: RuleSet,
+    lang: Lang,
+    buffer: Callable[[], _Buffer],
+) -> tuple[str | bytes, bool]:
+    """The report as written to ``buffer()`` (text, or bytes for a binary format), and
+    whether a file could not be rendered. A renderer that fails on one file's results (a
+    bug) must not lose the others': that file is then reported by an E002 naming the failure."""
+    out = buffer()
     try:
-        write(results, buffer)
-        return buffer.getvalue(), False
+        write(results, out)
+        return out.getvalue(), False
     except Exception:
-        kept = [_renders(write, result, ruleset, lang) for result in results]
-    buffer = io.StringIO()
-    write(kept, buffer)
-    return buffer.getvalue(), True
+        kept = [_renders(write, result, ruleset, lang, buffer) for result in results]
+    out = buffer()
+    write(kept, out)
+    return out.getvalue(), True
 
 
 def _renders(
-    write: Callable[[Sequence[FileResult], TextIO], None], result: FileResult, ruleset: RuleSet, lang: Lang
+    write: Callable[[Sequence[FileResult], _Buffer], None],
+    result: FileResult,
+    ruleset: RuleSet,
+    lang: Lang,
+    buffer: Callable[[], _Buffer],
 ) -> FileResult:
     """``result``, or the E002 that replaces it if the renderer fails on it."""
-    import io
-
     from checker.engine import failed
 
     try:
-        write([result], io.StringIO())
+        write([result], buffer())
         return result
     except Exception as e:
         detail = " ".join(f"{type(e).__name__}: {e}".split())[:300]
@@ -504,25 +573,28 @@ def _annotated_copy(path: Path, output: Path | None) -> Path:
 
 
 def _facts(args: argparse.Namespace) -> int:
-    from checker.report.facts import fact_records, render_facts_json, render_facts_table
+    from checker.report.facts import FactsReport, fact_records, identity_record, render_facts_json, render_facts_table
 
     # Each report is read with the rules its own config adds, as linting it does.
     rulesets = RuleSets(use_cache=not args.no_cache)
     resolver = ConfigResolver(args.config, use_cache=rulesets.use_cache)
     status = EXIT_OK
-    reports: list[tuple[str, list[dict[str, object]]]] = []  # JSON: one document for every file
+    reports: list[FactsReport] = []  # JSON: one document for every file
     for path in expand_paths(args.paths, resolver.excluded, _note_unread):
         ruleset = rulesets.get(extra_rule_dirs(resolver.for_path(path), tuple(args.rule_dirs)))
         try:
-            records = fact_records(*read_facts(path, ruleset))
+            read = read_facts(path, ruleset)
         except (LoadError, StageError) as e:  # this file's trouble; the others' facts still shown
             _error(_say("path-reason", path=path, reason=e.text(_ui) if isinstance(e, LoadError) else e.reason))
             status = EXIT_TROUBLE
             continue
+        report = FactsReport(
+            display_path(path), identity_record(read.identity, read.source), fact_records(read.facts, read.source)
+        )
         if args.format == "json":
-            reports.append((display_path(path), records))
+            reports.append(report)
         else:
-            render_facts_table(str(path), records, sys.stdout, color=_use_color(args.color, sys.stdout))
+            render_facts_table(report._replace(path=str(path)), sys.stdout, color=_use_color(args.color, sys.stdout))
     if args.format == "json":
         render_facts_json(reports, sys.stdout)
     return status
@@ -624,6 +696,36 @@ def _schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """``govlint serve``: the review desk (checker/serve/), until Ctrl-C."""
+    from checker import serve
+
+    if (missing := serve.missing_extra()) is not None:
+        raise _CommandError(_say("serve-needs-extra", package=missing))
+    if args.token is not None and len(args.token) < serve.MIN_TOKEN_LENGTH:
+        raise _CommandError(_say("serve-short-token"))
+    if args.token is None and not serve.is_loopback(args.host):
+        raise _CommandError(_say("serve-needs-token", host=args.host))
+    try:
+        sock = serve.listen(args.host, args.port)
+    except OSError as e:
+        if args.token is None and serve.desk_answers(args.host, args.port):  # started twice: show the one running
+            url = serve.address(args.host, args.port, None)
+            if sys.stdout is not None:
+                print(_say("serve-running", url=url))
+            if not args.no_browser:
+                serve.open_page(url)
+            return EXIT_OK
+        reason = os_reason(e, _ui)
+        raise _CommandError(_say("serve-cannot-listen", host=args.host, port=args.port, reason=reason)) from None
+    if sys.stdout is not None:  # none under pythonw (the Windows shortcut)
+        print(_say("serve-started", url=serve.address(args.host, sock.getsockname()[1], args.token)), flush=True)
+    from checker.serve.app import run
+
+    run(sock, args.host, token=args.token, workers=args.jobs or default_jobs(), open_browser=not args.no_browser)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     global _ui
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -635,7 +737,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser(command).parse_args(argv)
     handler = {
         "check": _check, "rules": _rules, "explain": _explain, "facts": _facts, "annotate": _annotate,
-        "schema": _schema,
+        "schema": _schema, "serve": _serve,
     }[command]  # fmt: skip
     if sys.stdout is None and _writes_stdout(command, args):  # started with descriptor 1 closed (`>&-`)
         print("govlint: error: standard output is closed", file=sys.stderr)
@@ -665,7 +767,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _writes_stdout(command: str, args: argparse.Namespace) -> bool:
     """Whether the command's output goes to standard output (not a file, not stderr)."""
-    if command == "annotate":
+    if command in ("annotate", "serve"):
         return False
     return not (command == "check" and (args.output_file or args.write_baseline))
 

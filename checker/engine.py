@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from checker.checks import CheckFn, Context, Finding
 from checker.checks.registry import kinds
+from checker.extract.identity import report_identity
 from checker.files import display_path
 from checker.load import LoadError, deadline, load_path
 from checker.load.deadline import LoadTimeout, time_limit
@@ -22,10 +23,11 @@ from checker.model import (
     Document,
     Facts,
     FileResult,
+    Identity,
     Label,
     SourceText,
     TableLayout,
-)
+)  # fmt: skip
 from checker.normalize import normalize
 from checker.outline import outline
 from checker.parse import parse
@@ -240,7 +242,9 @@ def _lint_text(
             diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
     with stage("outline"):
         sections = outline(doc, source, plan.rules, plan.context)
-    return FileResult(path, source, diagnostics, locations, sections)
+    with stage("identity"):
+        identity = report_identity(doc)
+    return FileResult(path, source, diagnostics, locations, sections, identity=identity)
 
 
 def _suppress(
@@ -307,16 +311,26 @@ def failed(path: str, reason: str, ruleset: RuleSet, lang: str, source: SourceTe
     return FileResult(path, source, [_builtin(ruleset, INTERNAL_ERROR, path, reason, lang)])
 
 
-def read_facts(path: Path, ruleset: RuleSet) -> tuple[Facts, SourceText]:
-    """The numeric facts the extract stage finds in the report at ``path``, and its text
-    (``govlint facts``). Raises LoadError for a file that cannot be read, StageError
-    for a stage that failed on it."""
+class ReadFacts(NamedTuple):
+    """What ``govlint facts`` shows of a report."""
+
+    facts: Facts
+    source: SourceText
+    identity: Identity
+
+
+def read_facts(path: Path, ruleset: RuleSet) -> ReadFacts:
+    """The report at ``path``: the numeric facts the extract stage finds, its text and who
+    reports on which year (``govlint facts``). Raises LoadError for a file that cannot be
+    read, StageError for a stage that failed on it."""
     with time_limit(MAX_FILE_SECONDS):
         loaded = load_path(path)
         text = loaded.text
         with stage("suppress"):
             _, analysed = markdown_suppressions(str(path), text)  # a comment's words are not claims
         doc = analyse(str(path), analysed, ruleset, layouts=loaded.tables)
+        with stage("identity"):
+            identity = report_identity(doc)
     assert doc.facts is not None  # analyse extracts them by default
     doc.facts.tables = doc.tables
-    return doc.facts, doc.source if analysed is text else SourceText(text)
+    return ReadFacts(doc.facts, doc.source if analysed is text else SourceText(text), identity)

@@ -38,6 +38,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-fixable": ("{path} 未改动:只修复 .txt 和 .md 文件", "{path} left as it is: only .txt and .md files are fixed"),
     "not-fixed": ("{path}:未修复:{reason}", "{path}: not fixed: {reason}"),
     "cannot-write": ("无法写入 {path}:{reason}", "cannot write {path}: {reason}"),
+    "progress-linting": ("检查报告", "linting"),
+    "binary-needs-output": (
+        "--format {format} 生成的是二进制工作簿,不能输出到终端或管道:请用 -o 指定文件,如 -o 汇总.{format}",
+        "--format {format} writes a binary workbook, not text for a terminal or a pipe: give -o FILE.{format}",
+    ),
+    "sheet-without-statistics": (
+        "--statistics 不能与 --format {format} 同用:汇总表每份报告一行,已列出各报告的问题数和代码",
+        "--statistics does not go with --format {format}: the summary sheet already counts each report's findings",
+    ),
     "wrote-annotated": ("已写出 {path},含 {count} 条批注", "wrote {path} with {count} comment(s)"),
     "annotate-docx-only": ("{path}:annotate 只能在 Word .docx 文件中写批注", "{path}: annotate writes comments into Word .docx files only"),
     "annotate-onto-report": ("{path} 就是报告本身:请用 --output 另选位置", "{path} is the report itself: choose another --output"),
@@ -104,9 +113,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ---- help: descriptions
     "desc-check": (
         "govlint {version}:检查法治政府建设年度报告等政府报告。命令:check(默认)、rules、explain 代码、"
-        "facts 路径、annotate 报告.docx、schema。",
+        "facts 路径、annotate 报告.docx、schema、serve(网页审查台)。",
         "govlint {version}: lint Chinese government annual reports (法治政府建设年度报告). "
-        "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema.",
+        "Commands: check (default), rules, explain CODE, facts PATH, annotate REPORT.docx, schema, serve (review desk).",
     ),
     "desc-annotate": (
         "写出 Word 报告的副本,在每个问题所指的文字上加一条批注。报告本身不会改动。",
@@ -121,10 +130,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-paths": ("报告文件或文件夹(.txt .md .docx .html .pdf)", "report files or folders (.txt .md .docx .html .pdf)"),
     "help-format": (
         "输出格式:human(默认)、html(供审核人员使用的审阅页:报告原文标出问题,附各部分核对清单;配合 -o review.html)、"
-        "json、sarif(GitHub 代码扫描)、github(Actions 注释)、junit(GitLab、Jenkins)或 concise(每个问题一行)",
+        "json、sarif(GitHub 代码扫描)、github(Actions 注释)、junit(GitLab、Jenkins)、concise(每个问题一行)、"
+        "xlsx(汇总表:每份报告一行、每个问题一行;须配合 -o 汇总.xlsx)或 csv(汇总表的第一张表)",
         "human (default), html (a review page for a reviewer: each report's text with its findings marked "
         "and a checklist of the parts; use with -o review.html), json, sarif (GitHub code scanning), "
-        "github (Actions annotations), junit (GitLab, Jenkins) or concise (one line per finding)",
+        "github (Actions annotations), junit (GitLab, Jenkins), concise (one line per finding), "
+        "xlsx (the summary sheet: a row per report, a row per finding; needs -o summary.xlsx) "
+        "or csv (the summary sheet's first table)",
     ),
     "help-list-format": ("输出格式:human(表格,默认)或 json", "human (a table, default) or json"),
     "help-statistics": ("按代码统计问题数,不列出问题", "print the number of findings per code instead of the findings"),
@@ -170,6 +182,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-explain-code": ("规则代码,如 S103", "a rule code such as S103"),
     "help-annotate-path": ("要加批注的 Word 报告", "the Word report to comment"),
     "help-facts-paths": ("报告文件或文件夹", "report files or folders"),
+    # ---- serve: the review desk
+    "desc-serve": (
+        "在本机打开网页审查台:把收到的报告拖进浏览器,得到问题清单、批注版 Word 和 JSON。报告不离开本机。",
+        "Open the review desk, a local web page: drop the reports you received and get the findings, the "
+        "annotated Word copies and the JSON. The reports never leave this machine.",
+    ),
+    "help-port": ("端口(默认 8765;0 表示任选一个空闲端口)", "port (default 8765; 0 picks a free one)"),
+    "help-host": (
+        "监听地址(默认 127.0.0.1,仅本机可访问);其他地址必须同时给出 --token",
+        "address to listen on (default 127.0.0.1, this machine only); any other needs --token",
+    ),
+    "help-token": ("访问令牌(至少 16 个字符):每个请求都须带上", "access token (16 characters or more) every request must carry"),
+    "help-no-browser": ("不自动打开浏览器", "do not open a browser"),
+    "help-serve-jobs": ("同时检查的报告数(默认:CPU 核数)", "reports checked at once (default: the number of CPUs)"),
+    "serve-needs-extra": (
+        "审查台需要可选组件 serve(缺少 {package}):在 govlint 源码目录运行 pip install '.[serve]',"
+        "或 pip install starlette uvicorn python-multipart",
+        "the review desk needs the optional extra serve ({package} is missing): pip install '.[serve]' in "
+        "govlint's source folder, or pip install starlette uvicorn python-multipart",
+    ),
+    "serve-needs-token": (
+        "监听 {host} 会让其他计算机访问审查台:请同时给出 --token(至少 16 个字符),或去掉 --host",
+        "listening on {host} lets other computers reach the desk: give --token (16 characters or more) too, "
+        "or leave out --host",
+    ),
+    "serve-short-token": ("--token 至少要 16 个字符", "--token needs 16 characters or more"),
+    "serve-cannot-listen": ("无法监听 {host}:{port}:{reason}", "cannot listen on {host}:{port}: {reason}"),
+    "serve-running": ("govlint 审查台已在运行:{url}", "the govlint review desk is already running: {url}"),
+    "serve-started": ("govlint 审查台已启动:{url}(按 Ctrl+C 停止)", "govlint review desk: {url} (Ctrl+C stops it)"),
 }
 
 # argparse's own phrases (its gettext message ids) in Chinese.

@@ -356,6 +356,7 @@ class TitleLine(NamedTuple):
     text: str  # normalized view
     line: int
     span: Span
+    view_start: int  # offset of ``text`` in the view
 
 
 class Title(NamedTuple):
@@ -812,19 +813,62 @@ class OutlinePart(NamedTuple):
     name_en: str
     span: Span | None  # the heading or lead-in that opens the part; None: not found
     heading: str  # the original text of that opening; "" when not found
+    # Not found, but mentioned in passing (the words of the rule's "mentioned" finding); else None.
+    mention: Span | None = None
 
     def name_in(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name
 
 
+class DutiesEvidence(NamedTuple):
+    """What the leaders' duties part evidences, as a part-duties rule (S109) read it."""
+
+    part: str  # the code of the section rule whose part was read (S103)
+    present: tuple[str, ...]  # the duties it names, in the rule's order
+    present_en: tuple[str, ...]
+    quantified: bool  # one of them is stated with a count or a date
+
+    def present_in(self, lang: str) -> tuple[str, ...]:
+        return self.present_en if lang == "en" else self.present
+
+
 class Outline(NamedTuple):
     """What outputs show of a report besides its findings, as the rules saw it: the
-    HTML page's title and checklist of parts, annotate's anchor for whole-file findings.
-    Computed once, when the file is linted: no output parses the text again."""
+    HTML page's title and checklist of parts, annotate's anchor for whole-file findings,
+    the summary sheet's columns. Computed once, when the file is linted: no output parses
+    the text again."""
 
     title: str | None  # the original text of the title line; None: no title found
     title_span: Span | None
     parts: tuple[OutlinePart, ...] = ()  # one per section rule that ran, in code order
+    duties: DutiesEvidence | None = None  # None: no part-duties rule ran, or its part is missing
+    published: DateMention | None = None  # the publication date, else the 落款 (signature) date
+    # The publication deadline for the report year (the run's --publication-deadline); None
+    # when the year is unknown.
+    deadline: dt.date | None = None
+
+
+OrganisationSource = Literal["title", "issuer", "signature", "opening", "document-number"]
+YearSource = Literal["title", "opening"]
+
+
+class Identity(NamedTuple):
+    """Who reports and on which year, as the report itself says (checker.extract.identity).
+    ``organisation`` is the normalised name (区政府 and 区 alike read 区人民政府): what
+    reports of the same body share from year to year; ``written`` is the name as the
+    report writes it, at ``span``. ``organisation_source``: the title, the issuing body's
+    line above it, the 落款 over the signature date, the opening sentence, or the
+    发文字号's 机关代字 (e.g. "龙府"); None when the report names no organisation (rule
+    S114 says so, nothing is guessed)."""
+
+    organisation: str | None
+    written: str | None
+    span: Span | None
+    organisation_source: OrganisationSource | None
+    year: int | None  # the report year (Document.report_year)
+    year_span: Span | None
+    year_source: YearSource | None
+    document_number: str | None = None  # the 发文字号 as written ("龙府〔2024〕5号"), if the report has one
 
 
 class DocxMap(NamedTuple):
@@ -854,6 +898,7 @@ class FileResult(NamedTuple):
     locations: tuple[str, ...] | None = None
     outline: Outline | None = None  # None when the file could not be read
     docx_map: DocxMap | None = None  # for a Word document
+    identity: Identity | None = None  # None when the file could not be read or linted
 
     def where(self, line: int) -> str:
         """What a person looks for: the loader's label of ``line``, else the line number."""

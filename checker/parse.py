@@ -537,9 +537,12 @@ def _title(view: View, title_lines: list[_Line], header: list[tuple[_Line, Title
         YearMention(int(m.group(1)), view.span(first.start + m.start(1), first.start + m.end(1)))
         for m in YEAR.finditer(text)
     ]
-    block = [TitleLine(kind, line.text, line.number, view.span(line.start, line.end)) for line, kind in header]
-    block += [TitleLine("title", line.text, line.number, view.span(line.start, line.end)) for line in title_lines]
-    return Title(view.span(first.start, last.end), text, first.number, years, first.start, tuple(block))
+    title_kind: TitleLineKind = "title"
+    block = tuple(
+        TitleLine(kind, line.text, line.number, view.span(line.start, line.end), line.start)
+        for line, kind in [*header, *((line, title_kind) for line in title_lines)]
+    )
+    return Title(view.span(first.start, last.end), text, first.number, years, first.start, block)
 
 
 def _find_title(lines: list[_Line], view: View) -> tuple[Title | None, set[int]]:

@@ -38,6 +38,8 @@ def assert_same(problems: list[Problem], records: list[dict[str, object]]) -> No
         for key, value in record.items():
             if key == "labels":
                 assert [label._asdict() for label in problem.labels] == value
+            elif key == "report":  # a dict in the JSON, a ReportIdentity in the record
+                assert problem.report is not None and problem.report._asdict() == value
             elif key == "fix":  # Ruff's nested shape in the JSON; flat edits in the record
                 assert problem.fix is not None and problem.fix.message == value["message"]  # type: ignore[index]
                 assert len(problem.fix.edits) == len(value["edits"])  # type: ignore[arg-type]
@@ -76,8 +78,21 @@ def test_an_unreadable_file_is_one_e001_with_its_message_as_the_error() -> None:
     assert [p.code for p in report.problems] == ["E001"]
     assert report.error == report.problems[0].message
     assert "文件或文件夹不存在" in report.error  # the findings' language, Chinese unless the config says en
+    assert report.report is None and report.problems[0].report is None  # no text: no identity, none in the JSON
+    assert "report" not in report.problems[0].to_json()
     (english,) = lint_paths(["missing.txt"], config={"lang": "en"})
     assert "no such file" in (english.error or "")
+
+
+def test_each_file_report_says_whose_report_it_is() -> None:
+    reports = {r.path: r for r in lint_paths(["seeds"])}
+    assert [(r.report.organisation, r.report.year) for r in reports.values() if r.report] == [
+        ("湄洲岛", 2021), ("金石镇人民政府", 2021), ("李堡", 2020), ("巫山县龙门街道办事处", 2023),
+        ("大鹏新区政法办公室", 2021),
+    ]  # fmt: skip
+    written = reports["seeds/001_abc1dbf2d171ed56.txt"]
+    assert written.report is not None and written.report.organisation_written == "金石鎮"  # the original characters
+    assert all(p.report == written.report for p in written.problems)
 
 
 def test_results_pickle() -> None:

@@ -52,6 +52,7 @@ LAYERS = (
     Layer("report", ("checker.report",), only=("base", "cache", "utilities", "model", "rules")),
     Layer("outputs", ("checker.fix", "checker.annotate", "checker.baseline")),
     Layer("api", ("checker.api",)),
+    Layer("serve", ("checker.serve",)),
     Layer("cli", ("checker.cli", "checker")),  # checker/__init__.py exports the API lazily
 )
 

@@ -315,7 +315,7 @@ def test_a_warm_one_report_run_imports_only_what_it_needs(tmp_path: Path) -> Non
     report.write_text((ROOT / "seeds" / "002_aad3a219ed66e48e.txt").read_text(encoding="utf-8"), encoding="utf-8")
     heavy = (
         "pydantic", "lark", "dataclasses", "inspect", "concurrent.futures", "multiprocessing", "tempfile",
-        "rich.console", "rich.text", "json", "tomllib", "difflib", "importlib.resources",
+        "rich.console", "rich.text", "json", "tomllib", "difflib", "importlib.resources", "openpyxl",
     )  # fmt: skip
     loaded = f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     code = f"import sys; from checker.cli import main; main([{str(report)!r}]); {loaded}"

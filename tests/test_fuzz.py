@@ -15,6 +15,7 @@ A crash becomes a file under tests/fixtures/regressions/, which test_regressions
 
 from __future__ import annotations
 
+import csv
 import functools
 import io
 import json
@@ -32,7 +33,7 @@ from hypothesis import strategies as st
 from checker.engine import lint_text
 from checker.extract.quantity import find_quantities
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
-from checker.report import FORMATS, render, render_statistics
+from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, render_binary, render_statistics
 from checker.ruleset import RuleSet
 from checker.selection import Options
 from conftest import ROOT
@@ -262,19 +263,29 @@ REPORT_TEXT = st.lists(
 @given(text=REPORT_TEXT, suffix=st.sampled_from([".txt", ".md"]))
 def test_every_output_format_renders_any_report(ruleset: RuleSet, text: str, suffix: str) -> None:
     """Linting, then rendering in each format (and --statistics) raises nothing; JSON and
-    SARIF parse, JUnit is XML."""
+    SARIF parse, JUnit is XML, CSV is CSV, the workbook opens."""
+    import openpyxl
+
     result = lint_text(f"r{suffix}", text, ruleset, Options())
     assert all(d.code != "E002" for d in result.diagnostics), result.diagnostics
     for fmt in FORMATS:
         for compact in (False, True):
+            results = [result.compact() if compact else result]
+            if fmt in BINARY_FORMATS:
+                workbook = io.BytesIO()
+                render_binary(fmt, results, workbook, lang="en")
+                openpyxl.load_workbook(workbook)
+                continue
             out = io.StringIO()
-            render(fmt, [result.compact() if compact else result], out, ruleset=ruleset, color=fmt == "human",
-                   lang="en")  # fmt: skip
+            render(fmt, results, out, ruleset=ruleset, color=fmt == "human", lang="en")
             if fmt in ("json", "sarif"):
                 json.loads(out.getvalue())
             elif fmt == "junit":
                 ElementTree.fromstring(out.getvalue())
-        render_statistics(fmt, [result], io.StringIO(), lang="zh")
+            elif fmt == "csv":
+                assert len(list(csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))) == 2
+        if fmt not in SHEET_FORMATS:  # the command line refuses --statistics with a sheet
+            render_statistics(fmt, [result], io.StringIO(), lang="zh")
 
 
 # --------------------------------------------------------------------------- regressions

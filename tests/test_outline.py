@@ -29,7 +29,8 @@ def test_title_and_parts_of_the_section_rules_that_ran(lint) -> None:
 
 def test_no_section_rule_no_parts(lint) -> None:
     result = lint("没有标题的一行字\n", select=("T",))
-    assert result.outline is not None and result.outline == (None, None, ())
+    assert result.outline is not None and (result.outline.title, result.outline.parts) == (None, ())
+    assert result.outline.duties is None and result.outline.published is None
 
 
 def test_markdown_comments_do_not_reach_the_outline_but_texts_are_original(lint) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
+from checker.extract.identity import report_identity
 from checker.model import Document, Heading, Span
 from checker.numerals import format_numeral
 from checker.parse import HEADING_LEVELS
@@ -104,11 +105,20 @@ def _heading_note(doc: Document, params: SectionParams) -> Text | None:
     )
 
 
+def part_mention(doc: Document, params: SectionParams) -> Span | None:
+    """Where a part not found is mentioned in passing, if anywhere (found once per
+    document: the section rule and the outline both ask)."""
+    mention = params.mention
+    if mention is None:
+        return None
+    return doc.derived(("mention", mention), lambda: _first_mention(doc, mention))
+
+
 def check_section(doc: Document, params: SectionParams, ctx: Context) -> Iterator[Finding]:
     if find_part(doc, params, ctx) is not None:
         return
     note = _heading_note(doc, params)
-    mention = _first_mention(doc, params.mention) if params.mention else None
+    mention = part_mention(doc, params)
     if mention is None:
         yield Finding(span=None, note=note)
     else:
@@ -161,12 +171,22 @@ class PartDutiesParams(NamedTuple):
     figures: re.Pattern[str]  # a count or a date: some duty must be stated with one
 
 
-def check_part_duties(doc: Document, params: PartDutiesParams, ctx: Context) -> Iterator[Finding]:
-    """The duties part names at least ``min_duties`` of the duties, and one of them with a
-    count or a date in its sentence."""
+class DutiesFound(NamedTuple):
+    part: Part
+    present: list[Duty]  # in the params' order
+    quantified: bool  # some present duty is stated with a figure in its sentence
+
+
+def duties_found(doc: Document, params: PartDutiesParams, ctx: Context) -> DutiesFound | None:
+    """The duties the duties part names; None when the part is missing (found once per
+    document: the rule and the outline both ask)."""
+    return doc.derived(("duties", params), lambda: _duties_found(doc, params, ctx))
+
+
+def _duties_found(doc: Document, params: PartDutiesParams, ctx: Context) -> DutiesFound | None:
     part = find_part(doc, ctx.params_by_code[params.part], ctx)
     if part is None:
-        return  # the missing part is the section rule's finding
+        return None
     sentences = [s for s in _SENTENCE_SPLIT.split(part_body_text(doc, part)) if s.strip()]
     present: list[Duty] = []
     quantified = False
@@ -175,6 +195,16 @@ def check_part_duties(doc: Document, params: PartDutiesParams, ctx: Context) -> 
         if mentions:
             present.append(duty)
             quantified = quantified or any(params.figures.search(s) for s in mentions)
+    return DutiesFound(part, present, quantified)
+
+
+def check_part_duties(doc: Document, params: PartDutiesParams, ctx: Context) -> Iterator[Finding]:
+    """The duties part names at least ``min_duties`` of the duties, and one of them with a
+    count or a date in its sentence."""
+    found = duties_found(doc, params, ctx)
+    if found is None:
+        return  # the missing part is the section rule's finding
+    part, present, quantified = found
     missing = [duty.name for duty in params.duties if duty not in present]
     args = {
         "count": len(present),
@@ -237,6 +267,15 @@ def check_title(doc: Document, params: TitleParams, ctx: Context) -> Iterator[Fi
             variant="incomplete",
             args={"missing_zh": "和".join(p.zh for p in problems), "missing_en": " and ".join(p.en for p in problems)},
         )
+
+
+# --------------------------------------------------------------------------- identity
+
+
+def check_identity(doc: Document, params: None, ctx: Context) -> Iterator[Finding]:
+    """The report names the organisation that reports (checker.extract.identity reads it)."""
+    if report_identity(doc).organisation is None:
+        yield Finding(span=doc.title.span if doc.title else None)
 
 
 # --------------------------------------------------------------------------- numbering
@@ -353,6 +392,7 @@ KINDS = (
         variants=frozenset({"missing", "incomplete"}),
         args=frozenset({"missing_zh", "missing_en"}),
     ),
+    KindSpec("identity", check_identity, "checker.checks.schema:NoParams"),
     KindSpec(
         "numbering",
         check_numbering,

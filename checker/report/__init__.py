@@ -8,7 +8,7 @@ so a pre-commit run pays for nothing else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import IO, TYPE_CHECKING, TextIO
 
 from checker.messages import Lang
 from checker.model import FileResult
@@ -16,7 +16,11 @@ from checker.model import FileResult
 if TYPE_CHECKING:
     from checker.ruleset import RuleSet
 
-FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html")
+FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html", "csv", "xlsx")
+# Written as bytes, to a file only (render_binary): a workbook is no text for a terminal.
+BINARY_FORMATS = ("xlsx",)
+# The summary sheet: a row per report; counts per code (--statistics) have no place in it.
+SHEET_FORMATS = ("csv", "xlsx")
 
 
 def render(
@@ -50,6 +54,10 @@ def render(
         from checker.report.html import render_html
 
         render_html(results, out, lang=lang)
+    elif fmt == "csv":
+        from checker.report.sheet import render_csv
+
+        render_csv(results, out, lang=lang)
     else:
         from checker.report import machine
 
@@ -63,6 +71,15 @@ def render(
             machine.render_concise(results, out, lang=lang)
         else:
             raise ValueError(f"unknown format {fmt!r}")
+
+
+def render_binary(fmt: str, results: Sequence[FileResult], out: IO[bytes], *, lang: Lang) -> None:
+    """Write the report for ``results`` in ``fmt`` (one of BINARY_FORMATS) to the binary ``out``."""
+    if fmt != "xlsx":
+        raise ValueError(f"unknown binary format {fmt!r}")
+    from checker.report.xlsx import render_xlsx  # openpyxl: only when a workbook is asked for
+
+    render_xlsx(results, out, lang=lang)
 
 
 def render_statistics(fmt: str, results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from checker.model import (
     BreakdownFact,
@@ -12,6 +12,7 @@ from checker.model import (
     CountFact,
     Facts,
     GrowthFact,
+    Identity,
     MultipleFact,
     RateFact,
     RatePointsFact,
@@ -20,11 +21,24 @@ from checker.model import (
     Span,
     Table,
 )  # fmt: skip
+from checker.report.problem import report_identity
 
 
 def _where(source: SourceText, span: Span) -> str:
     position = source.position(span.start)
     return f"{position.line}:{position.column}"
+
+
+def identity_record(identity: Identity, source: SourceText) -> dict[str, Any]:
+    """Whose report it is and on which year (the JSON's ``report`` object), with where the
+    report says so (``organisation_at``, ``year_at``: line:column, or None)."""
+    record = report_identity(identity)
+    assert record is not None  # an identity was given
+    return {
+        **record._asdict(),
+        "organisation_at": _where(source, identity.span) if identity.span else None,
+        "year_at": _where(source, identity.year_span) if identity.year_span else None,
+    }
 
 
 def _quantity(fact: CountFact | RateFact | ChangeFact | MultipleFact) -> dict[str, Any]:
@@ -163,18 +177,45 @@ def _rate_points(r: RatePointsFact, source: SourceText) -> dict[str, Any]:
     }
 
 
-def render_facts_json(reports: Sequence[tuple[str, list[dict[str, Any]]]], out: TextIO) -> None:
-    """One JSON array, an item ``{"path", "facts"}`` per report, however many there are."""
-    json.dump([{"path": path, "facts": records} for path, records in reports], out, ensure_ascii=False, indent=2)
+class FactsReport(NamedTuple):
+    """What ``govlint facts`` shows of one report."""
+
+    path: str
+    report: dict[str, Any]  # identity_record
+    facts: list[dict[str, Any]]  # fact_records
+
+
+def render_facts_json(reports: Sequence[FactsReport], out: TextIO) -> None:
+    """One JSON array, an item ``{"path", "report", "facts"}`` per report, however many there are."""
+    json.dump([r._asdict() for r in reports], out, ensure_ascii=False, indent=2)
     out.write("\n")
 
 
-def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *, color: bool) -> None:
+def identity_line(report: dict[str, Any]) -> str:
+    """One line naming the report's organisation and year, and where each was read."""
+    if report["organisation"] is None:
+        organisation = "organisation: not found (S114)"
+    else:
+        written = report["organisation_written"]
+        as_written = f" (written “{written}”)" if written != report["organisation"] else ""
+        organisation = (
+            f"organisation: {report['organisation']}{as_written}"
+            f" from the {report['organisation_source']} at {report['organisation_at']}"
+        )
+    year = "year: not found"
+    if report["year"] is not None:
+        year = f"year: {report['year']} from the {report['year_source']} at {report['year_at']}"
+    number = f"; 发文字号 {report['document_number']}" if report["document_number"] else ""
+    return f"{organisation}; {year}{number}"
+
+
+def render_facts_table(facts: FactsReport, out: TextIO, *, color: bool) -> None:
     from rich.table import Table
 
     from checker.report.console import console as make_console
 
-    table = Table(title=path, title_justify="left", header_style="bold", show_lines=False)
+    records = facts.facts
+    table = Table(header_style="bold", show_lines=False)
     for column in ("at", "type", "text", "role / name", "value", "details"):
         table.add_column(column, no_wrap=column in ("at", "type"))
     for r in records:
@@ -214,6 +255,7 @@ def render_facts_table(path: str, records: list[dict[str, Any]], out: TextIO, *,
     console = make_console(
         file=out, force_terminal=color, no_color=not color, highlight=False, width=200 if not color else None
     )
+    console.print(facts.path, identity_line(facts.report), sep="\n", soft_wrap=True, markup=False)
     console.print(table)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from checker.model import Diagnostic, FileResult, Fix, Severity, SourceText, Span
+from checker.model import Diagnostic, FileResult, Fix, Identity, Severity, SourceText, Span
 from checker.report.summary import file_fix
 
 _WHOLE_FILE = {"line": 1, "column": 1, "end_line": 1, "end_column": 1}
@@ -54,6 +54,35 @@ class ProblemFix(NamedTuple):
     edits: tuple[ProblemEdit, ...]
 
 
+class ReportIdentity(NamedTuple):
+    """Whose report a file is and on which year (checker.extract.identity), as the JSON
+    shows it beside each problem of the file and ``govlint facts`` at its head."""
+
+    organisation: str | None  # normalised: 区政府 and 区 read 区人民政府; None: not found (S114)
+    organisation_written: str | None  # as the report writes it
+    # Where it was read: "title", "issuer" (the issuing body's line above the title),
+    # "signature" (the 落款), "opening" (the first sentence), "document-number" (the
+    # 发文字号's 机关代字); None.
+    organisation_source: str | None
+    year: int | None  # the report year
+    year_source: str | None  # "title" or "opening"
+    document_number: str | None  # the 发文字号 as written
+
+
+def report_identity(identity: Identity | None) -> ReportIdentity | None:
+    """A result's identity as the JSON shows it; None for a file that could not be read."""
+    if identity is None:
+        return None
+    return ReportIdentity(
+        identity.organisation,
+        identity.written,
+        identity.organisation_source,
+        identity.year,
+        identity.year_source,
+        identity.document_number,
+    )
+
+
 class Problem(NamedTuple):
     path: str
     code: str
@@ -73,6 +102,9 @@ class Problem(NamedTuple):
     # What --fix would change; None when nothing is fixed (and always for .docx, .pdf and
     # web pages, whose text is not the file). Absent from the JSON when None.
     fix: ProblemFix | None = None
+    # Whose report the file is, on which year: the same for every problem of a file.
+    # Absent from the JSON when None (a file that could not be read).
+    report: ReportIdentity | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's dict (key order as printed)."""
@@ -80,6 +112,10 @@ class Problem(NamedTuple):
         record["labels"] = [label._asdict() for label in self.labels]
         if self.location is None:
             del record["location"]
+        if self.report is None:
+            del record["report"]
+        else:
+            record["report"] = self.report._asdict()
         if self.fix is None:
             del record["fix"]
         else:
@@ -116,6 +152,7 @@ def problem(diagnostic: Diagnostic, result: FileResult) -> Problem:
         note=diagnostic.note,
         location=location,
         fix=_fix(fix, source) if (fix := file_fix(diagnostic, result)) is not None and source is not None else None,
+        report=report_identity(result.identity),
     )
 
 
