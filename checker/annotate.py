@@ -35,6 +35,7 @@ from typing import Any
 from checker import atomic
 from checker.load.docx import W, check_archive, fingerprint, run_pieces, text_paragraphs
 from checker.load.text import LoadError, read_bytes
+from checker.messages import SaidError
 from checker.model import Diagnostic, DocxMap, FileResult, Span
 
 AUTHOR, INITIALS = "govlint", "GL"
@@ -42,8 +43,8 @@ _R, _RPR, _PPR = W + "r", W + "rPr", W + "pPr"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-class AnnotateError(Exception):
-    """The document cannot be annotated; ``str()`` is one English line."""
+class AnnotateError(SaidError):
+    """The document cannot be annotated: the reason in English and Chinese."""
 
 
 def default_output(path: Path) -> Path:
@@ -119,19 +120,19 @@ def annotate_docx(path: Path, output: Path, result: FileResult) -> int:
     from docx.text.run import Run
 
     if result.source is None or result.docx_map is None:
-        raise AnnotateError("not a linted Word document")
+        raise AnnotateError.said("annotate-not-linted")
     try:
         data = read_bytes(path)
         if fingerprint(data) != result.docx_map.fingerprint:
-            raise AnnotateError("the document changed since it was linted; it was not annotated")
+            raise AnnotateError.said("annotate-changed")
         check_archive(data)
         document = docx.Document(io.BytesIO(data))
     except LoadError as e:
-        raise AnnotateError(e.reason) from None
+        raise AnnotateError(e.reason, e.zh) from None
     except AnnotateError:
         raise
     except Exception as e:  # python-docx and lxml raise many kinds on damaged files
-        raise AnnotateError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
+        raise AnnotateError.said("load-docx-unreadable", error=f"{type(e).__name__}: {e}") from None
     chars = _CharMap(document, result.source.text, result.docx_map)
     whole_file = whole_file_anchor(result)
     comments = _Comments(document)
@@ -207,7 +208,7 @@ class _CharMap:
         paragraphs = list(text_paragraphs(body))
         pieces = [piece for p in paragraphs for piece in run_pieces(p)]
         if len(pieces) != len(docx_map.piece_starts):  # the fingerprint matched: a bug if so
-            raise AnnotateError("the document's text does not match the linted text; it was not annotated")
+            raise AnnotateError.said("annotate-mismatch")
         self.text = text
         self._at: list[_At | None] = [None] * len(text)
         for (r, child, piece), start in zip(pieces, docx_map.piece_starts, strict=True):

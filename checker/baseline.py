@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.load.text import LoadError, read_bytes
+from checker.messages import SaidError, os_reason, say
 from checker.model import TROUBLE_CODES, Diagnostic, FileResult, SourceText
 
 FORMAT = 1
 
 
-class BaselineError(Exception):
-    """A baseline file that cannot be read or written; ``str()`` is one line."""
+class BaselineError(SaidError):
+    """A baseline file that cannot be read or written: one line in English and Chinese."""
 
 
 def fingerprint(diagnostic: Diagnostic, source: SourceText | None) -> str:
@@ -103,7 +104,8 @@ def write_baseline(path: Path, results: Sequence[FileResult]) -> int:
             json.dump({"govlint-baseline": FORMAT, "files": files}, out, ensure_ascii=False, indent=2, sort_keys=True)
             out.write("\n")
     except OSError as e:
-        raise BaselineError(f"{path}: cannot write baseline: {e.strerror or e}") from None
+        reason = {lang: os_reason(e, lang) for lang in ("zh", "en")}
+        raise BaselineError.said("baseline-cannot-write", path=path, reason=reason) from None
     return count
 
 
@@ -111,24 +113,31 @@ def load_baseline(path: Path) -> Baseline:
     try:
         text = read_bytes(path).decode("utf-8")  # a regular file, bounded in size: no FIFO hangs
     except LoadError as e:
-        raise BaselineError(f"{path}: cannot read baseline: {e.reason}") from None
+        raise BaselineError.said("baseline-cannot-read", path=path, reason=e.in_both()) from None
     except UnicodeDecodeError:
-        raise BaselineError(f"{path}: not a govlint baseline: not UTF-8") from None
+        raise BaselineError.said("baseline-invalid", path=path, reason=_said("baseline-not-utf8")) from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise BaselineError(f"{path}: not a govlint baseline: invalid JSON at line {e.lineno}: {e.msg}") from None
+        reason = _said("baseline-bad-json", line=e.lineno, error=e.msg)
+        raise BaselineError.said("baseline-invalid", path=path, reason=reason) from None
     except ValueError as e:  # a number of more than 4 300 digits (Python's own limit)
-        raise BaselineError(f"{path}: not a govlint baseline: {str(e).split(';')[0]}") from None
+        reason = _said("baseline-bad-value", error=str(e).split(";")[0])
+        raise BaselineError.said("baseline-invalid", path=path, reason=reason) from None
     except RecursionError:
-        raise BaselineError(f"{path}: not a govlint baseline: JSON nested too deeply") from None
+        raise BaselineError.said("baseline-invalid", path=path, reason=_said("baseline-too-deep")) from None
     if not isinstance(data, dict) or data.get("govlint-baseline") != FORMAT:
-        raise BaselineError(f"{path}: not a govlint baseline (expected \"govlint-baseline\": {FORMAT})")
+        raise BaselineError.said("baseline-invalid", path=path, reason=_said("baseline-no-marker", format=FORMAT))
     files = data.get("files")
     if not isinstance(files, dict) or not all(
         isinstance(counts, dict)
         and all(isinstance(fp, str) and type(n) is int and n > 0 for fp, n in counts.items())
         for counts in files.values()
     ):
-        raise BaselineError(f"{path}: not a govlint baseline: \"files\" must map paths to {{fingerprint: count}}")
+        raise BaselineError.said("baseline-invalid", path=path, reason=_said("baseline-bad-files"))
     return Baseline(Path(os.path.abspath(path)).parent, files)
+
+
+def _said(key: str, **args: object) -> dict[str, str]:
+    """Catalogue entry ``key`` per language, as an argument of another entry."""
+    return {lang: say(key, lang, **args) for lang in ("zh", "en")}

@@ -36,7 +36,7 @@ from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
 from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, render_binary, render_statistics
 from checker.report.summary import summary_line
-from checker.rule import RuleFileError
+from checker.rule import PROFILES, RuleFileError
 from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
 from checker.version import VERSION
@@ -116,7 +116,7 @@ def _selection(parser: argparse.ArgumentParser) -> None:
                         help=_say("help-extend-select"))
     parser.add_argument("--ignore", type=_codes, action="extend", default=[], metavar="CODES",
                         help=_say("help-ignore"))
-    parser.add_argument("--profile", choices=("annual", "summary"), default=None,
+    parser.add_argument("--profile", choices=PROFILES, default=None,
                         help=_say("help-profile"))
     parser.add_argument("--fail-on", choices=("error", "warning", "info"), default=None,
                         help=_say("help-fail-on"))
@@ -175,6 +175,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--force-exclude", action="store_true", help=_say("help-force-exclude"))
         parser.add_argument("--allow-empty", action="store_true", help=_say("help-allow-empty"))
         parser.add_argument("--force", action="store_true", help=_say("help-force"))
+        parser.add_argument("--stdin-filename", metavar="NAME", help=_say("help-stdin-filename"))
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=_say("help-color"))
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=_say("help-jobs"))
         baseline = parser.add_mutually_exclusive_group()
@@ -265,8 +266,11 @@ def _check(args: argparse.Namespace) -> int:
     _check_output_format(args)
     baseline = _read_baseline(args.baseline)  # before linting: a bad file fails at once
     paths = [p for p in args.paths if not _force_excluded(p, resolver)] if args.force_exclude else args.paths
-    jobs = plan_jobs(paths, resolver, _overrides(args), rulesets, _note_unread)
-    if not jobs:
+    reads_stdin = _STDIN in paths
+    if reads_stdin and (args.fix or args.diff):
+        raise _CommandError(_say("stdin-no-fix"))
+    jobs = plan_jobs([p for p in paths if p != _STDIN], resolver, _overrides(args), rulesets, _note_unread)
+    if not jobs and not reads_stdin:
         # Checked here too: with no file, no config's selectors were.
         check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
         if not args.allow_empty:
@@ -276,14 +280,46 @@ def _check(args: argparse.Namespace) -> int:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
     results = _lint(args, jobs, rulesets)
+    fail_on = [job.fail_on for job in jobs]
+    if reads_stdin:
+        stdin_result, stdin_fail_on = _lint_stdin(args, resolver, rulesets)
+        results.append(stdin_result)
+        fail_on.append(stdin_fail_on)
     if args.write_baseline:
         return _write_baseline(args.write_baseline, results)
     if baseline is not None:
         results = _filter_by_baseline(baseline, args.baseline, results)
-    fail_on = [job.fail_on for job in jobs]
     described = rulesets.described(tuple(args.rule_dirs))
     unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
     return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
+
+
+_STDIN = Path("-")
+
+
+def _lint_stdin(args: argparse.Namespace, resolver: ConfigResolver, rulesets: RuleSets) -> tuple[FileResult, str]:
+    """Lint standard input (the path ``-``) as the file ``--stdin-filename`` names, as Ruff
+    does: the name is shown, picks the config and its per-file-ignores, and its suffix the
+    format. The bytes are read once, no more than a file may hold (a longer input is E001
+    "file too large"), into a private temporary file the loaders read like any other; the
+    result is never cached. Returns the result and its fail-on."""
+    import tempfile
+
+    from checker.load.limits import MAX_FILE_BYTES
+
+    name = Path(args.stdin_filename) if args.stdin_filename else _STDIN
+    config = resolver.for_path(name.absolute())
+    settings = file_settings(name, config, _overrides(args))
+    ruleset = rulesets.get(settings.rule_dirs)
+    check_selectors(config, _overrides(args), ruleset.by_code)
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if sys.stdin is not None else b""
+    with tempfile.TemporaryDirectory(prefix="govlint-stdin-") as folder:
+        copy = Path(folder) / ("stdin" + name.suffix)
+        copy.write_bytes(data)
+        result = lint_path(copy, ruleset, settings.options)
+    shown = display_path(name)
+    renamed = result._replace(path=shown, diagnostics=[d._replace(path=shown) for d in result.diagnostics])
+    return renamed, settings.fail_on
 
 
 def _check_output_format(args: argparse.Namespace) -> None:
@@ -327,7 +363,7 @@ def _refuse_overwriting_inputs(outputs: list[Path | None], inputs: list[Path], b
             continue
         clash = next((path for path in read if _regular_file_identity(path) == identity), None)
         if clash is not None:
-            raise _CommandError(f"{output} is {clash}, which this run reads: choose another output path")
+            raise _CommandError(_say("output-is-input", output=output, clash=clash))
 
 
 def _regular_file_identity(path: Path) -> tuple[int, int] | None:
@@ -471,7 +507,7 @@ def _read_baseline(path: Path | None) -> Baseline | None:
     try:
         return load_baseline(path)
     except BaselineError as e:
-        raise _CommandError(str(e)) from None
+        raise _CommandError(e.text(_ui)) from None
 
 
 def _write_baseline(path: Path, results: list[FileResult]) -> int:
@@ -480,7 +516,7 @@ def _write_baseline(path: Path, results: list[FileResult]) -> int:
     try:
         count = write_baseline(path, results)
     except BaselineError as e:
-        raise _CommandError(str(e)) from None
+        raise _CommandError(e.text(_ui)) from None
     print("govlint: " + _say("recorded", count=count, files=len(results), path=path), file=sys.stderr)
     trouble = [(r.path, d) for r in results for d in r.diagnostics if d.code in TROUBLE_CODES]
     for file, d in trouble:  # never recorded: an unreadable file must not pass unseen
@@ -520,7 +556,7 @@ def _fixes(jobs: list[Job], rulesets: RuleSets, *, write: bool, force: bool = Fa
         try:
             fixes.append(fix_file(path, rulesets.get(rule_dirs), options, write=write, force=force))
         except FixError as e:
-            _error(_say("not-fixed", path=path, reason=e))
+            _error(_say("not-fixed", path=path, reason=e.text(_ui)))
             trouble = True
         except OSError as e:
             _error(_say("cannot-write", path=path, reason=os_reason(e, _ui)))
@@ -545,7 +581,7 @@ def _annotate(args: argparse.Namespace) -> int:
     try:
         count = annotate_docx(path, output, result)
     except AnnotateError as e:
-        raise _CommandError(_say("path-reason", path=path, reason=e)) from None
+        raise _CommandError(_say("path-reason", path=path, reason=e.text(_ui))) from None
     except OSError as e:
         raise _CommandError(_say("cannot-write", path=output, reason=os_reason(e, _ui))) from None
     print(summary_line([result], settings.options.lang))  # type: ignore[arg-type]
@@ -626,7 +662,7 @@ def _rules(args: argparse.Namespace) -> int:
     # Summaries are whole: folded within their column on a narrow terminal, never cut.
     table.add_column(_say("col-summary"), overflow="fold", ratio=1)
     for rule in ruleset.rules:
-        profiles = _say("all-profiles") if len(rule.profiles) > 1 else ", ".join(sorted(rule.profiles))
+        profiles = _say("all-profiles") if rule.profiles >= set(PROFILES) else ", ".join(sorted(rule.profiles))
         table.add_row(rule.code, rule.name, rule.severity, profiles, rule.summary.get(args.lang or _ui))
     # To a pipe (`govlint rules | grep S10`) a rule is one line, unless COLUMNS says otherwise.
     unbounded = not sys.stdout.isatty() and "COLUMNS" not in os.environ
@@ -801,7 +837,7 @@ def _write_stdout(write: Callable[[TextIO], object]) -> None:
     ends quietly and the run goes on to exit with its own status. Output that cannot be
     written (a full disk, a closed descriptor, an encoding without Chinese) is trouble."""
     if sys.stdout is None:  # started with descriptor 1 closed (`govlint r.txt >&-`)
-        raise _CommandError("standard output is closed: use -o PATH to write the report to a file")
+        raise _CommandError(_say("stdout-closed"))
     try:
         write(sys.stdout)
         sys.stdout.flush()  # buffered output would meet the closed pipe only at exit

@@ -153,7 +153,7 @@ def file_settings(path: Path, config: Config | None, cli: Overrides) -> FileSett
         layers.append(Selection(ignore=ignored))  # last: a per-file ignore holds even against --select
     month, day = cli.publication_deadline or values.publication_deadline or (3, 31)
     options = Options(
-        profile=cli.profile or values.profile or "annual",
+        profile=cli.profile or values.profile,  # None: from the title (checker.engine)
         lang=cli.lang or values.lang or "zh",
         settings=Settings(deadline_month=month, deadline_day=day),
         layers=tuple(layers),
@@ -470,7 +470,7 @@ def _model() -> type[BaseModel]:
         ignore: list[Selector] = []
         per_file_ignores: dict[str, list[Selector]] = {}
         severity: dict[Selector, Literal["error", "warning", "info", "off"]] = {}
-        profile: Literal["annual", "summary"] | None = None
+        profile: Literal["annual", "summary", "disclosure"] | None = None
         publication_deadline: Annotated[str, AfterValidator(deadline)] | None = None
         rules: list[str] = []
         exclude: list[str] | None = None

@@ -31,7 +31,7 @@ from checker.model import (
 from checker.normalize import normalize
 from checker.outline import outline
 from checker.parse import parse
-from checker.rule import Rule
+from checker.rule import DEFAULT_PROFILE, Rule
 from checker.ruleset import RuleSet
 from checker.selection import Options, active_rules, effective_severity, is_selected
 
@@ -182,11 +182,25 @@ def analyse(
     with stage("parse"):
         doc = parse(path, SourceText(text), normalized, layouts)
     if with_facts:
-        with stage("extract"):
-            from checker.extract.claims import extract
-
-            doc.facts = extract(doc, ruleset.vocabulary)
+        add_facts(doc, ruleset)
     return doc
+
+
+def add_facts(doc: Document, ruleset: RuleSet) -> None:
+    with stage("extract"):
+        from checker.extract.claims import extract
+
+        doc.facts = extract(doc, ruleset.vocabulary)
+
+
+def with_profile(doc: Document, ruleset: RuleSet, options: Options) -> Options:
+    """``options`` with a profile: the one --profile or the config named, else the first
+    whose ``[profile.<name>] title`` matches the report's title, else the default."""
+    if options.profile is not None:
+        return options
+    title = doc.title.text if doc.title is not None else ""
+    chosen = next((p.profile for p in ruleset.profile_titles if title and p.title.search(title)), DEFAULT_PROFILE)
+    return options._replace(profile=chosen)
 
 
 def markdown_suppressions(path: str, text: str) -> tuple[Suppressions | None, str]:
@@ -212,10 +226,9 @@ def lint_text(
     """Lint ``text``. Markdown comments are read here; ``suppressions`` come from where
     the loader dropped the comments (a web page's source). A stage that fails or runs
     past the file's time limit makes the result one E002 naming it."""
-    plan = plan_for(ruleset, options)
     try:
         with time_limit(MAX_FILE_SECONDS), stage("lint"):
-            return _lint_text(path, text, plan, ruleset, options, suppressions, locations, layouts)
+            return _lint_text(path, text, ruleset, options, suppressions, locations, layouts)
     except StageError as e:
         return failed(path, e.reason, ruleset, options.lang, SourceText(text))
 
@@ -223,7 +236,6 @@ def lint_text(
 def _lint_text(
     path: str,
     text: str,
-    plan: Plan,
     ruleset: RuleSet,
     options: Options,
     suppressions: Suppressions | None,
@@ -234,7 +246,11 @@ def _lint_text(
     if suppressions is None:
         with stage("suppress"):
             suppressions, analysed = markdown_suppressions(path, text)
-    doc = analyse(path, analysed, ruleset, with_facts=plan.with_facts, layouts=layouts)
+    doc = analyse(path, analysed, ruleset, with_facts=False, layouts=layouts)
+    options = with_profile(doc, ruleset, options)  # the title may choose it: known once parsed
+    plan = plan_for(ruleset, options)
+    if plan.with_facts:
+        add_facts(doc, ruleset)
     diagnostics = check_document(doc, plan, options)
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:

@@ -34,6 +34,7 @@ from checker import atomic
 from checker.engine import lint_text
 from checker.load import LoadError, decode_bytes
 from checker.load.text import read_bytes
+from checker.messages import SaidError
 from checker.model import Edit, Fix
 from checker.ruleset import RuleSet
 from checker.selection import Options
@@ -53,8 +54,8 @@ _BOM = {
 }
 
 
-class FixError(Exception):
-    """A file that cannot be fixed safely; ``str()`` is one English line."""
+class FixError(SaidError):
+    """A file that cannot be fixed safely: the reason in English and Chinese."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +99,12 @@ def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool, for
         data = read_bytes(target)
         loaded = decode_bytes(data)
     except LoadError as e:
-        raise FixError(e.reason) from None
+        raise FixError(e.reason, e.zh) from None
     bom = _BOM.get(loaded.encoding, b"")
     codec = "utf-8" if loaded.encoding == "utf-8-sig" else loaded.encoding
     before = data[len(bom) :].decode(codec)
     if _LINE_END.sub("\n", before) != loaded.text or (bom + before.encode(codec)) != data:
-        raise FixError(f"the {loaded.encoding} text would not be written back byte for byte")
+        raise FixError.said("fix-round-trip", encoding=loaded.encoding)
     after, counts = fix_text(before, str(path), ruleset, options)
     result = FileFix(path, before, after, counts)
     if write and result.changed:
@@ -121,13 +122,10 @@ def fix_file(path: Path, ruleset: RuleSet, options: Options, *, write: bool, for
 
 def _refuse_unsafe(target: Path, info: os.stat_result) -> None:
     if info.st_nlink > 1:
-        raise FixError(
-            f"it has {info.st_nlink} hard links, and fixing would split them "
-            "(--force fixes this name only)"
-        )
+        raise FixError.said("fix-hard-links", links=info.st_nlink)
     writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     if not info.st_mode & writable_bits or not os.access(target, os.W_OK):
-        raise FixError("it is read-only (--force fixes it all the same, keeping its permissions)")
+        raise FixError.said("fix-read-only")
 
 
 def _unchanged_since_read(target: Path, read: os.stat_result, data: bytes) -> None:
@@ -144,7 +142,7 @@ def _unchanged_since_read(target: Path, read: os.stat_result, data: bytes) -> No
     except (OSError, LoadError):
         same = False
     if not same:
-        raise FixError("it changed while it was being fixed: left as it is now")
+        raise FixError.said("fix-changed")
 
 
 def fix_text(text: str, path: str, ruleset: RuleSet, options: Options) -> tuple[str, Counter[str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import errno
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, Self
 
 Lang = Literal["zh", "en"]
 
@@ -50,6 +50,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "wrote-annotated": ("已写出 {path},含 {count} 条批注", "wrote {path} with {count} comment(s)"),
     "annotate-docx-only": ("{path}:annotate 只能在 Word .docx 文件中写批注", "{path}: annotate writes comments into Word .docx files only"),
     "annotate-onto-report": ("{path} 就是报告本身:请用 --output 另选位置", "{path} is the report itself: choose another --output"),
+    "stdin-no-fix": (
+        "--fix 和 --diff 不能用于标准输入(-):请对文件本身运行",
+        "--fix and --diff do not work on standard input (-): run them on the file itself",
+    ),
+    "fix-round-trip": ("这个 {encoding} 文本无法逐字节原样写回", "the {encoding} text would not be written back byte for byte"),
+    "fix-hard-links": (
+        "它有 {links} 个硬链接,修复会把它们拆开(--force 只修复这个文件名)",
+        "it has {links} hard links, and fixing would split them (--force fixes this name only)",
+    ),
+    "fix-read-only": ("它是只读文件(--force 照样修复,并保留其权限)", "it is read-only (--force fixes it all the same, keeping its permissions)"),
+    "fix-changed": ("修复期间文件被改动:保持改动后的样子", "it changed while it was being fixed: left as it is now"),
+    "annotate-not-linted": ("不是检查过的 Word 文档", "not a linted Word document"),
+    "annotate-changed": ("文档在检查之后被改动,未加批注", "the document changed since it was linted; it was not annotated"),
+    "annotate-mismatch": ("文档的文字与检查的文字不一致,未加批注", "the document's text does not match the linted text; it was not annotated"),
+    "baseline-cannot-write": ("{path}:无法写入基线文件:{reason}", "{path}: cannot write baseline: {reason}"),
+    "baseline-cannot-read": ("{path}:无法读取基线文件:{reason}", "{path}: cannot read baseline: {reason}"),
+    "baseline-invalid": ("{path}:不是 govlint 基线文件:{reason}", "{path}: not a govlint baseline: {reason}"),
+    "baseline-not-utf8": ("不是 UTF-8 编码", "not UTF-8"),
+    "baseline-bad-json": ("第 {line} 行的 JSON 无效:{error}", "invalid JSON at line {line}: {error}"),
+    "baseline-bad-value": ("{error}", "{error}"),
+    "baseline-too-deep": ("JSON 嵌套太深", "JSON nested too deeply"),
+    "baseline-no-marker": ("缺少 \"govlint-baseline\": {format}", "expected \"govlint-baseline\": {format}"),
+    "baseline-bad-files": (
+        "\"files\" 应当把路径映射到 {{指纹: 次数}}",
+        "\"files\" must map paths to {{fingerprint: count}}",
+    ),
+    "output-is-input": ("{output} 就是本次要读取的 {clash}:请另选输出路径", "{output} is {clash}, which this run reads: choose another output path"),
+    "stdout-closed": ("标准输出已关闭:用 -o PATH 把结果写入文件", "standard output is closed: use -o PATH to write the report to a file"),
     "path-reason": ("{path}:{reason}", "{path}: {reason}"),
     "no-such-rule": ("没有规则 {code!r};`govlint rules` 列出所有规则", "no rule {code!r}; `govlint rules` lists them"),
     "expected-positive": ("应为 1 至 999999999 的整数,实为 {value!r}", "expected a whole number from 1 to 999999999, got {value!r}"),
@@ -66,6 +94,97 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "load-binary": ("二进制文件(第 {where} 字节为 NUL)", "binary file (NUL byte at offset {where})"),
     "load-not-text": ("不是有效的 UTF-8、UTF-16 或 GB18030 文本({where})", "not valid UTF-8, UTF-16 or GB18030 text ({where})"),
     "load-directory": ("这是一个文件夹", "is a directory"),
+    "load-where": ("第 {offset} 字节 0x{byte:02x}", "byte 0x{byte:02x} at offset {offset}"),
+    "load-invalid-utf8": ("UTF-8 文件中有无效的 UTF-8({where})", "invalid UTF-8 ({where}) in an otherwise UTF-8 file"),
+    "load-bom-invalid": (
+        "有字节顺序标记,却不是有效的 {encoding} 文本({where})",
+        "not valid {encoding} text despite its byte-order mark ({where})",
+    ),
+    "load-nul-in-text": ("二进制文件({encoding} 文本中有 NUL 字符)", "binary file (NUL character in {encoding} text)"),
+    "load-control-character": (
+        "二进制文件或未知编码(只能按 GB18030 解码,且含控制字符或私用区字符 U+{code:04X})",
+        "binary file or unknown encoding (decodes only as GB18030, with control or private-use character U+{code:04X})",
+    ),
+    "load-rare-characters": (
+        "二进制文件或未知编码,如 Big5(只能按 GB18030 解码,但 {total} 个字符中有 {count} 个生僻字)",
+        "binary file or unknown encoding such as Big5 (decodes only as GB18030, but {count} of {total} characters are rare)",
+    ),
+    "load-not-regular": ("不是普通文件({kind})", "not a regular file ({kind})"),
+    "kind-pipe": ("FIFO 或管道;标准输入请用 - 作为路径", "a FIFO or pipe; use - for standard input"),
+    "kind-device": ("设备", "a device"),
+    "kind-socket": ("套接字", "a socket"),
+    "kind-other": ("既不是文件也不是文件夹", "neither a file nor a folder"),
+    "load-unlistable": ("无法列出文件夹内容:{reason}", "folder cannot be listed: {reason}"),
+    "load-too-large": ("文件太大({size:.1f} MB,超过 {limit} MB 的上限)", "file too large ({size:.1f} MB > {limit} MB limit)"),
+    "load-too-large-read": ("文件太大(超过 {limit} MB 的上限)", "file too large (more than the {limit} MB limit)"),
+    "load-too-slow": ("读取太慢(超过 {seconds} 秒的上限)", "too slow to load (more than the {seconds} s limit)"),
+    "load-bad-limit": (
+        "环境变量 {variable}={value!r} 无效:应为 1 至 {maximum} 的整数",
+        "invalid {variable}={value!r}: expected a whole number from 1 to {maximum}",
+    ),
+    "load-docx-unavailable": ("无法读取 .docx 文件:{error}", "cannot read .docx files: {error}"),
+    "load-docx-unreadable": ("无法读取的 .docx 文件({error})", "unreadable .docx file ({error})"),
+    "load-docx-is-doc": (
+        "后缀是 .docx,实为旧版 Word 格式(.doc):请另存为 .docx",
+        "legacy Word format (.doc) despite the .docx suffix: save as .docx",
+    ),
+    "load-docx-not-zip": ("不是 .docx 文件(不是 ZIP 压缩包)", "not a .docx file (not a ZIP archive)"),
+    "load-docx-too-many-parts": (
+        ".docx 压缩包中的部件太多({count} 个,上限 {limit} 个)",
+        "too many parts in the .docx archive ({count} > {limit} limit)",
+    ),
+    "load-unpacked-too-large": (
+        "文件太大(解压后 {size:.0f} MB,超过 {limit} MB 的上限)",
+        "file too large ({size:.0f} MB unpacked > {limit} MB limit)",
+    ),
+    "load-docx-part-twice": ("损坏的 .docx 文件(部件 {name!r} 在压缩包中出现两次)", "damaged .docx file (part {name!r} twice in the archive)"),
+    "load-docx-entities": (
+        "拒绝读取的 .docx 文件:部件 {name!r} 声明了 DOCTYPE 或实体,Word 从不这样写(XML 实体攻击)",
+        "refused .docx file: part {name!r} declares a DOCTYPE or entities, which Word never writes (an XML entity attack)",
+    ),
+    "load-docx-encrypted-part": (".docx 压缩包中有加密的部件 {name!r}", "encrypted part {name!r} in the .docx archive"),
+    "load-docx-compression": (
+        "部件 {name!r} 的压缩方式({method})不受支持:Word 只用 deflate",
+        "unsupported compression ({method}) of part {name!r}: Word only deflates",
+    ),
+    "load-zip-bomb": (
+        "疑似压缩炸弹(部件 {name!r} 解压比为 {ratio:.0f}:1,超过 {limit}:1 的上限)",
+        "suspected zip bomb (part {name!r} inflates {ratio:.0f}:1 > {limit}:1 limit)",
+    ),
+    "load-docx-part-misplaced": (
+        "损坏的 .docx 文件(部件 {name!r} 不在压缩包目录所说的位置)",
+        "damaged .docx file (part {name!r} not found where the archive says)",
+    ),
+    "load-docx-part-error": ("损坏的 .docx 文件(部件 {name!r}:{error})", "damaged .docx file (part {name!r}: {error})"),
+    "load-docx-part-overflow": (
+        "损坏的 .docx 文件(部件 {name!r} 解压后超过它声明的大小)",
+        "damaged .docx file (part {name!r} inflates past its declared size)",
+    ),
+    "load-docx-part-corrupt": (
+        "损坏的 .docx 文件(部件 {name!r} 不完整或已损坏)",
+        "damaged .docx file (part {name!r} is cut short or corrupt)",
+    ),
+    "load-html-unreadable": ("无法读取的网页({error})", "unreadable HTML ({error})"),
+    "load-html-too-large": ("网页太大(超过 {limit} 个元素)", "HTML page too large (more than {limit} elements)"),
+    "load-pdf-no-header": ("不是 PDF 文件(没有 %PDF- 文件头)", "not a PDF file (no %PDF- header)"),
+    "load-pdf-scanned": ("扫描版 PDF,没有文字层({count}):请先做文字识别(OCR)", "scanned PDF, no text layer ({count}): run OCR first"),
+    "load-pdf-scanned-partly": (
+        "扫描版 PDF,{pages} 页中只有 {text_pages} 页有文字层:请先做文字识别(OCR)",
+        "scanned PDF, text layer on only {text_pages} of {pages} pages: run OCR first",
+    ),
+    "load-pdf-unavailable": ("无法读取 PDF 文件:{error}", "cannot read PDF files: {error}"),
+    "load-pdf-password": ("加密的 PDF:需要密码才能打开", "encrypted PDF: it needs a password to open"),
+    "load-pdf-undecryptable": ("无法解密的加密 PDF({error})", "encrypted PDF that cannot be decrypted ({error})"),
+    "load-pdf-unreadable": ("无法读取的 PDF 文件({error})", "unreadable PDF file ({error})"),
+    "load-pdf-too-long": ("PDF 太长({pages} 页,上限 {limit} 页)", "PDF too long ({pages} pages > {limit} page limit)"),
+    "load-pdf-too-long-found": ("PDF 太长(超过 {limit} 页的上限)", "PDF too long (more than the {limit} page limit)"),
+    "load-pdf-streams-too-large": ("PDF 数据流太大(解压后超过 {limit} MB 的上限)", "PDF streams too large (they inflate past the {limit} MB limit)"),
+    "load-pdf-fax": ("PDF 文字流按传真图像编码(CCITTFaxDecode):拒绝读取", "PDF text stream encoded as a fax image (CCITTFaxDecode): refused"),
+    "load-pdf-page-operators": (
+        "PDF 页面太复杂(一页超过 {limit} 个绘制指令)",
+        "PDF page too complex (more than {limit} operators on one page)",
+    ),
+    "load-pdf-page-chars": ("PDF 页面太长(一页超过 {limit} 个字符)", "PDF page too long (more than {limit} characters on one page)"),
     "unread-doc": ("旧版 Word 格式(.doc):请另存为 .docx{convert}", "legacy Word format (.doc): save it as .docx{convert}"),
     "unread-wps": ("WPS 格式(.wps):请另存为 .docx{convert}", "WPS format (.wps): save it as .docx{convert}"),
     "unread-rtf": ("RTF 格式(.rtf):请另存为 .docx{convert}", "RTF format (.rtf): save it as .docx{convert}"),
@@ -154,6 +273,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help-allow-empty": ("路径中没有报告文件时以 0 退出(默认以 2 退出:什么也没检查)", "exit 0 when the paths hold no report file (default: exit 2, nothing was checked)"),
     "help-force": ("配合 --fix:有多个硬链接(只改这个名字)或无写权限的文件也修复", "with --fix: also fix files with several hard links (this name only) or without write permission"),
+    "help-stdin-filename": (
+        "路径为 - 时从标准输入读取报告,以 NAME 作为它的文件名:用于显示、查找配置和 per-file-ignores,并按后缀判断格式",
+        "with the path -, the report is read from standard input: NAME is its file name, shown, used to find "
+        "its config and per-file-ignores, and whose suffix gives its format",
+    ),
     "help-color": ("是否着色:auto(默认,终端中着色)、always、never", "colour: auto (default: in a terminal), always or never"),
     "help-jobs": ("用 N 个进程检查(默认:全部 CPU 核;文件少时只用一个)", "lint in N processes (default: all cores; small runs stay in one)"),
     "help-baseline": ("只报告不在此基线文件中的问题", "report only findings that are not in this baseline file"),
@@ -167,9 +291,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help-extend-select": ("在已选规则之外再加上这些代码或前缀", "add these codes or prefixes to the selection"),
     "help-ignore": ("跳过这些代码或前缀", "skip these codes or prefixes"),
     "help-profile": (
-        "annual:法治政府建设年度报告(默认);summary:政法/法治建设工作总结,不检查年度报告的结构和日期规则",
-        "annual: 法治政府建设年度报告 (default); summary: 政法/法治建设工作总结, without the annual report's "
-        "structure and date rules",
+        "annual:法治政府建设年度报告;summary:政法/法治建设工作总结,不检查年度报告的结构和日期规则;"
+        "disclosure:政府信息公开工作年度报告。不指定时按标题选择(标题含“信息公开工作年度报告”为 disclosure),否则为 annual",
+        "annual: 法治政府建设年度报告; summary: 政法/法治建设工作总结, without the annual report's structure and date "
+        "rules; disclosure: 政府信息公开工作年度报告. Not given: chosen from the title (“信息公开工作年度报告”: "
+        "disclosure), else annual",
     ),
     "help-fail-on": ("达到此级别的问题使退出码为 1(默认 error)", "lowest severity that makes the exit status 1 (default error)"),
     "help-deadline": ("报告年度次年公开的截止日期,月-日(默认 03-31)", "last day of publication in the year after the report year (default 03-31)"),
@@ -236,9 +362,33 @@ ARGPARSE_ZH: dict[str, str] = {
 
 
 def say(key: str, lang: str, /, **args: object) -> str:
-    """The catalogue's text for ``key`` in ``lang``, its fields filled from ``args``."""
+    """The catalogue's text for ``key`` in ``lang``, its fields filled from ``args``; an
+    argument given as a dict has a value per language (a reason said in each)."""
     zh, en = CATALOGUE[key]
-    return (en if lang == "en" else zh).format(**args)
+    filled = {name: value[lang] if isinstance(value, dict) else value for name, value in args.items()}
+    return (en if lang == "en" else zh).format(**filled)
+
+
+class SaidError(Exception):
+    """An error whose words are the catalogue's, in both languages: ``str()`` and
+    ``reason`` are the English line, ``text(lang)`` the line in ``lang``."""
+
+    def __init__(self, reason: str, zh: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.zh = zh
+
+    @classmethod
+    def said(cls, key: str, /, **args: object) -> Self:
+        """The error of catalogue entry ``key``; ``args`` as for :func:`say`."""
+        return cls(say(key, "en", **args), say(key, "zh", **args))
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else self.reason
+
+    def in_both(self) -> dict[str, str]:
+        """The reason per language, as an argument of :func:`say` or :meth:`said`."""
+        return {"en": self.reason, "zh": self.text("zh")}
 
 
 _OS_ZH = {

@@ -12,6 +12,19 @@ from typing import Any, NamedTuple
 from checker.checks import Text
 from checker.model import Severity
 
+# The kinds of report govlint knows. A rule names those it applies to (default: all); a
+# run picks one with --profile or the config, else from the report's title (the rule
+# files' ``[profile.<name>] title``), else "annual".
+PROFILES = ("annual", "summary", "disclosure")
+DEFAULT_PROFILE = "annual"
+
+
+class ProfileTitle(NamedTuple):
+    """A profile chosen for a report whose title matches (a rule file's ``[profile.<name>]``)."""
+
+    profile: str
+    title: re.Pattern[str]
+
 
 class RuleFileError(Exception):
     """A rule file that cannot be used. ``str()`` is one line naming file, rule and field."""

@@ -12,7 +12,7 @@ import tomllib
 from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Union, get_args
 
 from pydantic import Field, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
@@ -34,10 +34,9 @@ from checker.extract.vocabulary import (
     total_words_pattern,
     words_pattern,
 )  # fmt: skip
-from checker.rule import Rule, RuleFileError, placeholders
+from checker.rule import ProfileTitle, Rule, RuleFileError, placeholders
 
-Profile = Literal["annual", "summary"]
-PROFILES: tuple[Profile, ...] = ("annual", "summary")
+Profile = Literal["annual", "summary", "disclosure"]
 
 
 class Example(Strict):
@@ -59,7 +58,7 @@ class RuleModel(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
     kind: str
     severity: Literal["error", "warning", "info"]
-    profiles: list[Profile] = list(PROFILES)
+    profiles: list[Profile] = list(get_args(Profile))  # checker.rule.PROFILES, spelt out for pydantic
     summary: str
     summary_en: str
     message: str
@@ -144,11 +143,26 @@ class VocabularyModel(Strict):
         return patterns
 
 
+class ProfileModel(Strict):
+    """``[profile.<name>]``: a report whose title matches one of ``title`` is linted with
+    the profile unless --profile or the config names one."""
+
+    title: list[str] = Field(min_length=1)
+
+    @field_validator("title")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            regex(p)
+        return patterns
+
+
 class RuleFile(Strict):
-    """A rule file holds rules, a vocabulary, or both."""
+    """A rule file holds rules, a vocabulary, profiles, or any of them."""
 
     rule: list[dict[str, Any]] = []
     vocabulary: VocabularyModel | None = None
+    profile: dict[Profile, ProfileModel] = {}
 
 
 def rule_file_schema() -> dict[str, Any]:
@@ -166,6 +180,7 @@ def rule_file_schema() -> dict[str, Any]:
         __doc__=RuleFile.__doc__,
         rule=(list[rule], []),
         vocabulary=(VocabularyModel | None, None),
+        profile=(dict[Profile, ProfileModel], {}),
     )
     schema = file_model.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "govlint rule file"}
@@ -375,14 +390,16 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
     )
 
 
-def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Vocabulary]:
-    """Every rule of ``files`` (path, content), and their vocabularies merged."""
+def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Vocabulary, tuple[ProfileTitle, ...]]:
+    """Every rule of ``files`` (path, content), their vocabularies merged, and the titles
+    that choose a profile (in file order: the first match wins)."""
     rules: dict[str, Rule] = {}
     names: dict[str, Rule] = {}
     vocabularies: list[VocabularyModel] = []
+    profile_titles: dict[str, tuple[ProfileTitle, Path]] = {}
     for path, content in files:
         try:
-            text = content.decode("utf-8")
+            text = content.decode("utf-8-sig")  # a BOM (Windows Notepad) as config files accept it
             data = tomllib.loads(text)
         except UnicodeDecodeError:
             raise RuleFileError(f"{path}: rule file is not UTF-8") from None
@@ -392,10 +409,14 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             parsed = RuleFile.model_validate(data)
         except ValidationError as e:
             raise RuleFileError(f"{path}: {_first_error(e)}") from None
-        if not parsed.rule and parsed.vocabulary is None:
-            raise RuleFileError(f"{path}: no [[rule]] and no [vocabulary]: nothing to load")
+        if not parsed.rule and parsed.vocabulary is None and not parsed.profile:
+            raise RuleFileError(f"{path}: no [[rule]], no [vocabulary] and no [profile]: nothing to load")
         if parsed.vocabulary is not None:
             vocabularies.append(parsed.vocabulary)
+        for name, profile in parsed.profile.items():
+            if name in profile_titles:
+                raise RuleFileError(f"{path}: [profile.{name}] is also defined in {profile_titles[name][1]}")
+            profile_titles[name] = (ProfileTitle(name, alternation(profile.title)), path)
         for index, raw in enumerate(parsed.rule):
             rule = _compile_rule(path, text, raw)
             for seen, key in ((rules, rule.code), (names, rule.name)):
@@ -412,10 +433,31 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             ("part", [getattr(rule.params, "part", None)], "section"),
             ("unclaimed_from", getattr(rule.params, "unclaimed_from", ()), "section"),
             ("line_debris", getattr(rule.params, "line_debris", ()), "pattern"),
+            ("until", getattr(rule.params, "until", ()), "section"),
+            ("parts", getattr(rule.params, "parts", ()), "section"),
+            ("table", [getattr(rule.params, "table", None)], "table-identity"),
         ):
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != kind):
                     raise RuleFileError(
                         f"{rule.file}: rule {rule.code}: field 'params.{field}': {code!r} is not a {kind} rule"
                     )
-    return list(rules.values()), _merge_vocabularies(vocabularies)
+    titles = tuple(title for title, _ in profile_titles.values())
+    _table_names_known(rules)
+    return list(rules.values()), _merge_vocabularies(vocabularies), titles
+
+
+def _table_names_known(rules: dict[str, Rule]) -> None:
+    """A table-text rule names rows and columns of its table-identity rule's table."""
+    for rule in rules.values():
+        if rule.kind != "table-text":
+            continue
+        table = rules[rule.params.table].params
+        rows, columns = {r.name for r in table.rows}, {c.name for c in table.columns}
+        wanted = [(c.row, rows) for c in rule.params.claims] + [(c.column, columns) for c in rule.params.claims]
+        wanted += [(s.column, columns) for s in rule.params.shares]
+        wanted += [(name, rows) for s in rule.params.shares for whole in s.wholes for name in whole]
+        for name, known in wanted:
+            if name not in known:
+                table_code = rule.params.table
+                raise RuleFileError(f"{rule.file}: rule {rule.code}: {name!r} names no row or column of {table_code}")

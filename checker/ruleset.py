@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 from checker import cache
 from checker.extract.vocabulary import EMPTY, Vocabulary
-from checker.rule import Rule, RuleFileError
+from checker.rule import ProfileTitle, Rule, RuleFileError
 
-CACHE_FORMAT = 9  # bump when the pickled classes change shape (7: fixes; 8, 9: the numeric vocabulary grew)
+CACHE_FORMAT = 10  # bump when the pickled classes change shape (8, 10: the numeric vocabulary grew; 9: profile titles)
 
 
 class RuleSet(NamedTuple):
@@ -26,11 +26,14 @@ class RuleSet(NamedTuple):
     by_code: dict[str, Rule]
     vocabulary: Vocabulary
     key: str = ""  # content hash of the rule files it came from (keys the results cache)
+    profile_titles: tuple[ProfileTitle, ...] = ()  # which profile a report's title chooses, first match wins
 
     @classmethod
-    def of(cls, rules: list[Rule], vocabulary: Vocabulary = EMPTY) -> RuleSet:
+    def of(
+        cls, rules: list[Rule], vocabulary: Vocabulary = EMPTY, profile_titles: tuple[ProfileTitle, ...] = ()
+    ) -> RuleSet:
         ordered = tuple(sorted(rules, key=lambda r: r.code))
-        return cls(ordered, {r.code: r for r in ordered}, vocabulary)
+        return cls(ordered, {r.code: r for r in ordered}, vocabulary, profile_titles=profile_titles)
 
 
 def builtin_rules_dir() -> Path:
@@ -83,8 +86,8 @@ def load_rules(extra_dirs: list[Path] | None = None, *, use_cache: bool = True) 
 
     from checker.ruleschema import compile_rule_files
 
-    rules, vocabulary = compile_rule_files(contents)
-    ruleset = RuleSet.of(rules, vocabulary)._replace(key=key)
+    rules, vocabulary, profile_titles = compile_rule_files(contents)
+    ruleset = RuleSet.of(rules, vocabulary, profile_titles)._replace(key=key)
     if use_cache:
         cache.write(cache_file, ruleset)
     return ruleset

@@ -118,6 +118,10 @@ def _init_worker(use_cache: bool, results_cache: bool, compact: bool) -> None:
     _worker_compact = compact
 
 
+def _lint_chunk(jobs: list[Job]) -> list[FileResult]:
+    return [_lint_job(job) for job in jobs]
+
+
 def _lint_job(job: Job) -> FileResult:
     if job.rule_dirs not in _worker_rulesets:
         _worker_rulesets[job.rule_dirs] = load_rules(list(job.rule_dirs), use_cache=_worker_use_cache)
@@ -180,35 +184,85 @@ def lint_jobs(
 
     _worker_rulesets.update(rulesets.loaded)  # forked workers start with the loaded rule sets
     initargs = (rulesets.use_cache, results_cache, compact)
-    with _sigterm_ends_the_run(), ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs) as pool:
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs)  # no process yet
+    with _sigterm_ends_the_run() as sigterm:
         try:
-            yield from pool.map(_lint_job, jobs, chunksize=_CHUNK)
+            # Chunks submitted here rather than by pool.map, whose clean-up cancels the futures
+            # that the pool's thread then fails as broken (see _stop_workers). Submitting
+            # starts the workers: a SIGTERM that came while forking (whose callbacks ignore
+            # the handler's exception) takes effect once they are all known to the pool.
+            with sigterm.held():
+                chunks = [pool.submit(_lint_chunk, jobs[i : i + _CHUNK]) for i in range(0, len(jobs), _CHUNK)]
+            for chunk in chunks:
+                yield from chunk.result()
         except BaseException:  # SIGTERM, Ctrl-C, a closed consumer: no worker may outlive the run
-            _stop_workers(pool)
+            with sigterm.held():
+                _stop_workers(pool)
             raise
+        finally:
+            # Also on success: a thread of the pool left running at exit races the
+            # interpreter's own clean-up of it (a traceback on stderr).
+            with sigterm.held():
+                pool.shutdown(wait=True)
+
+
+class _SigtermHandler:
+    """SIGTERM to this process ends the run as Ctrl-C does (SystemExit(143) in the main
+    thread, which stops the workers), instead of killing it and orphaning its workers;
+    but not while the pool is being taken down, which must finish (:meth:`held`)."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.received: int | None = None
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.holding:
+            self.received = signum
+        else:
+            raise SystemExit(128 + signum)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A SIGTERM received inside takes effect when the block is done."""
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.received is not None:
+            raise SystemExit(128 + self.received)
 
 
 @contextmanager
-def _sigterm_ends_the_run() -> Iterator[None]:
-    """SIGTERM to this process ends the run as Ctrl-C does (an exception that stops the
-    workers, then exit status 143), instead of killing it and orphaning its workers.
-    Only the main thread can set a handler: elsewhere SIGTERM keeps its own."""
+def _sigterm_ends_the_run() -> Iterator[_SigtermHandler]:
+    """Install a :class:`_SigtermHandler` for the block. Only the main thread can set a
+    handler: elsewhere SIGTERM keeps its own (and the handler yielded is not installed)."""
+    handler = _SigtermHandler()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield handler
         return
-    previous = signal.signal(signal.SIGTERM, _end_run)
+    previous = signal.signal(signal.SIGTERM, handler)
     try:
-        yield
+        yield handler
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _end_run(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)
-
-
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    processes = getattr(pool, "_processes", None) or {}  # not public; shutdown alone waits for the chunks under way
-    for process in list(processes.values()):
+    """End the workers now, and leave the pool's own thread nothing to wait for.
+
+    The pool can only wait for the chunks under way, so its workers are terminated, which
+    it does not expect: a worker killed while sending a result leaves a message cut short,
+    which the pool's thread would wait for for ever (this process holds the pipe's other
+    end: closing it gives that thread an end of file); and a future cancelled here that
+    the thread then fails as broken raises in the thread (a traceback on stderr). So the
+    futures are left to the thread, which fails them once it sees the workers gone."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # not public
+    for process in processes:
         process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join()
+    result_queue = getattr(pool, "_result_queue", None)  # not public either
+    if result_queue is not None:
+        result_queue._writer.close()
+    pool.shutdown(wait=False)

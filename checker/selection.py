@@ -29,7 +29,7 @@ class Selection(NamedTuple):
 class Options(NamedTuple):
     select: tuple[str, ...] = ()  # codes or prefixes; empty selects every rule
     ignore: tuple[str, ...] = ()
-    profile: str = "annual"
+    profile: str | None = None  # None: chosen from the report's title (checker.engine.resolve_profile)
     lang: str = "zh"
     settings: Settings = Settings()
     # Layers from configuration, applied in order before select/ignore above.

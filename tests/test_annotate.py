@@ -274,6 +274,8 @@ def test_default_output_and_refusals(report: Path, tmp_path: Path, capsys: pytes
     broken = tmp_path / "broken.docx"
     broken.write_bytes(b"not a zip")
     assert main(["annotate", str(broken)]) == 2
+    assert "不是 .docx 文件" in capsys.readouterr().err  # E001's reason, in the findings' language (zh)
+    assert main(["annotate", "--lang", "en", str(broken)]) == 2
     assert "not a .docx file" in capsys.readouterr().err
     assert not (tmp_path / "broken.reviewed.docx").exists()
 

@@ -18,7 +18,7 @@ import pytest
 from checker import FileReport, Problem, lint_paths, lint_text
 from checker.cli import main
 from checker.config import ConfigError
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, user_rule
 
 PDF = ROOT / "tests" / "fixtures" / "report.pdf"  # a format with its own reader
 
@@ -157,30 +157,13 @@ def test_markdown_comments_suppress_by_the_path_suffix() -> None:
     assert "T401" not in {p.code for p in lint_text(text, path="r.md")}
 
 
-USER_RULE = """
-[[rule]]
-code = "X901"
-name = "old-outline-name"
-kind = "pattern"
-severity = "error"
-summary = "旧纲要名称"
-summary_en = "outdated outline name"
-message = "{message}"
-message_en = "{message}"
-explanation = "法制政府是常见错别字。"
-source = "《法治政府建设实施纲要(2021—2025年)》"
-example = {{ fail = "建设法制政府", pass = "建设法治政府" }}
-[rule.params]
-patterns = [{{ regex = "法制政府", label = {{ zh = "错别字", en = "typo" }} }}]
-"""
-
 
 def test_a_changed_rule_file_is_read_again(tmp_path: Path) -> None:
     rule_file = tmp_path / "mine.toml"
     config = {"rules": [str(tmp_path)], "select": ["X"]}
-    rule_file.write_text(USER_RULE.format(message="first"), encoding="utf-8")
+    rule_file.write_text(user_rule("first", "first"), encoding="utf-8")
     assert [p.message for p in lint_text("建设法制政府", config=config)] == ["first"]
-    rule_file.write_text(USER_RULE.format(message="second, longer"), encoding="utf-8")
+    rule_file.write_text(user_rule("second, longer", "second, longer"), encoding="utf-8")
     assert [p.message for p in lint_text("建设法制政府", config=config)] == ["second, longer"]
 
 

@@ -23,7 +23,7 @@ from checker.ruleset import RuleSet
 
 ROOT = Path(__file__).resolve().parent.parent
 VOCABULARY_FILE = ROOT / "rules" / "vocabulary.toml"
-_, VOCABULARY = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes())])
+_, VOCABULARY, _ = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes())])
 ENDINGS = {"rate name": VOCABULARY.rate_name, "rate before": VOCABULARY.rate_before, "change": VOCABULARY.change}
 
 

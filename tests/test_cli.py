@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli import main
-from conftest import ROOT
+from conftest import ROOT, user_rule
 
 SEED_003 = ROOT / "seeds" / "003_e2cb0b1e9b765e18.txt"
 SEED_004 = ROOT / "seeds" / "004_e7ca214a9da63628.txt"
@@ -106,26 +106,9 @@ def test_malformed_rule_file_is_one_clear_line(tmp_path: Path) -> None:
     assert "mine.toml:2" in line and "X901" in line and "severity" in line
 
 
-USER_RULE = """
-[[rule]]
-code = "X901"
-name = "old-outline-name"
-kind = "pattern"
-severity = "error"
-summary = "旧纲要名称"
-summary_en = "outdated outline name"
-message = "“{match}”是错别字,应为“法治政府”"
-message_en = "“{match}” is a typo for 法治政府"
-explanation = "法制政府是常见错别字。"
-source = "《法治政府建设实施纲要(2021—2025年)》"
-example = { fail = "建设法制政府", pass = "建设法治政府" }
-[rule.params]
-patterns = [{ regex = "法制政府", label = { zh = "错别字", en = "typo" } }]
-"""
-
 
 def test_user_rule_directory_adds_a_rule(tmp_path: Path) -> None:
-    (tmp_path / "local.toml").write_text(USER_RULE, encoding="utf-8")
+    (tmp_path / "local.toml").write_text(user_rule(), encoding="utf-8")
     report = tmp_path / "r.txt"
     report.write_text("坚持建设法制政府。\n", encoding="utf-8")
     proc = run("--rules", tmp_path, "--select", "X9", "--format", "json", report)
@@ -208,7 +191,7 @@ def test_rules_and_explain_know_the_configs_own_rules(
 ) -> None:
     """A project whose govlint.toml adds rule folders lists and explains its own rules."""
     (tmp_path / "own-rules").mkdir()
-    (tmp_path / "own-rules" / "local.toml").write_text(USER_RULE, encoding="utf-8")
+    (tmp_path / "own-rules" / "local.toml").write_text(user_rule(), encoding="utf-8")
     (tmp_path / "govlint.toml").write_text('rules = ["own-rules"]\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert main(["explain", "X901"]) == 0
@@ -238,7 +221,7 @@ def test_facts_read_each_report_with_its_configs_rules(
     assert main(["facts", "--format", "json", "project/r.txt"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "broken.toml" in err
-    (project / "own-rules" / "broken.toml").write_text(USER_RULE, encoding="utf-8")
+    (project / "own-rules" / "broken.toml").write_text(user_rule(), encoding="utf-8")
     assert main(["facts", "--format", "json", "project/r.txt"]) == 0
 
 

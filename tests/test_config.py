@@ -14,7 +14,7 @@ from checker.checks import Settings
 from checker.cli import main
 from checker.config import ConfigError, ConfigResolver, Overrides, file_settings, load_config, matches
 from checker.selection import Options, Selection, is_selected
-from conftest import ROOT
+from conftest import ROOT, user_rule
 
 CLEAN = """青山县2023年法治政府建设年度报告
 2023年,我县坚持依法行政。
@@ -284,26 +284,9 @@ def test_hostile_globs_in_a_config_are_matched_not_a_traceback(
 # --------------------------------------------------------------------------- rule folders
 
 
-RULE = """
-[[rule]]
-code = "X901"
-name = "old-outline-name"
-kind = "pattern"
-severity = "error"
-summary = "旧纲要名称"
-summary_en = "outdated outline name"
-message = "“{match}”是错别字"
-message_en = "“{match}” is a typo"
-explanation = "法制政府是常见错别字。"
-source = "《法治政府建设实施纲要(2021—2025年)》"
-example = { fail = "建设法制政府", pass = "建设法治政府" }
-[rule.params]
-patterns = [{ regex = "法制政府", label = { zh = "错别字", en = "typo" } }]
-"""
-
 
 def test_config_rule_folders_per_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write(project / "county" / "my-rules" / "local.toml", RULE)
+    write(project / "county" / "my-rules" / "local.toml", user_rule())
     write(project / "county" / "govlint.toml", 'rules = ["my-rules"]\nselect = ["X", "T"]\n')
     # (select = ["X"] here would be a usage error: no rule of the city's rule set is X…)
     write(project / "city" / "govlint.toml", 'select = ["T"]\n')
@@ -338,7 +321,11 @@ def test_missing_rule_folder_in_config_is_an_error(project: Path, capsys: pytest
             '[tool.govlint]\nprofle = "x"\n',
             "pyproject.toml [tool.govlint]: unknown key 'profle' (did you mean 'profile'?)",
         ),
-        ("govlint.toml", 'profile = "yearly"\n', "govlint.toml: key 'profile': Input should be 'annual' or 'summary'"),
+        (
+            "govlint.toml",
+            'profile = "yearly"\n',
+            "govlint.toml: key 'profile': Input should be 'annual', 'summary' or 'disclosure'",
+        ),
         ("govlint.toml", '[severity]\nT402 = "fatal"\n', "govlint.toml: key 'severity.T402': Input should be"),
         ("govlint.toml", 'select = ["S 1"]\n', "govlint.toml: key 'select.0': 'S 1' is not a rule code or prefix"),
         ("govlint.toml", 'publication-deadline = "13-01"\n', "govlint.toml: key 'publication-deadline': expected"),

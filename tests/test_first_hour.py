@@ -361,6 +361,17 @@ def test_gbk_out_of_step_spans_only_the_damaged_characters() -> None:
         assert [text[s:e] for s, e in gbk_out_of_step(text)] == [damaged]
 
 
+def test_gbk_out_of_step_after_ascii_punctuation() -> None:
+    """A repost of “中国元素！“十四五”时期”: the “?” of the unpaired byte, an ASCII “!”
+    read on its own, then the bytes still out of step up to the lone trail byte “r”."""
+    from checker.checks.encoding import gbk_out_of_step
+
+    text = "推动中國元素?!笆奈濉睍r期的文化建设。"
+    assert [text[s:e] for s, e in gbk_out_of_step(text)] == ["?!笆奈濉睍r"]
+    for clean in ("为什么?!我们坚持依法行政。", "问题?1.加强组织领导", "是否完成?(一)强化领导"):
+        assert list(gbk_out_of_step(clean)) == [], clean
+
+
 # --------------------------------------------------------------- 6. a Chinese interface
 
 # What may stay in Latin letters in Chinese output: names of things (formats, products,
@@ -441,3 +452,54 @@ def test_explain_in_english_shows_the_english_explanation(capsys: pytest.Capture
     assert main(["explain", "S103", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
     assert "## 说明" in out and "顺带提到" in out and "Why:" not in out
+
+
+# --------------------------------------------------------------- 6. every reason in the catalogue
+
+_SAID_ERRORS = {"LoadError", "LoadTimeout", "FixError", "AnnotateError", "BaselineError"}
+
+
+def test_errors_are_said_from_the_catalogue() -> None:
+    """Every reason a user can be shown for a file that cannot be read, fixed, annotated or
+    used as a baseline is a catalogue entry in both languages: no error of these classes
+    is built from a string of its own, and every key given to ``said`` exists."""
+    import ast
+
+    from checker.messages import CATALOGUE
+
+    used: set[str] = set()
+    for module in sorted((ROOT / "checker").rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "said" and isinstance(func.value, ast.Name):
+                key = node.args[0]
+                assert isinstance(key, ast.Constant), f"{module.name}:{node.lineno}: a said() key must be literal"
+                used.add(key.value)
+            elif isinstance(func, ast.Name) and func.id in _SAID_ERRORS:
+                words = [a for a in node.args if isinstance(a, ast.Constant | ast.JoinedStr)]
+                assert not words, f"{module.name}:{node.lineno}: {func.id} with words of its own, not the catalogue's"
+    assert used and used <= CATALOGUE.keys(), used - CATALOGUE.keys()
+    for key in used:
+        zh, en = CATALOGUE[key]
+        assert (zh and en and zh != en) or key.startswith("baseline-bad-value"), key
+        assert not english_left(zh), (key, zh)
+
+
+def test_unreadable_files_say_why_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "binary.txt").write_bytes(b"abc\x00def")
+    (tmp_path / "broken.txt").write_bytes("依法行政。".encode() + b"\xff\xfe\xfd" * 50)
+    (tmp_path / "fake.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "fake.docx").write_bytes(b"not a zip archive")
+    (tmp_path / "bom.txt").write_bytes(b"\xff\xfe" + b"\x00\xd8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    output = zh_run(["--format", "concise", "--no-cache", *names], monkeypatch, capsys)
+    assert output.count("E001") == 6, output
+    assert english_left(output) == [], output

@@ -27,14 +27,17 @@ FIXED_CODES = {"T402", "T403"}
 
 REPORT = """金石鎮(zhèn)2021年法治政府建設(shè)年度報(bào)告
 日期:2022年11月28日 来源:政法委 浏览量:{{ pvCount }}
-浏览量:{{ pvCount }}
 | | |
 全年受理矛盾纠纷120件,成功化解126件,分享经验3次。
+浏览量:{{ pvCount }}
+| | |
 扫一扫在手机打开当前页
 金石镇人民政府
 """
+# The first block of chrome holds the page's date and source: it stays whole, for a person.
 FIXED = """金石鎮2021年法治政府建設年度報告
 日期:2022年11月28日 来源:政法委 浏览量:{{ pvCount }}
+| | |
 全年受理矛盾纠纷120件,成功化解126件,分享经验3次。
 金石镇人民政府
 """
@@ -82,8 +85,12 @@ def test_findings_carry_the_edits(ruleset: RuleSet) -> None:
     pinyin = fixes[("T403", 1)]
     assert pinyin is not None and pinyin.applicability == "safe"
     assert [REPORT[e.start : e.end] for e in pinyin.edits] == ["(zhèn)", "(shè)", "(bào)"]
-    block = fixes[("T402", 2)]  # the date line is reported with the block after it, and stays
-    assert block is not None and [REPORT[e.start : e.end] for e in block.edits] == ["浏览量:{{ pvCount }}\n", "| | |\n"]
+    # A block of chrome goes whole or stays whole: the date line keeps the | | | after it.
+    assert fixes[("T402", 2)] is None
+    block = fixes[("T402", 5)]
+    assert block is not None
+    deleted = [REPORT[e.start : e.end] for e in block.edits]
+    assert deleted == ["浏览量:{{ pvCount }}\n", "| | |\n", "扫一扫在手机打开当前页\n"]
     assert block.message == "删除只有这些内容的行"
     assert fixes[("T401", 2)] is None  # a placeholder needs a person
 
@@ -300,3 +307,29 @@ def test_owner_and_group_are_kept(tmp_path: Path) -> None:
     main(["--fix", str(path)])
     assert path.read_text(encoding="utf-8") == FIXED
     assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
+
+
+def test_a_chrome_block_goes_whole_or_stays_whole(ruleset: RuleSet) -> None:
+    """Issue 16 item 13: the middle line of a site's three-line QR footer was left behind.
+    Its words are chrome now; a block with a line of other text is not fixed at all."""
+    footer = "扫一扫在手机打开当前页\n微信里点“发现”,扫一下\n二维码便可将本文分享至朋友圈。\n"
+    text = "青山区人民政府\n2024年1月29日\n" + footer
+    assert fix_text(text, "r.txt", ruleset, Options()) == ("青山区人民政府\n2024年1月29日\n", Counter({"T402": 3}))
+    mixed = "正文。\n扫一扫在手机打开当前页\n打印本页 青山区司法局 关闭窗口\n二维码便可将本文分享至朋友圈。\n"
+    assert fix_text(mixed, "r.txt", ruleset, Options()) == (mixed, Counter())
+    assert "T402" in {d.code for d in lint_text("r.txt", mixed, ruleset, Options()).diagnostics}  # reported
+
+
+def test_a_bare_attachments_label_goes_with_what_followed_it(ruleset: RuleSet) -> None:
+    """A page's comment form after 附件: goes, and the label left with nothing after it too;
+    a 附件: line that ends the text is reported and fixed by itself; one with its list stays."""
+    text = "正文。\n\n附件:\n\n姓    名:\n内    容:\n验 证 码:\n\n相关信息"
+    assert fix_text(text, "r.txt", ruleset, Options())[0] == "正文。\n\n\n\n"
+    bare = "正文。\n附件:\n"
+    diagnostics = lint_text("r.txt", bare, ruleset, Options()).diagnostics
+    assert [(d.code, bare[d.span.start : d.span.end]) for d in diagnostics if d.code == "T402" and d.span] == [
+        ("T402", "附件:")
+    ]
+    assert fix_text(bare, "r.txt", ruleset, Options())[0] == "正文。\n"
+    listed = "正文。\n附件:\n1.青山区2023年行政执法统计表\n"
+    assert fix_text(listed, "r.txt", ruleset, Options()) == (listed, Counter())

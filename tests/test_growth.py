@@ -9,6 +9,7 @@ import pytest
 
 from checker.checks import numbers
 from checker.model import FileResult
+from checker.ruleset import RuleSet
 
 TITLE = "2023年法治政府建设情况报告\n"
 
@@ -41,3 +42,25 @@ def test_metric_conflict_reads_each_sentence_once(
     result = lint(text, select=("N208",))
     assert reads[0] == sentences
     assert [d.code for d in result.diagnostics] == ["N208"]  # found, and reported once
+
+
+def test_part_whole_searches_each_paragraph_for_carry_over_once(ruleset: RuleSet) -> None:
+    """Issue 20 item 9's kind: a one-line report of 6 000 excesses took 50 s, N201 searching
+    the whole paragraph for 结转/累计 once per finding."""
+    from checker.engine import lint_text
+    from checker.selection import Options
+
+    searched: list[int] = []
+    pattern = ruleset.vocabulary.carry_over
+    assert pattern is not None
+
+    class Counting:
+        def search(self, text: str) -> object:
+            searched.append(len(text))
+            return pattern.search(text)
+
+    counting = ruleset._replace(vocabulary=ruleset.vocabulary._replace(carry_over=Counting()))
+    text = "青山县2023年法治政府建设年度报告\n" + "全年受理案件12件,其中化解13件," * 50 + "\n"
+    result = lint_text("r.txt", text, counting, Options(select=("N201",)))
+    assert [d.code for d in result.diagnostics].count("N201") == 50
+    assert len(searched) == 1

@@ -456,7 +456,7 @@ def test_limits_come_from_the_environment(tmp_path: Path) -> None:
     assert_clean_exit(proc)
     items = json.loads(proc.stdout)
     errors = [i["message"] for i in items if i["code"] == "E001"]
-    assert errors == ["无法读取文件:file too large (2.0 MB > 1 MB limit)"]
+    assert errors == ["无法读取文件:文件太大(2.0 MB,超过 1 MB 的上限)"]
     assert any(i["path"] == str(SEEDS[3]) for i in items), "the other file was still linted"
 
 

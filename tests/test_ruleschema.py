@@ -41,7 +41,7 @@ patterns = [{ regex = "法制政府", label = { zh = "l", en = "l" } }]
 
 def compile_text(text: str, name: str = "x.toml") -> dict[str, Rule]:
     builtin = [(p, p.read_bytes()) for p in rule_files([builtin_rules_dir()])]
-    rules, _ = compile_rule_files([*builtin, (Path(name), textwrap.dedent(text).encode())])
+    rules, _, _ = compile_rule_files([*builtin, (Path(name), textwrap.dedent(text).encode())])
     return {rule.code: rule for rule in rules}
 
 

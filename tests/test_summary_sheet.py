@@ -85,7 +85,7 @@ FINDINGS_ROWS = [
         "archive/c.txt", "1:1", "S114", "提示", "未能从标题、发文机关、落款、首句或发文字号中识别报告单位",
         "2023年法治政府建设年度报告",
     ],
-    ["archive/d.docx", "全文", "E001", "错误", "无法读取文件:not a .docx file (not a ZIP archive)", None],
+    ["archive/d.docx", "全文", "E001", "错误", "无法读取文件:不是 .docx 文件(不是 ZIP 压缩包)", None],
 ]  # fmt: skip
 
 

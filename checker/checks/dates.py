@@ -64,9 +64,33 @@ def check_year_relation(doc: Document, params: YearRelationParams, ctx: Context)
     )
 
 
+class Deadline(NamedTuple):
+    """A deadline the rule itself sets (month, day in the year after the report year), for
+    a report whose title block matches ``title`` (None: any report)."""
+
+    month: int
+    day: int
+    title: re.Pattern[str] | None = None
+
+
 class DateRelationParams(NamedTuple):
     roles: frozenset[str]  # which dates the rule looks at: publication, signature
     condition: Expr
+    deadlines: tuple[Deadline, ...] = ()  # empty: the run's deadline (--publication-deadline)
+
+
+def _deadline(doc: Document, params: DateRelationParams, ctx: Context) -> tuple[int, int] | None:
+    """The rule's own deadline for ``doc``: the first whose title pattern matches a line of
+    the title block (the title, the issuer above it); None when none applies. A rule that
+    sets none has the run's."""
+    if not params.deadlines:
+        return ctx.settings.deadline_month, ctx.settings.deadline_day
+    title = doc.title
+    lines = ([line.text for line in title.lines] or [title.text]) if title is not None else []
+    for deadline in params.deadlines:
+        if deadline.title is None or any(deadline.title.search(line) for line in lines):
+            return deadline.month, deadline.day
+    return None
 
 
 _ROLE_TEXT = {
@@ -76,17 +100,18 @@ _ROLE_TEXT = {
 
 
 def check_date_relation(doc: Document, params: DateRelationParams, ctx: Context) -> Iterator[Finding]:
-    if doc.report_year is None:
+    deadline = _deadline(doc, params, ctx)
+    if doc.report_year is None or deadline is None:
         return
-    settings = ctx.settings
+    month, day = deadline
     for mention in doc.dates:
         if mention.role not in params.roles:
             continue
         env: dict[str, Value] = {
             "date": mention.date,
             "report_year": doc.report_year,
-            "deadline_month": settings.deadline_month,
-            "deadline_day": settings.deadline_day,
+            "deadline_month": month,
+            "deadline_day": day,
         }
         if evaluate(params.condition, env) is not False:
             continue
@@ -107,8 +132,8 @@ def check_date_relation(doc: Document, params: DateRelationParams, ctx: Context)
                 "role_zh": role.zh,
                 "role_en": role.en,
                 "report_year": doc.report_year,
-                "deadline": f"{doc.report_year + 1}年{settings.deadline_month}月{settings.deadline_day}日",
-                "deadline_iso": f"{doc.report_year + 1}-{settings.deadline_month:02d}-{settings.deadline_day:02d}",
+                "deadline": f"{doc.report_year + 1}年{month}月{day}日",
+                "deadline_iso": f"{doc.report_year + 1}-{month:02d}-{day:02d}",
             },
             labels=tuple(labels),
         )

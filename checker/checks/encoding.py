@@ -8,10 +8,12 @@ against what a wrong decoding does to it, rather than matched against examples.
 - **GBK out of step**: a GBK text that lost one byte, or gained one, pairs every byte
   after it with the wrong neighbour until an ASCII byte brings it back in step (“(一)” →
   ?。ㄒ唬?; 科學 → ?茖W). The byte that could not be paired shows as “?”. A run after such
-  a “?” is debris when dropping its first byte again decodes to Chinese text while the
-  run itself holds what a report never does: a phonetic symbol, a pinyin letter, a
-  character of neither the simplified nor the traditional standard set, or an ASCII
-  letter glued into the characters (a trail byte on its own).
+  a “?” (and any ASCII punctuation or digits after it, which are read on their own and
+  leave the bytes after them out of step: ?!笆奈濉睍r) is debris when dropping its first
+  byte again decodes to Chinese text while the run itself holds what a report never does:
+  a phonetic symbol, a pinyin letter, a character of neither the simplified nor the
+  traditional standard set, or an ASCII letter glued into the characters (a trail byte on
+  its own).
 
 Each finder yields ``(start, end)`` character offsets of exactly the damaged characters.
 """
@@ -23,6 +25,7 @@ import re
 from collections.abc import Iterator
 
 _MAX_RUN = 8  # characters of a run tested after a "?": debris is short, text goes on
+_MAX_SKIPPED = 3  # ASCII punctuation and digits between a "?" and the run it begins
 # Punctuation a report uses: what decoded debris may hold besides characters.
 _PUNCTUATION = frozenset(
     "\u3002\uff0c\u3001\uff1b\uff1a\uff1f\uff01\u201c\u201d\u2018\u2019\uff08\uff09\u300a\u300b"
@@ -142,8 +145,13 @@ def _out_of_step(run: str) -> int:
 
 def gbk_out_of_step(text: str) -> Iterator[tuple[int, int]]:
     for m in _UNPAIRED.finditer(text):
-        run_end = m.end()
-        while run_end < len(text) and run_end - m.end() < _MAX_RUN:
+        # ASCII punctuation or digits after the "?" (“?!笆奈濉” of “！“十四五”): a byte that can
+        # be no trail byte is read on its own, and the bytes after it may still be out of step.
+        run_start = m.end()
+        while run_start < len(text) and run_start - m.end() < _MAX_SKIPPED and "\x21" <= text[run_start] <= "\x3f":
+            run_start += 1
+        run_end = run_start
+        while run_end < len(text) and run_end - run_start < _MAX_RUN:
             char = text[run_end]
             if char.isascii():
                 if "\x40" <= char <= "\x7e":  # a trail byte shown on its own ends the run
@@ -152,10 +160,10 @@ def gbk_out_of_step(text: str) -> Iterator[tuple[int, int]]:
             if char.isspace() or _gbk(char) is None:
                 break
             run_end += 1
-        damaged = _out_of_step(text[m.end() : run_end])
+        damaged = _out_of_step(text[run_start:run_end])
         if not damaged:
             continue
-        end = m.end() + damaged
+        end = run_start + damaged
         if end == run_end and (after := _UNPAIRED.match(text, end)):  # the unpaired byte that ends it
             end = after.end()
         yield m.start(), end

@@ -80,6 +80,15 @@ def _objects_agree(whole: CountFact, part: CountFact) -> bool:
     return not part.object or not whole.object or part.object in whole.object or whole.object in part.object
 
 
+def _mentions_carry_over(doc: Document, paragraph: int, ctx: Context) -> bool:
+    """Whether the paragraph names a carry-over (结转, 累计 …): searched once per paragraph,
+    not once per finding (a one-line report of thousands of excesses was quadratic)."""
+    carry_over = ctx.vocabulary.carry_over
+    if carry_over is None:
+        return False
+    return doc.derived(("carry-over", paragraph), lambda: carry_over.search(doc.paragraphs[paragraph].text) is not None)
+
+
 def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> Iterator[Finding]:
     facts = _facts(doc)
     vocab = ctx.vocabulary
@@ -104,10 +113,7 @@ def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> It
         if not _objects_agree(whole, part) or part.quantity.lower <= whole.quantity.upper:
             continue
         pair = vocab.pair_of(whole.role, part.role)
-        paragraph = doc.paragraphs[part.paragraph].text
-        carry = (pair is not None and pair.carry_over_possible) or (
-            vocab.carry_over is not None and vocab.carry_over.search(paragraph) is not None
-        )
+        carry = (pair is not None and pair.carry_over_possible) or _mentions_carry_over(doc, part.paragraph, ctx)
         yield Finding(
             span=part.span,
             args={"part_role": part.role, "part": part.text, "whole_role": whole.role, "whole": whole.text},

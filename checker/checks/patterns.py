@@ -8,10 +8,11 @@ kept to integers until a match becomes part of a finding.
 
 Fixes: a rule's ``fix`` param says what ``--fix`` may do with its matches, and the finding
 carries the edits. ``delete-match`` deletes each match (T403's pinyin). ``delete-line``
-deletes, with its line end, a line that holds nothing but matches of the rule, of the
-active rules named in ``line_debris``, spaces and punctuation (T402's chrome lines: a line
-with any other text stays whole); in Markdown a ``|`` line next to another is a table's
-row and stays.
+deletes, with their line ends, the lines of a finding when each holds nothing but matches
+of the rule, of the active rules named in ``line_debris``, spaces and punctuation (T402's
+chrome: a block is removed whole or not at all, so a line with any other text keeps its
+block as it is, for a person to judge); in Markdown a ``|`` line next to another is a
+table's row, not debris, and stays.
 """
 
 from __future__ import annotations
@@ -215,13 +216,18 @@ def _line_deletions(
     # Each line goes with the last group that starts before the line ends.
     group_starts = [group[0][0] for group in groups]
     edits: list[list[Edit]] = [[] for _ in groups]
+    whole = [True] * len(groups)  # every line of the group is debris: a block goes whole or stays
     for line in sorted(candidates):
         span = source.line_span(line)
+        index = max(bisect.bisect_right(group_starts, span.end) - 1, 0)
+        if not whole[index]:
+            continue
         if _all_covered(source.line_text(line), span.start, _spans_on(covering, span.start, span.end)):
-            index = max(bisect.bisect_right(group_starts, span.end) - 1, 0)
             end = span.end + 1 if line < source.line_count else span.end  # with its line end
             edits[index].append(Edit(span.start, end))
-    return [FindingFix(tuple(e), _DELETE_LINE) if e else None for e in edits]
+        else:
+            whole[index] = False
+    return [FindingFix(tuple(e), _DELETE_LINE) if e and ok else None for e, ok in zip(edits, whole)]
 
 
 def _deletions(matches: list[_Match]) -> tuple[Edit, ...]:

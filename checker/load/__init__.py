@@ -63,7 +63,7 @@ def unread_advice(path: pathlib.Path, lang: str = "en") -> str | None:
 def load_path(path: str | os.PathLike[str]) -> LoadedText:
     """Read and decode ``path``; raise :class:`LoadError` with the reason if it fails."""
     if limits.PROBLEM:
-        raise LoadError(limits.PROBLEM)
+        raise LoadError.said("load-bad-limit", **limits.PROBLEM)
     path = pathlib.Path(path)
     suffix = path.suffix.lower()
     if (advice := unread_advice(path)) is not None:

@@ -22,6 +22,7 @@ from contextvars import ContextVar
 from types import FrameType
 
 from checker.load.text import LoadError
+from checker.messages import say
 
 # (monotonic deadline, the limit in seconds) of the load under way in this context
 _deadline: ContextVar[tuple[float, int] | None] = ContextVar("govlint_load_deadline", default=None)
@@ -29,7 +30,7 @@ _deadline: ContextVar[tuple[float, int] | None] = ContextVar("govlint_load_deadl
 
 class LoadTimeout(LoadError):
     def __init__(self, seconds: int) -> None:
-        super().__init__(f"too slow to load (more than the {seconds} s limit)")
+        super().__init__(say("load-too-slow", "en", seconds=seconds), say("load-too-slow", "zh", seconds=seconds))
         self.seconds = seconds
 
 

@@ -86,7 +86,7 @@ def load_docx(path: pathlib.Path) -> LoadedText:
     try:
         import docx  # deferred: 52 ms with lxml, paid only by .docx inputs
     except ImportError as e:  # pragma: no cover - a dependency of the package
-        raise LoadError(f"cannot read .docx files: {e}") from None
+        raise LoadError.said("load-docx-unavailable", error=e) from None
     try:
         document = docx.Document(io.BytesIO(data))
         numbering = _Numbering(_numbering_root(document))
@@ -96,7 +96,7 @@ def load_docx(path: pathlib.Path) -> LoadedText:
     except LoadError:  # the time limit
         raise
     except Exception as e:  # python-docx and lxml raise many kinds on damaged files
-        raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
+        raise LoadError.said("load-docx-unreadable", error=f"{type(e).__name__}: {e}") from None
     docx_map = DocxMap(fingerprint(data), extractor.piece_starts, extractor.line_paragraphs)
     return LoadedText(
         "\n".join(lines), "docx", tuple(locations), docx_map=docx_map, tables=tuple(extractor.tables)
@@ -128,27 +128,24 @@ def check_archive(data: bytes) -> None:
             members = archive.infolist()
     except zipfile.BadZipFile:
         if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: a .doc renamed to .docx
-            raise LoadError("legacy Word format (.doc) despite the .docx suffix: save as .docx") from None
-        raise LoadError("not a .docx file (not a ZIP archive)") from None
+            raise LoadError.said("load-docx-is-doc") from None
+        raise LoadError.said("load-docx-not-zip") from None
     except Exception as e:  # damaged archives raise more kinds ("zip file version 8.4")
-        raise LoadError(f"unreadable .docx file ({type(e).__name__}: {e})") from None
+        raise LoadError.said("load-docx-unreadable", error=f"{type(e).__name__}: {e}") from None
     if len(members) > MAX_ZIP_MEMBERS:
-        raise LoadError(f"too many parts in the .docx archive ({len(members)} > {MAX_ZIP_MEMBERS} limit)")
+        raise LoadError.said("load-docx-too-many-parts", count=len(members), limit=MAX_ZIP_MEMBERS)
     inflated = sum(info.file_size for info in members)
     if inflated > MAX_UNZIPPED_BYTES:
         limit = MAX_UNZIPPED_BYTES // 2**20
-        raise LoadError(f"file too large ({inflated / 2**20:.0f} MB unpacked > {limit} MB limit)")
+        raise LoadError.said("load-unpacked-too-large", size=inflated / 2**20, limit=limit)
     names: set[str] = set()
     for info in members:
         if info.filename in names:  # python-docx would read one, a check the other
-            raise LoadError(f"damaged .docx file (part {info.filename!r} twice in the archive)")
+            raise LoadError.said("load-docx-part-twice", name=info.filename)
         names.add(info.filename)
         content = _unpack(data, info)
         if not info.filename.lower().endswith(_UNPARSED_SUFFIXES) and any(m in content for m in _DTD_MARKERS):
-            raise LoadError(
-                f"refused .docx file: part {info.filename!r} declares a DOCTYPE or entities, "
-                "which Word never writes (an XML entity attack)"
-            )
+            raise LoadError.said("load-docx-entities", name=info.filename)
 
 
 def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes:
@@ -157,16 +154,16 @@ def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes:
     afterwards, so a part that lies about its size could take gigabytes first."""
     name = info.filename
     if info.flag_bits & 0x1:
-        raise LoadError(f"encrypted part {name!r} in the .docx archive")
+        raise LoadError.said("load-docx-encrypted-part", name=name)
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         method = _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
-        raise LoadError(f"unsupported compression ({method}) of part {name!r}: Word only deflates")
+        raise LoadError.said("load-docx-compression", method=method, name=name)
     if info.file_size > ZIP_RATIO_MIN_BYTES and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
         ratio = info.file_size / max(info.compress_size, 1)
-        raise LoadError(f"suspected zip bomb (part {name!r} inflates {ratio:.0f}:1 > {MAX_ZIP_RATIO}:1 limit)")
+        raise LoadError.said("load-zip-bomb", name=name, ratio=ratio, limit=MAX_ZIP_RATIO)
     header = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or not header.startswith(b"PK\x03\x04"):
-        raise LoadError(f"damaged .docx file (part {name!r} not found where the archive says)")
+        raise LoadError.said("load-docx-part-misplaced", name=name)
     _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
     start = info.header_offset + _LOCAL_HEADER.size + name_length + extra_length
     raw = data[start : start + info.compress_size]
@@ -177,11 +174,11 @@ def _unpack(data: bytes, info: zipfile.ZipInfo) -> bytes:
         try:
             content = inflater.decompress(raw, info.file_size + 1)
         except zlib.error as e:
-            raise LoadError(f"damaged .docx file (part {name!r}: {e})") from None
+            raise LoadError.said("load-docx-part-error", name=name, error=e) from None
         if len(content) > info.file_size:
-            raise LoadError(f"damaged .docx file (part {name!r} inflates past its declared size)")
+            raise LoadError.said("load-docx-part-overflow", name=name)
     if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
-        raise LoadError(f"damaged .docx file (part {name!r} is cut short or corrupt)")
+        raise LoadError.said("load-docx-part-corrupt", name=name)
     return content
 
 

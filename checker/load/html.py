@@ -112,7 +112,7 @@ def load_html(path: pathlib.Path) -> LoadedText:
     except LoadError:  # too many elements, the time limit
         raise
     except Exception as e:  # html.parser is lenient, but not proven on every input
-        raise LoadError(f"unreadable HTML ({type(e).__name__}: {e})") from None
+        raise LoadError.said("load-html-unreadable", error=f"{type(e).__name__}: {e}") from None
     article = _article(tree)
     extractor = _Text()
     lines = extractor.extract(article)
@@ -220,7 +220,7 @@ class _TreeBuilder(HTMLParser):
         parent.children.append(element)
         self.elements.append(element)
         if len(self.elements) > MAX_HTML_ELEMENTS:  # the root, not an element of the page, is one more
-            raise LoadError(f"HTML page too large (more than {MAX_HTML_ELEMENTS} elements)")
+            raise LoadError.said("load-html-too-large", limit=MAX_HTML_ELEMENTS)
         if tag not in _VOID:
             self._push(element)
 

@@ -17,8 +17,9 @@ import os
 
 _MB = 2**20
 
-# The first invalid environment variable, as a LoadError reason; None when all are valid.
-PROBLEM: str | None = None
+# The first invalid environment variable: the arguments of its LoadError ("load-bad-limit"
+# in checker.messages); None when all are valid.
+PROBLEM: dict[str, object] | None = None
 
 
 def _setting(variable: str, default: int, maximum: int, unit: int = 1) -> int:
@@ -31,7 +32,7 @@ def _setting(variable: str, default: int, maximum: int, unit: int = 1) -> int:
     # Length first: int() of a 5 000-digit string is refused by Python itself.
     if raw.isascii() and raw.isdigit() and len(raw) <= len(str(maximum)) and 1 <= int(raw) <= maximum:
         return int(raw) * unit
-    PROBLEM = PROBLEM or f"invalid {variable}={raw[:40]!r}: expected a whole number from 1 to {maximum}"
+    PROBLEM = PROBLEM or {"variable": variable, "value": raw[:40], "maximum": maximum}
     return default * unit
 
 

@@ -93,14 +93,14 @@ def load_pdf(path: pathlib.Path) -> LoadedText:
     or damaged file, or one beyond :data:`MAX_PAGES`."""
     data = read_bytes(path)
     if b"%PDF-" not in data[:1024]:
-        raise LoadError("not a PDF file (no %PDF- header)")
+        raise LoadError.said("load-pdf-no-header")
     pages = _read_pages(data)
     text_pages = sum(1 for page in pages if sum(len(line.text) for line in page) >= MIN_TEXT_PAGE_CHARS)
     if text_pages == 0:
-        count = "1 page" if len(pages) == 1 else f"{len(pages)} pages"
-        raise LoadError(f"scanned PDF, no text layer ({count}): run OCR first")
+        count = {"en": "1 page" if len(pages) == 1 else f"{len(pages)} pages", "zh": f"共 {len(pages)} 页"}
+        raise LoadError.said("load-pdf-scanned", count=count)
     if text_pages * 2 < len(pages):
-        raise LoadError(f"scanned PDF, text layer on only {text_pages} of {len(pages)} pages: run OCR first")
+        raise LoadError.said("load-pdf-scanned-partly", text_pages=text_pages, pages=len(pages))
     lines = _join([line for page in pages for line in _without_page_numbers(page)])
     return LoadedText(
         "\n".join(line.text for line in lines),
@@ -114,7 +114,7 @@ def _read_pages(data: bytes) -> list[list[_Line]]:
         import pdfplumber  # deferred: 74 ms, paid only by .pdf inputs
         from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as e:  # pragma: no cover - a dependency of the package
-        raise LoadError(f"cannot read PDF files: {e}") from None
+        raise LoadError.said("load-pdf-unavailable", error=e) from None
     pdfstreams.install()
     try:
         with pdfstreams.budget():
@@ -135,10 +135,10 @@ def _read_pages(data: bytes) -> list[list[_Line]]:
         if isinstance(cause, LoadError):  # a limit, reached inside pdfminer
             raise cause from None
         if isinstance(cause, PDFPasswordIncorrect):
-            raise LoadError("encrypted PDF: it needs a password to open") from None
+            raise LoadError.said("load-pdf-password") from None
         if isinstance(cause, PDFEncryptionError):
-            raise LoadError(f"encrypted PDF that cannot be decrypted ({cause})") from None
-        raise LoadError(f"unreadable PDF file ({type(cause).__name__}: {cause})") from None
+            raise LoadError.said("load-pdf-undecryptable", error=cause) from None
+        raise LoadError.said("load-pdf-unreadable", error=f"{type(cause).__name__}: {cause}") from None
 
 
 def _check_page_count(document: Any) -> None:
@@ -150,9 +150,9 @@ def _check_page_count(document: Any) -> None:
     root = resolve1(document.catalog.get("Pages"))
     claimed = resolve1(root.get("Count")) if isinstance(root, dict) else None
     if isinstance(claimed, int) and claimed > MAX_PAGES:
-        raise LoadError(f"PDF too long ({claimed} pages > {MAX_PAGES} page limit)")
+        raise LoadError.said("load-pdf-too-long", pages=claimed, limit=MAX_PAGES)
     if sum(1 for _ in itertools.islice(PDFPage.create_pages(document), MAX_PAGES + 1)) > MAX_PAGES:
-        raise LoadError(f"PDF too long (more than the {MAX_PAGES} page limit)")
+        raise LoadError.said("load-pdf-too-long-found", limit=MAX_PAGES)
 
 
 def _page_lines(page: Any, number: int) -> list[_Line]:

@@ -86,7 +86,7 @@ def _room() -> int:
 def _spend(size: int) -> None:
     """Charge ``size`` decoded bytes to the load; refuse the file past its budget."""
     if size > _room():
-        raise LoadError(f"PDF streams too large (they inflate past the {MAX_UNZIPPED_BYTES // 2**20} MB limit)")
+        raise LoadError.said("load-pdf-streams-too-large", limit=MAX_UNZIPPED_BYTES // 2**20)
     if (left := _left.get()) is not None:
         left[0] -= size
 
@@ -143,7 +143,7 @@ def _run_length(data: bytes) -> bytes:
 
 
 def _fax(data: bytes, params: object) -> bytes:
-    raise LoadError("PDF text stream encoded as a fax image (CCITTFaxDecode): refused")
+    raise LoadError.said("load-pdf-fax")
 
 
 class _CountingContentParser:
@@ -157,7 +157,7 @@ def _counting_parser(base: type[PDFContentParser]) -> type[PDFContentParser]:
         if counts is not None and isinstance(found[1], PSKeyword):
             counts[0] += 1
             if counts[0] > MAX_PDF_PAGE_OPERATORS:
-                raise LoadError(f"PDF page too complex (more than {MAX_PDF_PAGE_OPERATORS} operators on one page)")
+                raise LoadError.said("load-pdf-page-operators", limit=MAX_PDF_PAGE_OPERATORS)
         return found
 
     from pdfminer.psparser import PSKeyword
@@ -173,7 +173,7 @@ def _counting_render_char(render_char: Callable[..., float]) -> Callable[..., fl
         if counts is not None:
             counts[1] += 1
             if counts[1] > MAX_PDF_PAGE_CHARS:
-                raise LoadError(f"PDF page too long (more than {MAX_PDF_PAGE_CHARS} characters on one page)")
+                raise LoadError.said("load-pdf-page-chars", limit=MAX_PDF_PAGE_CHARS)
         return render_char(self, *args, **kwargs)
 
     return counted

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from checker.load.limits import MAX_FILE_BYTES
-from checker.messages import os_reason, say
+from checker.messages import SaidError, os_reason, say
 from checker.model import DocxMap, TableLayout
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -52,24 +52,15 @@ _RARE_ALLOWANCE = 1
 _UTF8_SAMPLE_BYTES = 64 * 1024
 
 
-class LoadError(Exception):
-    """A file that cannot be turned into text; ``reason`` is one English line, ``zh`` the
-    same in Chinese where the catalogue has it (``text(lang)`` picks)."""
+class LoadError(SaidError):
+    """A file that cannot be turned into text: the reason in English and Chinese (every
+    reason is a catalogue entry of checker.messages, ``LoadError.said(key, …)``; an
+    operating system's reason is said by ``os_reason``)."""
 
     def __init__(self, reason: str, zh: str | None = None) -> None:
         # One line whatever a library put in its message (lxml ends some with "\n").
-        reason = " ".join(part.strip() for part in reason.splitlines() if part.strip())
-        super().__init__(reason)
-        self.reason = reason
-        self.zh = zh
-
-    @classmethod
-    def said(cls, key: str, **args: object) -> LoadError:
-        """The error of catalogue entry ``key``, in both languages."""
-        return cls(say(key, "en", **args), say(key, "zh", **args))
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" and self.zh else self.reason
+        one_line = [" ".join(part.strip() for part in text.splitlines() if part.strip()) for text in (reason, zh or "")]
+        super().__init__(one_line[0], one_line[1] or None)
 
 
 class SourceComment(NamedTuple):
@@ -107,9 +98,7 @@ def decode_bytes(data: bytes) -> LoadedText:
         return LoadedText(_unify_line_ends(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError as utf8_error:
         if _mostly_utf8(data[: utf8_error.start + _UTF8_SAMPLE_BYTES]):
-            raise LoadError(
-                f"invalid UTF-8 ({_describe(data, utf8_error.start)}) in an otherwise UTF-8 file"
-            ) from None
+            raise LoadError.said("load-invalid-utf8", where=_describe(data, utf8_error.start)) from None
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError as gb_error:
@@ -132,17 +121,16 @@ def read_bytes(path: pathlib.Path) -> bytes:
             if stat.S_ISDIR(info.st_mode):
                 raise _directory_error(path)
             if not stat.S_ISREG(info.st_mode):
-                raise LoadError(f"not a regular file ({_file_kind(info.st_mode)})")
+                raise LoadError.said("load-not-regular", kind=_file_kind(info.st_mode))
             if info.st_size > MAX_FILE_BYTES:
-                limit = MAX_FILE_BYTES // 2**20
-                raise LoadError(f"file too large ({info.st_size / 2**20:.1f} MB > {limit} MB limit)")
+                raise LoadError.said("load-too-large", size=info.st_size / 2**20, limit=MAX_FILE_BYTES // 2**20)
             # Bounded read: a file that grows while it is read (a log) stops at the limit.
             data = f.read(MAX_FILE_BYTES + 1)
     except OSError as e:
         # A folder without read permission fails to open with EACCES, not EISDIR.
         raise (_directory_error(path) if os.path.isdir(path) else _os_error(e)) from None
     if len(data) > MAX_FILE_BYTES:
-        raise LoadError(f"file too large (more than the {MAX_FILE_BYTES // 2**20} MB limit)")
+        raise LoadError.said("load-too-large-read", limit=MAX_FILE_BYTES // 2**20)
     return data
 
 
@@ -160,11 +148,9 @@ def _decode_with_bom(data: bytes, bom_length: int, encoding: str) -> LoadedText:
         text = data[bom_length:].decode(codec)
     except UnicodeDecodeError as e:
         where = _describe(data, bom_length + e.start)
-        raise LoadError(
-            f"not valid {encoding.upper()} text despite its byte-order mark ({where})"
-        ) from None
+        raise LoadError.said("load-bom-invalid", encoding=encoding.upper(), where=where) from None
     if "\x00" in text:
-        raise LoadError(f"binary file (NUL character in {encoding.upper()} text)")
+        raise LoadError.said("load-nul-in-text", encoding=encoding.upper())
     return LoadedText(_unify_line_ends(text), encoding)
 
 
@@ -195,15 +181,9 @@ def _check_plausible_chinese(text: str) -> None:
     for ch in sorted(set(unusual)):
         code = ord(ch)
         if code < 0x20 or 0x7F <= code <= 0x9F or 0xE000 <= code <= 0xF8FF:
-            raise LoadError(
-                f"binary file or unknown encoding (decodes only as GB18030, "
-                f"with control or private-use character U+{code:04X})"
-            )
+            raise LoadError.said("load-control-character", code=code)
     if len(unusual) > max(_RARE_ALLOWANCE, _MAX_RARE_SHARE * len(text)):
-        raise LoadError(
-            f"binary file or unknown encoding such as Big5 (decodes only as GB18030, "
-            f"but {len(unusual)} of {len(text)} characters are rare)"
-        )
+        raise LoadError.said("load-rare-characters", count=len(unusual), total=len(text))
 
 
 @lru_cache(maxsize=1)
@@ -234,8 +214,9 @@ def _decode_grid(codec: str, leads: Iterable[int], trails: Iterable[int]) -> set
     return set(grid.decode(codec, errors="replace")) - {" ", "\ufffd"}
 
 
-def _describe(data: bytes, offset: int) -> str:
-    return f"byte 0x{data[offset]:02x} at offset {offset}"
+def _describe(data: bytes, offset: int) -> dict[str, str]:
+    """Where a byte is, in each language (an argument of :meth:`LoadError.said`)."""
+    return {lang: say("load-where", lang, byte=data[offset], offset=offset) for lang in ("zh", "en")}
 
 
 def _directory_error(path: pathlib.Path) -> LoadError:
@@ -245,10 +226,7 @@ def _directory_error(path: pathlib.Path) -> LoadError:
         with os.scandir(path):
             pass
     except OSError as e:
-        reason = _os_error(e)
-        return LoadError(
-            f"folder cannot be listed: {reason.reason}", f"无法列出文件夹内容:{reason.zh or reason.reason}"
-        )
+        return LoadError.said("load-unlistable", reason={lang: os_reason(e, lang) for lang in ("zh", "en")})
     return LoadError.said("load-directory")
 
 
@@ -256,11 +234,15 @@ def _os_error(e: OSError) -> LoadError:
     return LoadError(os_reason(e, "en"), os_reason(e, "zh"))
 
 
-def _file_kind(mode: int) -> str:
+def _file_kind(mode: int) -> dict[str, str]:
+    """What the file is, in each language (an argument of :meth:`LoadError.said`); a pipe's
+    reason says how to give standard input (``govlint -``, not ``/dev/stdin``)."""
     if stat.S_ISFIFO(mode):
-        return "a FIFO or pipe"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "neither a file nor a folder"
+        key = "kind-pipe"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        key = "kind-device"
+    elif stat.S_ISSOCK(mode):
+        key = "kind-socket"
+    else:
+        key = "kind-other"
+    return {lang: say(key, lang) for lang in ("zh", "en")}
