@@ -58,7 +58,7 @@ def test_a_province_adds_growth_words_without_python(tmp_path: Path) -> None:
         '[vocabulary]\nmultiple_times = ["等于"]\nmultiple_phrases = { "增加两番" = 4 }\nprior = ["前一年"]\n',
         encoding="utf-8",
     )
-    _, vocab = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())])
+    _, vocab, _ = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())])
     ruleset = RuleSet.of([], vocab)
     (times,) = facts_of("受理120件,等于上年40件的3倍。", ruleset).growths
     (phrase,) = facts_of("受理160件(前一年40件),增加两番。", ruleset).growths
