@@ -662,13 +662,17 @@ class ShareFact(RateFact):
     attaches to), set once breakdowns are known; ``names_whole`` when the words name the
     whole (占总数的)."""
 
-    __slots__ = ("part", "bases", "names_whole")
+    __slots__ = ("part", "bases", "names_whole", "bound_to_total")
 
     def __init__(self, where: Where, name: str, name_span: Span, part: CountFact | None, names_whole: bool) -> None:
         super().__init__(where, name, name_span)
         self.part = part
         self.bases: tuple[CountFact, ...] = ()
         self.names_whole = names_whole
+        # With no 其中 and no named whole: the base is the one total (全年共受理200件) of the
+        # paragraph before it; "certain" when it is in the share's sentence and its counting word
+        # has the part's as a part (受理 → 办结) or one of them has none, else "likely".
+        self.bound_to_total: Literal["certain", "likely"] | None = None
 
 
 class ChangeFact(Fact):
@@ -679,6 +683,23 @@ class ChangeFact(Fact):
         self.direction = direction  # +1 up, -1 down
         self.word_span = word_span
         self.about_rate = about_rate  # the rate whose change this is, if any
+
+
+class MultipleFact(Fact):
+    """The current value as a multiple of last year's: ``是上年的3倍`` (ratio 3), ``增长2倍``
+    (the standard reading: ratio 3, ``added`` 1), ``翻一番`` (2), ``减少一半`` (0.5). The
+    quantity is the multiple as written (``3倍``; a fixed phrase is its own ratio)."""
+
+    __slots__ = ("added", "word")
+
+    def __init__(self, where: Where, added: int, word: str) -> None:
+        super().__init__(where)
+        self.added = added  # 1 when 增长N倍 means N + 1 times the prior value
+        self.word = word  # the change word of 增长N倍 (增长), for messages; "" otherwise
+
+    @property
+    def ratio(self) -> Decimal:
+        return self.quantity.value + self.added
 
 
 class PriorRateFact(Fact):
@@ -728,13 +749,15 @@ class GrowthFact(NamedTuple):
     stated_percent: ChangeFact | None
     stated_delta: CountFact | None
     shape: Literal["from-to", "prior", "delta"] = "from-to"
+    stated_multiple: MultipleFact | None = None  # 是上年的3倍, 增长2倍, 翻一番
 
 
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
     __slots__ = (
-        "counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations", "tables",
+        "counts", "rates", "shares", "changes", "multiples", "breakdowns", "growths", "rate_points", "enumerations",
+        "tables",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -742,6 +765,7 @@ class Facts:
         self.rates: list[RateFact] = []
         self.shares: list[ShareFact] = []
         self.changes: list[ChangeFact] = []
+        self.multiples: list[MultipleFact] = []
         self.breakdowns: list[BreakdownFact] = []
         self.growths: list[GrowthFact] = []
         self.rate_points: list[RatePointsFact] = []

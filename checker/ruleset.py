@@ -19,8 +19,8 @@ from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.rule import ProfileTitle, Rule, RuleFileError
 
 # Bump when the pickled classes change shape (8: the numeric vocabulary grew; 9: profile titles; 10: the kinds
-# across reports).
-CACHE_FORMAT = 10
+# across reports; 11: the growth words of the vocabulary).
+CACHE_FORMAT = 11
 
 
 class RuleSet(NamedTuple):
