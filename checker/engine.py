@@ -37,6 +37,7 @@ from checker.ruleset import RuleSet
 from checker.selection import Options, active_rules, effective_severity, is_selected
 
 if TYPE_CHECKING:
+    from checker.checks.crossyear import DigestSpec
     from checker.suppress import Suppressions
 
 # Formats with comments, so with suppression comments (plain text has none).
@@ -44,7 +45,8 @@ MARKDOWN_SUFFIX = ".md"
 MARKER = "govlint-"  # every suppression comment holds it: files without it skip that stage
 
 
-def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Diagnostic:
+def diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Diagnostic:
+    """The diagnostic of ``finding`` of ``rule`` in the file ``path``, in the run's language."""
     lang = options.lang
     return Diagnostic(
         code=rule.code,
@@ -132,9 +134,10 @@ class Plan(NamedTuple):
 
     ruleset: RuleSet  # kept, so that the id keying _PLANS is not reused while the entry lives
     rules: list[Rule]
-    checks: list[tuple[Rule, CheckFn]]
+    checks: list[tuple[Rule, CheckFn]]  # the rules that read one document (not those across reports)
     context: Context
     with_facts: bool  # some active rule reads the numeric facts
+    digest: DigestSpec | None  # what the active rules across reports need of the file; None: none is active
 
 
 _PLANS: dict[tuple[int, Options], Plan] = {}
@@ -157,7 +160,14 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
             frozenset(r.code for r in rules),
         )
         with_facts = any(specs[rule.kind].reads_facts for rule in rules)
-        plan = _PLANS[key] = Plan(ruleset, rules, [(r, specs[r.kind].check) for r in rules], context, with_facts)
+        checks = [(r, specs[r.kind].check) for r in rules if specs[r.kind].across is None]
+        across = [r.params for r in rules if specs[r.kind].across is not None]
+        spec = None
+        if across:
+            from checker.checks.crossyear import digest_spec
+
+            spec = digest_spec(across)
+        plan = _PLANS[key] = Plan(ruleset, rules, checks, context, with_facts, spec)
     return plan
 
 
@@ -179,7 +189,7 @@ def check_document(doc: Document, plan: Plan, options: Options) -> list[Diagnost
             diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, failure.reason, options.lang))
             continue
         if findings:
-            diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
+            diagnostics.extend(diagnostic(rule, f, doc.path, options) for f in findings)
     diagnostics.sort(key=sort_key)
     return diagnostics
 
@@ -271,12 +281,19 @@ def _lint_text(
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
         with stage("suppress"):
-            diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
+            ran = [rule for rule, _ in plan.checks]  # those across reports are applied after the run
+            diagnostics = _suppress(suppressions, diagnostics, source, ran, ruleset, options, path)
     with stage("outline"):
         sections = outline(doc, source, plan.rules, plan.context)
     with stage("identity"):
         identity = report_identity(doc)
-    return FileResult(path, source, diagnostics, locations, sections, identity=identity)
+    digest = None
+    if plan.digest is not None:
+        with stage("digest"):
+            from checker.checks.crossyear import digest as make_digest
+
+            digest = make_digest(doc, identity, plan.digest, plan.context, suppressions)
+    return FileResult(path, source, diagnostics, locations, sections, identity=identity, digest=digest)
 
 
 def _suppress(
