@@ -429,3 +429,26 @@ def test_machine_formats_do_not_import_rich(govlint: Run, env: dict[str, str]) -
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_json_is_the_records_one_a_line(lint: Callable[..., FileResult]) -> None:
+    """Written by json's C encoder a record at a time (an indented dump is its pure-Python
+    encoder): the same records as the contract's, one line each, one write per file."""
+    results = [lint("xx县开展“宣传活动。\n", path="a.txt"), lint("青山县2023年法治政府建设情况报告\n", path="b.txt")]
+    writes: list[str] = []
+
+    class Recording(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return super().write(text)
+
+    out = Recording()
+    machine.render_json(results, out)
+    records = machine.records(results)
+    assert json.loads(out.getvalue()) == records
+    lines = out.getvalue().split("\n")
+    assert lines[0] == "[" and lines[-2:] == ["]", ""] and len(lines) == len(records) + 3
+    assert len(writes) == len([r for r in results if r.diagnostics]) + 1  # a write per file, and the end
+    empty = io.StringIO()
+    machine.render_json([], empty)
+    assert empty.getvalue() == "[]\n"

@@ -32,8 +32,16 @@ def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
 
 
 def render_json(results: Sequence[FileResult], out: TextIO) -> None:
-    json.dump(records(results), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """One array, a record a line. Each record goes through json's C encoder, which an
+    indented dump never uses (json.dump with ``indent`` is the pure-Python encoder, ~6 ×
+    slower, and writes every token on its own), and each file's records are one write."""
+    separator = "[\n"
+    for result in results:
+        encoded = [json.dumps(p.to_json(), ensure_ascii=False) for p in problems(result)]
+        if encoded:
+            out.write(separator + ",\n".join(encoded))
+            separator = ",\n"
+    out.write("[]\n" if separator == "[\n" else "\n]\n")
 
 
 def _located(results: Sequence[FileResult]) -> Iterator[tuple[Diagnostic, dict[str, int], bool]]:
