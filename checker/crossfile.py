@@ -39,6 +39,11 @@ def across_reports(
         return [r._replace(digest=None) if r.digest is not None else r for r in results]
     corpus = Corpus(digests, len(results))
     paths = [r.path for r in (*results, *previous)]
+    # A profile the title chose (no --profile, no config) is known to the file's digest only.
+    settings = [
+        (ruleset, options if options.profile is not None else options._replace(profile=digest.profile))
+        for (ruleset, options), digest in zip(settings, digests)
+    ]
     rules = [_across_rules(ruleset, options) for ruleset, options in settings]
     found: dict[int, list[Diagnostic]] = {}
     for code in sorted({code for by_code in rules for code in by_code}):

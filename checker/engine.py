@@ -293,6 +293,7 @@ def _lint_text(
             from checker.checks.crossyear import digest as make_digest
 
             digest = make_digest(doc, identity, plan.digest, plan.context, suppressions)
+            digest = digest._replace(profile=options.profile)
     return FileResult(path, source, diagnostics, locations, sections, identity=identity, digest=digest)
 
 

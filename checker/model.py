@@ -971,6 +971,7 @@ class Digest(NamedTuple):
     measures: bytes
     figures: tuple[Figure, ...]
     suppressions: object | None = None  # the file's checker.suppress.Suppressions, if any
+    profile: str | None = None  # the profile the file was linted with, when its title chose it
 
 
 class FileResult(NamedTuple):
