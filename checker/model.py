@@ -517,7 +517,7 @@ class Document:
 
     __slots__ = (
         "path", "source", "view", "title", "report_year", "report_year_span", "dates", "headings", "paragraphs",
-        "facts", "tables", "_all_headings", "_derived",
+        "facts", "tables", "table_lines", "_all_headings", "_derived",
     )  # fmt: skip
 
     def __init__(
@@ -532,6 +532,7 @@ class Document:
         headings: list[Heading],  # top level of the heading tree
         paragraphs: list[Paragraph],
         tables: Sequence[Table] = (),
+        table_lines: frozenset[int] = frozenset(),
     ) -> None:
         self.path = path
         self.source = source
@@ -543,6 +544,9 @@ class Document:
         self.headings = headings
         self.paragraphs = paragraphs
         self.tables = list(tables)  # in text order (checker/tables.py)
+        # 1-based lines that are a table's rows or cells (checker.tables.table_lines): no
+        # headings are read from them, and rules of prose and debris pass them by.
+        self.table_lines = table_lines
         self.facts: Facts | None = None
         self._all_headings: list[Heading] | None = None
         self._derived: dict[Hashable, Any] = {}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View
@@ -311,6 +311,48 @@ def _fit(rows: list[tuple[int, int, str]], total: int, width: int) -> tuple[int,
     if (end - first) // width < 2:  # the total and one row at least
         return None
     return first - width, end, width
+
+
+# --------------------------------------------------------------------------- table lines
+
+_CELL_RUN_LINE_MAX = 64  # a longer line is prose, not a cell of a copied table (a form's labels run long)
+_CELL_RUN_MIN_LINES = 6  # a share-button bar ("| | |") is one line, a copied table many
+_CELL_RUN_MIN_NUMBERS = 2
+
+
+def table_lines(view: View, source: SourceText, tables: Sequence[Table], layouts: Sequence[TableLayout]) -> set[int]:
+    """The 1-based lines that are rows or cells of a table, not prose: the lines of every
+    table read, of every table a loader laid out, and of the runs of cell lines a table
+    copied from a web page leaves where no grid could be read from them (a cell per line,
+    each closed by "|" or followed by a lone "|", blank cells empty: the disclosure form's
+    merged labels defeat a grid, but its lines are still no headings and no debris)."""
+    lines = {box.line for layout in layouts for box in layout.cells}
+    for table in tables:
+        last = source.line_of(max(table.span.start, table.span.end - 1))
+        lines.update(range(source.line_of(table.span.start), last + 1))
+    if "|" in view.text:
+        lines.update(_cell_runs(view.text.split("\n")))
+    return lines
+
+
+def _cell_runs(texts: list[str]) -> Iterator[int]:
+    """Line numbers of the runs of cell lines (:func:`table_lines`): lines ending in "|" or
+    followed by a lone "|", blank lines between them; a run counts when it is long and
+    states numbers."""
+    run: list[int] = []
+    numbers = 0
+    for index, raw in enumerate([*texts, "."]):  # the sentinel ends the last run
+        text = raw.strip()
+        following = texts[index + 1].strip() if index + 1 < len(texts) else ""
+        if not text and run:
+            continue  # a blank cell, or the space between rows
+        if len(text) <= _CELL_RUN_LINE_MAX and text and (text.endswith("|") or following == "|"):
+            run.append(index + 1)
+            numbers += read_number(text.rstrip("|").strip())[0] is not None
+            continue
+        if len(run) >= _CELL_RUN_MIN_LINES and numbers >= _CELL_RUN_MIN_NUMBERS:
+            yield from range(run[0], run[-1] + 1)
+        run, numbers = [], 0
 
 
 # --------------------------------------------------------------------------- shape
