@@ -433,7 +433,7 @@ class Table:
     __slots__ = (
         "label", "layout", "cells", "row_count", "column_count", "header_rows", "label_columns", "total_rows",
         "subtotal_rows", "part_rows", "total_columns", "subtotal_columns", "part_columns", "rate_columns",
-        "skipped_columns", "side_by_side", "span", "_grid",
+        "skipped_columns", "side_by_side", "ragged", "span", "_grid",
     )  # fmt: skip
 
     def __init__(self, label: str, layout: TableLayoutKind, cells: Sequence[TableCell], span: Span) -> None:
@@ -463,6 +463,10 @@ class Table:
         # Its header names the same columns again (省份 | 数量 | 省份 | 数量): a long list set
         # in blocks side by side, whose totals total every block; the checks leave it alone.
         self.side_by_side = False
+        # Its rows that state numbers have different numbers of cells (a text copy of a
+        # form whose label cells were merged): which column a number is in cannot be told,
+        # so the checks leave it alone too.
+        self.ragged = False
 
     def cell(self, row: int, column: int) -> TableCell | None:
         """The cell covering ``(row, column)`` (a merged cell covers several), or None."""

@@ -35,6 +35,7 @@ _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(%|[^\s\d.,
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}(?:年度?|年)?")
 _TOTAL = re.compile(r"合计|总计|共计|总数|总量")  # not 累计: a running total, not a sum of columns
 _SUBTOTAL = re.compile(r"小计")
+_THIS_YEAR = re.compile(r"本年|当年")
 _PART = re.compile(r"(?:^|\s)[((]?其中")
 _RATE = re.compile(r"率|占比|比例|比重|百分比|%")
 _NOT_A_QUANTITY = re.compile(r"序号|编号|^序$|年份|年度|排名|名次|代码|电话|时间|日期")
@@ -220,6 +221,8 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
     table = Table(str(block[0][0]), kind, cells, Span(cells[0].span.start, cells[-1].span.end))
     if kind == "pipe":
         table.header_rows = 1  # Markdown's first row is its header
+    widths = {len(ranges) for _, ranges in block if any(read_number(view.text[a:b])[0] is not None for a, b in ranges)}
+    table.ragged = len(widths) > 1
     return [table]
 
 
@@ -376,7 +379,12 @@ def recognise(table: Table) -> None:
     table.skipped_columns = tuple(c for c, label in columns if c not in rates and _NOT_A_QUANTITY.search(label))
     skipped = rates | set(table.skipped_columns)
     counted = [(c, label) for c, label in columns if c not in skipped]
-    table.total_columns = tuple(c for c, label in counted if _TOTAL.search(label) and not _PART.search(label))
+    totals = [(c, label) for c, label in counted if _TOTAL.search(label) and not _PART.search(label)]
+    flows = [label for c, label in counted if (c, label) not in totals]
+    if flows and all(_THIS_YEAR.search(label) for label in flows):
+        # 本年新制作 | 本年新公开 | 对外公开总数量: a stock beside this year's flows, not their sum
+        totals = [(c, label) for c, label in totals if _THIS_YEAR.search(label)]
+    table.total_columns = tuple(c for c, _ in totals)
     table.subtotal_columns = tuple(c for c, label in counted if _SUBTOTAL.search(label))
     table.part_columns = tuple(c for c, label in counted if _PART.search(label))
 

@@ -219,3 +219,10 @@ def test_a_share_bar_of_empty_cells_is_no_table() -> None:
 def test_a_report_with_a_consistent_table_is_silent(name: str, ruleset: RuleSet) -> None:
     result = lint_path(FIXTURES / name, ruleset, Options())
     assert result.diagnostics == []
+
+
+def test_a_text_table_whose_rows_of_numbers_differ_in_width_is_ragged() -> None:
+    merged = "| 类别 | 复议 | 诉讼 |\n| 一、收案 | 3 | 2 |\n| 二、结果 | (一)维持 | 2 | 1 |\n| (二)纠正 | 1 | 1 |\n"
+    square = "| 类别 | 复议 | 诉讼 |\n| 收案 | 3 | 2 |\n| 维持 | 2 | 1 |\n"
+    assert [table.ragged for table in tables_of(merged)] == [True]
+    assert [table.ragged for table in tables_of(square)] == [False]

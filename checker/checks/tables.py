@@ -51,8 +51,8 @@ def decimals(cell: TableCell) -> int:
 
 
 def _checked(doc: Document) -> list[Table]:
-    """The tables whose lines the checks can read (not lists set side by side)."""
-    return [table for table in doc.tables if not table.side_by_side]
+    """The tables whose lines the checks can read (not lists set side by side, not ragged)."""
+    return [table for table in doc.tables if not table.side_by_side and not table.ragged]
 
 
 def _named(cell: TableCell, label: str) -> FindingLabel:
