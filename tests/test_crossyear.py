@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from checker.checks import Corpus
-from checker.checks.crossyear import check_shared_template, comparable, pairs_bitmap
+from checker.checks.crossyear import check_shared_template, comparable, held_pairs, low_bytes, pair_ids
 from checker.cli import main
 from checker.config import ConfigResolver, Overrides
 from checker.crossfile import across_reports
@@ -225,7 +225,7 @@ def test_digests_are_small_and_pickle(ruleset: RuleSet) -> None:
     assert result.digest is not None
     data = pickle.dumps(result.digest)
     assert pickle.loads(data) == result.digest
-    assert len(data) < 16_000  # the text is 25 KB; the bitmap 4 KB
+    assert len(data) < 16_000  # the text is 25 KB; its measures' pairs a few KB
 
 
 def test_no_digest_without_a_rule_across_reports(ruleset: RuleSet) -> None:
@@ -251,10 +251,13 @@ def test_no_digest_in_a_run_of_one_report(tmp_path: Path, monkeypatch: pytest.Mo
     assert made == [str(report)] * 2
 
 
-def test_pairs_bitmap_holds_what_it_was_given() -> None:
-    bitmap = pairs_bitmap(["智慧普法平台。"])
-    assert len(bitmap) == 4096
-    assert sum(bin(b).count("1") for b in bitmap) <= 6  # 智慧 慧普 普法 法平 平台 台。
+def test_the_measures_pairs_hold_what_they_were_given() -> None:
+    kept = low_bytes("智慧普法平台。")
+    assert len(kept) == 7  # a byte a character
+    held = held_pairs(kept)
+    assert len(held) <= 6  # 智慧 慧普 普法 法平 平台 台。
+    assert pair_ids("普法平台") <= held
+    assert len(pair_ids("依法行政")) == 3 and not pair_ids("依法行政") <= held
     assert comparable("一、智慧 普法,平台!") == "一智慧普法平台"
 
 
