@@ -38,7 +38,7 @@ from checker.load import LoadError, decode_bytes
 from checker.model import LOAD_ERROR, FileResult
 from checker.report.problem import Problem, ReportIdentity, problems, report_identity
 from checker.ruleset import RuleSet, builtin_rules_dir, rule_files
-from checker.runner import RuleSets, lint_jobs, plan_jobs
+from checker.runner import RuleSets, lint_run, plan_jobs
 
 __all__ = ["FileReport", "Problem", "ReportIdentity", "lint_paths", "lint_text"]
 
@@ -80,7 +80,7 @@ def lint_paths(
     rulesets = _RULESETS
     planned = plan_jobs([Path(p) for p in paths], _resolver(config), Overrides(), rulesets)
     # Problems need only the lines findings point at: compact results, cached by content.
-    linted = lint_jobs(planned, rulesets, workers=jobs, results_cache=rulesets.use_cache, compact=True)
+    linted = lint_run(planned, rulesets, workers=jobs, results_cache=rulesets.use_cache, compact=True)
     return [_file_report(result) for result in linted]
 
 

@@ -38,7 +38,7 @@ from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, rende
 from checker.report.summary import summary_line
 from checker.rule import PROFILES, RuleFileError
 from checker.ruleset import RuleSet, load_rules
-from checker.runner import Job, RuleSets, default_jobs, lint_jobs, plan_jobs
+from checker.runner import Job, RuleSets, default_jobs, lint_run, plan_jobs
 from checker.version import VERSION
 
 if TYPE_CHECKING:
@@ -178,6 +178,8 @@ def _parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--stdin-filename", metavar="NAME", help=_say("help-stdin-filename"))
         parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help=_say("help-color"))
         parser.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N", help=_say("help-jobs"))
+        parser.add_argument("--previous", type=Path, action="append", default=[], metavar="FILE",
+                            help=_say("help-previous"))
         baseline = parser.add_mutually_exclusive_group()
         baseline.add_argument("--baseline", type=Path, metavar="PATH", help=_say("help-baseline"))
         baseline.add_argument("--write-baseline", type=Path, metavar="PATH", help=_say("help-write-baseline"))
@@ -270,6 +272,7 @@ def _check(args: argparse.Namespace) -> int:
     if reads_stdin and (args.fix or args.diff):
         raise _CommandError(_say("stdin-no-fix"))
     jobs = plan_jobs([p for p in paths if p != _STDIN], resolver, _overrides(args), rulesets, _note_unread)
+    previous = plan_jobs(args.previous, resolver, _overrides(args), rulesets, _note_unread) if args.previous else []
     if not jobs and not reads_stdin:
         # Checked here too: with no file, no config's selectors were.
         check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
@@ -279,7 +282,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.diff:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
-    results = _lint(args, jobs, rulesets)
+    results = _lint(args, jobs, rulesets, previous)
     fail_on = [job.fail_on for job in jobs]
     if reads_stdin:
         stdin_result, stdin_fail_on = _lint_stdin(args, resolver, rulesets)
@@ -377,13 +380,15 @@ def _regular_file_identity(path: Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
-def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets) -> list[FileResult]:
+def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets, previous: list[Job]) -> list[FileResult]:
     # Cached results are compact; the HTML page and the baseline need each file's text.
     needs_text = args.format == "html" or bool(args.baseline or args.write_baseline)
     workers = args.jobs or default_jobs()
     results_cache = rulesets.use_cache and not needs_text
-    linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text)
-    return list(_with_progress(linted, len(jobs)))
+    return lint_run(
+        jobs, rulesets, workers=workers, results_cache=results_cache, compact=not needs_text, previous=previous,
+        progress=lambda results: _with_progress(results, len(jobs)),
+    )  # fmt: skip
 
 
 PROGRESS_MIN_FILES = 50  # a run of more files shows a progress bar (README "Use")

@@ -36,6 +36,7 @@ from checker.ruleset import RuleSet
 from checker.selection import Options, active_rules, effective_severity, is_selected
 
 if TYPE_CHECKING:
+    from checker.checks.crossyear import DigestSpec
     from checker.suppress import Suppressions
 
 # Formats with comments, so with suppression comments (plain text has none).
@@ -43,7 +44,8 @@ MARKDOWN_SUFFIX = ".md"
 MARKER = "govlint-"  # every suppression comment holds it: files without it skip that stage
 
 
-def _diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Diagnostic:
+def diagnostic(rule: Rule, finding: Finding, path: str, options: Options) -> Diagnostic:
+    """The diagnostic of ``finding`` of ``rule`` in the file ``path``, in the run's language."""
     lang = options.lang
     return Diagnostic(
         code=rule.code,
@@ -116,9 +118,12 @@ class Plan(NamedTuple):
 
     ruleset: RuleSet  # kept, so that the id keying _PLANS is not reused while the entry lives
     rules: list[Rule]
-    checks: list[tuple[Rule, CheckFn]]
+    checks: list[tuple[Rule, CheckFn]]  # the rules that read one document (not those across reports)
     context: Context
     with_facts: bool  # some active rule reads the numeric facts
+    # What the active rules across reports need of the file; None: none is active, or the
+    # run has no other report to compare it with (Options.compare_reports).
+    digest: DigestSpec | None
 
 
 _PLANS: dict[tuple[int, Options], Plan] = {}
@@ -141,7 +146,14 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
             frozenset(r.code for r in rules),
         )
         with_facts = any(specs[rule.kind].reads_facts for rule in rules)
-        plan = _PLANS[key] = Plan(ruleset, rules, [(r, specs[r.kind].check) for r in rules], context, with_facts)
+        checks = [(r, specs[r.kind].check) for r in rules if specs[r.kind].across is None]
+        across = [r.params for r in rules if specs[r.kind].across is not None]
+        spec = None
+        if across and options.compare_reports:
+            from checker.checks.crossyear import digest_spec
+
+            spec = digest_spec(across)
+        plan = _PLANS[key] = Plan(ruleset, rules, checks, context, with_facts, spec)
     return plan
 
 
@@ -163,7 +175,7 @@ def check_document(doc: Document, plan: Plan, options: Options) -> list[Diagnost
             diagnostics.append(_builtin(plan.ruleset, INTERNAL_ERROR, doc.path, failure.reason, options.lang))
             continue
         if findings:
-            diagnostics.extend(_diagnostic(rule, f, doc.path, options) for f in findings)
+            diagnostics.extend(diagnostic(rule, f, doc.path, options) for f in findings)
     diagnostics.sort(key=sort_key)
     return diagnostics
 
@@ -255,12 +267,20 @@ def _lint_text(
     source = doc.source if analysed is text else SourceText(text)
     if suppressions is not None:
         with stage("suppress"):
-            diagnostics = _suppress(suppressions, diagnostics, source, plan.rules, ruleset, options, path)
+            ran = [rule for rule, _ in plan.checks]  # those across reports are applied after the run
+            diagnostics = _suppress(suppressions, diagnostics, source, ran, ruleset, options, path)
     with stage("outline"):
         sections = outline(doc, source, plan.rules, plan.context)
     with stage("identity"):
         identity = report_identity(doc)
-    return FileResult(path, source, diagnostics, locations, sections, identity=identity)
+    digest = None
+    if plan.digest is not None:
+        with stage("digest"):
+            from checker.checks.crossyear import digest as make_digest
+
+            digest = make_digest(doc, identity, plan.digest, plan.context, suppressions)
+            digest = digest._replace(profile=options.profile)
+    return FileResult(path, source, diagnostics, locations, sections, identity=identity, digest=digest)
 
 
 def _suppress(

@@ -279,6 +279,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "its config and per-file-ignores, and whose suffix gives its format",
     ),
     "help-color": ("是否着色:auto(默认,终端中着色)、always、never", "colour: auto (default: in a terminal), always or never"),
+    "help-previous": ("上一年度的报告:只作为同一单位本年度报告的比对对象(N210、S111、S112),其本身的问题不报告;可多次给出", "last year's report: compared with this year's report of the same organisation (N210, S111, S112), its own findings not reported; may be repeated"),
     "help-jobs": ("用 N 个进程检查(默认:全部 CPU 核;文件少时只用一个)", "lint in N processes (default: all cores; small runs stay in one)"),
     "help-baseline": ("只报告不在此基线文件中的问题", "report only findings that are not in this baseline file"),
     "help-write-baseline": ("把当前的问题记入 PATH 并以 0 退出(见 --baseline)", "record today's findings in PATH and exit 0 (see --baseline)"),

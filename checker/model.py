@@ -107,6 +107,10 @@ class SourceText:
         renderers need once a file is linted, at a fraction of the memory."""
         return _SparseSourceText(self, lines)
 
+    def with_lines(self, lines: dict[int, str]) -> SourceText:
+        """This text, able to show ``lines`` too: a whole text already can."""
+        return self
+
 
 class _SparseSourceText(SourceText):
     __slots__ = ("_lines", "_length")
@@ -136,6 +140,14 @@ class _SparseSourceText(SourceText):
 
     def length(self) -> int:
         return self._length
+
+    def with_lines(self, lines: dict[int, str]) -> SourceText:
+        """A copy that also holds ``lines`` (line number → text): the lines a finding made
+        after the file was linted points at (checker.crossfile), taken from its digest."""
+        copy = object.__new__(_SparseSourceText)
+        copy.text, copy._line_starts, copy._length = "", self._line_starts, self._length
+        copy._lines = {**lines, **self._lines}
+        return copy
 
 
 # --------------------------------------------------------------------------- matching view
@@ -658,13 +670,17 @@ class ShareFact(RateFact):
     attaches to), set once breakdowns are known; ``names_whole`` when the words name the
     whole (占总数的)."""
 
-    __slots__ = ("part", "bases", "names_whole")
+    __slots__ = ("part", "bases", "names_whole", "bound_to_total")
 
     def __init__(self, where: Where, name: str, name_span: Span, part: CountFact | None, names_whole: bool) -> None:
         super().__init__(where, name, name_span)
         self.part = part
         self.bases: tuple[CountFact, ...] = ()
         self.names_whole = names_whole
+        # With no 其中 and no named whole: the base is the one total (全年共受理200件) of the
+        # paragraph before it; "certain" when it is in the share's sentence and its counting word
+        # has the part's as a part (受理 → 办结) or one of them has none, else "likely".
+        self.bound_to_total: Literal["certain", "likely"] | None = None
 
 
 class ChangeFact(Fact):
@@ -675,6 +691,23 @@ class ChangeFact(Fact):
         self.direction = direction  # +1 up, -1 down
         self.word_span = word_span
         self.about_rate = about_rate  # the rate whose change this is, if any
+
+
+class MultipleFact(Fact):
+    """The current value as a multiple of last year's: ``是上年的3倍`` (ratio 3), ``增长2倍``
+    (the standard reading: ratio 3, ``added`` 1), ``翻一番`` (2), ``减少一半`` (0.5). The
+    quantity is the multiple as written (``3倍``; a fixed phrase is its own ratio)."""
+
+    __slots__ = ("added", "word")
+
+    def __init__(self, where: Where, added: int, word: str) -> None:
+        super().__init__(where)
+        self.added = added  # 1 when 增长N倍 means N + 1 times the prior value
+        self.word = word  # the change word of 增长N倍 (增长), for messages; "" otherwise
+
+    @property
+    def ratio(self) -> Decimal:
+        return self.quantity.value + self.added
 
 
 class PriorRateFact(Fact):
@@ -724,13 +757,15 @@ class GrowthFact(NamedTuple):
     stated_percent: ChangeFact | None
     stated_delta: CountFact | None
     shape: Literal["from-to", "prior", "delta"] = "from-to"
+    stated_multiple: MultipleFact | None = None  # 是上年的3倍, 增长2倍, 翻一番
 
 
 class Facts:
     """Every fact of a document, by kind, in text order."""
 
     __slots__ = (
-        "counts", "rates", "shares", "changes", "breakdowns", "growths", "rate_points", "enumerations", "tables",
+        "counts", "rates", "shares", "changes", "multiples", "breakdowns", "growths", "rate_points", "enumerations",
+        "tables",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -738,6 +773,7 @@ class Facts:
         self.rates: list[RateFact] = []
         self.shares: list[ShareFact] = []
         self.changes: list[ChangeFact] = []
+        self.multiples: list[MultipleFact] = []
         self.breakdowns: list[BreakdownFact] = []
         self.growths: list[GrowthFact] = []
         self.rate_points: list[RatePointsFact] = []
@@ -776,6 +812,18 @@ class Fix(NamedTuple):
     applicability: Applicability = "safe"
 
 
+class Related(NamedTuple):
+    """A place in *another* file that a finding refers to (a finding across reports: last
+    year's figure, the paragraph this one copies). Located when that file was linted: its
+    text is not kept."""
+
+    path: str  # as the run shows it
+    span: Span
+    position: Position  # of span.start
+    end: Position  # of span.end
+    message: str
+
+
 class Diagnostic(NamedTuple):
     code: str
     name: str
@@ -787,6 +835,7 @@ class Diagnostic(NamedTuple):
     help: str | None = None
     note: str | None = None
     fix: Fix | None = None
+    related: tuple[Related, ...] = ()  # places in other files (checker.crossfile)
 
 
 class OutlinePart(NamedTuple):
@@ -869,6 +918,65 @@ class DocxMap(NamedTuple):
     line_paragraphs: array[int]  # per line of the text, the index of its (first) paragraph; -1: none
 
 
+# --------------------------------------------------------------------------- digests
+# What a file keeps for the checks across reports (checker.crossfile): who wrote it and
+# for which year, the paragraphs of the parts those checks compare, the figures it states
+# and quotes. Built by the engine from the document (checker.checks.crossyear.digest) when
+# a cross-report rule is active; small and picklable, it travels on FileResult through
+# -j and the results cache, so the run never reads the files again.
+
+
+class Place(NamedTuple):
+    """Where a passage or figure is: its span, the positions of its ends, and the original
+    text of its first line (the code frame of a finding made after the text was dropped)."""
+
+    span: Span
+    start: Position
+    end: Position
+    line_text: str
+
+
+class Passage(NamedTuple):
+    """A paragraph of a part (``part``: the code of the section rule that finds the part),
+    or the first sentence of a plan item."""
+
+    part: str
+    # A paragraph: its original text (copies are compared as written; mostly the very string
+    # of place.line_text). A plan item: the normalized view (S111 reads words, not characters).
+    text: str
+    place: Place
+
+
+class Figure(NamedTuple):
+    """A count the report states for a year: its own (``quoted`` False) or an earlier one it
+    quotes (上年Y件; X件,比上年减少D件; X件,同比增长P%). For a base implied by a stated growth,
+    ``value`` is this year's count and ``growth`` the percentage (with its decimals and
+    direction): the prior is whatever value that growth rounds from."""
+
+    year: int
+    role: str
+    object: str
+    unit_class: str
+    value: Decimal
+    quoted: bool
+    text: str  # the original text of the figure ("上年156件", "比上年减少12件")
+    place: Place
+    growth: tuple[Decimal, int, int] | None = None  # percent, decimals, direction (+1/-1)
+
+
+class Digest(NamedTuple):
+    organisation: str | None  # normalized (区政府 = 区人民政府); None: not found, never guessed
+    year: int | None  # the report year
+    passages: tuple[Passage, ...]
+    plan_items: tuple[Passage, ...]  # the first sentence of each paragraph of the plan part
+    # The measures' text as the low byte of each character (checker.checks.crossyear.low_bytes):
+    # enough to look its character pairs up in, at a byte a character instead of its text.
+    measures: bytes
+    figures: tuple[Figure, ...]
+    suppressions: object | None = None  # the file's checker.suppress.Suppressions, if any
+    profile: str | None = None  # the profile the file was linted with, when its title chose it
+
+
 class FileResult(NamedTuple):
     """What one file produced: its text (for code frames), its diagnostics, and what
     outputs need besides (the outline). Small and picklable: results cross processes
@@ -883,6 +991,7 @@ class FileResult(NamedTuple):
     outline: Outline | None = None  # None when the file could not be read
     docx_map: DocxMap | None = None  # for a Word document
     identity: Identity | None = None  # None when the file could not be read or linted
+    digest: Digest | None = None  # when a rule across reports is active (checker.crossfile)
 
     def where(self, line: int) -> str:
         """What a person looks for: the loader's label of ``line``, else the line number."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+from decimal import Decimal
 from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args
@@ -27,6 +28,7 @@ from checker.extract.vocabulary import (
     Vocabulary,
     change_ending,
     enumeration_pattern,
+    growth_words,
     rate_endings,
     share_pattern,
     total_words_pattern,
@@ -113,6 +115,20 @@ class VocabularyModel(Strict):
     change_up: list[str] = []
     change_down: list[str] = []
     comparison: list[str] = []
+    prior: list[str] = []
+    prior_verbs: list[str] = []
+    prior_compare: list[str] = []
+    prior_compare_end: list[str] = []
+    delta_up: list[str] = []
+    delta_down: list[str] = []
+    growth_from: list[str] = []
+    growth_to: list[str] = []
+    growth_to_up: list[str] = []
+    growth_to_down: list[str] = []
+    multiple_times: list[str] = []
+    multiple_phrases: dict[str, Annotated[Decimal, Field(gt=0)]] = {}
+    whole_markers: list[str] = []
+    whole_marker_exceptions: list[str] = []
     outcome: list[OutcomeModel] = []
     bounded_rate: list[str] = []
     unbounded_rate: list[str] = []
@@ -197,6 +213,9 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         [] for _ in range(10)
     )
     rate_name_endings, rate_verbs, change_bases, change_up, change_down, comparison = ([] for _ in range(6))
+    prior, prior_verbs, compare, compare_end, delta_up, delta_down = ([] for _ in range(6))
+    growth_from, growth_to, to_up, to_down, times, markers, marker_exceptions = ([] for _ in range(7))
+    phrases: dict[str, Decimal] = {}
     outcomes: list[OutcomeDef] = []
     pairs: list[PairDef] = []
     rates: list[RateDef] = []
@@ -219,6 +238,20 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         change_up += v.change_up
         change_down += v.change_down
         comparison += v.comparison
+        prior += v.prior
+        prior_verbs += v.prior_verbs
+        compare += v.prior_compare
+        compare_end += v.prior_compare_end
+        delta_up += v.delta_up
+        delta_down += v.delta_down
+        growth_from += v.growth_from
+        growth_to += v.growth_to
+        to_up += v.growth_to_up
+        to_down += v.growth_to_down
+        times += v.multiple_times
+        phrases.update(v.multiple_phrases)
+        markers += v.whole_markers
+        marker_exceptions += v.whole_marker_exceptions
         outcomes += [OutcomeDef(frozenset(o.whole), frozenset(o.outcomes)) for o in v.outcome]
         pairs += [PairDef(frozenset(p.whole), frozenset(p.part), p.carry_over_possible) for p in v.pair]
         rates += [RateDef(frozenset(r.name), frozenset(r.part), frozenset(r.whole), r.sums_parts) for r in v.rate]
@@ -249,6 +282,21 @@ def _merge_vocabularies(parts: list[VocabularyModel]) -> Vocabulary:
         change=change_ending(change_bases, change_up + change_down),
         down=frozenset(change_down),
         comparison=tuple(dict.fromkeys(comparison)),
+        growth=growth_words(
+            prior,
+            prior_verbs,
+            compare,
+            compare_end,
+            change_bases,
+            change_up + to_up + delta_up,
+            change_down + to_down + delta_down,
+            growth_from,
+            growth_to,
+            times,
+            phrases,
+            markers,
+            marker_exceptions,
+        ),
     )
 
 
@@ -388,6 +436,8 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
             ("until", getattr(rule.params, "until", ()), "section"),
             ("parts", getattr(rule.params, "parts", ()), "section"),
             ("table", [getattr(rule.params, "table", None)], "table-identity"),
+            ("plan", [getattr(rule.params, "plan", None)], "section"),  # the kinds across reports
+            ("not_measures", getattr(rule.params, "not_measures", ()), "section"),
         ):
             for code in codes:
                 if code is not None and (code not in rules or rules[code].kind != kind):

@@ -18,7 +18,9 @@ from checker import cache
 from checker.extract.vocabulary import EMPTY, Vocabulary
 from checker.rule import ProfileTitle, Rule, RuleFileError
 
-CACHE_FORMAT = 9  # bump when the pickled classes change shape (8: the numeric vocabulary grew; 9: profile titles)
+# Bump when the pickled classes change shape (8: the numeric vocabulary grew; 9: profile titles; 10: the kinds
+# across reports; 11: the growth words of the vocabulary).
+CACHE_FORMAT = 11
 
 
 class RuleSet(NamedTuple):

@@ -13,7 +13,7 @@ import hashlib
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from checker import cache
 from checker.config import ConfigResolver, Overrides, check_selectors, file_settings
+from checker.crossfile import across_reports
 from checker.engine import lint_path
 from checker.files import display_path, expand_paths
 from checker.load import LoadError
@@ -231,6 +232,29 @@ class _SigtermHandler:
             self.holding = False
         if self.received is not None:
             raise SystemExit(128 + self.received)
+
+
+def lint_run(
+    jobs: list[Job],
+    rulesets: RuleSets,
+    *,
+    workers: int,
+    results_cache: bool = False,
+    compact: bool = False,
+    previous: Sequence[Job] = (),
+    progress: Callable[[Iterator[FileResult]], Iterator[FileResult]] | None = None,
+) -> list[FileResult]:
+    """Every job linted (:func:`lint_jobs`; ``progress`` sees the results as they come: the
+    CLI's progress bar), then the rules across reports over the digests the files left
+    (checker.crossfile), with the ``previous`` reports (``--previous``) as last year's
+    partners only: linted for their digests, their own findings dropped."""
+    if len(jobs) + len(previous) >= 2:  # else no report has a partner: no digests
+        jobs = [job._replace(options=job.options._replace(compare_reports=True)) for job in jobs]
+        previous = [job._replace(options=job.options._replace(compare_reports=True)) for job in previous]
+    linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=compact)
+    results = list(progress(linted) if progress is not None else linted)
+    earlier = list(lint_jobs(list(previous), rulesets, workers=1, results_cache=results_cache, compact=True))
+    return across_reports(results, [(rulesets.get(job.rule_dirs), job.options) for job in jobs], earlier)
 
 
 @contextmanager

@@ -47,6 +47,7 @@ LAYERS = (
     Layer("rules", ("checker.rule", "checker.ruleset", "checker.ruleschema"), siblings_import=True),
     Layer("selection", ("checker.selection", "checker.files", "checker.suppress", "checker.outline")),
     Layer("engine", ("checker.engine",)),
+    Layer("across", ("checker.crossfile",)),
     Layer("config", ("checker.config",)),
     Layer("runner", ("checker.runner",)),
     Layer("report", ("checker.report",), only=("base", "cache", "utilities", "model", "rules")),

@@ -4,13 +4,14 @@ that bind numbers to their roles."""
 from __future__ import annotations
 
 import re._parser as sre_parse  # the width of a pattern: only here, to check a constant
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.extract.claims import _following_run, _list_items, extract
+from checker.extract.claims import _clause_before, _following_run, _list_items, extract
 from checker.extract.quantity import find_quantities
 from checker.extract.vocabulary import Ending
 from checker.model import CountFact, Facts, RateFact, SourceText
@@ -49,6 +50,24 @@ def test_a_rate_name_that_can_never_match_stops_the_load(tmp_path: Path) -> None
     files = [(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())]
     with pytest.raises(RuleFileError, match="'应诉比例' can never match"):
         compile_rule_files(files)
+
+
+def test_a_province_adds_growth_words_without_python(tmp_path: Path) -> None:
+    extra = tmp_path / "local.toml"
+    extra.write_text(
+        '[vocabulary]\nmultiple_times = ["等于"]\nmultiple_phrases = { "增加两番" = 4 }\nprior = ["前一年"]\n',
+        encoding="utf-8",
+    )
+    _, vocab, _ = compile_rule_files([(VOCABULARY_FILE, VOCABULARY_FILE.read_bytes()), (extra, extra.read_bytes())])
+    ruleset = RuleSet.of([], vocab)
+    (times,) = facts_of("受理120件,等于上年40件的3倍。", ruleset).growths
+    (phrase,) = facts_of("受理160件(前一年40件),增加两番。", ruleset).growths
+    assert times.stated_multiple is not None and phrase.stated_multiple is not None
+    assert (times.stated_multiple.ratio, phrase.before and phrase.before.text, phrase.stated_multiple.ratio) == (
+        3,
+        "40件",
+        4,
+    )
 
 
 def test_a_rate_name_before_its_verb() -> None:
@@ -166,6 +185,7 @@ def test_qizhong_total_is_of_the_items_unit_class(ruleset: RuleSet) -> None:
         ("受理120件(上年96件),同比上升25%。", "prior", "96件", "120件", "25%", None),
         ("2024年办理66件、2023年60件,同比增长10%。", "prior", "60件", "66件", "10%", None),
         ("受理90件,比上年减少10件,下降10%。", "delta", None, "90件", "10%", "10件"),
+        ("刑事案件48件,同比下降20%,同比减少12件。", "delta", None, "48件", "20%", "12件"),
     ],
 )
 def test_growth_shapes(
@@ -177,16 +197,115 @@ def test_growth_shapes(
 
 
 @pytest.mark.parametrize(
+    ("text", "shape", "before", "after", "percent", "delta"),
+    [
+        ("2023年受理80件、2024年100件,同比增长25%。", "prior", "80件", "100件", "25%", None),
+        ("2023年全区受理复议案件80件,2024年受理复议案件100件,同比增长25%。", "prior", "80件", "100件", "25%", None),
+        ("2023年办理复议案件60件,2024年办理75件,增加15件。", "prior", "60件", "75件", None, "15件"),
+        ("受理120件(上年100件),增加20件,增长20%。", "prior", "100件", "120件", "20%", "20件"),
+        ("从2023年的40件增加到2024年的50件,增长25%。", "from-to", "40件", "50件", "25%", None),
+        ("由上年的120件下降至90件,下降25%。", "from-to", "120件", "90件", "25%", None),
+    ],
+)
+def test_prior_first_and_stated_differences(
+    ruleset: RuleSet, text: str, shape: str, before: str, after: str, percent: str | None, delta: str | None
+) -> None:
+    test_growth_shapes(ruleset, text, shape, before, after, percent, delta)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "multiple", "ratio", "before", "after"),
+    [
+        ("受理120件,是上年40件的3倍。", "3倍", 3, "40件", "120件"),
+        ("受理90件(上年30件),增长2倍。", "2倍", 3, "30件", "90件"),
+        ("受理75件,比上年30件增长了1.5倍。", "1.5倍", Decimal("2.5"), "30件", "75件"),
+        ("检查156次,是上年52次的三倍。", "三倍", 3, "52次", "156次"),
+        ("受理80件,比上年40件增长一倍。", "一倍", 2, "40件", "80件"),
+        ("由35件增长到105件,增长到3倍。", "3倍", 3, "35件", "105件"),
+        ("由25件增至50件,翻了一番。", "翻了一番", 2, "25件", "50件"),
+        ("2024年64件、2023年16件,翻两番。", "翻两番", 4, "16件", "64件"),
+        ("由86件减少到43件,减少一半。", "减少一半", Decimal("0.5"), "86件", "43件"),
+        ("受理120件,比上年增加80件,增长2倍。", "2倍", 3, None, "120件"),
+    ],
+)
+def test_multiples(
+    ruleset: RuleSet, text: str, multiple: str, ratio: Decimal | int, before: str | None, after: str
+) -> None:
+    (g,) = facts_of(text, ruleset).growths
+    assert g.stated_multiple is not None
+    found = (g.stated_multiple.text, g.stated_multiple.ratio, g.before and g.before.text, g.after.text)
+    assert found == (multiple, ratio, before, after)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "受理120件(上年40件),是全省平均水平的1.5倍。",  # another base
+        "受理120件(上年40件),调解成功率是上年的1.5倍。",  # another figure
+        "受理120件,上年40件,行政诉讼案件增长2倍。",  # another object
+        "受理120件(上年40件),下降2倍。",  # a decline is no multiple
+        "受理120件,是上年的3倍。",  # no prior value: a multiple, nothing to pair
+    ],
+)
+def test_no_multiple_of_last_year(ruleset: RuleSet, text: str) -> None:
+    assert not any(g.stated_multiple for g in facts_of(text, ruleset).growths)
+
+
+def test_clause_before_writes_numbers_as_hash() -> None:
+    text = "全年受理120件,是上年40件的3倍"
+    numbers = [q for q in find_quantities(text) if q.unit != "倍"]
+    assert _clause_before(text, numbers, [n.start for n in numbers], text.index("3倍")) == "是上年#的"
+    assert _clause_before("受理120件是上年的3倍", find_quantities("受理120件")[:1], [2], 10) == "受理#是上年的"
+
+
+@pytest.mark.parametrize(
+    ("text", "base", "bound"),
+    [
+        ("全年共受理申请200件,办结50件,占25%。", "200件", "certain"),  # 受理 → 办结
+        ("全年共办理案件320件,适用简易程序80件,占25%。", "320件", "certain"),  # no counting word
+        ("全年共受理申请200件,出庭应诉50件,占25%。", "200件", "likely"),  # 出庭应诉 is not a part of 受理
+        ("累计排查纠纷400起。成功化解360起,占90%。", "400起", "likely"),  # another sentence
+        ("全年共受理申请200件,共审结180件,调解结案50件,占25%。", None, None),  # two totals
+        ("受理申请200件,调解结案50件,占25%。", None, None),  # no total word
+        ("公共法律服务中心接待200件,调解50件,占25%。", None, None),  # 公共 is no 共
+        ("全年共受理申请20件,调解结案50件,占25%。", None, None),  # a smaller "total"
+    ],
+)
+def test_share_bound_to_the_one_total(ruleset: RuleSet, text: str, base: str | None, bound: str | None) -> None:
+    (share,) = facts_of(text, ruleset).shares
+    assert ([b.text for b in share.bases][:1] or [None])[0] == base and share.bound_to_total == bound
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "2024年办理66件、2022年60件,增长10%。",  # not last year
+        "2023年受理复议案件80件,2024年受理诉讼案件100件,增长25%。",  # another object
+        "2023年受理80件、2024年审结100件,增长25%。",  # another role
+        "从2024年的40件增加到2023年的50件,增长25%。",  # years backwards
         "受理120件,办结110件。上年100件,同比增长20%。",  # another sentence
         "受理120件,上年100件,办结110件,同比增长20%。",  # a count between the prior and the change
         "受理120件,审结上年110件,同比增长9%。",  # not a prior: 上年 is the object's
+        "刑事案件48件,同比下降20%,其中减少12件。",  # words between the percentage and the difference
+        "刑事案件48件,同比下降20%,减少出庭12人次。",  # a difference of another unit class
     ],
 )
 def test_no_growth_without_a_clear_prior(ruleset: RuleSet, text: str) -> None:
     assert not facts_of(text, ruleset).growths
+
+
+@pytest.mark.parametrize(
+    ("text", "prior", "current"),
+    [
+        ("2023年群众满意率为90%,2024年为93%,提高3个百分点。", "90%", "93%"),  # the earlier year first
+        ("2024年群众满意率为93%,2023年为90%,提高3个百分点。", "90%", "93%"),
+        ("群众满意率由90%提高到93%,提高3个百分点。", "90%", "93%"),
+        ("群众满意率由上年的90%提高到93%,提高3个百分点。", "90%", "93%"),
+    ],
+)
+def test_rate_points_either_order(ruleset: RuleSet, text: str, prior: str, current: str) -> None:
+    (fact,) = facts_of(text, ruleset).rate_points
+    assert (fact.prior.text, fact.rate.text, fact.rate.name.removeprefix("年")) == (prior, current, "群众满意率")
 
 
 def test_rate_points(ruleset: RuleSet) -> None:
@@ -249,3 +368,31 @@ def test_no_enumeration(ruleset: RuleSet, text: str) -> None:
 
 def test_a_span_of_months_is_no_count(ruleset: RuleSet) -> None:
     assert roles_of("前10个月判决败诉233件。", ruleset) == [("233件", "败诉")]
+
+
+def test_a_fraction_of_a_counted_unit_is_an_average_not_a_count(ruleset: RuleSet) -> None:
+    assert roles_of("法官人均结案233.13件,其中500件以上1人。", ruleset) == [("500件以上", None), ("1人", None)]
+    assert [c.text for c in facts_of("完成数据采集1.6万件,罚款2.5万元。", ruleset).counts] == ["1.6万件", "2.5万元"]
+
+
+def test_a_share_after_a_list_of_counts_is_not_of_its_last_item(ruleset: RuleSet) -> None:
+    assert not facts_of("类型分别有209件、184件、71件,占总量的55.8%。", ruleset).shares
+
+
+def test_totals_are_found_once_per_paragraph_whatever_the_shares(
+    ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.extract import claims
+
+    calls = [0]
+    original = claims._a_total
+
+    def counted(*args: object) -> bool:
+        calls[0] += 1
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(claims, "_a_total", counted)
+    text = "全年共受理申请9000件," + ",".join(f"调解{i}件,占{i}%" for i in range(1, 301)) + "。"
+    facts = facts_of(text, ruleset)
+    assert calls[0] == len(facts.counts)  # not once per share and count: hostile input stays linear
+    assert all(s.bases and s.bases[0].text == "9000件" for s in facts.shares)

@@ -100,7 +100,9 @@ def test_an_exception_in_any_stage_is_that_files_e002(
     assert_only_bad_failed(*lint_json(capsys, *reports), stage)
 
 
-@pytest.mark.parametrize("kind", [name for name in real_kinds() if name != "builtin"])
+@pytest.mark.parametrize(
+    "kind", [name for name, spec in real_kinds().items() if name != "builtin" and spec.across is None]
+)  # the kinds across reports have no check of one file: tested below
 def test_an_exception_in_each_check_is_that_files_e002(
     kind: str, reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -119,6 +121,28 @@ def test_an_exception_in_each_check_is_that_files_e002(
     assert failed and all("failed: RuntimeError: injected failure" in message for message in failed)
     good = [i["code"] for i in items if i["path"].endswith("good.txt")]
     assert part in good and "E002" not in good
+
+
+@pytest.mark.parametrize("kind", [name for name, spec in real_kinds().items() if spec.across is not None])
+def test_an_exception_in_a_rule_across_reports_is_one_e002(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A kind that compares reports runs once for the run: its failure is one E002 (on the
+    first file it runs on), and every file keeps its other findings."""
+    from checker import crossfile
+
+    def failing(*args: Any) -> Any:
+        raise RuntimeError("injected\nfailure")
+
+    specs = {name: spec._replace(across=failing) if name == kind else spec for name, spec in real_kinds().items()}
+    monkeypatch.setattr(crossfile, "kinds", lambda: specs)
+    for year in (2023, 2024):
+        (tmp_path / f"{year}.txt").write_text(GOOD.replace("2023", str(year)), encoding="utf-8")
+    status, items = lint_json(capsys, tmp_path)
+    assert status == 2
+    failed = [i for i in items if i["code"] == "E002"]
+    assert len(failed) == 1 and "failed: RuntimeError: injected failure" in failed[0]["message"]
+    assert all("S101" in [i["code"] for i in items if i["path"].endswith(f"{y}.txt")] for y in (2023, 2024))
 
 
 def test_an_exception_while_rendering_a_file_is_that_files_e002(

@@ -189,6 +189,9 @@ def _one(text: str) -> Quantity:
         ("罚款36,000元", ["36,000元"]),
         ("人员约100人左右", ["约100人左右"]),
         ("整改问题百分之九十以上", ["百分之九十以上"]),
+        ("受理120件,是上年的3倍", ["120件", "3倍"]),  # multiples: unit 倍
+        ("比上年增长一倍", ["一倍"]),  # the lone 一 is a number before 倍
+        ("增长1.5倍以上,是上年的三倍", ["1.5倍以上", "三倍"]),
     ],
 )
 def test_quantities_in_report_sentences(text: str, expected: list[str]) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from checker.checks import Settings
 from checker.checks.registry import kinds
+from checker.crossfile import across_reports
 from checker.engine import lint_text
 from checker.model import INTERNAL_ERROR, FileResult
 from checker.ruleschema import params_model
@@ -122,6 +123,22 @@ def with_params(ruleset: RuleSet, code: str, overrides: dict[str, Any]) -> RuleS
     return RuleSet.of([changed if r.code == code else r for r in ruleset.rules], ruleset.vocabulary)
 
 
+REPORTS_SEPARATOR = "\n---\n"
+
+
+def _linted(ruleset: RuleSet, code: str, case: Case) -> tuple[str, FileResult]:
+    """The text the case's findings are in, and its result. A rule across reports reads
+    several: the case's reports are separated by a line ``---`` (as rules/crossyear.toml's
+    examples), linted as one run; the last one is the report checked."""
+    options = case.options.options(code)
+    if kinds()[ruleset.by_code[code].kind].across is None:
+        return case.text, lint_text("report.txt", case.text, ruleset, options)
+    texts = case.text.split(REPORTS_SEPARATOR)
+    options = options._replace(compare_reports=True)  # as lint_run sets it for a run of several reports
+    results = [lint_text(f"report{i}.txt", text, ruleset, options) for i, text in enumerate(texts)]
+    return texts[-1], across_reports(results, [(ruleset, options)] * len(results))[-1]
+
+
 def _crashes(result: FileResult) -> list[str]:
     return [d.message for d in result.diagnostics if d.code == INTERNAL_ERROR]
 
@@ -131,7 +148,7 @@ def check_case(ruleset: RuleSet, code: str, case: Case) -> None:
         pytest.fail("field 'fixed' is reserved: checking --fix results comes with findings that carry edits")
     if case.params:
         ruleset = with_params(ruleset, code, case.params)
-    result = lint_text("report.txt", case.text, ruleset, case.options.options(code))
+    text, result = _linted(ruleset, code, case)
     assert not _crashes(result), _crashes(result)
     found = [d for d in result.diagnostics if d.code == code]
     assert bool(found) == case.fails, [d.message for d in result.diagnostics]
@@ -140,7 +157,7 @@ def check_case(ruleset: RuleSet, code: str, case: Case) -> None:
     if case.at is not None:
         span = found[0].span
         assert span is not None
-        assert case.text[span.start : span.end] == case.at
+        assert text[span.start : span.end] == case.at
     if case.message is not None:
         assert case.message in found[0].message
 

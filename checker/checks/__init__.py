@@ -23,12 +23,12 @@ live in a sibling module per family (``structure_schema.py`` …, on the base of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from checker.extract.vocabulary import EMPTY, Vocabulary
-from checker.model import Applicability, Document, Edit, Fix, Severity, Span
+from checker.model import Applicability, Digest, Document, Edit, Fix, Place, Severity, Span
 
 
 class Text(NamedTuple):
@@ -88,6 +88,36 @@ class Context(NamedTuple):
 CheckFn = Callable[[Document, Any, Context], Iterable[Finding]]
 
 
+class RelatedPlace(NamedTuple):
+    """A place in another report of the run that a finding across reports refers to."""
+
+    report: int  # index of that report's digest in the Corpus
+    place: Place
+    text: Text
+
+
+class CrossFinding(NamedTuple):
+    """A finding of a kind that compares reports: about report ``report`` (its span is in
+    that report's text), referring to places in others."""
+
+    report: int
+    finding: Finding
+    related: tuple[RelatedPlace, ...] = ()
+
+
+class Corpus(NamedTuple):
+    """The digests of a run: ``digests[:inputs]`` are the files linted, the rest the
+    ``--previous`` reports (partners only: they get no findings and share no template)."""
+
+    digests: Sequence[Digest]
+    inputs: int
+
+
+# An across kind's check: the corpus and, per digest, the rule's params for that file (None
+# where the rule does not run on it).
+AcrossFn = Callable[[Corpus, Sequence[Any]], Iterable[CrossFinding]]
+
+
 class KindSpec(NamedTuple):
     """A kind, declared once beside its check; every table about kinds is derived from these."""
 
@@ -100,3 +130,6 @@ class KindSpec(NamedTuple):
     args: frozenset[str] = frozenset()  # placeholders its findings fill
     names: frozenset[str] = frozenset()  # names its ``condition`` may use (checker.expr)
     reads_facts: bool = False  # reads doc.facts: the extract stage runs only for such kinds
+    # A kind that compares reports (checker.checks.crossyear): its ``check`` finds nothing in
+    # one document; the run calls ``across`` once, over every file's digest (checker.crossfile).
+    across: AcrossFn | None = None

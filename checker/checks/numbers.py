@@ -17,7 +17,17 @@ from typing import NamedTuple
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.checks.tables import check_table_parts, check_table_rates, check_table_totals
 from checker.extract.vocabulary import RateDef
-from checker.model import CountFact, Document, Facts, GrowthFact, Quantity, RateFact, Severity, ShareFact
+from checker.model import (
+    CountFact,
+    Document,
+    Facts,
+    GrowthFact,
+    MultipleFact,
+    Quantity,
+    RateFact,
+    Severity,
+    ShareFact,
+)
 
 HUNDRED = Decimal(100)
 # How many counts before a part or a rate may hold its whole: a figure further back than
@@ -295,8 +305,23 @@ def check_rate(doc: Document, params: object, ctx: Context) -> Iterator[Finding]
     for share in _facts(doc).shares:
         checks = share_checks(share)
         if checks and not any(bound_consistent(share.quantity, c.true_value) for c in checks):
-            yield Finding(span=share.span, variant="share", args=_rate_args(checks[0]), labels=_share_labels(checks[0]))
+            yield Finding(
+                span=share.span,
+                variant="share",
+                args=_rate_args(checks[0]),
+                labels=_share_labels(checks[0]),
+                # Bound to the one total of its paragraph: in another sentence, or of a counting
+                # word that is not the total's part, it may be of another whole.
+                severity="warning" if share.bound_to_total == "likely" else None,
+                note=_BOUND_NOTE if share.bound_to_total is not None else None,
+            )
     yield from check_table_rates(doc, ctx.vocabulary, consistent)
+
+
+_BOUND_NOTE = Text(
+    "未写明整体:按本段唯一标明“共/累计/全年”的总数计算",
+    "no whole named: computed against the one total (共/累计/全年) of the paragraph",
+)
 
 
 def share_checks(share: ShareFact) -> list[RateCheck]:
@@ -493,6 +518,8 @@ def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Findin
                     },
                     labels=(*labels, FindingLabel(stated.span, Text("所述变化", "stated change"))),
                 )
+        if growth.stated_multiple is not None:
+            yield from _check_multiple(growth, growth.stated_multiple, prior, labels)
         delta = growth.stated_delta
         if growth.shape != "delta" and delta is not None and _exact(delta) and delta.quantity.value != abs(difference):
             yield Finding(
@@ -506,6 +533,46 @@ def check_growth(doc: Document, params: object, ctx: Context) -> Iterator[Findin
                 },
                 labels=(*labels, _count_label(delta, "所述差额", "stated difference")),
             )
+
+
+def _check_multiple(
+    growth: GrowthFact, multiple: MultipleFact, prior: Decimal, labels: list[FindingLabel]
+) -> Iterator[Finding]:
+    """是上年的N倍 (current / prior = N), 增长N倍 ((N + 1): the standard reading), 翻一番
+    (2), 减少一半 (½): the multiple as written, against the two values, within its rounding
+    (or its bound: 3倍以上, 近2倍)."""
+    after = growth.after.quantity.value
+    ratio = after / prior
+    q = multiple.quantity
+    if bound_consistent(q, ratio - multiple.added):
+        return
+    computed = fmt(Decimal(fmt(ratio, max(1, q.decimals))))  # 2.4, 2.5, 3: no trailing zero
+    args = {
+        "before": fmt(prior),
+        "after": fmt(after),
+        "stated": multiple.word + multiple.text,
+        "computed": computed,
+        "expected": (expected := fmt(multiple.ratio)),
+    }
+    arithmetic = f"{fmt(after)} / {fmt(prior)} = {computed}"
+    if multiple.added and bound_consistent(q, ratio):
+        # 由30件增至90件,增长3倍: the figures are 3 times, 增长3倍 reads 4 times.
+        yield Finding(
+            span=multiple.span,
+            variant="multiple-plus-one",
+            args=args,
+            labels=(*labels, FindingLabel(multiple.span, Text(f"即 {expected} 倍", f"that is {expected} times"))),
+            severity="warning",
+        )
+        return
+    zh = f"所述倍数;{arithmetic} 倍" + (f"(增长N倍即 N+1 倍:{expected} 倍)" if multiple.added else "")
+    en = f"stated multiple; {arithmetic} times" + (f" (增长N倍 is N+1 times: {expected})" if multiple.added else "")
+    yield Finding(
+        span=multiple.span,
+        variant="multiple",
+        args=args,
+        labels=(*labels, FindingLabel(multiple.span, Text(zh, en))),
+    )
 
 
 # --------------------------------------------------------------------------- N207 % for a rate's change
@@ -659,8 +726,8 @@ KINDS = (
         "growth",
         check_growth,
         _NO_PARAMS,
-        variants=frozenset({"delta"}),
-        args=frozenset({"before", "after", "stated", "computed"}),
+        variants=frozenset({"delta", "multiple", "multiple-plus-one"}),
+        args=frozenset({"before", "after", "stated", "computed", "expected"}),
         reads_facts=True,
     ),
     KindSpec(

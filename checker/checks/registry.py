@@ -24,9 +24,11 @@ BUILTIN = KindSpec("builtin", _raised_by_engine, "checker.checks.schema:NoParams
 def kinds() -> Mapping[str, KindSpec]:
     """Every kind by name, in declaration order. The family modules are imported here, on
     first use, so that importing checker.checks for its types stays cheap."""
-    from checker.checks import dates, disclosure, numbers, patterns, structure
+    from checker.checks import crossyear, dates, disclosure, numbers, patterns, structure
 
-    declared = (BUILTIN, *structure.KINDS, *dates.KINDS, *patterns.KINDS, *numbers.KINDS, *disclosure.KINDS)
+    declared = (
+        BUILTIN, *structure.KINDS, *dates.KINDS, *patterns.KINDS, *numbers.KINDS, *disclosure.KINDS, *crossyear.KINDS,
+    )  # fmt: skip
     by_name = {spec.name: spec for spec in declared}
     assert len(by_name) == len(declared), "two kinds share a name"
     return MappingProxyType(by_name)

@@ -21,11 +21,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from itertools import pairwise
 from typing import cast
 
 from checker.extract.quantity import find_quantities
-from checker.extract.vocabulary import LETTER, Ending, Vocabulary
+from checker.extract.vocabulary import LETTER, Ending, GrowthWords, Vocabulary
 from checker.model import (
     BreakdownFact,
     ChangeFact,
@@ -35,6 +36,7 @@ from checker.model import (
     Fact,
     Facts,
     GrowthFact,
+    MultipleFact,
     PriorRateFact,
     Quantity,
     RateFact,
@@ -46,14 +48,6 @@ from checker.model import (
 
 _CLAUSE_BREAK = re.compile(r"[,;:。!?]")
 _HAS_WORDS = re.compile(LETTER)
-# Last year's value: "与上年100件相比" "(上年96件)" "上年同期为" "2023年60件" (then the year).
-_PRIOR = re.compile(
-    r"(?:上年|去年|上一年|上年度)(?:同期)?(?:为|是|共|有|的)?\s*$|(?P<year>\d{4})年(?:为|是|共|有)?\s*$"
-)
-# A difference from last year: "比上年减少10件" "较去年同期增加30件".
-_PRIOR_DELTA = re.compile(
-    r"(?:比|较|与)(?:上年|去年|上一年|上年度)(?:同期)?(?:相比)?,?(增加|减少|上升|下降|增长|多|少)了?\s*$"
-)
 _YEAR = re.compile(r"(\d{4})年")
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
@@ -61,13 +55,14 @@ _NAME_JOINER = re.compile(r"[和与及、]")
 _NAME_LIST = re.compile(rf"(?:{LETTER}|、)+\Z")  # searched up to a given end: \Z is that end
 _JOINER = re.compile(r"\s*[和与及、,]\s*")
 _NAME_CUT = re.compile(r"[的对]")
-_DELTA_WORD = re.compile(r"(?:增加|减少|上升|下降|增长)了?\s*$")
-_GROWTH_FROM = re.compile(r"(?:由|从)\s*$")
-_GROWTH_TO = re.compile(r"^\s*(?:增加|增长|上升|提高|提升|下降|减少|降低|回落|增|减|降|升)(?:到|至|为)\s*$")
+_CLAUSE_START = re.compile(r"[,;:。!?()]")
+_SEPARATORS = re.compile(r"[、,;和及与\s]*")
+_LISTED_AFTER = re.compile(r"\s*[、和及与]\s*")
 _OBJECT_TRIM = "了的出共计累计各类总有达为是,、 "
 _MAX_OBJECT_LENGTH = 12  # a counting word further from its number than this governs something else
 _MAX_GAP = 80  # the words that classify a number stand right before it; never scan further back
 _LOOKAHEAD = 8  # facts after a growth pair that may state its change
+_FROM_REACH = 10  # 从2023年度的: the words between 由/从 and the first value of a from-to pair
 _MAX_PARTS = 40  # items of one breakdown; a longer "list" is not a breakdown a reader checks
 
 
@@ -108,6 +103,7 @@ class _Paragraph:
         self.items: list[Fact] = []
         self.paired_lists: set[int] = set()  # where 分别 follows a list of counting words
         self._pending_names: list[tuple[int, int]] = []  # of "A率和B率分别为…" not yet given a value
+        self._rate_from: tuple[Quantity, int, int] | None = None  # 满意率由90%…: the value and the name
 
     def span(self, start: int, end: int) -> Span:
         return self._view_span(self.base + start, self.base + end)
@@ -151,8 +147,15 @@ class _Paragraph:
             self._add_percent(q, gap, gap_start)
         elif q.unit == "百分点":
             self._add_points(q, gap, gap_start)
-        elif q.unit in self.vocab.unit_class and not self._a_duration(q):
+        elif q.unit in self.vocab.unit_class and not self._a_duration(q) and not self._an_average(q):
             self._add_count(q, gap, gap_start)
+
+    def _an_average(self, q: Quantity) -> bool:
+        """``人均结案233.13件``: a fraction of a thing counted one by one is an average, no count
+        (money and 1.6万件 are whole)."""
+        if q.decimals == 0 or q.value == q.value.to_integral_value():
+            return False
+        return self.vocab.unit_class[q.unit or ""] != "money"
 
     def _a_duration(self, q: Quantity) -> bool:
         """``前10个月``: a unit that, with the words after it, measures time, not things."""
@@ -172,19 +175,58 @@ class _Paragraph:
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
         return last.name if last is not None and last.sentence == self.sentence else None
 
-    def _prior_rate(self, q: Quantity, gap: str) -> PriorRateFact | None:
-        """``满意率为92%,上年为90%``: last year's value of the rate stated before it."""
-        if "年" not in gap or not _PRIOR.search(gap) or _HAS_WORDS.search(_PRIOR.sub("", gap).strip(" ,")):
-            return None
-        last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
+    def _prior_rate(self, q: Quantity, gap: str) -> bool:
+        """``满意率为92%,上年为90%``: last year's value of the rate stated before it (added to
+        the facts); ``2023年满意率为90%,2024年为92%``: the rate stated before is last year's."""
+        growth = self.vocab.growth
+        if "年" not in gap or growth is None:
+            return False
+        prior = growth.prior.search(gap)
+        if prior is None or _HAS_WORDS.search(growth.prior.sub("", gap).strip(" ,")):
+            return False
+        at, last = next(((i, f) for i, f in _reversed(self.items) if isinstance(f, RateFact)), (-1, None))
         if last is None or last.sentence != self.sentence:
-            return None
-        return PriorRateFact(self.where(q), last)
+            return False
+        year = prior.group("year")
+        rate_year = self._year_before(last.quantity.start) if year is not None else None
+        if year is not None and rate_year is not None and rate_year == int(year) - 1:
+            current = RateFact(self.where(q), last.name, last.name_span)
+            self.items[at] = PriorRateFact(_where_of(last), current)
+            self.items.append(current)
+            return True
+        if year is not None and rate_year is not None and rate_year != int(year) + 1:
+            return False  # 2024年…93%,2022年为90%: not last year
+        self.items.append(PriorRateFact(self.where(q), last))
+        return True
+
+    def _year_before(self, offset: int) -> int | None:
+        """The last year named before ``offset`` in its sentence (2023年满意率为90%: 2023)."""
+        start = max(self.text.rfind("。", 0, offset) + 1, offset - _MAX_GAP)
+        years = _YEAR.findall(self.text, start, offset)
+        return int(years[-1]) if years else None
+
+    def _rate_from_to(self, q: Quantity, gap: str, gap_start: int) -> bool:
+        """``满意率由(上年的)90%提高到93%``: the first percentage is the rate's prior value, held
+        until the second, its current one, follows 提高到; both are added to the facts then."""
+        growth = self.vocab.growth
+        pending, self._rate_from = self._rate_from, None
+        if growth is None:
+            return False
+        if pending is not None and growth.growth_to.fullmatch(gap):
+            prior, name_start, name_end = pending
+            current = RateFact(self.where(q), self.text[name_start:name_end], self.span(name_start, name_end))
+            self.items += [PriorRateFact(self.where(prior), current), current]
+            return True
+        start = growth.growth_from.search(gap) if any(w in gap for w in growth.from_words) else None
+        rate_before = self.vocab.rate_before
+        name = rate_before.search(gap[: start.start()]) if start is not None and rate_before is not None else None
+        if name is None:
+            return False
+        self._rate_from = (q, gap_start + name.start(1), gap_start + name.end(1))
+        return True
 
     def _add_percent(self, q: Quantity, gap: str, gap_start: int) -> None:
-        prior = self._prior_rate(q, gap)
-        if prior is not None:
-            self.items.append(prior)
+        if self._rate_from_to(q, gap, gap_start) or self._prior_rate(q, gap):
             return
         vocab = self.vocab
         change = vocab.change.search(gap) if vocab.change is not None else None
@@ -243,6 +285,10 @@ class _Paragraph:
                 or gap[: m.start()].strip(" ,;:")
             ):
                 return None  # "占比75%" with no count right before it: a rate name (bounds only)
+            if len(self.items) > 1 and _LISTED_AFTER.fullmatch(
+                self.text, self.items[-2].quantity.end, previous.quantity.start
+            ):
+                return None  # 分别有2096件、1840件、717件,占总量的65%: the share of the list, not of its last item
             part = previous
         whole = m.group("whole")
         name_start, name_end = m.start("label") if label else m.start("word"), m.end("whole" if whole else "word")
@@ -392,6 +438,14 @@ def _following_run(text: str, quantities: list[Quantity], end: int) -> list[Quan
             break
         run.append(q)
     return run
+
+
+def _reversed(items: list[Fact]) -> Iterator[tuple[int, Fact]]:
+    return ((i, items[i]) for i in range(len(items) - 1, -1, -1))
+
+
+def _where_of(fact: Fact) -> Where:
+    return (fact.quantity, fact.span, fact.number_span, fact.text, fact.paragraph, fact.sentence, fact.in_parens)
 
 
 def _split_names(text: str, end: int, rate_before: Ending) -> list[tuple[int, int]]:
@@ -601,6 +655,7 @@ def _share_bases(
     total_of = {id(part): b.total for b in breakdowns for part in b.parts}
     starts = [c.quantity.start for c in counts]
     ends = [c.quantity.end for c in counts]
+    totals: _Totals | None = None  # found for the first share that binds to one
     for share in shares:
         part = share.part
         if part is None:
@@ -613,6 +668,11 @@ def _share_bases(
             before = bisect.bisect_right(ends, marker)
             if marker != -1 and before:
                 total = _total_before(counts, before, p.parens.inside(marker), starts, marker)
+        if total is None and not share.names_whole:
+            totals = totals or _Totals(p, counts)
+            total = totals.the_one_before(part)
+            if total is not None:
+                share.bound_to_total = "certain" if _certainly_of(p.vocab, total, part) else "likely"
         if total is not None:
             bases.append(total)
         if share.names_whole:
@@ -622,6 +682,56 @@ def _share_bases(
                 if c.sentence == part.sentence and c.quantity.value >= part.quantity.value and c is not total
             ]
         share.bases = tuple(c for c in bases if c is not part and c.unit_class == part.unit_class)
+
+
+class _Totals:
+    """The counts of a paragraph whose clause marks them as totals (全年共受理200件; vocabulary
+    whole_markers), by unit class in text order: found once per paragraph, so that binding
+    each share to one costs a bisection."""
+
+    def __init__(self, p: _Paragraph, counts: list[CountFact]) -> None:
+        self.ids: set[int] = set()
+        self.by_class: dict[str, tuple[list[int], list[CountFact]]] = {}
+        growth = p.vocab.growth
+        if growth is None or growth.whole_markers is None:
+            return
+        for c in counts:
+            if not c.in_parens and _a_total(p, growth, c):
+                self.ids.add(id(c))
+                starts, totals = self.by_class.setdefault(c.unit_class, ([], []))
+                starts.append(c.quantity.start)
+                totals.append(c)
+
+    def the_one_before(self, part: CountFact) -> CountFact | None:
+        """``全年共受理200件,调解结案50件,占25%``: the whole of a share with no 其中 and no
+        named whole, when exactly one total of its unit class, not smaller, comes before its
+        count, and the count is no total itself."""
+        starts, totals = self.by_class.get(part.unit_class, ([], []))
+        if id(part) in self.ids or bisect.bisect_left(starts, part.quantity.start) != 1:
+            return None
+        return totals[0] if totals[0].quantity.value >= part.quantity.value else None
+
+
+def _certainly_of(vocab: Vocabulary, total: CountFact, part: CountFact) -> bool:
+    """Whether ``part`` is surely a part of the total a share was bound to: in its sentence,
+    and counted by a word the vocabulary makes a part of the total's (排查 → 化解), or the same
+    word, or with a word on one side only (全年共办理案件320件,适用简易程序80件)."""
+    if total.sentence != part.sentence:
+        return False
+    if total.role is None or part.role is None or total.role == part.role:
+        return True
+    return vocab.pair_of(total.role, part.role) is not None or vocab.is_outcome(total.role, part.role)
+
+
+def _a_total(p: _Paragraph, growth: GrowthWords, count: CountFact) -> bool:
+    """Whether the clause of ``count`` marks it as a total (全年共受理, 累计排查), the
+    words that only hold a marker (公共, 共同) aside."""
+    assert growth.whole_markers is not None
+    end = count.quantity.start
+    begin = max(0, end - _MAX_GAP)
+    for m in _CLAUSE_START.finditer(p.text, begin, end):
+        begin = m.end()
+    return any(m.group() in growth.whole_marker_words for m in growth.whole_markers.finditer(p.text, begin, end))
 
 
 def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[str]]:
@@ -640,18 +750,30 @@ def _respectively(p: _Paragraph, counts: list[CountFact]) -> Iterator[re.Match[s
 
 def _growths(p: _Paragraph, items: list[Fact], facts: Facts) -> None:
     """Two values of one figure and the change stated between them: 由A增至B (from-to),
-    X件,与上年Y件相比 / X件(上年Y件) / 2024年X件、2023年Y件 (prior), X件,比上年减少D件
-    (delta: the prior is X ∓ D)."""
+    X件,与上年Y件相比 / X件(上年Y件) / 2024年X件、2023年Y件 / 2023年Y件、2024年X件 (prior),
+    X件,比上年减少D件 (delta: the prior is X ∓ D). The change: a percentage, a difference,
+    a multiple (是上年的3倍, 增长2倍, 翻一番)."""
+    growth = p.vocab.growth
+    if growth is None:
+        return
     text = p.text
-    if "由" in text or "从" in text:
-        facts.growths += _from_to(p, items)
+    found = len(facts.growths)
+    if any(word in text for word in growth.from_words):
+        facts.growths += _from_to(p, growth, items)
     if "年" in text:
-        facts.growths += _against_prior(p, items)
-        facts.rate_points += _rate_points(p, items)
+        facts.growths += _against_prior(p, growth, items)
+    facts.rate_points += _rate_points(p, items)
+    if p.vocab.change is not None:
+        # A percentage a pair above already states is not a second pair's (上年100件),同比上升20%,增加20件).
+        stated = {id(g.stated_percent) for g in facts.growths[found:]}
+        later = _percent_then_delta(p, p.vocab.change, items)
+        facts.growths += (g for g in later if id(g.stated_percent) not in stated)
 
 
-def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
-    """由A增至B, then the percentage or difference stated within the next few facts."""
+def _from_to(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Iterator[GrowthFact]:
+    """由A增至B (从2023年的A增加到2024年的B), then the percentage, difference or multiple
+    stated within the next few facts."""
+    text = p.text
     for index, first in enumerate(items):
         second = items[index + 1] if index + 1 < len(items) else None
         if not isinstance(first, CountFact) or not isinstance(second, CountFact):
@@ -659,82 +781,211 @@ def _from_to(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
         a_start, a_end = first.quantity.start, first.quantity.end
         if first.unit_class != second.unit_class or first.sentence != second.sentence:
             continue
-        if not _GROWTH_FROM.search(p.text[max(0, a_start - 2) : a_start]):
+        start = growth.growth_from.search(text, max(0, a_start - _FROM_REACH), a_start)
+        if start is None:
             continue
-        between = _GROWTH_TO.match(p.text[a_end : second.quantity.start])
-        if not between:
+        between = growth.growth_to.fullmatch(text, a_end, second.quantity.start)
+        if between is None:
             continue
-        direction = -1 if any(w in between.group() for w in p.vocab.down) else 1
-        later = [i for i in items[index + 2 : index + 2 + _LOOKAHEAD] if i.sentence == second.sentence]
-        percent = next((i for i in later if isinstance(i, ChangeFact) and i.quantity.is_percent), None)
-        delta = next(
-            (i for i in later if isinstance(i, CountFact) and i.unit_class == first.unit_class and i.role is None),
-            None,
-        )
-        if delta is not None and not _DELTA_WORD.search(
-            p.text[max(0, delta.quantity.start - 4) : delta.quantity.start]
-        ):
-            delta = None
-        yield GrowthFact(first, second, direction, percent, delta)
+        years = start.group("year"), between.group("year")
+        if years[0] is not None and years[1] is not None and int(years[0]) >= int(years[1]):
+            continue  # 从2024年的A降至2023年的B: not a change over time we can read
+        direction = -1 if any(w in between.group() for w in growth.down) else 1
+        percent, delta, multiple = _stated_change(p, growth, items, index + 1, second)
+        yield GrowthFact(first, second, direction, percent, delta, "from-to", multiple)
 
 
-def _against_prior(p: _Paragraph, items: list[Fact]) -> Iterator[GrowthFact]:
-    """A count and last year's value of it, stated (上年Y件) or implied by a difference
-    (比上年减少D件), with the percentage change that follows them in the sentence."""
+def _against_prior(p: _Paragraph, growth: GrowthWords, items: list[Fact]) -> Iterator[GrowthFact]:
+    """A count and last year's value of it, stated (上年Y件, 2023年Y件 before or after it)
+    or implied by a difference (比上年减少D件), with the change that follows them in the
+    sentence."""
     for index, item in enumerate(items):
         if not isinstance(item, CountFact) or index == 0:
             continue
         gap = p.text[items[index - 1].quantity.end : item.quantity.start]
         if "年" not in gap:
             continue  # most counts: no year before them
-        prior = _PRIOR.search(gap)
-        delta = _PRIOR_DELTA.search(gap) if prior is None else None
-        if prior is None and delta is None:
-            continue
-        current = _current_of(p, items, index, prior)
-        if current is None:
-            continue
-        change = _change_after(items, index, item)
-        if change is None:
-            continue
+        prior = growth.prior.search(gap)
+        delta = growth.prior_delta.search(gap) if prior is None else None
         if delta is not None:
-            direction = -1 if delta.group(1) in p.vocab.down or delta.group(1) == "少" else 1
-            yield GrowthFact(None, current, direction, change, item, shape="delta")
-        else:
-            yield GrowthFact(item, current, change.direction, change, None, shape="prior")
+            # X件,比上年减少D件: the difference (this count) from this year's value X.
+            this_year = items[index - 1]
+            percent, _, multiple = _stated_change(p, growth, items, index, item)
+            if _same_figure(this_year, item) and (percent is not None or multiple is not None):
+                assert isinstance(this_year, CountFact)
+                direction = -1 if delta.group(1) in growth.down else 1
+                yield GrowthFact(None, this_year, direction, percent, item, "delta", multiple)
+            continue
+        current = _current_of(p, items, index, prior) if prior is not None else None
+        before, after = (item, current) if current is not None else _prior_first(p, growth, items, index, gap)
+        if before is None or after is None:
+            continue
+        percent, stated_delta, multiple = _stated_change(p, growth, items, index, item)
+        if percent is None and stated_delta is None and multiple is None:
+            continue
+        direction = percent.direction if percent is not None else 1
+        yield GrowthFact(before, after, direction, percent, stated_delta, "prior", multiple)
 
 
-def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[str] | None) -> CountFact | None:
+def _percent_then_delta(p: _Paragraph, change: Ending, items: list[Fact]) -> Iterator[GrowthFact]:
+    """``刑事案件262件,同比下降2.60%,同比减少7件``: a count, its percentage change and the
+    difference after it, both from the unstated prior (262 + 7)."""
+    for index in range(1, len(items) - 1):
+        count, percent, delta = items[index - 1], items[index], items[index + 1]
+        if (
+            not isinstance(percent, ChangeFact)
+            or not percent.quantity.is_percent
+            or not isinstance(count, CountFact)
+            or not isinstance(delta, CountFact)
+            or not count.sentence == percent.sentence == delta.sentence
+            or delta.unit_class != count.unit_class
+            or delta.role is not None
+            or _HAS_WORDS.search(p.text, count.quantity.end, percent.quantity.start) is None  # 同比下降: words
+        ):
+            continue
+        word = change.search(p.text[percent.quantity.end : delta.quantity.start])
+        if word is None or not _SEPARATORS.fullmatch(p.text, percent.quantity.end, percent.quantity.end + word.start()):
+            continue  # ",同比减少" and nothing else between the percentage and the difference
+        direction = -1 if word.group(1) in p.vocab.down else 1
+        yield GrowthFact(None, count, direction, percent, delta, "delta")
+
+
+def _current_of(p: _Paragraph, items: list[Fact], index: int, prior: re.Match[str]) -> CountFact | None:
     """This year's value: the count right before ``items[index]`` in its sentence, with its
     unit class (and its role, when both have one). With a year before the prior (2023年Y件),
     the current one must name the next year (2024年X件)."""
     later, current = items[index], items[index - 1]
     assert isinstance(later, CountFact)
-    if (
-        not isinstance(current, CountFact)
-        or current.sentence != later.sentence
-        or current.unit_class != later.unit_class
-    ):
+    if not _same_figure(current, later):
         return None
-    if current.role is not None and later.role is not None and current.role != later.role:
-        return None
-    if prior is None or prior.group("year") is None:
+    assert isinstance(current, CountFact)
+    if prior.group("year") is None:
         return current
     years = _YEAR.findall(p.text, max(0, current.quantity.start - _MAX_GAP), current.quantity.start)
     return current if years and int(years[-1]) == int(prior.group("year")) + 1 else None
 
 
-def _change_after(items: list[Fact], index: int, prior: CountFact) -> ChangeFact | None:
-    """The percentage change stated after ``prior`` in its sentence, before any other
-    count of its unit class (a change after that is about that count)."""
+def _same_figure(earlier: Fact, later: CountFact) -> bool:
+    """Whether two counts of one sentence may be two values of one figure: one unit class,
+    and one role when both have one."""
+    return (
+        isinstance(earlier, CountFact)
+        and earlier.sentence == later.sentence
+        and earlier.unit_class == later.unit_class
+        and (earlier.role is None or later.role is None or earlier.role == later.role)
+    )
+
+
+def _prior_first(
+    p: _Paragraph, growth: GrowthWords, items: list[Fact], index: int, gap: str
+) -> tuple[CountFact | None, CountFact | None]:
+    """``2023年受理80件、2024年(受理)100件``: last year's value first, then this year's,
+    each right after its year; the later words restate the earlier ones or say nothing
+    (2024年受理诉讼案件 after 2023年受理复议案件 is another figure; see ``_restates``)."""
+    later, earlier = items[index], items[index - 1]
+    assert isinstance(later, CountFact)
+    later_year = growth.year_then_words.search(gap)
+    if later_year is None or not _same_figure(earlier, later) or not _SEPARATORS.fullmatch(gap, 0, later_year.start()):
+        return None, None  # 从2023年的40件增加到2024年的50件 is a from-to pair
+    assert isinstance(earlier, CountFact)
+    start = earlier.quantity.start
+    earlier_year = growth.year_then_words.search(p.text, max(0, start - _MAX_GAP), start)
+    if (
+        earlier_year is None
+        or int(later_year.group("year")) != int(earlier_year.group("year")) + 1
+        or not _restates(earlier_year.group("words"), later_year.group("words"))
+    ):
+        return None, None
+    return earlier, later
+
+
+def _restates(earlier: str, later: str) -> bool:
+    """The words after a later year say what those after the earlier one said, or less:
+    nothing, the verb (受理), the verb and its object, without the place (全区受理…)."""
+    return earlier.startswith(later) or earlier.endswith(later)
+
+
+def _stated_change(
+    p: _Paragraph, growth: GrowthWords, items: list[Fact], index: int, last: CountFact
+) -> tuple[ChangeFact | None, CountFact | None, MultipleFact | None]:
+    """What the sentence states about the change after the pair ending with ``items[index]``:
+    the percentage, the difference (增加15件: a count of the unit class right after a change
+    word) and the multiple, before any other count of the unit class (a change after that is
+    about that count)."""
+    percent: ChangeFact | None = None
+    delta: CountFact | None = None
+    multiple: MultipleFact | None = None
     for item in items[index + 1 : index + 1 + _LOOKAHEAD]:
-        if item.sentence != prior.sentence:
-            return None
-        if isinstance(item, CountFact) and item.unit_class == prior.unit_class:
-            return None
-        if isinstance(item, ChangeFact) and item.quantity.is_percent:
-            return item
-    return None
+        if item.sentence != last.sentence:
+            break
+        if isinstance(item, CountFact) and item.unit_class == last.unit_class:
+            start = item.quantity.start
+            if delta is None and item.role is None and growth.delta_word.search(p.text, max(0, start - 4), start):
+                delta = item
+                continue
+            break
+        if isinstance(item, ChangeFact) and item.quantity.is_percent and percent is None:
+            percent = item
+        elif isinstance(item, MultipleFact) and multiple is None:
+            multiple = item
+    return percent, delta, multiple
+
+
+def _multiples(p: _Paragraph, numbers: list[Quantity], multiples: list[Quantity]) -> list[MultipleFact]:
+    """Add to the paragraph's facts, in text order, each multiple of last year's value:
+    ``N倍`` after words that make it one (是上年的, 增长; vocabulary multiple_times), and
+    the fixed phrases (翻一番, 减少一半) at the start of a clause."""
+    growth = p.vocab.growth
+    if growth is None:
+        return []
+    found: list[MultipleFact] = []
+    starts = [n.start for n in numbers]
+    for q in multiples:
+        clause = _clause_before(p.text, numbers, starts, q.start)
+        increase = growth.increase.search(clause) if growth.increase is not None else None
+        if growth.times is not None and growth.times.search(clause):
+            added, word = 0, ""
+        elif increase is not None:
+            added, word = 1, increase.group("word")
+        else:
+            continue  # 是全省平均水平的1.5倍, 调解成功率是上年的1.2倍: another base, another figure
+        p._enter_sentence(q.start)
+        found.append(MultipleFact(p.where(q), added, word))
+    if growth.phrases is not None and any(end in p.text for end in growth.phrase_ends):
+        for m in growth.phrases.finditer(p.text):
+            lead = _clause_before(p.text, numbers, starts, m.start())
+            if growth.phrase_lead is None or not growth.phrase_lead.search(lead):
+                continue
+            p._enter_sentence(m.start())
+            found.append(MultipleFact(p.where(_phrase_quantity(m, growth.phrase_ratios[m.group()])), 0, ""))
+    if found:
+        found.sort(key=lambda fact: fact.quantity.start)
+        p.items = sorted([*p.items, *found], key=lambda fact: fact.quantity.start)
+    return found
+
+
+def _clause_before(text: str, numbers: list[Quantity], starts: list[int], end: int) -> str:
+    """The words of the clause that ends at ``end`` (from its last ,;:。 or bracket), each
+    number in them (``numbers``, which start at ``starts``) written #: "是上年#的" before 3倍
+    in 是上年40件的3倍."""
+    begin = max(0, end - _MAX_GAP)
+    for m in _CLAUSE_START.finditer(text, begin, end):
+        begin = m.end()
+    pieces, at = [], begin
+    for q in numbers[bisect.bisect_left(starts, begin) :]:
+        if q.end > end:
+            break
+        pieces += [text[at : q.start], "#"]
+        at = q.end
+    pieces.append(text[at:end])
+    return "".join(pieces).strip()
+
+
+def _phrase_quantity(m: re.Match[str], ratio: Decimal) -> Quantity:
+    """A fixed phrase (翻一番) as the multiple it states."""
+    decimals = max(0, -cast(int, ratio.normalize().as_tuple().exponent))
+    start, end = m.span()
+    return Quantity(ratio, ratio, ratio, None, decimals, "倍", False, "chinese", start, end, start, end)
 
 
 def _rate_points(p: _Paragraph, items: list[Fact]) -> Iterator[RatePointsFact]:
@@ -764,12 +1015,15 @@ def extract(doc: Document, vocab: Vocabulary) -> Facts:
 
 
 def _paragraph_facts(p: _Paragraph, quantities: list[Quantity], facts: Facts) -> None:
+    multiples = [q for q in quantities if q.unit == "倍"] if "倍" in p.text else []
+    numbers = [q for q in quantities if q.unit != "倍"] if multiples else quantities
     previous: Quantity | None = None
-    for q in quantities:
+    for q in numbers:
         p.add(q, previous)
         previous = q
     if "分别" in p.text:
-        p.pair_respectively(quantities)
+        p.pair_respectively(numbers)
+    facts.multiples += _multiples(p, numbers, multiples)
     counts = [i for i in p.items if isinstance(i, CountFact)]
     facts.counts += counts
     facts.rates += [i for i in p.items if type(i) is RateFact]

@@ -58,6 +58,11 @@ Not quantities (precision first: skipping a real count costs less than inventing
     - Arabic numbers with a leading zero (``05人``, ``00%``), and numbers longer than
       32 characters (no count is; it also bounds the parser's work).
 Headings (一、 (一) 1.), 一是/二是, 十九大, years and dates need no rule: no unit follows.
+
+Multiples
+    ``3倍``, ``1.5倍``, ``三倍``, ``一倍`` (增长一倍: the lone 一 is a number here) are
+    quantities with the unit 倍, of no unit class: claims.py reads them as multiples of
+    last year's value when the words before them say so (是上年的, 增长).
 """
 
 from __future__ import annotations
@@ -123,7 +128,7 @@ FRACTION: /[零〇一二三四五六七八九]+/
 UNITS: tuple[str, ...] = (
     "个百分点", "百分点", "人次", "批次", "场次", "剂次", "户次", "件次", "小时", "平方米", "公里",
     "%", "‰", "件", "起", "宗", "人", "名", "批", "场", "次", "期", "项", "份", "家", "户", "个",
-    "条", "元", "处", "块", "所", "例", "篇", "张", "台", "辆", "支", "轮", "亩",
+    "条", "元", "处", "块", "所", "例", "篇", "张", "台", "辆", "支", "轮", "亩", "倍",
 )  # fmt: skip
 
 _UNIT_CLASS: dict[str, str] = {
@@ -384,8 +389,8 @@ def _not_a_quantity(
         return True  # the lower end of a range: 3人-5人
     if unit and NOT_A_UNIT.match(text, m.start("unit")):
         return True
-    if chinese and not words and (number in ("一", "二", "零", "〇") or unit == "期"):
-        return True
+    if chinese and not words and ((number in ("一", "二") and unit != "倍") or number in ("零", "〇") or unit == "期"):
+        return True  # 一批 二次创业 零件 一期工程; but 增长一倍 is a multiple
     return not chinese and len(number) > 1 and number[0] == "0" and number[1] != "."
 
 

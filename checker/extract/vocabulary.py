@@ -7,6 +7,7 @@ neither re-reads nor re-validates it.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import NamedTuple
 
 # A letter of any script: Han in practice. Not [\u4e00-\u9fff]: re compiles a class of
@@ -79,6 +80,96 @@ class OutcomeDef(NamedTuple):
     outcomes: frozenset[str]
 
 
+class GrowthWords(NamedTuple):
+    """The shapes of two values of one figure and the change between them (growth, N205),
+    compiled from the vocabulary's word lists (docs/rules.md, "The vocabulary")."""
+
+    # Last year's value ends the words before a count: "与上年" "(上年" "上年同期为" "2023年"
+    # (group ``year``).
+    prior: re.Pattern[str]
+    # A difference from last year ends them: "比上年减少" (group 1: the change word).
+    prior_delta: re.Pattern[str]
+    delta_word: re.Pattern[str]  # "增加" right before a difference: 增加15件
+    from_words: tuple[str, ...]  # 由, 从: a quick test before ``growth_from``
+    growth_from: re.Pattern[str]  # "由" "从2023年的" "由上年的" right before the first value (group ``year``)
+    growth_to: re.Pattern[str]  # "增至" "增加到2024年的" between the two values (group ``year``)
+    # "2024年" "2024年受理" right before this year's count stated after last year's (2023年受理80件、
+    # 2024年100件): the year (group ``year``) and the words that restate the earlier's (``words``).
+    year_then_words: re.Pattern[str]
+    down: frozenset[str]  # every word above that goes down (减少, 少, 降)
+    # Multiples, over the words of a clause before "N倍" with each number in it written #:
+    # "是上年#的" (N ×), "增长" "比上年#增长" ((N + 1) ×); the words before a fixed phrase.
+    times: re.Pattern[str] | None
+    increase: re.Pattern[str] | None
+    phrase_lead: re.Pattern[str] | None
+    phrases: re.Pattern[str] | None  # 翻一番, 减少一半 …
+    phrase_ratios: dict[str, Decimal]  # each phrase's current / prior
+    phrase_ends: frozenset[str]  # the last letter of each phrase: a quick test before ``phrases``
+    # "全年共受理200件": the words that mark a count as the total of its paragraph, and the
+    # words that hold one without being one (公共, 共同), in one alternation.
+    whole_markers: re.Pattern[str] | None
+    whole_marker_words: frozenset[str]
+
+
+def growth_words(
+    prior: list[str],
+    prior_verbs: list[str],
+    compare: list[str],
+    compare_end: list[str],
+    change_bases: list[str],
+    up: list[str],
+    down: list[str],
+    growth_from: list[str],
+    growth_to: list[str],
+    multiple_times: list[str],
+    multiple_phrases: dict[str, Decimal],
+    whole_markers: list[str],
+    whole_marker_exceptions: list[str],
+) -> GrowthWords | None:
+    """Compile the growth shapes; None when a list they all need is empty. ``up`` and
+    ``down`` hold every change word (the one-letter ones of 增至 and the 多/少 of 多10件 too)."""
+    if not (prior and compare and up and down and growth_from and growth_to):
+        return None
+    prior_re, verbs = _alternatives(prior), _alternatives(prior_verbs)
+    verb = f"(?:{verbs})?" if prior_verbs else ""
+    change = _alternatives(up + down)
+    compared_to = f"(?:{_alternatives(compare_end)})?" if compare_end else ""
+    year = r"\d{4}年度?"
+    # A base of a comparison: last year (上年, 2023年), maybe with its value (#) stated.
+    base = rf"(?:{prior_re}|{year})的?#?"
+    lead = rf"(?:(?:{_alternatives(compare)}){base}{compared_to},?" + (
+        rf"|(?:{_alternatives(change_bases)}),?)?" if change_bases else ")?"
+    )
+    # The multiples use the change words of two letters and more (增长, not 增).
+    long_up = [w for w in up if len(w) > 1]
+    to = _alternatives(growth_to)
+    times = (
+        re.compile(rf"(?:^|#)(?:(?:{_alternatives(multiple_times)}){base}的|(?:{_alternatives(up)})(?:{to})(?:{base}的)?)$")
+        if multiple_times
+        else None
+    )
+    return GrowthWords(
+        prior=re.compile(rf"(?:{prior_re})(?:{verbs}|的)?\s*$|(?P<year>\d{{4}})年{verb}\s*$"),
+        prior_delta=re.compile(rf"(?:{_alternatives(compare)})(?:{prior_re}){compared_to},?({change})了?\s*$"),
+        delta_word=re.compile(rf"(?:{_alternatives(long_up + [w for w in down if len(w) > 1])})了?\s*$"),
+        from_words=tuple(growth_from),
+        growth_from=re.compile(
+            rf"(?:{_alternatives(growth_from)})(?:(?:{prior_re})的?|(?P<year>\d{{4}})年度?的?)?\s*$"
+        ),
+        growth_to=re.compile(rf"\s*(?:{change})(?:{to})(?:(?P<year>\d{{4}})年度?的?)?\s*"),
+        year_then_words=re.compile(rf"(?P<year>\d{{4}})年度?{verb}(?P<words>{LETTER}{{0,16}})\s*$"),
+        down=frozenset(down),
+        times=times,
+        increase=re.compile(rf"(?:^|#){lead}(?P<word>(?:{_alternatives(long_up)})了?)$") if long_up else None,
+        phrase_lead=re.compile(rf"(?:^|#){lead}$"),
+        phrases=words_pattern(list(multiple_phrases)),
+        phrase_ratios=dict(multiple_phrases),
+        phrase_ends=frozenset(phrase[-1] for phrase in multiple_phrases),
+        whole_markers=words_pattern(whole_markers + whole_marker_exceptions) if whole_markers else None,
+        whole_marker_words=frozenset(whole_markers),
+    )
+
+
 class Vocabulary(NamedTuple):
     unit_class: dict[str, str]  # unit → class; units of one class compare
     carry_over: re.Pattern[str] | None
@@ -106,6 +197,7 @@ class Vocabulary(NamedTuple):
     change: Ending | None = None  # 同比下降 before a percentage: a change
     down: frozenset[str] = frozenset()  # the change words that go down
     comparison: tuple[str, ...] = ()  # words that make a sentence about another period or a subset
+    growth: GrowthWords | None = None  # prior values, from-to pairs, multiples, totals a share binds to
 
     def rate(self, name: str) -> RateDef | None:
         return next((r for r in self.rates if name in r.names), None)

@@ -13,6 +13,7 @@ from checker.model import (
     Facts,
     GrowthFact,
     Identity,
+    MultipleFact,
     RateFact,
     RatePointsFact,
     ShareFact,
@@ -40,7 +41,7 @@ def identity_record(identity: Identity, source: SourceText) -> dict[str, Any]:
     }
 
 
-def _quantity(fact: CountFact | RateFact | ChangeFact) -> dict[str, Any]:
+def _quantity(fact: CountFact | RateFact | ChangeFact | MultipleFact) -> dict[str, Any]:
     q = fact.quantity
     return {
         "text": fact.text,
@@ -68,6 +69,10 @@ def fact_records(facts: Facts, source: SourceText) -> list[dict[str, Any]]:
             {"type": "change", "at": _where(source, ch.span), "direction": "down" if ch.direction < 0 else "up",
              "about_rate": ch.about_rate, **_quantity(ch)}
         )
+    for m in facts.multiples:
+        records.append(
+            {"type": "multiple", "at": _where(source, m.span), "ratio": str(m.ratio), "word": m.word, **_quantity(m)}
+        )
     for b in facts.breakdowns:
         records.append(_breakdown(b, source))
     for g in facts.growths:
@@ -90,6 +95,7 @@ def _share(sh: ShareFact, source: SourceText) -> dict[str, Any]:
         "name": sh.name,
         "part": sh.part.text if sh.part else None,
         "bases": [b.text for b in sh.bases],
+        "bound_to_total": sh.bound_to_total,
         **_quantity(sh),
     }
 
@@ -158,6 +164,8 @@ def _growth(g: GrowthFact, source: SourceText) -> dict[str, Any]:
         "after": g.after.text,
         "stated_percent": g.stated_percent.text if g.stated_percent else None,
         "stated_delta": g.stated_delta.text if g.stated_delta else None,
+        "stated_multiple": g.stated_multiple.text if g.stated_multiple else None,
+        "multiple_ratio": str(g.stated_multiple.ratio) if g.stated_multiple else None,
     }
 
 
@@ -223,6 +231,8 @@ def render_facts_table(facts: FactsReport, out: TextIO, *, color: bool) -> None:
         elif kind == "share":
             label, value = r["name"], _bounds(r)
             details = f"{r['part']} / {' or '.join(r['bases']) or '?'}" if r["part"] else ""
+            if r["bound_to_total"]:
+                details += f" (the one total of the paragraph: {r['bound_to_total']})"
         elif kind == "change":
             label, value = r["direction"], _bounds(r)
             details = f"change of {r['about_rate']}" if r["about_rate"] else ""
@@ -231,6 +241,9 @@ def render_facts_table(facts: FactsReport, out: TextIO, *, color: bool) -> None:
             details = (" = " if r["exhaustive"] else " ⊇ ") + " + ".join(r["parts"])
         elif kind == "enumeration":
             label, value, details = "", r["stated"], "、".join(r["items"])
+        elif kind == "multiple":
+            label, value = r["word"], _bounds(r)
+            details = f"× {r['ratio']} of last year"
         elif kind == "table":
             label, value, details = r["layout"], f"{r['rows']}×{r['columns']}", _table_details(r)
         elif kind == "rate-points":
@@ -238,7 +251,8 @@ def render_facts_table(facts: FactsReport, out: TextIO, *, color: bool) -> None:
         else:
             before = r["before"] or f"{r['after']} ∓ {r['stated_delta']}"
             label, value = r["shape"], f"{before} → {r['after']}"
-            details = " ".join(x for x in (r["stated_percent"], r["stated_delta"]) if x)
+            multiple = r["stated_multiple"] and f"{r['stated_multiple']} (× {r['multiple_ratio']})"
+            details = " ".join(x for x in (r["stated_percent"], r["stated_delta"], multiple) if x)
         text = r.get("text", "")
         table.add_row(r["at"], kind, text, label, value, details)
     console = make_console(

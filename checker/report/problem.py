@@ -36,6 +36,18 @@ class ProblemLabel(NamedTuple):
     end_column: int
 
 
+class ProblemRelated(NamedTuple):
+    """A place in another file that a problem across reports refers to (last year's report,
+    another organisation's)."""
+
+    path: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
 class ProblemEdit(NamedTuple):
     """Replace the text from line:column to end_line:end_column (exclusive) with ``content``."""
 
@@ -105,11 +117,18 @@ class Problem(NamedTuple):
     # Whose report the file is, on which year: the same for every problem of a file.
     # Absent from the JSON when None (a file that could not be read).
     report: ReportIdentity | None = None
+    # Places in other files (the rules across reports: N210, S111–S113). Absent from the
+    # JSON when empty.
+    related: tuple[ProblemRelated, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract's dict (key order as printed)."""
         record = self._asdict()
         record["labels"] = [label._asdict() for label in self.labels]
+        if self.related:
+            record["related"] = [related._asdict() for related in self.related]
+        else:
+            del record["related"]
         if self.location is None:
             del record["location"]
         if self.report is None:
@@ -153,6 +172,10 @@ def problem(diagnostic: Diagnostic, result: FileResult) -> Problem:
         location=location,
         fix=_fix(fix, source) if (fix := file_fix(diagnostic, result)) is not None and source is not None else None,
         report=report_identity(result.identity),
+        related=tuple(
+            ProblemRelated(r.path, r.message, r.position.line, r.position.column, r.end.line, r.end.column)
+            for r in diagnostic.related
+        ),
     )
 
 

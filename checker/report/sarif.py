@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from checker.model import Diagnostic, FileResult, Fix, Severity, SourceText, Span
+from checker.model import Diagnostic, FileResult, Fix, Related, Severity, SourceText, Span
 from checker.report.summary import file_fix
 
 if TYPE_CHECKING:
@@ -66,6 +66,16 @@ def _region(source: SourceText | None, span: Span | None) -> dict[str, int]:
 
 def _physical(path: str, source: SourceText | None, span: Span | None) -> dict[str, Any]:
     return {"physicalLocation": {"artifactLocation": _artifact_location(path), "region": _region(source, span)}}
+
+
+def _elsewhere(related: Related) -> dict[str, Any]:
+    """A place in another file (a finding across reports), located when that file was linted."""
+    start, end = related.position, related.end
+    region = {"startLine": start.line, "startColumn": start.column, "endLine": end.line, "endColumn": end.column}
+    return {
+        "physicalLocation": {"artifactLocation": _artifact_location(related.path), "region": region},
+        "message": {"text": related.message},
+    }
 
 
 def _markdown(text: str) -> str:
@@ -125,11 +135,12 @@ def _result(
     result["level"] = LEVELS[diag.severity]
     result["message"] = {"text": diag.message}
     result["locations"] = [_physical(diag.path, source, diag.span)]
-    if diag.labels:
-        result["relatedLocations"] = [
-            {"id": i, **_physical(diag.path, source, label.span), "message": {"text": label.message}}
-            for i, label in enumerate(diag.labels)
-        ]
+    related = [
+        {**_physical(diag.path, source, label.span), "message": {"text": label.message}} for label in diag.labels
+    ]
+    related += [_elsewhere(other) for other in diag.related]
+    if related:
+        result["relatedLocations"] = [{"id": i, **location} for i, location in enumerate(related)]
     if fix is not None and source is not None:
         result["fixes"] = [_fix(diag.path, fix, source)]
     return result
