@@ -450,7 +450,7 @@ class Table:
     __slots__ = (
         "label", "layout", "cells", "row_count", "column_count", "header_rows", "label_columns", "total_rows",
         "subtotal_rows", "part_rows", "total_columns", "subtotal_columns", "part_columns", "rate_columns",
-        "skipped_columns", "side_by_side", "span", "_grid",
+        "skipped_columns", "side_by_side", "ragged", "span", "_grid",
     )  # fmt: skip
 
     def __init__(self, label: str, layout: TableLayoutKind, cells: Sequence[TableCell], span: Span) -> None:
@@ -480,6 +480,10 @@ class Table:
         # Its header names the same columns again (省份 | 数量 | 省份 | 数量): a long list set
         # in blocks side by side, whose totals total every block; the checks leave it alone.
         self.side_by_side = False
+        # Its rows that state numbers have different numbers of cells (a text copy of a
+        # form whose label cells were merged): which column a number is in cannot be told,
+        # so the checks leave it alone too.
+        self.ragged = False
 
     def cell(self, row: int, column: int) -> TableCell | None:
         """The cell covering ``(row, column)`` (a merged cell covers several), or None."""
@@ -534,7 +538,7 @@ class Document:
 
     __slots__ = (
         "path", "source", "view", "title", "report_year", "report_year_span", "dates", "headings", "paragraphs",
-        "facts", "tables", "_all_headings", "_derived",
+        "facts", "tables", "table_lines", "_all_headings", "_derived",
     )  # fmt: skip
 
     def __init__(
@@ -549,6 +553,7 @@ class Document:
         headings: list[Heading],  # top level of the heading tree
         paragraphs: list[Paragraph],
         tables: Sequence[Table] = (),
+        table_lines: frozenset[int] = frozenset(),
     ) -> None:
         self.path = path
         self.source = source
@@ -560,6 +565,9 @@ class Document:
         self.headings = headings
         self.paragraphs = paragraphs
         self.tables = list(tables)  # in text order (checker/tables.py)
+        # 1-based lines that are a table's rows or cells (checker.tables.table_lines): no
+        # headings are read from them, and rules of prose and debris pass them by.
+        self.table_lines = table_lines
         self.facts: Facts | None = None
         self._all_headings: list[Heading] | None = None
         self._derived: dict[Hashable, Any] = {}
@@ -966,8 +974,8 @@ class Digest(NamedTuple):
     year: int | None  # the report year
     passages: tuple[Passage, ...]
     plan_items: tuple[Passage, ...]  # the first sentence of each paragraph of the plan part
-    # The measures' character pairs as a bitmap (checker.checks.crossyear.pairs_bitmap):
-    # what a plan item is looked up in, at a few KB a report instead of its text.
+    # The measures' text as the low byte of each character (checker.checks.crossyear.low_bytes):
+    # enough to look its character pairs up in, at a byte a character instead of its text.
     measures: bytes
     figures: tuple[Figure, ...]
     suppressions: object | None = None  # the file's checker.suppress.Suppressions, if any

@@ -31,7 +31,7 @@ from checker.model import (
     YearMention,
 )
 from checker.numerals import parse_digits, parse_ordinal
-from checker.tables import read_tables
+from checker.tables import read_tables, table_lines
 
 # --------------------------------------------------------------------------- lines
 
@@ -631,6 +631,8 @@ def parse(path: str, source: SourceText, view: View, layouts: tuple[TableLayout,
     flat_headings: list[tuple[Heading, int]] = []
     paragraphs: list[Paragraph] = []
     span = view.span_maker()
+    tables = read_tables(view, source, layouts)
+    in_tables = frozenset(table_lines(view, source, tables, layouts))
 
     numbering = _Numbering()
     # Lines that may hold a joined heading, from one scan of the whole text (a scan per line
@@ -646,15 +648,16 @@ def parse(path: str, source: SourceText, view: View, layouts: tuple[TableLayout,
             continue
         if _is_page_clock(line.text):
             continue  # not body text: its date is not the report year, its numbers no claims
-        opening = _match_heading(line, span)
+        in_table = line.number in in_tables  # a row's "一、本年新收" or "(三)不予公开" is a label, not a heading
+        opening = None if in_table else _match_heading(line, span)
         if opening is not None:
             numbering.add(opening.level, opening.ordinal)
-        pieces = _segments(line, numbering) if index in joined_lines else [(line, False)]
+        pieces = _segments(line, numbering) if index in joined_lines and not in_table else [(line, False)]
         for piece, joined in pieces:
             heading = opening if len(pieces) == 1 else _match_heading(piece, span, joined)
             if heading is not None and joined:
                 numbering.add(heading.level, heading.ordinal)
-            items = _inline_items(piece, span)
+            items = [] if in_table else _inline_items(piece, span)
             if heading is not None or items:
                 piece_start = view.to_original(piece.start)
                 if heading is not None:
@@ -675,5 +678,6 @@ def parse(path: str, source: SourceText, view: View, layouts: tuple[TableLayout,
         dates=_dates(lines, view),
         headings=_build_tree(flat_headings, len(source.text)),
         paragraphs=paragraphs,
-        tables=read_tables(view, source, layouts),
+        tables=tables,
+        table_lines=in_tables,
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 
 from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View
@@ -35,6 +35,7 @@ _NUMBER = re.compile(r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(%|[^\s\d.,
 _YEAR_CELL = re.compile(r"(?:19|20)\d{2}(?:年度?|年)?")
 _TOTAL = re.compile(r"合计|总计|共计|总数|总量")  # not 累计: a running total, not a sum of columns
 _SUBTOTAL = re.compile(r"小计")
+_THIS_YEAR = re.compile(r"本年|当年")
 _PART = re.compile(r"(?:^|\s)[((]?其中")
 _RATE = re.compile(r"率|占比|比例|比重|百分比|%")
 _NOT_A_QUANTITY = re.compile(r"序号|编号|^序$|年份|年度|排名|名次|代码|电话|时间|日期")
@@ -220,6 +221,8 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
     table = Table(str(block[0][0]), kind, cells, Span(cells[0].span.start, cells[-1].span.end))
     if kind == "pipe":
         table.header_rows = 1  # Markdown's first row is its header
+    widths = {len(ranges) for _, ranges in block if any(read_number(view.text[a:b])[0] is not None for a, b in ranges)}
+    table.ragged = len(widths) > 1
     return [table]
 
 
@@ -313,6 +316,48 @@ def _fit(rows: list[tuple[int, int, str]], total: int, width: int) -> tuple[int,
     return first - width, end, width
 
 
+# --------------------------------------------------------------------------- table lines
+
+_CELL_RUN_LINE_MAX = 64  # a longer line is prose, not a cell of a copied table (a form's labels run long)
+_CELL_RUN_MIN_LINES = 6  # a share-button bar ("| | |") is one line, a copied table many
+_CELL_RUN_MIN_NUMBERS = 2
+
+
+def table_lines(view: View, source: SourceText, tables: Sequence[Table], layouts: Sequence[TableLayout]) -> set[int]:
+    """The 1-based lines that are rows or cells of a table, not prose: the lines of every
+    table read, of every table a loader laid out, and of the runs of cell lines a table
+    copied from a web page leaves where no grid could be read from them (a cell per line,
+    each closed by "|" or followed by a lone "|", blank cells empty: the disclosure form's
+    merged labels defeat a grid, but its lines are still no headings and no debris)."""
+    lines = {box.line for layout in layouts for box in layout.cells}
+    for table in tables:
+        last = source.line_of(max(table.span.start, table.span.end - 1))
+        lines.update(range(source.line_of(table.span.start), last + 1))
+    if "|" in view.text:
+        lines.update(_cell_runs(view.text.split("\n")))
+    return lines
+
+
+def _cell_runs(texts: list[str]) -> Iterator[int]:
+    """Line numbers of the runs of cell lines (:func:`table_lines`): lines ending in "|" or
+    followed by a lone "|", blank lines between them; a run counts when it is long and
+    states numbers."""
+    run: list[int] = []
+    numbers = 0
+    for index, raw in enumerate([*texts, "."]):  # the sentinel ends the last run
+        text = raw.strip()
+        following = texts[index + 1].strip() if index + 1 < len(texts) else ""
+        if not text and run:
+            continue  # a blank cell, or the space between rows
+        if len(text) <= _CELL_RUN_LINE_MAX and text and (text.endswith("|") or following == "|"):
+            run.append(index + 1)
+            numbers += read_number(text.rstrip("|").strip())[0] is not None
+            continue
+        if len(run) >= _CELL_RUN_MIN_LINES and numbers >= _CELL_RUN_MIN_NUMBERS:
+            yield from range(run[0], run[-1] + 1)
+        run, numbers = [], 0
+
+
 # --------------------------------------------------------------------------- shape
 
 
@@ -334,7 +379,12 @@ def recognise(table: Table) -> None:
     table.skipped_columns = tuple(c for c, label in columns if c not in rates and _NOT_A_QUANTITY.search(label))
     skipped = rates | set(table.skipped_columns)
     counted = [(c, label) for c, label in columns if c not in skipped]
-    table.total_columns = tuple(c for c, label in counted if _TOTAL.search(label) and not _PART.search(label))
+    totals = [(c, label) for c, label in counted if _TOTAL.search(label) and not _PART.search(label)]
+    flows = [label for c, label in counted if (c, label) not in totals]
+    if flows and all(_THIS_YEAR.search(label) for label in flows):
+        # 本年新制作 | 本年新公开 | 对外公开总数量: a stock beside this year's flows, not their sum
+        totals = [(c, label) for c, label in totals if _THIS_YEAR.search(label)]
+    table.total_columns = tuple(c for c, _ in totals)
     table.subtotal_columns = tuple(c for c, label in counted if _SUBTOTAL.search(label))
     table.part_columns = tuple(c for c, label in counted if _PART.search(label))
 

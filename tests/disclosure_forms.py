@@ -206,9 +206,27 @@ def as_html(report: Sequence[Block]) -> str:
     return "\n".join(out)
 
 
+# Where the form prints its header cells over the numbers: (first row, first column, last
+# row, last column, text), columns counted from the first number column; the label
+# columns' corner (table 三's note) spans the header rows.
+_MERGED_HEADERS: dict[Sequence[Sequence[str]], list[tuple[int, int, int, int, str]]] = {
+    APPLICATIONS_HEADER: [
+        (0, 0, 0, 6, "申请人情况"), (1, 0, 2, 0, "自然人"), (1, 1, 1, 5, "法人或其他组织"), (1, 6, 2, 6, "总计"),
+        *((2, 1 + k, 2, 1 + k, name) for k, name in enumerate(APPLICATIONS_HEADER[2])),
+    ],
+    REVIEWS_HEADER: [
+        (0, 0, 0, 4, "行政复议"), (0, 5, 0, 14, "行政诉讼"),
+        *((1, k, 2, k, name) for k, name in enumerate(REVIEWS_HEADER[1][:5])),
+        (1, 5, 1, 9, "未经复议直接起诉"), (1, 10, 1, 14, "复议后起诉"),
+        *((2, 5 + k, 2, 5 + k, name) for k, name in enumerate(REVIEWS_HEADER[2])),
+    ],
+}  # fmt: skip
+
+
 def as_docx(report: Sequence[Block], path: Path) -> None:
-    """The report as a .docx: three label columns before the numbers of table 三, none
-    before table 四's."""
+    """The report as a .docx, its tables as Word prints the form: merged header cells over
+    the numbers they name, label columns before the numbers of table 三 (one per label
+    level), none before table 四's."""
     import docx as python_docx
 
     document = python_docx.Document()
@@ -220,9 +238,12 @@ def as_docx(report: Sequence[Block], path: Path) -> None:
         numbers = max(len(values) for _, values in rows)
         width = numbers + max(len(labels) for labels, _ in rows)
         table = document.add_table(rows=len(header) + len(rows), cols=width)
-        for r, cells in enumerate(header):
-            for c, text in enumerate(cells):
-                table.cell(r, min(c, width - 1)).text = text
+        first = width - numbers
+        if first:
+            corner = table.cell(0, 0).merge(table.cell(len(header) - 1, first - 1))
+            corner.text = header[0][0]
+        for top, left, bottom, right, text in _MERGED_HEADERS[header]:
+            table.cell(top, first + left).merge(table.cell(bottom, first + right)).text = text
         for r, (labels, values) in enumerate(rows, start=len(header)):
             for c, text in enumerate(labels):
                 table.cell(r, c).text = text

@@ -28,6 +28,8 @@ with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from disclosure_forms import applications, as_text, blocks, changed
+
 from checker.serve import address, is_loopback, missing_extra
 from checker.serve.app import create_app
 from checker.serve.desk import DONE, FAILED, REFUSED, Desk
@@ -188,6 +190,19 @@ def test_choices_travel_with_each_upload(client: TestClient, desk: Desk) -> None
     assert "D302" in codes[0] and "D302" not in codes[1] and len(codes[1]) < len(codes[0])
     assert "D302" not in codes[2]
     assert codes[3] and all(code.startswith("D3") for code in codes[3])
+
+
+def test_the_profile_is_chosen_from_the_title_unless_the_reviewer_names_one(client: TestClient, desk: Desk) -> None:
+    rows = changed(applications([2, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0], {}), "(一)予以公开", 0, 9)
+    text = as_text(blocks(rows, [0] * 15), "piped").encode()  # a disclosure report, table 三 broken once
+    upload(client, "default.txt", text)
+    upload(client, "auto.txt", text, profile="auto")
+    upload(client, "disclosure.txt", text, profile="disclosure")
+    upload(client, "annual.txt", text, profile="annual")
+    finished(client)
+    codes = [{d.code for d in item.result.diagnostics} for item in session_items(desk, client)]
+    assert ["P201" in found for found in codes] == [True, True, True, False]
+    assert "S103" in codes[3]  # checked as a 法治 report: its parts are missing
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,10 @@ def test_the_desk_in_chromium(desk: Running, browser: Any, tmp_path: Path) -> No
     browser.get(desk.url)
     assert browser.title == "govlint 审查台"
 
+    # The profile is chosen from each report's title unless the reviewer names one.
+    profile = browser.find_element(By.ID, "profile")
+    assert profile.get_attribute("value") == "auto"
+    assert "disclosure" in [o.get_attribute("value") for o in profile.find_elements(By.TAG_NAME, "option")]
     # The choices are remembered in the browser: a reload keeps them.
     deadline = browser.find_element(By.ID, "deadline")
     deadline.clear()

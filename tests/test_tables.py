@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from checker.engine import lint_path
 from checker.load import load_path
 from checker.model import SourceText, Table
 from checker.normalize import normalize
 from checker.parse import parse
+from checker.ruleset import RuleSet
+from checker.selection import Options
 from checker.tables import read_number
 
 
@@ -184,3 +187,42 @@ def test_a_table_of_totals_only_and_hostile_sizes_stay_linear() -> None:
     (table,) = tables_of(text)
     assert table.total_rows == (1, 2, 3) and table.part_rows == (4, 5, 6)
     assert tables_of("a\t" + "1\t" * 100 + "\n" + "b\t" + "2\t" * 100 + "\n") == []  # no row has 100 cells
+
+
+# --------------------------------------------------------------------------- table lines
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tables"
+
+
+def table_lines_of(text: str) -> set[int]:
+    return set(parse("x.txt", SourceText(text), normalize(text)).table_lines)
+
+
+def test_the_rows_of_a_table_are_table_lines_and_no_headings() -> None:
+    text = "一、主要举措\n类别\t2022年\t2023年\n(一)行政复议收案\t20\t25\n(二)行政应诉案件\t8\t6\n(一)规范执法\n"
+    doc = parse("x.txt", SourceText(text), normalize(text))
+    assert doc.table_lines == {2, 3, 4}
+    assert [h.text for h in doc.all_headings()] == ["主要举措", "规范执法"]
+
+
+def test_a_table_copied_one_cell_per_line_is_table_lines_with_its_blank_cells() -> None:
+    cells = ["类别", "2022年", "2023年", "行政复议收案", "20", "25", "行政应诉案件", "", "6"]
+    text = "三、数据\n" + "".join(f"{cell}\n|\n" for cell in cells) + "全年收案25件。\n"
+    assert table_lines_of(text) == set(range(2, 2 + 2 * len(cells)))
+
+
+def test_a_share_bar_of_empty_cells_is_no_table() -> None:
+    assert table_lines_of("三、2024年工作安排\n| | |\n全年审查文件18件。\n") == set()
+
+
+@pytest.mark.parametrize("name", ["annual-tab-table.txt", "disclosure-pipe-table.txt"])
+def test_a_report_with_a_consistent_table_is_silent(name: str, ruleset: RuleSet) -> None:
+    result = lint_path(FIXTURES / name, ruleset, Options())
+    assert result.diagnostics == []
+
+
+def test_a_text_table_whose_rows_of_numbers_differ_in_width_is_ragged() -> None:
+    merged = "| 类别 | 复议 | 诉讼 |\n| 一、收案 | 3 | 2 |\n| 二、结果 | (一)维持 | 2 | 1 |\n| (二)纠正 | 1 | 1 |\n"
+    square = "| 类别 | 复议 | 诉讼 |\n| 收案 | 3 | 2 |\n| 维持 | 2 | 1 |\n"
+    assert [table.ragged for table in tables_of(merged)] == [True]
+    assert [table.ragged for table in tables_of(square)] == [False]

@@ -45,6 +45,7 @@ class PatternParams(NamedTuple):
     unless: re.Pattern[str] | None  # nothing is reported when this matches the scope
     fix: Literal["delete-match", "delete-line"] | None  # what --fix does (module docstring)
     line_debris: tuple[str, ...]  # delete-line: codes of other pattern rules a deleted line may hold
+    outside_tables: bool = False  # a match on a table's line (Document.table_lines) does not count
 
 
 # A match: original start, original end, the label of its pattern.
@@ -87,6 +88,8 @@ def _found(doc: Document, params: PatternParams) -> _Found:
             if view_span is not None:
                 span = view_span(base + start, base + end)
                 start, end = span.start, span.end
+            if params.outside_tables and source.line_of(start) in doc.table_lines:
+                continue
             if max_line_length is not None:
                 line = source.position(start).line
                 too_long = long_lines.get(line)

@@ -43,6 +43,7 @@ class PatternModel(ParamsModel):
     unless: list[str] = []
     fix: Literal["delete-match", "delete-line"] | None = None
     line_debris: list[str] = []  # pattern rules whose matches a line that delete-line deletes may hold
+    outside_tables: bool = False  # matches on a table's lines (a row's "|" cells) do not count
 
     @model_validator(mode="after")
     def _finders_read_the_original(self) -> PatternModel:
@@ -63,6 +64,7 @@ class PatternModel(ParamsModel):
             unless=optional_alternation(self.unless),
             fix=self.fix,
             line_debris=tuple(self.line_debris),
+            outside_tables=self.outside_tables,
         )
 
 

@@ -9,7 +9,8 @@ its decimals, a sum of amounts with decimals by half a unit of each figure). A t
 whose reading of the table fails on *every* column (or row) it applies to, two or more,
 is not reported unless the table can be read only one way (a last total line, no
 subtotals, no 其中 lines): it is then likelier read wrongly (a total of something else)
-than wrong everywhere.
+than wrong everywhere. A column of zeros (0 = 0 + 0) holds under any reading: it counts
+for none.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def decimals(cell: TableCell) -> int:
 
 
 def _checked(doc: Document) -> list[Table]:
-    """The tables whose lines the checks can read (not lists set side by side)."""
-    return [table for table in doc.tables if not table.side_by_side]
+    """The tables whose lines the checks can read (not lists set side by side, not ragged)."""
+    return [table for table in doc.tables if not table.side_by_side and not table.ragged]
 
 
 def _named(cell: TableCell, label: str) -> FindingLabel:
@@ -113,6 +114,11 @@ class TotalCheck(NamedTuple):
     parts: tuple[TableCell, ...]
     sum: Decimal
     holds: bool
+
+    @property
+    def all_zero(self) -> bool:
+        """0 = 0 + 0: holds under any reading of the table, so it confirms none."""
+        return self.total.value == 0 and not any(part.value for part in self.parts)
 
     def arithmetic(self) -> str:
         shown = "+".join(_fmt(p.value) for p in self.parts[:_MAX_SHOWN] if p.value is not None)
@@ -206,7 +212,7 @@ def check_table_totals(doc: Document) -> Iterator[Finding]:
     for table in _checked(doc):
         reported: set[TableCell] = set()  # a grand total is the sum of its row and of its column
         for plain, checks in total_checks(table):
-            if not plain and len(checks) > 1 and not any(check.holds for check in checks):
+            if not plain and len(checks) > 1 and not any(check.holds for check in checks if not check.all_zero):
                 continue  # read wrongly: this total is not the sum of these lines
             for check in checks:
                 if not check.holds and check.total not in reported:

@@ -127,6 +127,7 @@ def _table(t: Table, source: SourceText) -> dict[str, Any]:
         "rate_columns": columns(t.rate_columns),
         "skipped_columns": columns(t.skipped_columns),
         "side_by_side": t.side_by_side,
+        "ragged": t.ragged,
     }
 
 
@@ -138,6 +139,8 @@ def _table_details(r: dict[str, Any]) -> str:
     )  # fmt: skip
     if r["side_by_side"]:
         return "blocks side by side: not checked"
+    if r["ragged"]:
+        return "rows of different widths (merged cells copied as text): not checked"
     return "; ".join(f"{name}: {'、'.join(r[key])}" for name, key in shown if r[key]) or "no totals recognised"
 
 

@@ -40,6 +40,7 @@ from checker.report import render_binary
 from checker.report.html import render_html
 from checker.report.machine import render_json
 from checker.report.sheet import render_csv
+from checker.rule import PROFILES
 from checker.serve import address, is_loopback, open_page, pages
 from checker.serve.desk import DONE, MAX_FILES_PER_SESSION, Desk, Item, Session
 from checker.serve.uploads import ZIP_SUFFIX, Arrival, Receiver, Refused, suffix_of, too_large, unpack
@@ -372,15 +373,16 @@ def _rendered(write: Callable[[io.StringIO], object]) -> str:
 
 def _choices(fields: dict[str, str]) -> Choices:
     """The reviewer's choices from the form; a malformed one refuses the upload."""
-    profile = fields.get("profile", "annual")
-    if profile not in ("annual", "summary"):
+    profile = fields.get("profile", pages.AUTOMATIC_PROFILE)
+    if profile != pages.AUTOMATIC_PROFILE and profile not in PROFILES:
         raise Refused(f"报告类型不对:{profile[:20]!r}")
     deadline_text = fields.get("deadline", "").strip()
     try:
         deadline = parse_deadline(deadline_text) if deadline_text else None
     except DeadlineError as e:
         raise Refused("公开截止日期:" + say(e.key, "zh", value=deadline_text[:20])) from None
-    return Choices(profile, deadline, _codes(fields.get("select", "")), _codes(fields.get("ignore", "")))
+    chosen = None if profile == pages.AUTOMATIC_PROFILE else profile
+    return Choices(chosen, deadline, _codes(fields.get("select", "")), _codes(fields.get("ignore", "")))
 
 
 def _codes(text: str) -> tuple[str, ...]:

@@ -16,6 +16,9 @@ from checker.serve import PAGE_TITLE
 from checker.serve.desk import DONE, FAILED, QUEUED, REFUSED, RUNNING, Item
 from checker.serve.uploads import ACCEPTED_SUFFIXES
 
+# The profile choice that leaves it to the report's title (checker.engine.with_profile), the default.
+AUTOMATIC_PROFILE = "auto"
+
 LATE_CODE = "D302"  # published-late: the one rule that says a report was not on time
 
 _STATE_WORDS = {QUEUED: "排队中", RUNNING: "检查中", DONE: "完成", REFUSED: "未检查", FAILED: "出错"}
@@ -44,12 +47,15 @@ def page(rows: str, pending: int) -> str:
 <form id="upload" method="post" action="/upload" enctype="multipart/form-data" data-max-bytes="{MAX_FILE_BYTES}">
 <fieldset id="choices"><legend>检查设置(保存在本浏览器中)</legend>
 <label>报告类型 <select name="profile" id="profile">
+<option value="{AUTOMATIC_PROFILE}" selected>按标题自动判断</option>
 <option value="annual">法治政府建设年度报告</option>
+<option value="disclosure">政府信息公开工作年度报告</option>
 <option value="summary">工作总结(不检查五个必备部分)</option>
 </select></label>
 <label>公开截止日期(次年,月-日) <input name="deadline" id="deadline" value="03-31" size="6"
  pattern="[0-9]{{2}}-[0-9]{{2}}" inputmode="numeric" aria-describedby="deadline-help"></label>
-<span id="deadline-help" class="help">默认 03-31:次年 4 月 1 日前公开</span>
+<span id="deadline-help" class="help">默认 03-31:次年 4 月 1 日前公开
+(法治政府建设年度报告;政府信息公开年度报告的期限另有规定)</span>
 <label>只检查这些规则 <input name="select" id="select" placeholder="全部规则,或如 S,D301" size="16"></label>
 <label>不检查这些规则 <input name="ignore" id="ignore" placeholder="如 T404" size="16"></label>
 </fieldset>

@@ -22,7 +22,7 @@ from checker.runner import RuleSets, lint_jobs, plan_jobs
 class Choices(NamedTuple):
     """What the reviewer chose in the page, sent with each upload."""
 
-    profile: str = "annual"
+    profile: str | None = None  # None: chosen from the report's title, as the CLI does without --profile
     deadline: tuple[int, int] | None = None  # (month, day); None: the default, 03-31
     select: tuple[str, ...] = ()  # empty: every rule
     ignore: tuple[str, ...] = ()
