@@ -16,7 +16,9 @@ from checker.cli import main
 from checker.crossfile import across_reports
 from checker.engine import lint_path
 from checker.model import FileResult
-from checker.ruleset import RuleSet
+from checker.rule import RuleFileError
+from checker.ruleschema import compile_rule_files
+from checker.ruleset import RuleSet, builtin_rules_dir, rule_files
 from checker.selection import Options
 
 ORGANISATION = "青山区交通运输局"
@@ -111,3 +113,29 @@ def test_the_rows_are_kept_only_for_P401(tmp_path: Path, ruleset: RuleSet) -> No
     assert set(kept) == {"carried", "forward"}
     without = lint_path(last, ruleset, Options(ignore=("P401",))).digest
     assert without is None or without.rows == ()
+
+
+@pytest.mark.parametrize(
+    ("params", "wrong"),
+    [('carried = "brought"', "'brought' names no row"), ('table = "P101"', "not a table-identity rule")],
+)
+def test_a_carry_over_rule_names_rows_of_a_table_rule(params: str, wrong: str) -> None:
+    rule = f"""
+[[rule]]
+code = "X401"
+name = "carry-over-of-my-own"
+kind = "carry-over"
+severity = "error"
+summary = "s"
+summary_en = "s"
+message = "m"
+message_en = "m"
+explanation = "e"
+source = "src"
+example = {{ fail = "f", pass = "p" }}
+[rule.params]
+{params}
+"""
+    builtin = [(path, path.read_bytes()) for path in rule_files([builtin_rules_dir()])]
+    with pytest.raises(RuleFileError, match=wrong):
+        compile_rule_files([*builtin, (Path("x.toml"), rule.encode())])
