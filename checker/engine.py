@@ -121,7 +121,9 @@ class Plan(NamedTuple):
     checks: list[tuple[Rule, CheckFn]]  # the rules that read one document (not those across reports)
     context: Context
     with_facts: bool  # some active rule reads the numeric facts
-    digest: DigestSpec | None  # what the active rules across reports need of the file; None: none is active
+    # What the active rules across reports need of the file; None: none is active, or the
+    # run has no other report to compare it with (Options.compare_reports).
+    digest: DigestSpec | None
 
 
 _PLANS: dict[tuple[int, Options], Plan] = {}
@@ -147,7 +149,7 @@ def plan_for(ruleset: RuleSet, options: Options) -> Plan:
         checks = [(r, specs[r.kind].check) for r in rules if specs[r.kind].across is None]
         across = [r.params for r in rules if specs[r.kind].across is not None]
         spec = None
-        if across:
+        if across and options.compare_reports:
             from checker.checks.crossyear import digest_spec
 
             spec = digest_spec(across)

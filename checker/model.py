@@ -979,8 +979,8 @@ class Digest(NamedTuple):
     year: int | None  # the report year
     passages: tuple[Passage, ...]
     plan_items: tuple[Passage, ...]  # the first sentence of each paragraph of the plan part
-    # The measures' character pairs as a bitmap (checker.checks.crossyear.pairs_bitmap):
-    # what a plan item is looked up in, at a few KB a report instead of its text.
+    # The measures' text as the low byte of each character (checker.checks.crossyear.low_bytes):
+    # enough to look its character pairs up in, at a byte a character instead of its text.
     measures: bytes
     figures: tuple[Figure, ...]
     suppressions: object | None = None  # the file's checker.suppress.Suppressions, if any

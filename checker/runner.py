@@ -248,6 +248,9 @@ def lint_run(
     CLI's progress bar), then the rules across reports over the digests the files left
     (checker.crossfile), with the ``previous`` reports (``--previous``) as last year's
     partners only: linted for their digests, their own findings dropped."""
+    if len(jobs) + len(previous) >= 2:  # else no report has a partner: no digests
+        jobs = [job._replace(options=job.options._replace(compare_reports=True)) for job in jobs]
+        previous = [job._replace(options=job.options._replace(compare_reports=True)) for job in previous]
     linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=compact)
     results = list(progress(linted) if progress is not None else linted)
     earlier = list(lint_jobs(list(previous), rulesets, workers=1, results_cache=results_cache, compact=True))

@@ -36,6 +36,10 @@ class Options(NamedTuple):
     layers: tuple[Selection, ...] = ()
     # (code or prefix, level): the most specific entry wins; "off" disables the rule.
     severity: tuple[tuple[str, Level], ...] = ()
+    # The run holds two reports or more (inputs and --previous): each file keeps the digest
+    # the rules across reports read. A run of one file cannot pair it, and a digest costs
+    # about a third of linting a report (checker.runner.lint_run sets it).
+    compare_reports: bool = False
 
 
 def _matches(code: str, selectors: tuple[str, ...]) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from checker.checks import Corpus
-from checker.checks.crossyear import check_shared_template, comparable, pairs_bitmap
+from checker.checks.crossyear import check_shared_template, comparable, held_pairs, low_bytes, pair_ids
 from checker.cli import main
 from checker.config import ConfigResolver, Overrides
 from checker.crossfile import across_reports
@@ -194,7 +194,7 @@ def test_the_baseline_holds_findings_across_reports(tmp_path: Path, capsys: pyte
 def test_lsh_candidates_find_what_every_pair_finds(ruleset: RuleSet) -> None:
     """From ``lsh_from`` paragraphs on, MinHash LSH proposes the candidates: the findings are
     the same as comparing every pair."""
-    options = Options(select=("S113",))
+    options = Options(select=("S113",), compare_reports=True)
     results = [lint_path(path, ruleset, options) for path in sorted(ARCHIVE.glob("*.txt"))]
     corpus = Corpus([r.digest for r in results if r.digest is not None], len(results))
     params = ruleset.by_code["S113"].params
@@ -211,7 +211,7 @@ def test_a_failing_rule_across_reports_is_one_E002(ruleset: RuleSet, monkeypatch
         raise RuntimeError("boom")
 
     monkeypatch.setattr(crossyear, "last_years", boom)
-    options = Options()
+    options = Options(compare_reports=True)
     results = [lint_path(path, ruleset, options) for path in sorted(ARCHIVE.glob("*.txt"))]
     out = across_reports(results, [(ruleset, options)] * len(results))
     failures = [d for r in out for d in r.diagnostics if d.code == INTERNAL_ERROR]
@@ -221,21 +221,43 @@ def test_a_failing_rule_across_reports_is_one_E002(ruleset: RuleSet, monkeypatch
 
 
 def test_digests_are_small_and_pickle(ruleset: RuleSet) -> None:
-    result = lint_path(ROOT / "seeds" / "001_abc1dbf2d171ed56.txt", ruleset, Options())
+    result = lint_path(ROOT / "seeds" / "001_abc1dbf2d171ed56.txt", ruleset, Options(compare_reports=True))
     assert result.digest is not None
     data = pickle.dumps(result.digest)
     assert pickle.loads(data) == result.digest
-    assert len(data) < 16_000  # the text is 25 KB; the bitmap 4 KB
+    assert len(data) < 16_000  # the text is 25 KB; its measures' pairs a few KB
 
 
 def test_no_digest_without_a_rule_across_reports(ruleset: RuleSet) -> None:
-    assert lint_text("r.txt", "青山区2023年法治政府建设年度报告\n", ruleset, Options(ignore=ACROSS)).digest is None
+    options = Options(ignore=ACROSS, compare_reports=True)
+    assert lint_text("r.txt", "青山区2023年法治政府建设年度报告\n", ruleset, options).digest is None
 
 
-def test_pairs_bitmap_holds_what_it_was_given() -> None:
-    bitmap = pairs_bitmap(["智慧普法平台。"])
-    assert len(bitmap) == 4096
-    assert sum(bin(b).count("1") for b in bitmap) <= 6  # 智慧 慧普 普法 法平 平台 台。
+def test_no_digest_in_a_run_of_one_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run of one file has no report to pair it with: it pays for no digest."""
+    from checker.checks import crossyear
+
+    made: list[str] = []
+    real_digest = crossyear.digest
+    monkeypatch.setattr(crossyear, "digest", lambda doc, *args: made.append(doc.path) or real_digest(doc, *args))
+    report = tmp_path / "r.txt"
+    report.write_text("青山区2023年法治政府建设年度报告\n全年受理行政复议申请56件。\n", encoding="utf-8")
+    rulesets = RuleSets(use_cache=False)
+    jobs = plan_jobs([report], ConfigResolver(None, use_cache=False), Overrides(), rulesets)
+    assert jobs[0].options.compare_reports is False
+    assert lint_run(jobs, rulesets, workers=1)[0].digest is None
+    assert made == []
+    lint_run(jobs * 2, rulesets, workers=1)
+    assert made == [str(report)] * 2
+
+
+def test_the_measures_pairs_hold_what_they_were_given() -> None:
+    kept = low_bytes("智慧普法平台。")
+    assert len(kept) == 7  # a byte a character
+    held = held_pairs(kept)
+    assert len(held) <= 6  # 智慧 慧普 普法 法平 平台 台。
+    assert pair_ids("普法平台") <= held
+    assert len(pair_ids("依法行政")) == 3 and not pair_ids("依法行政") <= held
     assert comparable("一、智慧 普法,平台!") == "一智慧普法平台"
 
 

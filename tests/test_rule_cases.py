@@ -134,6 +134,7 @@ def _linted(ruleset: RuleSet, code: str, case: Case) -> tuple[str, FileResult]:
     if kinds()[ruleset.by_code[code].kind].across is None:
         return case.text, lint_text("report.txt", case.text, ruleset, options)
     texts = case.text.split(REPORTS_SEPARATOR)
+    options = options._replace(compare_reports=True)  # as lint_run sets it for a run of several reports
     results = [lint_text(f"report{i}.txt", text, ruleset, options) for i, text in enumerate(texts)]
     return texts[-1], across_reports(results, [(ruleset, options)] * len(results))[-1]
 

@@ -54,41 +54,31 @@ def comparable(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- the measures' pairs
+# A pair of adjacent characters is looked up as a 16-bit id: the low bytes of their UTF-16
+# code units side by side. A digest keeps the measures as those low bytes, one a character
+# (encoded and sliced by C code): it is made for every report of a run, and building a set
+# of pairs there (boxing each id) cost far more than the few reports that are ever paired
+# need. 65 536 ids for ~3 000 pairs a report: a pair it never held is "held" about one time
+# in twenty, which only makes S111 report fewer items.
 
-PAIR_BITS = 15  # 32 768 bits (4 KB a report): ~3 000 pairs set about 9 % of them
-_PAIR_MASK = (1 << PAIR_BITS) - 1
+
+def low_bytes(text: str) -> bytes:
+    """The low byte of each UTF-16 code unit of ``text``: what a digest keeps of it."""
+    return text.encode("utf-16-le")[::2]
 
 
-def pair_ids(text: str) -> set[int]:
-    """Each pair of adjacent characters of ``text`` as one int (their UTF-16 code units side
-    by side), read at C speed as the text's 4-byte windows at even and at odd offsets."""
-    data = text.encode("utf-16-le")
-    ids = set(array("I", data[: len(data) // 4 * 4]))
-    rest = data[2:]
-    ids.update(array("I", rest[: len(rest) // 4 * 4]))
+def held_pairs(low: bytes) -> set[int]:
+    """The 16-bit ids of the adjacent pairs of ``low`` (its 2-byte windows at even and at
+    odd offsets)."""
+    ids = set(array("H", low[: len(low) // 2 * 2]))
+    rest = low[1:]
+    ids.update(array("H", rest[: len(rest) // 2 * 2]))
     return ids
 
 
-def _bit(pair: int) -> int:
-    """A deterministic hash of a pair id (str hashes change from process to process)."""
-    return (pair * 0x9E3779B1) >> 11 & _PAIR_MASK
-
-
-def pairs_bitmap(texts: Iterable[str]) -> bytes:
-    """The adjacent character pairs of ``texts`` as a bitmap: a set that
-    says "maybe" for a pair it never held about one time in ten, which only makes S111
-    report fewer items."""
-    bits = bytearray(1 << PAIR_BITS - 3)
-    # The raw text: its pairs with punctuation are never looked up (items are comparable text).
-    for pair in pair_ids("".join(texts)):
-        h = (pair * 0x9E3779B1) >> 11 & _PAIR_MASK  # _bit, inline: a few thousand a report
-        bits[h >> 3] |= 1 << (h & 7)
-    return bytes(bits)
-
-
-def _has_pair(bitmap: bytes, pair: int) -> bool:
-    h = _bit(pair)
-    return bool(bitmap[h >> 3] & (1 << (h & 7)))
+def pair_ids(text: str) -> set[int]:
+    """Each pair of adjacent characters of ``text`` as its 16-bit id."""
+    return held_pairs(low_bytes(text))
 
 
 # --------------------------------------------------------------------------- what a file keeps
@@ -256,7 +246,7 @@ def digest(
         identity.year,
         tuple(passages),
         tuple(items),
-        pairs_bitmap(measures) if measured and measures else b"",
+        low_bytes("".join(measures)) if measured and measures else b"",
         figures,
         suppressions,
         rows=tuple(_stated_rows(doc, spec, ctx, places)),
@@ -512,11 +502,12 @@ def check_plan_followed_up(corpus: Corpus, params: Sequence[PlanParams | None]) 
         if p is None or not current.measures or not previous.plan_items:
             continue
         missing: list[Passage] = []
+        measures = held_pairs(current.measures)
         for item in previous.plan_items:
             pairs = _item_pairs(item.text, p.generic)
             if len(pairs) < p.min_pairs:
                 continue
-            held = sum(_has_pair(current.measures, pair) for pair in pairs)
+            held = len(pairs & measures)
             if held < p.taken_up * len(pairs):
                 missing.append(item)
         if not missing:
@@ -660,11 +651,11 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
             first.setdefault(digests[member[0]].organisation, member)
         firsts.append(list(first.values()))
 
-    measures: dict[int, int] = {}  # a report's measures bitmap as an int, made when first compared
+    measures: dict[int, set[int]] = {}  # a report's measures' pairs, made when first compared
 
-    def measures_of(report: int) -> int:
+    def measures_of(report: int) -> set[int]:
         if report not in measures:
-            measures[report] = int.from_bytes(digests[report].measures)
+            measures[report] = held_pairs(digests[report].measures)
         return measures[report]
 
     def another(report: int, other: int) -> bool:
@@ -676,8 +667,8 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
         if a is None or b is None or a in b or b in a or fuzz.ratio(a, b) >= p.similarity:
             return False
         mine, theirs = measures_of(report), measures_of(other)
-        union = (mine | theirs).bit_count()
-        return not union or (mine & theirs).bit_count() < p.same_report * union
+        union = len(mine | theirs)
+        return not union or len(mine & theirs) < p.same_report * union
 
     def near(position: int) -> list[tuple[int, float]]:
         """The texts near enough to ``shared[position]``, among its first candidates."""
