@@ -109,6 +109,7 @@ def _with_findings(
         # the lines of its own findings.
         places = [*(p.place for p in digest.passages), *(p.place for p in digest.plan_items)]
         places += [f.place for f in digest.figures]
+        places += [cell.place for row in digest.rows for cell in row.cells]
         wanted = {d.span.start for d in found if d.span is not None}
         lines = {p.start.line: p.line_text for p in places if p.span.start in wanted}
         source = source.with_lines(lines)

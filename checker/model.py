@@ -969,6 +969,24 @@ class Figure(NamedTuple):
     growth: tuple[Decimal, int, int] | None = None  # percent, decimals, direction (+1/-1)
 
 
+class StatedCell(NamedTuple):
+    """A number a statistics table of the report states (table 三 of a disclosure report)."""
+
+    column: str  # the column's name in its table rule ("natural", "total")
+    show: str  # what messages call it ("自然人")
+    value: int
+    place: Place
+
+
+class StatedRow(NamedTuple):
+    """A row of a statistics table: its read cells (a blank one is unknown and not kept)."""
+
+    table: str  # the code of the table rule that reads it (P201)
+    row: str  # its name in that rule ("carried", "forward")
+    show: str  # "二、上年结转"
+    cells: tuple[StatedCell, ...]
+
+
 class Digest(NamedTuple):
     organisation: str | None  # normalized (区政府 = 区人民政府); None: not found, never guessed
     year: int | None  # the report year
@@ -980,6 +998,7 @@ class Digest(NamedTuple):
     figures: tuple[Figure, ...]
     suppressions: object | None = None  # the file's checker.suppress.Suppressions, if any
     profile: str | None = None  # the profile the file was linted with, when its title chose it
+    rows: tuple[StatedRow, ...] = ()  # table rows a rule across reports compares (P401)
 
 
 class FileResult(NamedTuple):

@@ -450,15 +450,18 @@ def compile_rule_files(files: list[tuple[Path, bytes]]) -> tuple[list[Rule], Voc
 
 
 def _table_names_known(rules: dict[str, Rule]) -> None:
-    """A table-text rule names rows and columns of its table-identity rule's table."""
+    """A table-text or carry-over rule names rows and columns of its table-identity rule's table."""
     for rule in rules.values():
-        if rule.kind != "table-text":
+        if rule.kind not in ("table-text", "carry-over"):
             continue
         table = rules[rule.params.table].params
         rows, columns = {r.name for r in table.rows}, {c.name for c in table.columns}
-        wanted = [(c.row, rows) for c in rule.params.claims] + [(c.column, columns) for c in rule.params.claims]
-        wanted += [(s.column, columns) for s in rule.params.shares]
-        wanted += [(name, rows) for s in rule.params.shares for whole in s.wholes for name in whole]
+        if rule.kind == "carry-over":
+            wanted = [(rule.params.carried, rows), (rule.params.forward, rows)]
+        else:
+            wanted = [(c.row, rows) for c in rule.params.claims] + [(c.column, columns) for c in rule.params.claims]
+            wanted += [(s.column, columns) for s in rule.params.shares]
+            wanted += [(name, rows) for s in rule.params.shares for whole in s.wholes for name in whole]
         for name, known in wanted:
             if name not in known:
                 table_code = rule.params.table

@@ -3,9 +3,10 @@
 N210 a figure quoted for last year that last year's report stated otherwise; S111 items of
 last year's plan that this year's report never takes up; S112 a 不足 or plan paragraph
 copied from last year's report; S113 a paragraph shared with another organisation's report
-(a template). They read no document: each file leaves a :class:`~checker.model.Digest`
-(built here, by :func:`digest`, when the file is linted) and ``checker.crossfile`` calls each
-kind's ``across`` function once per run over all of them. The per-document ``check`` of
+(a template); P401 a disclosure report's 上年结转 that is not last year's 结转下年度.
+They read no document: each file leaves a :class:`~checker.model.Digest` (built here, by
+:func:`digest`, when the file is linted) and ``checker.crossfile`` calls each kind's
+``across`` function once per run over all of them. The per-document ``check`` of
 these kinds finds nothing.
 
 Similarity is rapidfuzz's (``fuzz.ratio``: the normalized Indel similarity of two texts,
@@ -25,9 +26,22 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Corpus, CrossFinding, Finding, KindSpec, RelatedPlace, Text
+from checker.checks.disclosure import TableIdentityParams, read_grid
 from checker.checks.numbers import HUNDRED, consistent, fmt
 from checker.checks.structure import Part, find_part
-from checker.model import CountFact, Digest, Document, Facts, Figure, Identity, Passage, Place, Span
+from checker.model import (
+    CountFact,
+    Digest,
+    Document,
+    Facts,
+    Figure,
+    Identity,
+    Passage,
+    Place,
+    Span,
+    StatedCell,
+    StatedRow,
+)
 
 # --------------------------------------------------------------------------- comparable text
 
@@ -80,6 +94,8 @@ class DigestSpec(NamedTuple):
     # shortcomings; else S113's parts: the rest of the report); None: not kept.
     measures_without: frozenset[str] | None
     figures: bool  # N210
+    # The table rows to keep: (code of the table rule that reads them, row names), P401.
+    rows: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class PriorFigureParams(NamedTuple):
@@ -113,6 +129,12 @@ class TemplateParams(NamedTuple):
     same_report: float
 
 
+class CarryOverParams(NamedTuple):
+    table: str  # the table-identity rule whose table holds both rows (P201)
+    carried: str  # this year's row of what last year left open ("carried": 二、上年结转)
+    forward: str  # last year's row of what it left open ("forward": 四、结转下年度继续办理)
+
+
 def digest_spec(params: Iterable[object]) -> DigestSpec:
     parts: set[str] = set()
     min_length = 1 << 30
@@ -120,6 +142,7 @@ def digest_spec(params: Iterable[object]) -> DigestSpec:
     without: frozenset[str] | None = None
     template_parts: frozenset[str] | None = None
     figures = False
+    rows: dict[str, set[str]] = {}
     for p in params:
         if isinstance(p, (CopiedParams, TemplateParams)):
             parts.update(p.parts)
@@ -131,7 +154,10 @@ def digest_spec(params: Iterable[object]) -> DigestSpec:
             without = frozenset((p.plan, *p.not_measures))
         elif isinstance(p, PriorFigureParams):
             figures = True
-    return DigestSpec(frozenset(parts), min_length, plan, without or template_parts, figures)
+        elif isinstance(p, CarryOverParams):
+            rows.setdefault(p.table, set()).update((p.carried, p.forward))
+    kept_rows = tuple((table, tuple(sorted(names))) for table, names in sorted(rows.items()))
+    return DigestSpec(frozenset(parts), min_length, plan, without or template_parts, figures, kept_rows)
 
 
 class _Places:
@@ -223,7 +249,28 @@ def digest(
         low_bytes("".join(measures)) if measured and measures else b"",
         figures,
         suppressions,
+        rows=tuple(_stated_rows(doc, spec, ctx, places)),
     )
+
+
+def _stated_rows(doc: Document, spec: DigestSpec, ctx: Context, places: _Places) -> Iterator[StatedRow]:
+    """The rows ``spec`` names, as their table rules read them (through the cache the
+    table's own checks fill), with each cell whose number is known."""
+    for table, names in spec.rows:
+        params: TableIdentityParams = ctx.params_by_code[table]
+        grid = read_grid(doc, params, ctx)
+        if grid is None:
+            continue
+        for slot in params.rows:
+            row = grid.rows.get(slot.name)
+            if slot.name not in names or row is None:
+                continue  # a group row summed from its parts is not compared
+            cells = tuple(
+                StatedCell(column.name, column.show, cell.value, places.of(cell.span))
+                for column, cell in zip(params.columns, row.cells, strict=True)
+                if cell.value is not None  # blank: unknown
+            )
+            yield StatedRow(table, slot.name, slot.show, cells)
 
 
 # --------------------------------------------------------------------------- figures (N210)
@@ -333,18 +380,19 @@ def _figure(
 
 
 def last_years(corpus: Corpus) -> Iterator[tuple[int, int]]:
-    """(this year's report, last year's report of the same organisation), for each input
-    whose organisation and year are known and whose previous report is in the corpus
-    (the first such in corpus order: inputs, then --previous)."""
-    by_key: dict[tuple[str, int], int] = {}
+    """(this year's report, last year's report of the same organisation and profile), for
+    each input whose organisation and year are known and whose previous report is in the
+    corpus (the first such in corpus order: inputs, then --previous). The profile too: an
+    organisation's 法治政府建设 report and its 政府信息公开 report are two series."""
+    by_key: dict[tuple[str, int, str | None], int] = {}
     for index, d in enumerate(corpus.digests):
         if d.organisation is not None and d.year is not None:
-            by_key.setdefault((d.organisation, d.year), index)
+            by_key.setdefault((d.organisation, d.year, d.profile), index)
     for index in range(corpus.inputs):
         d = corpus.digests[index]
         if d.organisation is None or d.year is None:
             continue
-        previous = by_key.get((d.organisation, d.year - 1))
+        previous = by_key.get((d.organisation, d.year - 1, d.profile))
         if previous is not None:
             yield index, previous
 
@@ -512,6 +560,55 @@ def check_copied_from_last_year(corpus: Corpus, params: Sequence[CopiedParams | 
             )
 
 
+# --------------------------------------------------------------------------- P401
+
+
+def _stated_row(digest: Digest, table: str, row: str) -> StatedRow | None:
+    return next((r for r in digest.rows if r.table == table and r.row == row), None)
+
+
+def check_carry_over(corpus: Corpus, params: Sequence[CarryOverParams | None]) -> Iterator[CrossFinding]:
+    """This year's row ``carried`` against last year's row ``forward``, column by column:
+    only cells both reports fill in (a blank one is unknown)."""
+    for this, last in last_years(corpus):
+        p = params[this]
+        if p is None:
+            continue
+        carried = _stated_row(corpus.digests[this], p.table, p.carried)
+        forward = _stated_row(corpus.digests[last], p.table, p.forward)
+        if carried is None or forward is None:
+            continue
+        left_open = {cell.column: cell for cell in forward.cells}
+        for cell in carried.cells:
+            before = left_open.get(cell.column)
+            if before is None or before.value == cell.value:
+                continue
+            yield CrossFinding(
+                this,
+                Finding(
+                    cell.place.span,
+                    args={
+                        "column": cell.show,
+                        "carried": carried.show,
+                        "value": cell.value,
+                        "forward": forward.show,
+                        "forward_value": before.value,
+                        "year": corpus.digests[last].year,
+                    },
+                ),
+                (
+                    RelatedPlace(
+                        last,
+                        before.place,
+                        Text(
+                            f"上年报告“{forward.show}”{before.show}:{before.value}",
+                            f"last year's “{forward.show}”, {before.show}: {before.value}",
+                        ),
+                    ),
+                ),
+            )
+
+
 # --------------------------------------------------------------------------- S113
 
 # Candidates one paragraph is compared with, at most, in the order of the corpus: a template
@@ -675,5 +772,12 @@ KINDS = (
         "checker.checks.crossyear_schema:TemplateModel",
         args=frozenset({"similarity", "organisation", "other"}),
         across=check_shared_template,
+    ),
+    KindSpec(
+        "carry-over",
+        _no_finding,
+        "checker.checks.crossyear_schema:CarryOverModel",
+        args=frozenset({"column", "carried", "value", "forward", "forward_value", "year", "other"}),
+        across=check_carry_over,
     ),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from checker.checks.crossyear import CopiedParams, PlanParams, PriorFigureParams, TemplateParams
+from checker.checks.crossyear import CarryOverParams, CopiedParams, PlanParams, PriorFigureParams, TemplateParams
 from checker.checks.schema import ParamsModel, optional_alternation
 
 
@@ -62,3 +62,14 @@ class TemplateModel(ParamsModel):
             self.lsh_threshold,
             self.same_report,
         )
+
+
+class CarryOverModel(ParamsModel):
+    """P401: the rows are named as the table rule names them."""
+
+    table: str = "P201"
+    carried: str = "carried"
+    forward: str = "forward"
+
+    def compile(self) -> CarryOverParams:
+        return CarryOverParams(self.table, self.carried, self.forward)

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
+from checker.checks.numbers import HUNDRED, consistent
 from checker.checks.structure import SectionParams, find_part
 from checker.expr import Arith, Compare, Expr, Name, Value, evaluate
 from checker.model import Document, Sentence, Span
@@ -513,11 +514,10 @@ def _shares(
 
 def _agrees(stated: Decimal, part: int, whole: int) -> bool:
     """``stated`` (a percentage with its decimals) is ``part`` of ``whole``, rounded half-up
-    or truncated at the stated precision."""
+    or truncated at the stated precision (as the numeric rules read a stated rate)."""
     exponent = stated.as_tuple().exponent
-    places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    exact = Decimal(part) * 100 / Decimal(whole)
-    return stated in (exact.quantize(places, ROUND_HALF_UP), exact.quantize(places, ROUND_DOWN))
+    decimals = -exponent if isinstance(exponent, int) else 0
+    return consistent(stated, decimals, Decimal(part) * HUNDRED / Decimal(whole))
 
 
 TABLE_TEXT = KindSpec(
