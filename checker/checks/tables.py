@@ -180,32 +180,41 @@ def total_checks(table: Table) -> Iterator[tuple[bool, list[TotalCheck]]]:
     whether the table can be read only one way there: the total after every other line of
     its kind, no subtotal, no 其中 line."""
     part_rows, grand_rows, sub_rows = set(table.part_rows), table.total_rows, table.subtotal_rows
-    not_summed = part_rows | set(grand_rows)
-    body = [r for r in table.body_rows() if r not in not_summed]
+    body = [r for r in table.body_rows() if r not in part_rows | set(grand_rows)]
     columns = _counted_columns(table)
     plain_rows = bool(body) and not sub_rows and not part_rows and len(grand_rows) == 1
-    for totals, bounds in ((grand_rows, set(grand_rows)), (sub_rows, set(grand_rows) | set(sub_rows))):
-        for total, rows in _segments(body, totals, bounds):
-            readings = _readings(total, rows, set(sub_rows), totals is grand_rows)
-            found = (
-                _best(_figure(table, total, c), [[_figure(table, r, c) for r in reading] for reading in readings])
-                for c in columns
-            )
-            yield plain_rows and rows == body and total > body[-1], [check for check in found if check]
+    yield from _line_checks(
+        grand_rows, sub_rows, body, columns, plain_rows, lambda row, column: _figure(table, row, column)
+    )
     grand_columns, sub_columns = table.total_columns, table.subtotal_columns
-    not_parts = set(grand_columns) | set(table.part_columns)
-    parts = [c for c in columns if c not in not_parts]
+    parts = [c for c in columns if c not in set(grand_columns) | set(table.part_columns)]
     plain_columns = bool(parts) and not sub_columns and not table.part_columns and len(grand_columns) == 1
     plain_columns = plain_columns and table.header_rows < 2
     counted_rows = [r for r in table.body_rows() if r not in part_rows]
-    for totals, bounds in ((grand_columns, set(grand_columns)), (sub_columns, set(grand_columns) | set(sub_columns))):
-        for total, summed in _segments(parts, totals, bounds):
-            readings = _readings(total, summed, set(sub_columns), totals is grand_columns)
+    yield from _line_checks(
+        grand_columns, sub_columns, parts, counted_rows, plain_columns, lambda column, row: _figure(table, row, column)
+    )
+
+
+def _line_checks(
+    grand: Sequence[int],
+    sub: Sequence[int],
+    members: list[int],
+    across: list[int],
+    plain: bool,
+    figure: Callable[[int, int], TableCell | None],
+) -> Iterator[tuple[bool, list[TotalCheck]]]:
+    """:func:`total_checks` along one axis: each total line of ``grand`` and ``sub`` against
+    the ``members`` lines it may total, one check per line ``across`` (``figure(line,
+    across_line)`` is their cell) — rows and columns are the same question turned."""
+    for totals, bounds in ((grand, set(grand)), (sub, set(grand) | set(sub))):
+        for total, summed in _segments(members, totals, bounds):
+            readings = _readings(total, summed, set(sub), totals is grand)
             found = (
-                _best(_figure(table, r, total), [[_figure(table, r, c) for c in reading] for reading in readings])
-                for r in counted_rows
+                _best(figure(total, other), [[figure(line, other) for line in reading] for reading in readings])
+                for other in across
             )
-            yield plain_columns and summed == parts and total > parts[-1], [check for check in found if check]
+            yield plain and summed == members and total > members[-1], [check for check in found if check]
 
 
 def check_table_totals(doc: Document) -> Iterator[Finding]:
