@@ -51,14 +51,19 @@ def tmp_root() -> Iterator[Path]:
         yield Path(folder)
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_root: Path) -> Iterator[Desk]:
+def desk_in(root: Path, workers: int) -> Desk:
+    """A desk whose private folders are made under ``root`` (the test's, not the system's)."""
     saved = tempfile.tempdir
-    tempfile.tempdir = str(tmp_root)
+    tempfile.tempdir = str(root)
     try:
-        made = Desk(2)
+        return Desk(workers)
     finally:
         tempfile.tempdir = saved
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_root: Path) -> Iterator[Desk]:
+    made = desk_in(tmp_root, 2)
     yield made
     made.close()
 
@@ -443,12 +448,7 @@ def test_clear_deletes_the_session_files(client: TestClient, desk: Desk) -> None
 
 
 def test_closing_the_desk_removes_its_folder(tmp_path: Path) -> None:
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(tmp_path)
-    try:
-        desk = Desk(1)
-    finally:
-        tempfile.tempdir = saved
+    desk = desk_in(tmp_path, 1)
     session = desk.open_session()
     assert not session.folder.path.exists()  # made with the first file
     path, out = session.folder.new_file(".txt")
