@@ -42,8 +42,7 @@ _NOT_A_QUANTITY = re.compile(r"序号|编号|^序$|年份|年度|排名|名次|�
 _SEQUENCE_HEADER = re.compile(r"序号|编号|^序$|年份|年度")
 _MARKDOWN_RULE = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?")
 _WIDE_SPACE = re.compile(r"[ \u3000]{2,}")
-_PIPE = re.compile(r"\|")
-_TAB = re.compile("\t")
+_WIDE_SPACE_SPLIT = re.compile(r"([ \u3000]{2,})")  # the separators kept: split gives their lengths
 _LABEL_MAX = 24  # a longer cell is prose, not a table's label
 _MIN_SPACED_COLUMNS = 3
 
@@ -176,29 +175,34 @@ def _cells(line: str, start: int) -> tuple[TableLayoutKind | None, list[tuple[in
         # "| a | b |", or "a | b |" as a web page's table is often saved
         opened = stripped[0] == "|"
         inner = stripped[int(opened) : len(stripped) - (stripped[-1] == "|")]
-        return "pipe", _split(inner, lead + opened, _PIPE)
+        return "pipe", _split(inner, lead + opened, "|")
     if "\t" in stripped:
-        return "tab", _split(line, start, _TAB)
+        return "tab", _split(line, start, "\t")
     if _WIDE_SPACE.search(stripped):
-        cells = _split(stripped, lead, _WIDE_SPACE)
+        cells = _split(stripped, lead, _WIDE_SPACE_SPLIT)
         if len(cells) >= _MIN_SPACED_COLUMNS and all(end - begin <= _LABEL_MAX for begin, end in cells):
             return "spaced", cells
     return None, None
 
 
-def _split(text: str, start: int, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+def _split(text: str, start: int, separator: str | re.Pattern[str]) -> list[tuple[int, int]]:
     """View ranges of the pieces of ``text`` (at view offset ``start``) between separators,
-    each stripped of spaces (an empty piece is an empty range where it stands)."""
+    each stripped of spaces (an empty piece is an empty range where it stands). A pattern
+    separator captures itself, so that its split gives the separators too; one character
+    (``|``, a tab) is split by str.split."""
+    if isinstance(separator, str):
+        pieces = text.split(separator)
+        gaps = [len(separator)] * (len(pieces) - 1)
+    else:
+        parts = separator.split(text)
+        pieces, gaps = parts[::2], [len(gap) for gap in parts[1::2]]
     cells: list[tuple[int, int]] = []
-    at = 0
-    for m in [*separator.finditer(text), None]:
-        end = m.start() if m is not None else len(text)
-        piece = text[at:end]
+    at = start
+    for piece, gap in zip(pieces, [*gaps, 0]):
         left = len(piece) - len(piece.lstrip())
         right = len(piece.rstrip())
-        cells.append((start + at + left, start + at + max(left, right)))
-        if m is not None:
-            at = m.end()
+        cells.append((at + left, at + max(left, right)))
+        at += len(piece) + gap
     return cells
 
 
@@ -212,26 +216,30 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
         return []
     if len(block) * max(len(row[1]) for row in block) > _MAX_SLOTS:
         return []
-    cells = []
-    for row_index, (_, ranges) in enumerate(block):
-        for column, (start, end) in enumerate(ranges):
-            cells.append(_text_cell(row_index, column, start, end, view, source))
-    if not any(cell.value is not None for cell in cells):
+    cells: list[TableCell] = []
+    widths = set()  # of the rows that state a number
+    for row_index, (number, ranges) in enumerate(block):
+        line_start = source.line_span(number).start
+        row = [_text_cell(row_index, column, a, b, view, number, line_start) for column, (a, b) in enumerate(ranges)]
+        if any(cell.value is not None for cell in row):
+            widths.add(len(row))
+        cells += row
+    if not widths:
         return []
     table = Table(str(block[0][0]), kind, cells, Span(cells[0].span.start, cells[-1].span.end))
     if kind == "pipe":
         table.header_rows = 1  # Markdown's first row is its header
-    widths = {len(ranges) for _, ranges in block if any(read_number(view.text[a:b])[0] is not None for a, b in ranges)}
     table.ragged = len(widths) > 1
     return [table]
 
 
-def _text_cell(row: int, column: int, start: int, end: int, view: View, source: SourceText) -> TableCell:
+def _text_cell(row: int, column: int, start: int, end: int, view: View, line: int, line_start: int) -> TableCell:
+    """The cell at view range ``[start, end)`` on 1-based ``line``, which starts at original
+    offset ``line_start`` (known once per row: no position is looked up per cell)."""
     text = view.text[start:end]
     value, unit = read_number(text)
     span = view.span(start, end)
-    position = source.position(span.start)
-    return TableCell(row, column, text, span, value, unit, f"{position.line}:{position.column}")
+    return TableCell(row, column, text, span, value, unit, f"{line}:{span.start - line_start + 1}")
 
 
 _CELL_LINE_MAX = 16  # a line longer than this is no cell of a copied table
@@ -272,9 +280,9 @@ def _cell_per_line_table(
     first, end, width = fits[0]
     cells = []
     for k in range(first, end):
-        _, start, text = window[k]
+        number, start, text = window[k]
         row, column = divmod(k - first, width)
-        cells.append(_text_cell(row, column, start, start + len(text), view, source))
+        cells.append(_text_cell(row, column, start, start + len(text), view, number, source.line_span(number).start))
     table = Table(str(window[first][0]), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
     table.header_rows = 1
     table.label_columns = 1

@@ -90,7 +90,8 @@ def _role(label: str, roles: frozenset[str]) -> str | None:
     """The role a column's label counts ("受理", "办结数", "已办结(件)"), or None."""
     m = _ROLE_PREFIX.match(label)
     words = label[m.end() :] if m else label
-    for role in _longest_first(roles):
+    grouped, empty = _by_first_character(roles)
+    for role in grouped.get(words[:1], empty):
         if words.startswith(role):
             rest = words[len(role) :]
             if len(rest) <= _ROLE_REST_MAX and not _NOT_THE_ROLE.search(rest):
@@ -99,9 +100,15 @@ def _role(label: str, roles: frozenset[str]) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _longest_first(roles: frozenset[str]) -> tuple[str, ...]:
-    """``roles`` sorted once, not for every label of every table (the sets come from the vocabulary)."""
-    return tuple(sorted(roles, key=len, reverse=True))
+def _by_first_character(roles: frozenset[str]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """``roles`` by their first character, each group longest first, and the empty role (it
+    starts every label: last in every group): a label is compared with the few roles it
+    can start with, not every role (the sets come from the vocabulary)."""
+    grouped: dict[str, list[str]] = {}
+    for role in sorted(roles, key=len, reverse=True):
+        grouped.setdefault(role[:1], []).append(role)
+    empty = tuple(grouped.pop("", ()))
+    return {first: (*group, *empty) for first, group in grouped.items()}, empty
 
 
 # --------------------------------------------------------------------------- N203 totals
@@ -368,24 +375,36 @@ class PartCheck(NamedTuple):
     carry_over: bool
 
 
-def part_checks(table: Table, vocabulary: Vocabulary) -> Iterator[PartCheck]:
+def pair_roles(vocabulary: Vocabulary) -> frozenset[str]:
+    """Every role of the vocabulary's pairs of a whole and its parts."""
+    return frozenset(role for pair in vocabulary.pairs for role in pair.whole | pair.part)
+
+
+def _carry_over_in(table: Table) -> bool:
+    """Whether a label of ``table`` names a carry-over (结转, 上年, 累计)."""
+    return any(_CARRY_OVER.search(table.column_label(c)) for c in table.data_columns()) or any(
+        _CARRY_OVER.search(table.row_label(r)) for r in table.body_rows()
+    )
+
+
+def part_checks(table: Table, vocabulary: Vocabulary, roles: frozenset[str]) -> Iterator[PartCheck]:
     """Cells that may not exceed another: a 其中 column its column on the left, a 其中 row
-    the row above it, a part's column (办结) its whole's (受理) in one header group."""
+    the row above it, a part's column (办结) its whole's (受理) in one header group
+    (``roles``: every role of the vocabulary's pairs, :func:`pair_roles`)."""
     counted = _counted_columns(table)
     pairs: list[tuple[int, int, bool]] = []  # part column, whole column, carry-over possible
     for part in table.part_columns:
         whole = max((c for c in counted if c < part and c not in table.part_columns), default=None)
         if whole is not None:
             pairs.append((part, whole, False))
-    carry_in_table = any(_CARRY_OVER.search(table.column_label(c)) for c in table.data_columns()) or any(
-        _CARRY_OVER.search(table.row_label(r)) for r in table.body_rows()
-    )
-    roles = frozenset(role for pair in vocabulary.pairs for role in pair.whole | pair.part)
     named = {c: role for c in counted if c not in table.part_columns and (role := _role(_leaf(table, c), roles))}
+    carry_in_table: bool | None = None  # read only for a table with a pair of named columns
     for part, part_role in named.items():
         for whole, whole_role in named.items():
             pair = vocabulary.pair_of(whole_role, part_role)
             if whole != part and pair is not None and _group(table, part) == _group(table, whole):
+                if carry_in_table is None:
+                    carry_in_table = _carry_over_in(table)
                 pairs.append((part, whole, pair.carry_over_possible or carry_in_table))
     for part, whole, carry in pairs:
         for row in table.body_rows():
@@ -407,8 +426,9 @@ def part_checks(table: Table, vocabulary: Vocabulary) -> Iterator[PartCheck]:
 
 
 def check_table_parts(doc: Document, vocabulary: Vocabulary, carry_over_severity: Severity) -> Iterator[Finding]:
+    roles = pair_roles(vocabulary)
     for table in _checked(doc):
-        for check in part_checks(table, vocabulary):
+        for check in part_checks(table, vocabulary, roles):
             part, whole = check.part, check.whole
             if part.value is None or whole.value is None or part.value <= whole.value or part.unit != whole.unit:
                 continue
