@@ -10,13 +10,14 @@ bound checks only.
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.checks.tables import check_table_parts, check_table_rates, check_table_totals
-from checker.extract.vocabulary import RateDef
+from checker.extract.vocabulary import PairDef, RateDef
 from checker.model import (
     CountFact,
     Document,
@@ -89,22 +90,36 @@ def _mentions_carry_over(doc: Document, paragraph: int, ctx: Context) -> bool:
     return doc.derived(("carry-over", paragraph), lambda: carry_over.search(doc.paragraphs[paragraph].text) is not None)
 
 
+@functools.lru_cache(maxsize=8)
+def _wholes_of(pairs: tuple[PairDef, ...]) -> dict[str, frozenset[str]]:
+    """Each part's role → the roles of the wholes it is a part of (itself left out): what
+    ``vocabulary.pair_of(whole, part) is not None and whole != part`` asks, as one set
+    (built once per rule set: it costs more than the check of a report's counts)."""
+    wholes: dict[str, set[str]] = {}
+    for pair in pairs:
+        for part in pair.part:
+            wholes.setdefault(part, set()).update(pair.whole)
+    return {part: frozenset(roles - {part}) for part, roles in wholes.items()}
+
+
 def check_part_whole(doc: Document, params: PartWholeParams, ctx: Context) -> Iterator[Finding]:
     facts = _facts(doc)
     vocab = ctx.vocabulary
+    wholes_of = _wholes_of(vocab.pairs)
     for index, part in enumerate(facts.counts):
         if part.role is None or part.quantity.lower is None:
             continue
+        wholes = wholes_of.get(part.role)
+        if not wholes:
+            continue  # a role that is no part of a pair: no count before it is its whole
         whole = next(
             (
                 w
                 for w in reversed(facts.counts[max(0, index - LOOK_BACK) : index])
-                if w.sentence == part.sentence
+                if w.role in wholes
+                and w.sentence == part.sentence
                 and w.in_parens == part.in_parens
                 and w.unit_class == part.unit_class
-                and w.role is not None
-                and w.role != part.role
-                and vocab.pair_of(w.role, part.role) is not None
             ),
             None,
         )

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from checker.checks import Finding, FindingLabel, Text
-from checker.extract.vocabulary import Vocabulary
+from checker.extract.vocabulary import PairDef, Vocabulary
 from checker.model import Document, Severity, Table, TableCell
 
 HUNDRED = Decimal(100)
@@ -375,9 +375,10 @@ class PartCheck(NamedTuple):
     carry_over: bool
 
 
-def pair_roles(vocabulary: Vocabulary) -> frozenset[str]:
-    """Every role of the vocabulary's pairs of a whole and its parts."""
-    return frozenset(role for pair in vocabulary.pairs for role in pair.whole | pair.part)
+@functools.lru_cache(maxsize=8)
+def pair_roles(pairs: tuple[PairDef, ...]) -> frozenset[str]:
+    """Every role of the vocabulary's pairs of a whole and its parts (once per rule set)."""
+    return frozenset(role for pair in pairs for role in pair.whole | pair.part)
 
 
 def _carry_over_in(table: Table) -> bool:
@@ -390,7 +391,7 @@ def _carry_over_in(table: Table) -> bool:
 def part_checks(table: Table, vocabulary: Vocabulary, roles: frozenset[str]) -> Iterator[PartCheck]:
     """Cells that may not exceed another: a 其中 column its column on the left, a 其中 row
     the row above it, a part's column (办结) its whole's (受理) in one header group
-    (``roles``: every role of the vocabulary's pairs, :func:`pair_roles`)."""
+    (``roles``: :func:`pair_roles`)."""
     counted = _counted_columns(table)
     pairs: list[tuple[int, int, bool]] = []  # part column, whole column, carry-over possible
     for part in table.part_columns:
@@ -426,7 +427,7 @@ def part_checks(table: Table, vocabulary: Vocabulary, roles: frozenset[str]) -> 
 
 
 def check_table_parts(doc: Document, vocabulary: Vocabulary, carry_over_severity: Severity) -> Iterator[Finding]:
-    roles = pair_roles(vocabulary)
+    roles = pair_roles(vocabulary.pairs)
     for table in _checked(doc):
         for check in part_checks(table, vocabulary, roles):
             part, whole = check.part, check.whole
