@@ -22,6 +22,8 @@ line, which maps findings back. In HTML a comment should stand on a line of its 
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ _COMMENT = re.compile(r"<!--(\s*govlint-.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(r"\s*govlint-([A-Za-z-]*)(.*)", re.DOTALL)  # a comment's text
 _REASON = re.compile(r"(?:^|\s)--(?:\s|$)")
 _LOCATION = re.compile(r"L(\d+)")
+_CODE_SEPARATOR = re.compile(r"[\s,]+")
 _ACTIONS = ("disable-next-line", "disable", "enable", "disable-file")
 # The directives that suppress (and so need a reason), narrowest scope first.
 _NARROWEST_FIRST = {"disable-next-line": 0, "disable": 1, "disable-file": 2}
@@ -78,6 +81,53 @@ class _Entry:
     used: bool = False
 
 
+class _Index:
+    """The entries as a finding's covering entry is looked up, the narrowest first (so a
+    redundant broader one shows as unused): those of next-line directives by the one line
+    each covers; ranges (disable … enable) by where they open, the innermost (latest
+    opened) first, with how far the ranges opened up to each reach, so that the search
+    stops where none still open could cover the line; then those of the whole file. A
+    file of many comments, each suppressing findings, was compared pairwise. And the
+    comments' spans (in text order, none overlapping), bisected for an edit's."""
+
+    __slots__ = ("_next_line", "_ranges", "_range_starts", "_reach", "_file", "_comment_starts", "_comment_ends")
+
+    def __init__(self, entries: list[_Entry], comments: list[Span]) -> None:
+        self._comment_starts = [comment.start for comment in comments]
+        self._comment_ends = [comment.end for comment in comments]
+        self._next_line: dict[float, list[_Entry]] = {}
+        for entry in entries:
+            if entry.directive.action == "disable-next-line":
+                self._next_line.setdefault(entry.lo + 1, []).append(entry)  # lo < line < lo + 2
+        self._file = [entry for entry in entries if entry.directive.action == "disable-file"]
+        # By opening line; of one line, the first entry last (it is met first, walking back).
+        ranges = [(entry.lo, -k, entry) for k, entry in enumerate(entries) if entry.directive.action == "disable"]
+        ranges.sort(key=lambda r: r[:2])
+        self._ranges = [entry for _, _, entry in ranges]
+        self._range_starts = [lo for lo, _, _ in ranges]
+        self._reach = list(itertools.accumulate((entry.hi for entry in self._ranges), max))
+
+    def covering(self, code: str, line: int | None) -> _Entry | None:
+        """The narrowest entry that covers a finding of ``code`` on ``line`` (None: no line)."""
+        if line is not None:
+            for entry in self._next_line.get(line, ()):
+                if entry.selector == "ALL" or code.startswith(entry.selector):
+                    return entry
+            k = bisect.bisect_left(self._range_starts, line) - 1  # the last range opened before the line
+            while k >= 0 and self._reach[k] > line:
+                entry = self._ranges[k]
+                if entry.hi > line and (entry.selector == "ALL" or code.startswith(entry.selector)):
+                    return entry
+                k -= 1
+        return next((e for e in self._file if e.selector == "ALL" or code.startswith(e.selector)), None)
+
+    def on_a_comment(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a comment: the first comment ending after
+        ``start`` starts before ``end``."""
+        k = bisect.bisect_right(self._comment_ends, start)
+        return k < len(self._comment_starts) and self._comment_starts[k] < end
+
+
 @dataclass(slots=True)
 class Suppressions:
     directives: list[Directive]
@@ -92,19 +142,21 @@ class Suppressions:
         ``known`` are all rule codes; ``ran`` those of the rules that ran: a code that did
         not run cannot be called unused."""
         entries, enables_unused, problems = self._entries_of(known)
+        index = _Index(entries, [d.span for d in self.directives if d.span is not None])
         kept: list[Diagnostic] = []
         for d in diagnostics:
-            entry = None if d.code in TROUBLE_CODES else self._covering(entries, d, source)
+            entry = None if d.code in TROUBLE_CODES else self._covering(index, d, source)
             if entry is None:
-                kept.append(d if d.fix is None else self._sparing(d, entries, source))
+                kept.append(d if d.fix is None else self._sparing(d, index, source))
             else:
                 entry.used = True
         unused: dict[int, list[str]] = {}
+        could_fire = functools.cache(lambda selector: _could_fire(selector, ran))  # a file repeats its selectors
         for entry in entries:
-            if not entry.used and _could_fire(entry.selector, ran):
+            if not entry.used and could_fire(entry.selector):
                 unused.setdefault(id(entry.directive), []).append(entry.selector)
         for directive, selector in enables_unused:
-            if _could_fire(selector, ran):
+            if could_fire(selector):
                 unused.setdefault(id(directive), []).append(selector)
         notices: list[Notice] = []
         for directive in self.directives:
@@ -126,12 +178,13 @@ class Suppressions:
         open_ranges: list[_Entry] = []
         enables_unused: list[tuple[Directive, str]] = []
         problems: dict[int, dict[str, str]] = {}
+        is_known = functools.cache(lambda selector: any(code.startswith(selector) for code in known))
         for directive in self.directives:
             if directive.action not in _ACTIONS:
                 name = f"govlint-{directive.action}"
                 problems[id(directive)] = {lang: m.format(name) for lang, m in _MESSAGES["unknown_directive"].items()}
                 continue
-            unknown = [s for s in directive.selectors if s != "ALL" and not any(c.startswith(s) for c in known)]
+            unknown = [s for s in directive.selectors if s != "ALL" and not is_known(s)]
             if unknown:
                 codes = ", ".join(unknown)
                 problems[id(directive)] = {lang: m.format(codes) for lang, m in _MESSAGES["unknown_code"].items()}
@@ -167,28 +220,19 @@ class Suppressions:
         following = self.text_lines[index]
         return following - 1, following + 1
 
-    def _covering(self, entries: list[_Entry], d: Diagnostic, source: SourceText) -> _Entry | None:
-        """The narrowest entry that covers ``d`` (so a redundant broader one shows as unused)."""
-        line = self._line_of(d, source)
-        candidates = [
-            e for e in entries
-            if (e.selector == "ALL" or d.code.startswith(e.selector))
-            and (e.directive.action == "disable-file" or (line is not None and e.lo < line < e.hi))
-        ]
-        # Among ranges the innermost (latest opened) is the narrowest.
-        return min(candidates, key=lambda e: (_NARROWEST_FIRST[e.directive.action], -e.lo), default=None)
+    def _covering(self, index: _Index, d: Diagnostic, source: SourceText) -> _Entry | None:
+        return index.covering(d.code, self._line_of(d, source))
 
-    def _sparing(self, d: Diagnostic, entries: list[_Entry], source: SourceText) -> Diagnostic:
+    def _sparing(self, d: Diagnostic, index: _Index, source: SourceText) -> Diagnostic:
         """``d`` without the edits of its fix on a line a directive keeps from its code (a
         block of chrome is one finding, but a line of it may be suppressed) or on a comment
         (the rules see comments as blanks: a line of chrome with a comment is no chrome)."""
         assert d.fix is not None
-        comments = [directive.span for directive in self.directives if directive.span is not None]
         edits = tuple(
             edit
             for edit in d.fix.edits
-            if self._covering(entries, d._replace(span=Span(edit.start, edit.end)), source) is None
-            and not any(edit.start < comment.end and comment.start < edit.end for comment in comments)
+            if self._covering(index, d._replace(span=Span(edit.start, edit.end)), source) is None
+            and not index.on_a_comment(edit.start, edit.end)
         )
         if len(edits) == len(d.fix.edits):
             return d
@@ -221,7 +265,7 @@ def _directive(comment: str, span: Span | None, first_line: int) -> Directive | 
     codes, reason = (body[: split.start()], body[split.end() :].strip()) if split else (body, "")
     return Directive(
         action=m.group(1).lower(),
-        selectors=tuple(c.upper() for c in re.split(r"[\s,]+", codes) if c),
+        selectors=tuple(c.upper() for c in _CODE_SEPARATOR.split(codes) if c),
         reason=reason or None,
         span=span,
         first_line=first_line,
@@ -246,7 +290,8 @@ def blank(text: str, directives: Sequence[Directive]) -> str:
     pieces, pos = [], 0
     for d in directives:
         assert d.span is not None
-        pieces += [text[pos : d.span.start], re.sub(r"[^\n]", " ", text[d.span.start : d.span.end])]
+        comment = text[d.span.start : d.span.end]
+        pieces += [text[pos : d.span.start], "\n".join(" " * len(line) for line in comment.split("\n"))]
         pos = d.span.end
     return "".join(pieces) + text[pos:]
 

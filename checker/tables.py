@@ -102,19 +102,29 @@ _Row = tuple[int, list[tuple[int, int]]]
 # report costs more than the rest of this module), so that only their lines are split.
 _ROW_MARKS = ("|", "\t", "  ", "\u3000\u3000", " \u3000", "\u3000 ")
 _TOTAL_WORDS = ("合计", "总计", "共计", "总数", "总量")
+_SPACE_RUN = re.compile("[ \u3000]*")
 
 
 def _found(text: str, needles: tuple[str, ...], after_word: bool = False) -> list[int]:
     """Offsets of ``needles`` in ``text``; with ``after_word``, only runs of spaces that
-    follow a word (not a line's indentation)."""
+    follow a word (not a line's indentation): the rest of a run is passed over, as no
+    space in it follows a word (a blanked comment's run would be found pair by pair)."""
     found: list[int] = []
     for needle in needles:
+        spaces = after_word and needle not in "|\t"
         at = text.find(needle)
         while at != -1:
-            if not after_word or needle in "|\t" or (at and not text[at - 1].isspace()):
+            if not spaces or (at and not text[at - 1].isspace()):
                 found.append(at)
-            at = text.find(needle, at + len(needle))
+            at = text.find(needle, _run_end(text, at) if spaces else at + len(needle))
     return found
+
+
+def _run_end(text: str, at: int) -> int:
+    """Where the run of spaces at ``at`` ends."""
+    run = _SPACE_RUN.match(text, at)
+    assert run is not None  # the pattern matches the empty string too
+    return run.end()
 
 
 def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
