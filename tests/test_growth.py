@@ -4,6 +4,7 @@ test pins the mechanism that keeps the work linear, so it fails the same way on 
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from checker import engine, parse, suppress
 from checker.checks import numbers
 from checker.extract import claims
-from checker.model import FileResult, SourceText
+from checker.model import Diagnostic, FileResult, SourceText, Span
 from checker.ruleset import RuleSet
 from checker.selection import Options
 
@@ -116,6 +117,31 @@ def test_next_line_comments_bisect_the_text_lines(ruleset: RuleSet) -> None:
     found.text_lines = _NotScanned(found.text_lines)
     kept, notices = found.apply([], SourceText(analysed), [r.code for r in ruleset.rules], frozenset({"N201"}))
     assert kept == [] and len(notices) == 2000  # every comment unused, each with its line found
+
+
+def test_findings_meet_only_the_comments_that_may_cover_them(ruleset: RuleSet) -> None:
+    """2 000 closed ranges and 2 000 next-line comments, a finding under each next-line
+    comment: each finding was compared with every comment's codes (146 s for 12 000)."""
+    block = (
+        "<!-- govlint-disable T403 -- 段 -->\n正文。\n<!-- govlint-enable T403 -->\n"
+        "<!-- govlint-disable-next-line N201 -- 含上年结转 -->\n受理案件{i}件。\n"
+    )
+    text = TITLE + "".join(block.format(i=i) for i in range(2000))
+    found, analysed = suppress.from_markdown(text)
+    assert found is not None
+    compared = [0]
+
+    class Code(str):
+        def startswith(self, prefix: object, *args: object) -> bool:
+            compared[0] += 1
+            return super().startswith(prefix, *args)  # type: ignore[arg-type]
+
+    starts = [m.start() for m in re.finditer("受理案件", analysed)]
+    findings = [Diagnostic(Code("N201"), "n", "warning", "m", "r.md", Span(at, at + 4)) for at in starts]
+    codes = [r.code for r in ruleset.rules]
+    kept, notices = found.apply(findings, SourceText(analysed), codes, frozenset({"N201", "T403"}))
+    assert kept == [] and len(notices) == 2000  # every finding suppressed, every range unused
+    assert compared[0] == 2000  # each finding with the one comment of its line
 
 
 def test_part_whole_searches_each_paragraph_for_carry_over_once(ruleset: RuleSet) -> None:

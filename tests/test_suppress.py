@@ -170,6 +170,20 @@ def test_redundant_broader_suppression_is_the_unused_one(lint) -> None:
     assert line_of(result, result.diagnostics[0]) == 1
 
 
+def test_the_innermost_open_range_is_the_used_one(lint) -> None:
+    text = report(
+        "<!-- govlint-disable T402 -- 外层 -->",
+        "<!-- govlint-disable T4 -- 已关闭 -->",
+        "<!-- govlint-enable T4 -->",
+        "<!-- govlint-disable T402 -- 内层 -->",
+        CHROME,
+        "<!-- govlint-enable T402 -->",
+    )
+    result = lint(text, path="r.md")
+    assert codes(result) == ["G002", "G002"]  # the outer range and the one closed before the chrome
+    assert [line_of(result, d) for d in result.diagnostics] == [3, 4]
+
+
 def test_unused_is_judged_only_for_rules_that_ran(lint) -> None:
     text = report("<!-- govlint-disable-next-line N201, T402 -- 含上年结转 -->", "正文。")
     assert codes(lint(text, path="r.md", select=("S",))) == []
