@@ -301,7 +301,7 @@ class Paragraph:
     """A line of body text. Its sentences are split on first use: most rules never ask,
     and the extract stage asks only of the paragraphs that state a number."""
 
-    __slots__ = ("span", "text", "line", "view_start", "_view", "_split", "_ends", "_sentences", "_last")
+    __slots__ = ("span", "text", "line", "view_start", "_view", "_split", "_ends", "_sentences")
 
     def __init__(
         self,
@@ -320,7 +320,6 @@ class Paragraph:
         self._split = split
         self._ends: list[int] | None = None
         self._sentences: list[Sentence] | None = None
-        self._last: Sentence | None = None
 
     @property
     def sentence_ends(self) -> list[int]:
@@ -341,22 +340,6 @@ class Paragraph:
                 start = end
             self._sentences = sentences
         return self._sentences
-
-    @property
-    def last_sentence(self) -> Sentence | None:
-        """The last of :attr:`sentences`, built alone and kept (a lead-in reads only this one,
-        once for each part that no heading opens)."""
-        if self._sentences is not None:
-            return self._sentences[-1] if self._sentences else None
-        if self._last is None:
-            ends = self.sentence_ends
-            if not ends:
-                return None
-            start = ends[-2] if len(ends) > 1 else 0
-            base = self.view_start
-            span = self._view.span(base + start, base + ends[-1])
-            self._last = Sentence(span, self.text[start : ends[-1]], base + start)
-        return self._last
 
     def __repr__(self) -> str:
         return f"Paragraph(line={self.line}, text={self.text!r})"

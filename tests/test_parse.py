@@ -136,14 +136,6 @@ def test_line_of_is_the_line_of_the_position() -> None:
         assert sparse.line_of(offset) == sparse.position(offset).line
 
 
-def test_last_sentence_is_built_alone_and_equals_the_last_of_all() -> None:
-    for prefix in ("000", "001", "004"):  # 001: pinyin annotations removed, so spans are mapped
-        alone, whole = seed(prefix), seed(prefix)
-        assert [p.last_sentence for p in alone.paragraphs] == [
-            p.sentences[-1] if p.sentences else None for p in whole.paragraphs
-        ]
-
-
 def test_official_document_header_forms_the_title_block() -> None:
     doc = doc_of(
         "青府〔2025〕3号\n青山县人民政府\n关于2024年度法治政府建设情况的报告\n市人民政府:\n2024年,我县坚持依法行政。\n"

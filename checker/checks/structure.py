@@ -72,24 +72,34 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
         return None
     top_starts = [h.span.start for h in doc.headings]
     for paragraph in doc.paragraphs:
-        last = paragraph.last_sentence
-        if last is None:
+        ends = paragraph.sentence_ends
+        if not ends:
             continue
-        if not params.lead_in.search(last.text):
+        # The last sentence's text, sliced: a span is made only for the one that leads in.
+        start = ends[-2] if len(ends) > 1 else 0
+        last = paragraph.text[start : ends[-1]]
+        if not params.lead_in.search(last):
             continue
-        if params.lead_in_exclude and params.lead_in_exclude.search(last.text):
+        if params.lead_in_exclude and params.lead_in_exclude.search(last):
             continue
         end = next((s for s in top_starts if s > paragraph.span.start), len(doc.source.text))
-        return Part(last.span, Span(paragraph.span.end, max(paragraph.span.end, end)), last.view_start + len(last.text))
+        view_start, view_end = paragraph.view_start + start, paragraph.view_start + ends[-1]
+        body = Span(paragraph.span.end, max(paragraph.span.end, end))
+        return Part(doc.view.span(view_start, view_end), body, view_end)
     return None
 
 
 def _first_mention(doc: Document, pattern: re.Pattern[str]) -> Span | None:
+    # Each sentence's text sliced from its paragraph's: no Sentence (and no span) is built
+    # for the sentences searched in vain, nearly all of them.
     for paragraph in doc.paragraphs:
-        for sentence in paragraph.sentences:
-            m = pattern.search(sentence.text)
+        text, start = paragraph.text, 0
+        for end in paragraph.sentence_ends:
+            m = pattern.search(text[start:end])
             if m:
-                return doc.view.span(sentence.view_start + m.start(), sentence.view_start + m.end())
+                at = paragraph.view_start + start
+                return doc.view.span(at + m.start(), at + m.end())
+            start = end
     return None
 
 
