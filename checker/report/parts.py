@@ -31,6 +31,7 @@ class Parts(Protocol):
     between: str
     # The head needs the whole run's tally (JUnit's totals): the parts wait until the end.
     totals_first: bool
+
     @property
     def cap(self) -> int | None:
         """Most records the report may hold (SARIF: what GitHub accepts), or None. A part
