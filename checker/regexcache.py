@@ -1,4 +1,4 @@
-"""Compiled regular expressions kept across runs: a cold start does not compile ~270 patterns.
+"""Compiled regular expressions kept across runs: a run does not compile its ~700 patterns again.
 
 CPython compiles a pattern in Python code (parse, optimise, emit the engine's code): a
 cold start of govlint spent ~35 % of its own time there (57 ms of 160 on a slow day),
@@ -56,13 +56,13 @@ class _Rebuilding(dict[Key, "re.Pattern[str]"]):
 
     def __missing__(self, key: Key) -> re.Pattern[str]:
         kind, pattern, flags = key
-        parts = _loaded.get((pattern, flags)) if kind is str else None
-        if parts is None:
+        found = _saved_key(pattern, flags) if kind is str else None
+        if found is None:
             raise KeyError(key)
         try:
-            rebuilt = _rebuild(pattern, parts)
+            rebuilt = _rebuild(pattern, _loaded[found])
         except Exception:  # parts the engine refuses: re compiles it, and save() replaces them
-            del _loaded[pattern, flags]
+            del _loaded[found]
             raise KeyError(key) from None
         dict.__setitem__(self, key, rebuilt)
         return rebuilt
@@ -71,6 +71,17 @@ class _Rebuilding(dict[Key, "re.Pattern[str]"]):
         dict.__setitem__(self, key, compiled)
         if len(_compiled) < MAX_ENTRIES:  # bounded: a long-running server never calls save()
             _compiled[key] = compiled
+
+
+def _saved_key(pattern: str, flags: int) -> tuple[str, int] | None:
+    """The key under which the parts of ``pattern`` compiled with ``flags`` are saved.
+    Only the UNICODE flag, which ``re`` adds to every str pattern, compiles to the same code
+    as none: a pattern comes back with it from a pickle (a cached rule set's), and the rule
+    files compiled it without."""
+    for key in ((pattern, flags), (pattern, 0)) if flags == re.UNICODE else ((pattern, flags),):
+        if key in _loaded:
+            return key
+    return None
 
 
 def _cache_file() -> Path | None:
@@ -108,7 +119,7 @@ def save() -> int:
         new: dict[tuple[str, int], Parts] = {}
         for key, compiled in _compiled_patterns():
             kind, pattern, flags = key
-            if kind is not str or (pattern, flags) in _loaded or flags & re.DEBUG:
+            if kind is not str or _saved_key(pattern, flags) is not None or flags & re.DEBUG:
                 continue
             parts = _parts(pattern, flags)
             if parts is not None and _rebuild(pattern, parts) == compiled:
