@@ -366,13 +366,6 @@ def test_the_plain_reader_reads_what_rule_files_write_as_lark_does(source: str) 
         assert _by_plain(source) == by_lark, source
 
 
-def test_validating_the_built_in_rules_does_not_import_lark() -> None:
-    loads = "from checker.ruleset import load_rules; load_rules(use_cache=False)"
-    code = f"import sys; {loads}; print('lark' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert done.stdout.strip() == "False"
-
-
 def test_the_plain_reader_leaves_deep_nesting_to_lark() -> None:
     source = "(" * 100 + "a" + ")" * 100
     assert _by_plain(source) is None
