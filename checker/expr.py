@@ -378,13 +378,17 @@ class _Plain:
         return (first if len(operands) == 1 else And(tuple(operands), start)), start
 
     def _not(self) -> tuple[Expr, int]:
-        if self._peek() != "not":
-            return self._comparison()
-        column = self._take("not")[2]
+        return self._prefixed("not", Not, self._not) if self._peek() == "not" else self._comparison()
+
+    def _prefixed(
+        self, kind: str, node: Callable[[Expr, int], Expr], operand: Callable[[], tuple[Expr, int]]
+    ) -> tuple[Expr, int]:
+        """``not x`` or ``-x``: the node's column is its operator's, where its text starts."""
+        column = self._take(kind)[2]
         self._nested()
-        operand, _ = self._not()
+        inner, _ = operand()
         self.nesting -= 1
-        return Not(operand, column), column
+        return node(inner, column), column
 
     def _comparison(self) -> tuple[Expr, int]:
         left, start = self._sum()
@@ -402,13 +406,7 @@ class _Plain:
         return (Arith(first, tuple(rest), start) if rest else first), start
 
     def _unary(self) -> tuple[Expr, int]:
-        if self._peek() != "-":
-            return self._atom()
-        column = self._take("-")[2]
-        self._nested()
-        operand, _ = self._unary()
-        self.nesting -= 1
-        return Neg(operand, column), column
+        return self._prefixed("-", Neg, self._unary) if self._peek() == "-" else self._atom()
 
     def _atom(self) -> tuple[Expr, int]:
         if self.index == len(self.tokens):
