@@ -80,7 +80,7 @@ class Baseline:
                     remaining[fp] -= 1
                 else:
                     kept.append(d)
-            out.append(FileResult(result.path, result.source, kept))
+            out.append(result._replace(diagnostics=kept))
         return out
 
 

@@ -34,7 +34,15 @@ from checker.files import display_path, expand_paths
 from checker.load import LoadError, unread_advice
 from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
-from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, render_binary, render_statistics
+from checker.report import (
+    BINARY_FORMATS,
+    FORMATS,
+    SHEET_FORMATS,
+    STREAMED_FORMATS,
+    parts_for,
+    render,
+    render_binary,
+)
 from checker.report.summary import summary_line
 from checker.rule import PROFILES, RuleFileError
 from checker.ruleset import RuleSet, load_rules
@@ -44,6 +52,7 @@ from checker.version import VERSION
 if TYPE_CHECKING:
     from checker.baseline import Baseline
     from checker.fix import FileFix
+    from checker.streaming import Outcome
 
 COMMANDS = ("check", "rules", "explain", "facts", "annotate", "schema", "serve")
 _MIN_TABLE_WIDTH = 80  # narrower, the summaries fold to nothing and rows turn into blank lines
@@ -282,6 +291,10 @@ def _check(args: argparse.Namespace) -> int:
     if args.diff:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
+    if args.statistics or (args.format in STREAMED_FORMATS and not args.write_baseline):
+        status = _stream(args, jobs, previous, rulesets, resolver, baseline, reads_stdin)
+        return EXIT_TROUBLE if fix_trouble else status
+    # A document built from every result (the review page, the summary sheet) or a baseline.
     results = _lint(args, jobs, rulesets, previous)
     fail_on = [job.fail_on for job in jobs]
     if reads_stdin:
@@ -295,6 +308,51 @@ def _check(args: argparse.Namespace) -> int:
     described = rulesets.described(tuple(args.rule_dirs))
     unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
     return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
+
+
+def _stream(
+    args: argparse.Namespace,
+    jobs: list[Job],
+    previous: list[Job],
+    rulesets: RuleSets,
+    resolver: ConfigResolver,
+    baseline: Baseline | None,
+    reads_stdin: bool,
+) -> int:
+    """Lint and write the report as the files come (checker.streaming); the exit status."""
+    from checker.streaming import PerFile, write_report
+
+    lang = _run_lang(args.lang, resolver)
+    described = rulesets.described(tuple(args.rule_dirs))
+    # A report written to a file never has colour codes in it.
+    color = args.output_file is None and sys.stdout is not None and _use_color(args.color, sys.stdout)
+    width = _terminal_width() if args.output_file is None else None
+    parts = parts_for(args.format, ruleset=described, color=color, lang=lang, width=width, statistics=args.statistics)
+    per_file = PerFile(parts, baseline, described, lang)
+    also = [_lint_stdin(args, resolver, rulesets)] if reads_stdin else []
+    # The baseline's fingerprints read the text around each finding: whole results, uncached.
+    whole = baseline is not None
+
+    def run(write: Callable[[str], object]) -> Outcome:
+        return write_report(
+            jobs, rulesets, per_file, write, workers=args.jobs or default_jobs(),
+            results_cache=rulesets.use_cache and not whole, compact=not whole, previous=previous,
+            progress=lambda parts: _with_progress(parts, len(jobs)), also=also,
+        )  # fmt: skip
+
+    if args.output_file is None:
+        outcome = _to_stdout(run)
+    else:
+        try:
+            with atomic.open_text(args.output_file) as out:
+                outcome = run(out.write)
+        except OSError as e:
+            raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
+    if baseline is not None:
+        _note(_say("hidden-by-baseline", count=outcome.hidden, path=args.baseline))
+    if outcome.tally.trouble():
+        return EXIT_TROUBLE
+    return EXIT_FINDINGS if outcome.tally.failing else EXIT_OK
 
 
 _STDIN = Path("-")
@@ -391,10 +449,12 @@ def _lint(args: argparse.Namespace, jobs: list[Job], rulesets: RuleSets, previou
     )  # fmt: skip
 
 
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 PROGRESS_MIN_FILES = 50  # a run of more files shows a progress bar (README "Use")
 
 
-def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+def _with_progress(results: Iterator[_Item], total: int) -> Iterator[_Item]:
     """``results``, with a progress bar on standard error while they come, when that is a
     terminal and the run lints more than PROGRESS_MIN_FILES files. The bar is transient
     (it is erased when the run ends) and never goes to standard output or ``-o``, so no
@@ -430,13 +490,10 @@ def _report(
 
 
     def write(part: Sequence[FileResult], out: io.StringIO) -> None:
-        if args.statistics:
-            render_statistics(args.format, part, out, lang=lang)
-        else:
-            render(
-                args.format, part, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
-                width=_terminal_width() if args.output_file is None else None,
-            )
+        render(
+            args.format, part, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
+            width=_terminal_width() if args.output_file is None else None,
+        )
 
     def write_binary(part: Sequence[FileResult], out: io.BytesIO) -> None:
         render_binary(args.format, part, out, lang=lang)
@@ -448,7 +505,7 @@ def _report(
         content, unrendered = _rendered(write, results, ruleset, lang, io.StringIO)
     if args.output_file is None:
         assert isinstance(content, str)  # a binary format needs -o (_check_output_format)
-        _write_stdout(lambda out: out.write(content))
+        _to_stdout(lambda write: write(content))
         return unrendered
     try:
         if isinstance(content, bytes):
@@ -532,7 +589,7 @@ def _write_baseline(path: Path, results: list[FileResult]) -> int:
 def _diff(jobs: list[Job], rulesets: RuleSets) -> int:
     """``--diff``: print what ``--fix`` would change; 1 if it would change a file."""
     fixes, trouble = _fixes(jobs, rulesets, write=False)
-    _write_stdout(lambda out: out.writelines(fix.diff() for fix in fixes))
+    _to_stdout(lambda write: [write(fix.diff()) for fix in fixes])
     changed = sum(fix.changed for fix in fixes)
     print("govlint: " + _say("would-fix", count=changed), file=sys.stderr)
     return EXIT_TROUBLE if trouble else EXIT_FINDINGS if changed else EXIT_OK
@@ -837,23 +894,45 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         return EXIT_TROUBLE
 
 
-def _write_stdout(write: Callable[[TextIO], object]) -> None:
-    """``write(sys.stdout)``; if the reader goes away (`govlint seeds/ | head`) the output
-    ends quietly and the run goes on to exit with its own status. Output that cannot be
-    written (a full disk, a closed descriptor, an encoding without Chinese) is trouble."""
+def _to_stdout(run: Callable[[Callable[[str], object]], _Result]) -> _Result:
+    """``run(write)``, ``write`` printing to standard output (a report as it is made). If
+    the reader goes away (`govlint seeds/ | head`) the output ends quietly and the run goes
+    on to exit with its own status. Output that cannot be written (a full disk, a closed
+    descriptor, an encoding without Chinese) is trouble. ``sys.stdout`` is looked up at each
+    write: the progress bar puts its own in place while it shows, which prints above it."""
     if sys.stdout is None:  # started with descriptor 1 closed (`govlint r.txt >&-`)
         raise _CommandError(_say("stdout-closed"))
+    gone = False
+
+    def write(text: str) -> None:
+        nonlocal gone
+        if gone:
+            return
+        try:
+            sys.stdout.write(text)
+        except BrokenPipeError:
+            _discard_stdout()
+            gone = True
+
+    def flush() -> None:
+        nonlocal gone
+        try:
+            sys.stdout.flush()  # buffered output would meet the closed pipe only at exit
+        except BrokenPipeError:
+            _discard_stdout()
+            gone = True
+
     try:
-        write(sys.stdout)
-        sys.stdout.flush()  # buffered output would meet the closed pipe only at exit
-    except BrokenPipeError:
-        _discard_stdout()
+        outcome = run(write)
+        if not gone:
+            flush()
     except UnicodeEncodeError:
         _discard_stdout()
         raise _CommandError(_unencodable_stdout()) from None
     except OSError as e:
         _discard_stdout()
         raise _CommandError(_output_trouble(e)) from None
+    return outcome
 
 
 def _unencodable_stdout() -> str:

@@ -7,10 +7,11 @@ Some rules carry a condition such as::
     year(document_date) != report_year
     not (a > 3 and b < 2) or c == 0
 
-The source is parsed (LALR, by lark) into a tree of plain dataclasses and evaluated by
-the tree walker in this module. Nothing is ever handed to Python's ``eval``: there are no
-attribute access, no indexing, no strings, no imports and no user-defined functions, so
-a rule cannot run code.
+The source is parsed (LALR, by lark) into a tree of plain NamedTuples and evaluated by
+the tree walker in this module; a plain reader of this module parses what rule files write
+without importing lark, and hands lark anything else (``_Plain``). Nothing is ever handed
+to Python's ``eval``: there are no attribute access, no indexing, no strings, no imports
+and no user-defined functions, so a rule cannot run code.
 
 Values
     ``int``, ``bool`` (``true``/``false``), ``date``, and *unknown* (``None``): a fact the
@@ -68,6 +69,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeGuard, cast
 
@@ -277,6 +279,9 @@ def parse_expression(source: str, names: Collection[str]) -> Expr:
         raise ExpressionError(
             f"expression is {len(source)} characters long; the limit is {MAX_SOURCE_LENGTH}"
         )
+    plain = _Plain(source, frozenset(names)).expression()
+    if plain is not None:
+        return plain
     from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
     parser = _get_parser()
@@ -285,6 +290,171 @@ def parse_expression(source: str, names: Collection[str]) -> Expr:
     except (UnexpectedCharacters, UnexpectedToken) as exc:  # the LALR parser's only two
         raise _syntax_error(parser, source, exc) from None
     return _Builder(frozenset(names)).build(tree, 1)
+
+
+class _NotPlain(Exception):
+    """What :class:`_Plain` leaves to lark: a syntax error (with lark's message), a name or
+    call the builder reports, nesting deeper than the plain reader goes."""
+
+
+# Tokens as lark's basic lexer makes them for a valid source: spaces between, a name is
+# the longest run of name characters, a keyword is a name spelt as one.
+_TOKEN = re.compile(r"[ \t\r\n]*(?:([0-9]+)|([a-z_][a-z0-9_]*)|(==|!=|<=|>=|<|>|[-+(),]))")
+_SPACE = re.compile(r"[ \t\r\n]*")
+_KEYWORDS = frozenset({"not", "and", "or", "true", "false"})
+_COMPARISONS = frozenset({"==", "!=", "<=", ">=", "<", ">"})
+_PLAIN_NESTING = 40  # below the depth limit, and far below Python's recursion limit
+
+
+class _Plain:
+    """A recursive-descent reader of the grammar above for sources that parse and build
+    without an error: importing lark and loading its tables costs ~25 ms of a run that
+    validates rule files, which only ever hold such sources. It returns the AST lark and
+    :class:`_Builder` make (columns included: ``tests/test_expr.py`` compares the two on
+    generated sources), or None for anything else, which lark then parses and reports
+    with its own messages. As with the numerals (checker.extract.quantity), lark's grammar
+    stays the definition of the language."""
+
+    def __init__(self, source: str, names: frozenset[str]) -> None:
+        self.names = names
+        self.tokens: list[tuple[str, str, int]] = []  # (kind, text, column); kind: int, name, a keyword or the text
+        position = 0
+        while (m := _TOKEN.match(source, position)) is not None:
+            number, word, symbol = m.groups()
+            kind = "int" if number else (word if word in _KEYWORDS else "name") if word else symbol
+            self.tokens.append((kind, m.group(m.lastindex or 0), m.start(m.lastindex or 0) + 1))
+            position = m.end()
+        self.complete = _SPACE.match(source, position).end() == len(source)  # type: ignore[union-attr]
+        self.index = 0
+        self.nesting = 0
+
+    def expression(self) -> Expr | None:
+        if not self.complete:
+            return None
+        try:
+            expr, _ = self._or()
+            if self.index != len(self.tokens):
+                raise _NotPlain
+            self._check_depth(expr, 1)
+        except _NotPlain:
+            return None
+        return expr
+
+    # Each method returns the expression and the column its text starts at, an opening
+    # parenthesis around it included: a chain's ``column`` is where its first operand's
+    # text starts, as lark's positions put it.
+
+    def _peek(self) -> str:
+        return self.tokens[self.index][0] if self.index < len(self.tokens) else "$END"
+
+    def _take(self, kind: str) -> tuple[str, str, int]:
+        if self._peek() != kind:
+            raise _NotPlain
+        token = self.tokens[self.index]
+        self.index += 1
+        return token
+
+    def _nested(self) -> None:
+        self.nesting += 1
+        if self.nesting > _PLAIN_NESTING:
+            raise _NotPlain
+
+    def _or(self) -> tuple[Expr, int]:
+        self._nested()
+        first, start = self._and()
+        operands = [first]
+        while self._peek() == "or":
+            self.index += 1
+            operands.append(self._and()[0])
+        self.nesting -= 1
+        return (first if len(operands) == 1 else Or(tuple(operands), start)), start
+
+    def _and(self) -> tuple[Expr, int]:
+        first, start = self._not()
+        operands = [first]
+        while self._peek() == "and":
+            self.index += 1
+            operands.append(self._not()[0])
+        return (first if len(operands) == 1 else And(tuple(operands), start)), start
+
+    def _not(self) -> tuple[Expr, int]:
+        return self._prefixed("not", Not, self._not) if self._peek() == "not" else self._comparison()
+
+    def _prefixed(
+        self, kind: str, node: Callable[[Expr, int], Expr], operand: Callable[[], tuple[Expr, int]]
+    ) -> tuple[Expr, int]:
+        """``not x`` or ``-x``: the node's column is its operator's, where its text starts."""
+        column = self._take(kind)[2]
+        self._nested()
+        inner, _ = operand()
+        self.nesting -= 1
+        return node(inner, column), column
+
+    def _comparison(self) -> tuple[Expr, int]:
+        left, start = self._sum()
+        if self._peek() not in _COMPARISONS:
+            return left, start
+        _, op, column = self._take(self._peek())
+        return Compare(cast(Any, op), left, self._sum()[0], column), start
+
+    def _sum(self) -> tuple[Expr, int]:
+        first, start = self._unary()
+        rest: list[Term] = []
+        while self._peek() in ("+", "-"):
+            _, op, column = self._take(self._peek())
+            rest.append(Term(cast(Any, op), self._unary()[0], column))
+        return (Arith(first, tuple(rest), start) if rest else first), start
+
+    def _unary(self) -> tuple[Expr, int]:
+        return self._prefixed("-", Neg, self._unary) if self._peek() == "-" else self._atom()
+
+    def _atom(self) -> tuple[Expr, int]:
+        if self.index == len(self.tokens):
+            raise _NotPlain
+        kind, text, column = self.tokens[self.index]
+        self.index += 1
+        if kind == "int":
+            return Const(int(text), column), column
+        if kind in ("true", "false"):
+            return Const(kind == "true", column), column
+        if kind == "(":
+            inner, _ = self._or()
+            self._take(")")
+            return inner, column
+        if kind != "name":
+            raise _NotPlain
+        if self._peek() != "(":
+            if text not in self.names:
+                raise _NotPlain
+            return Name(text, column), column
+        self.index += 1
+        args: list[Expr] = []
+        if self._peek() != ")":
+            args.append(self._or()[0])
+            while self._peek() == ",":
+                self.index += 1
+                args.append(self._or()[0])
+        self._take(")")
+        if text not in _FUNCTIONS or len(args) != len(_FUNCTIONS[text].params):
+            raise _NotPlain
+        return Call(text, tuple(args), column), column
+
+    def _check_depth(self, expr: Expr, depth: int) -> None:
+        """The builder's limit: every node, chains one level, bare parentheses none."""
+        if depth > MAX_DEPTH:
+            raise _NotPlain
+        match expr:
+            case Neg(operand) | Not(operand):
+                self._check_depth(operand, depth + 1)
+            case Arith(first, rest):
+                for operand in (first, *(term.operand for term in rest)):
+                    self._check_depth(operand, depth + 1)
+            case Compare(_, left, right):
+                self._check_depth(left, depth + 1)
+                self._check_depth(right, depth + 1)
+            case And(operands) | Or(operands) | Call(_, operands):
+                for operand in operands:
+                    self._check_depth(operand, depth + 1)
 
 
 def _syntax_error(

@@ -342,25 +342,27 @@ def _first_error(e: ValidationError, prefix: str = "") -> str:
 
 
 def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
-    where = _where(path, text, raw)
+    def where() -> str:  # searched for only when there is an error to report: a search of the file per rule
+        return _where(path, text, raw)
+
     try:
         model = RuleModel.model_validate(raw)
     except ValidationError as e:
-        raise RuleFileError(f"{where}: {_first_error(e)}") from None
+        raise RuleFileError(f"{where()}: {_first_error(e)}") from None
     spec = kinds()[model.kind]
     try:
         params = params_model(spec).model_validate(model.params).compile()
     except ValidationError as e:
-        raise RuleFileError(f"{where}: {_first_error(e, 'params.')}") from None
+        raise RuleFileError(f"{where()}: {_first_error(e, 'params.')}") from None
     except ValueError as e:
-        raise RuleFileError(f"{where}: field 'params': {e}") from None
+        raise RuleFileError(f"{where()}: field 'params': {e}") from None
 
     messages = {"default": Text(model.message, model.message_en)}
     messages.update({variant: text.text() for variant, text in model.messages.items()})
     unknown_variants = set(messages) - {"default"} - spec.variants
     if unknown_variants:
         raise RuleFileError(
-            f"{where}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}"
+            f"{where()}: field 'messages': kind {model.kind} has no message {sorted(unknown_variants)[0]!r}"
         )
     allowed = spec.args
     for variant, msg in messages.items():
@@ -369,7 +371,7 @@ def _compile_rule(path: Path, text: str, raw: dict[str, Any]) -> Rule:
                 field = "message" if variant == "default" else f"messages.{variant}"
                 known = ", ".join(sorted(allowed)) or "none"
                 raise RuleFileError(
-                    f"{where}: field '{field}': unknown placeholder {{{sorted(bad)[0]}}} (known: {known})"
+                    f"{where()}: field '{field}': unknown placeholder {{{sorted(bad)[0]}}} (known: {known})"
                 )
     help_text = Text(model.help, model.help_en or model.help) if model.help else None
     return Rule(

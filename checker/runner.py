@@ -13,11 +13,12 @@ import hashlib
 import os
 import signal
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, cast
 
 from checker import cache
 from checker.config import ConfigResolver, Overrides, check_selectors, file_settings
@@ -37,11 +38,15 @@ if TYPE_CHECKING:
 # Below this many files a pool costs more to start than it saves (a pre-commit run
 # usually checks one or two files).
 MIN_FILES_PER_POOL = 8
-_CHUNK = 32  # files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
+_CHUNK = 32  # most files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
+# Least chunks per worker: a run ends when the last chunk does, so a few large chunks leave
+# one worker idle while another finishes (200 files in 32s: 4 chunks against 3).
+_CHUNKS_PER_WORKER = 8
 # Most worker processes a run starts, whatever -j asks (-j 99999999999999999999 would
 # exhaust the process table): more than the cores only adds memory.
 MAX_WORKERS = 64
 
+T = TypeVar("T")
 
 
 class Job(NamedTuple):
@@ -105,22 +110,31 @@ def plan_jobs(
     return jobs
 
 
+def kept(result: FileResult, job: Job) -> FileResult:
+    """What :func:`lint_jobs` makes of a file when the caller wants its result itself."""
+    return result
+
+
 _worker_rulesets: dict[tuple[Path, ...], RuleSet] = {}
 _worker_use_cache = True
 _worker_results_cache = False
 _worker_compact = False
+_worker_then: Callable[[FileResult, Job], object] = kept
 
 
-def _init_worker(use_cache: bool, results_cache: bool, compact: bool) -> None:
-    global _worker_use_cache, _worker_results_cache, _worker_compact
+def _init_worker(
+    use_cache: bool, results_cache: bool, compact: bool, then: Callable[[FileResult, Job], object]
+) -> None:
+    global _worker_use_cache, _worker_results_cache, _worker_compact, _worker_then
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the parent's handler is for the parent: terminate() ends a worker
     _worker_use_cache = use_cache
     _worker_results_cache = results_cache
     _worker_compact = compact
+    _worker_then = then
 
 
-def _lint_chunk(jobs: list[Job]) -> list[FileResult]:
-    return [_lint_job(job) for job in jobs]
+def _lint_chunk(jobs: list[Job]) -> list[object]:
+    return [_worker_then(_lint_job(job), job) for job in jobs]
 
 
 def _lint_job(job: Job) -> FileResult:
@@ -171,20 +185,28 @@ def default_jobs() -> int:
 
 
 def lint_jobs(
-    jobs: list[Job], rulesets: RuleSets, *, workers: int, results_cache: bool = False, compact: bool = False
-) -> Iterator[FileResult]:
-    """Lint every job, in order. With ``compact`` results keep only the lines their
-    findings point at."""
+    jobs: list[Job],
+    rulesets: RuleSets,
+    *,
+    workers: int,
+    then: Callable[[FileResult, Job], T],
+    results_cache: bool = False,
+    compact: bool = False,
+) -> Iterator[T]:
+    """``then(result, job)`` of every job, in order: in the worker that linted the file, so
+    that what crosses back to this process is what the caller keeps of it (a rendered part
+    rather than the result: checker.streaming), or the result itself (:func:`kept`). With
+    ``compact`` results keep only the lines their findings point at."""
     workers = min(workers, MAX_WORKERS, -(-len(jobs) // _CHUNK))  # no worker without a chunk to lint
     if workers <= 1 or len(jobs) < MIN_FILES_PER_POOL:
         for job in jobs:
             result = _lint(job.path, rulesets.get(job.rule_dirs), job.options, results_cache)
-            yield result.compact() if compact else result
+            yield then(result.compact() if compact else result, job)
         return
     from concurrent.futures import ProcessPoolExecutor  # ~8 ms of imports a one-file run never needs
 
     _worker_rulesets.update(rulesets.loaded)  # forked workers start with the loaded rule sets
-    initargs = (rulesets.use_cache, results_cache, compact)
+    initargs = (rulesets.use_cache, results_cache, compact, then)
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs)  # no process yet
     with _sigterm_ends_the_run() as sigterm:
         try:
@@ -193,9 +215,10 @@ def lint_jobs(
             # starts the workers: a SIGTERM that came while forking (whose callbacks ignore
             # the handler's exception) takes effect once they are all known to the pool.
             with sigterm.held():
-                chunks = [pool.submit(_lint_chunk, jobs[i : i + _CHUNK]) for i in range(0, len(jobs), _CHUNK)]
-            for chunk in chunks:
-                yield from chunk.result()
+                size = max(1, min(_CHUNK, -(-len(jobs) // (workers * _CHUNKS_PER_WORKER))))
+                chunks = deque(pool.submit(_lint_chunk, jobs[i : i + size]) for i in range(0, len(jobs), size))
+            while chunks:  # each chunk let go once read: a future holds its result as long as it lives
+                yield from cast("list[T]", chunks.popleft().result())
         except BaseException:  # SIGTERM, Ctrl-C, a closed consumer: no worker may outlive the run
             with sigterm.held():
                 _stop_workers(pool)
@@ -234,6 +257,17 @@ class _SigtermHandler:
             raise SystemExit(128 + self.received)
 
 
+def compared(jobs: Sequence[Job], previous: Sequence[Job]) -> tuple[list[Job], list[Job]]:
+    """The jobs, set to leave digests for the rules across reports when the run has two
+    reports or more (else no report has a partner: no digests)."""
+    if len(jobs) + len(previous) < 2:
+        return list(jobs), list(previous)
+    return (
+        [job._replace(options=job.options._replace(compare_reports=True)) for job in jobs],
+        [job._replace(options=job.options._replace(compare_reports=True)) for job in previous],
+    )
+
+
 def lint_run(
     jobs: list[Job],
     rulesets: RuleSets,
@@ -244,16 +278,15 @@ def lint_run(
     previous: Sequence[Job] = (),
     progress: Callable[[Iterator[FileResult]], Iterator[FileResult]] | None = None,
 ) -> list[FileResult]:
-    """Every job linted (:func:`lint_jobs`; ``progress`` sees the results as they come: the
-    CLI's progress bar), then the rules across reports over the digests the files left
-    (checker.crossfile), with the ``previous`` reports (``--previous``) as last year's
-    partners only: linted for their digests, their own findings dropped."""
-    if len(jobs) + len(previous) >= 2:  # else no report has a partner: no digests
-        jobs = [job._replace(options=job.options._replace(compare_reports=True)) for job in jobs]
-        previous = [job._replace(options=job.options._replace(compare_reports=True)) for job in previous]
-    linted = lint_jobs(jobs, rulesets, workers=workers, results_cache=results_cache, compact=compact)
+    """Every job's result (:func:`lint_jobs`; ``progress`` sees them as they come), then the
+    rules across reports over the digests the files left (checker.crossfile), with the
+    ``previous`` reports (``--previous``) as last year's partners only: linted for their
+    digests, their own findings dropped. Holds every result: a run that only writes a
+    report streams it instead (checker.streaming)."""
+    jobs, earlier_jobs = compared(jobs, previous)
+    linted = lint_jobs(jobs, rulesets, workers=workers, then=kept, results_cache=results_cache, compact=compact)
     results = list(progress(linted) if progress is not None else linted)
-    earlier = list(lint_jobs(list(previous), rulesets, workers=1, results_cache=results_cache, compact=True))
+    earlier = list(lint_jobs(earlier_jobs, rulesets, workers=1, then=kept, results_cache=results_cache, compact=True))
     return across_reports(results, [(rulesets.get(job.rule_dirs), job.options) for job in jobs], earlier)
 
 

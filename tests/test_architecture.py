@@ -52,6 +52,7 @@ LAYERS = (
     Layer("runner", ("checker.runner",)),
     Layer("report", ("checker.report",), only=("base", "cache", "utilities", "model", "rules")),
     Layer("outputs", ("checker.fix", "checker.annotate", "checker.baseline")),
+    Layer("streaming", ("checker.streaming",)),
     Layer("api", ("checker.api",)),
     Layer("serve", ("checker.serve",)),
     Layer("cli", ("checker.cli", "checker")),  # checker/__init__.py exports the API lazily

@@ -313,6 +313,16 @@ def test_a_warm_one_report_run_imports_only_what_it_needs(tmp_path: Path) -> Non
     assert not added, warm.stdout[-500:] + warm.stderr
 
 
+def test_a_run_that_validates_the_rules_does_not_import_lark(tmp_path: Path) -> None:
+    """--no-cache validates every rule file: the conditions of the built-in rules are read
+    without lark (checker.expr._Plain), which only a condition with an error needs."""
+    run = f"from checker.cli import main; main(['--no-cache', {str(SEED_004)!r}])"
+    code = f"import sys; {run}; print('lark' in sys.modules)"
+    env = {**os.environ, "GOVLINT_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stdout[-500:] + done.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "status"),
     [

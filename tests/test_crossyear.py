@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from checker.checks import Corpus
+from checker.checks import Corpus, ReportKey
 from checker.checks.crossyear import check_shared_template, comparable, held_pairs, low_bytes, pair_ids
 from checker.cli import main
 from checker.config import ConfigResolver, Overrides
@@ -196,7 +196,8 @@ def test_lsh_candidates_find_what_every_pair_finds(ruleset: RuleSet) -> None:
     the same as comparing every pair."""
     options = Options(select=("S113",), compare_reports=True)
     results = [lint_path(path, ruleset, options) for path in sorted(ARCHIVE.glob("*.txt"))]
-    corpus = Corpus([r.digest for r in results if r.digest is not None], len(results))
+    digests = [r.digest for r in results if r.digest is not None]
+    corpus = Corpus(digests, [ReportKey.of(d) for d in digests], len(results))
     params = ruleset.by_code["S113"].params
     every_pair = list(check_shared_template(corpus, [params] * len(results)))
     with_lsh = params._replace(lsh_from=2)

@@ -298,6 +298,80 @@ def test_and_or_stop_at_the_deciding_operand() -> None:
         ev("u and a + true")
 
 
+# --- the plain reader against lark -------------------------------------------------
+
+
+def _by_lark(source: str, names: frozenset[str] = NAMES) -> str:
+    """What lark's parse and the builder make of ``source``, columns included; or the error."""
+    from checker.expr import _Builder, _get_parser
+
+    try:
+        return repr(_Builder(names).build(_get_parser().parse(source), 1))
+    except Exception as error:  # lark's syntax errors and the builder's ExpressionError
+        return type(error).__name__
+
+
+def _by_plain(source: str, names: frozenset[str] = NAMES) -> str | None:
+    from checker.expr import _Plain
+
+    expr = _Plain(source, names).expression()
+    return None if expr is None else repr(expr)
+
+
+_PIECES = [
+    "a", "b", "flag", "plan_year", "zzz", "date", "year", "abs", "min", "mnth", "0", "7", "2024", "true", "false",
+    "not", "and", "or", "nota", "==", "!=", "<", "<=", ">", ">=", "=", "+", "-", "(", ")", ",", ".", "A",
+]  # fmt: skip
+_GAPS = ["", " ", "  ", "\n", "\t"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_GAPS), st.sampled_from(_PIECES)), max_size=14), st.sampled_from(_GAPS))
+def test_the_plain_reader_takes_only_what_lark_takes_and_builds_the_same(
+    pieces: list[tuple[str, str]], end: str
+) -> None:
+    source = "".join(gap + piece for gap, piece in pieces) + end
+    plain = _by_plain(source)
+    assert plain is None or plain == _by_lark(source), source
+
+
+def _expressions() -> st.SearchStrategy[str]:
+    leaves = st.sampled_from(["a", "b", "plan_year", "0", "12", "true", "false"])
+
+    def wrap(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        two = st.tuples(inner, inner)
+        return st.one_of(
+            inner.map(lambda x: f"({x})"),
+            inner.map(lambda x: f"-{x}"),
+            inner.map(lambda x: f"not {x}"),
+            inner.map(lambda x: f"abs( {x} )"),
+            two.map(lambda xy: f"{xy[0]}+{xy[1]}"),
+            two.map(lambda xy: f"{xy[0]} - {xy[1]}"),
+            two.map(lambda xy: f"{xy[0]} <= {xy[1]}"),
+            two.map(lambda xy: f"{xy[0]} and {xy[1]}"),
+            two.map(lambda xy: f"{xy[0]}\nor {xy[1]}"),
+            two.map(lambda xy: f"min({xy[0]},{xy[1]})"),
+        )
+
+    return st.recursive(leaves, wrap, max_leaves=24)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_expressions())
+def test_the_plain_reader_reads_what_rule_files_write_as_lark_does(source: str) -> None:
+    by_lark = _by_lark(source)
+    if by_lark.startswith("Unexpected"):  # a chained comparison the generator made: lark's to report
+        assert _by_plain(source) is None
+    else:
+        assert _by_plain(source) == by_lark, source
+
+
+def test_the_plain_reader_leaves_deep_nesting_to_lark() -> None:
+    source = "(" * 100 + "a" + ")" * 100
+    assert _by_plain(source) is None
+    assert parse_expression(source, NAMES) == Name("a")
+
+
 # --- errors: syntax ------------------------------------------------------------------
 
 

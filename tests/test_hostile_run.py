@@ -151,10 +151,10 @@ def test_an_exception_while_rendering_a_file_is_that_files_e002(
 ) -> None:
     from checker.report import machine
 
-    def fails_on_bad(results: Any, *rest: Any, **kwargs: Any) -> bool:
-        return any(r.path.endswith("bad.md") and r.diagnostics[0].code != "E002" for r in results)
+    def fails_on_bad(parts: Any, result: Any, *rest: Any) -> bool:
+        return bool(result.path.endswith("bad.md") and result.diagnostics[0].code != "E002")
 
-    monkeypatch.setattr(machine, "render_json", failing_for_bad(machine.render_json, fails_on_bad))
+    monkeypatch.setattr(machine.JsonParts, "part", failing_for_bad(machine.JsonParts.part, fails_on_bad))
     status, items = lint_json(capsys, *reports)
     assert status == 2
     bad = [i for i in items if i["path"].endswith("bad.md")]

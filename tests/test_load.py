@@ -228,6 +228,39 @@ def test_too_large_reason(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatc
     assert info.value.reason == "file too large (3.0 MB > 2 MB limit)"
 
 
+def _size_said(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """fstat reports ``size`` bytes: a file that grows while it is read, or one of /proc (size 0)."""
+    real_fstat = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        info = real_fstat(fd)
+        return os.stat_result((*info[:6], size, *info[7:]))
+
+    monkeypatch.setattr(load_text_module.os, "fstat", fstat)
+
+
+@pytest.mark.parametrize("said", [0, 10])
+def test_a_file_longer_than_its_size_said_is_read_whole(
+    said: int, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "growing.txt"
+    path.write_text(PARAGRAPH * 50, encoding="utf-8")
+    _size_said(monkeypatch, said)
+    assert load_path(path) == LoadedText(PARAGRAPH * 50, "utf-8")
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load_text_module, "MAX_FILE_BYTES", 2 * 2**20)
+    path = tmp_path / "log.txt"
+    path.write_bytes(b"a" * (3 * 2**20))
+    _size_said(monkeypatch, 2**20)
+    with pytest.raises(LoadError) as info:
+        load_path(path)
+    assert info.value.reason == "file too large (more than the 2 MB limit)"
+
+
 @pytest.mark.parametrize(
     "name", ["report.txt", "README.md", "report.TXT", "report", "report.weird"]
 )

@@ -4,9 +4,11 @@ anything unexpected falls back to compiling."""
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,59 @@ def test_a_pattern_that_does_not_rebuild_equal_is_not_saved(cache_dir: Path, mon
     regexcache.save()
     saved = regexcache.cache.read(regexcache._cache_file(), dict) or {}
     assert ("某某", 0) not in saved
+
+
+def _compiles_noted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The patterns re compiles itself from now on (rather than finding them rebuilt)."""
+    compiled_by_re: list[str] = []
+    real_compile = re._compiler.compile  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        re._compiler,  # type: ignore[attr-defined]
+        "compile",
+        lambda pattern, flags=0: compiled_by_re.append(pattern) or real_compile(pattern, flags),
+    )
+    return compiled_by_re
+
+
+def test_every_pattern_of_a_run_is_saved_and_rebuilt_also_past_res_own_cache(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Validating the rule files compiles more patterns than re keeps (512): re drops the
+    # oldest, and the next run must still find every one of them saved.
+    many = [f"第{i}条(?:规定)?" for i in range(re._MAXCACHE + 100)]  # type: ignore[attr-defined]
+    for pattern in many:
+        re.compile(pattern)
+    assert regexcache.save() >= len(many)
+    re.purge()
+    assert regexcache.preload() >= len(many)
+    compiled_by_re = _compiles_noted(monkeypatch)
+    for pattern in many:
+        assert re.compile(pattern).pattern == pattern
+    assert compiled_by_re == []
+
+
+def test_a_pattern_unpickled_with_the_unicode_flag_is_rebuilt_from_the_one_saved_without(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Validation compiles a rule's pattern without flags; the cached rule set pickles it
+    # with the UNICODE flag re adds to every str pattern: one code, one saved entry.
+    compiled = re.compile(PATTERNS[0])
+    pickled = pickle.dumps(compiled)
+    regexcache.save()
+    re.purge()
+    regexcache.preload()
+    compiled_by_re = _compiles_noted(monkeypatch)
+    unpickled = pickle.loads(pickled)
+    assert compiled_by_re == []
+    assert unpickled == compiled and unpickled.flags == re.UNICODE
+    assert regexcache.save() == 0  # nothing new to save
+
+
+def test_saved_parts_the_engine_refuses_are_compiled_as_usual(cache_dir: Path) -> None:
+    regexcache.cache.write(regexcache._cache_file(), {("某乙+", 0): (0, array("I", [999_999]), 0, {}, (None,))})
+    re.purge()
+    assert regexcache.preload() == 1
+    assert re.compile("某乙+").search("甲某乙乙") is not None
 
 
 @pytest.mark.parametrize("content", [b"not a pickle", b""])

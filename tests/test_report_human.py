@@ -16,7 +16,8 @@ from pytest_regressions.file_regression import FileRegressionFixture
 from rich.cells import cell_len
 
 from checker.model import Diagnostic, FileResult, Label, Severity, SourceText, Span
-from checker.report.human import render_human, summary_line
+from checker.report.human import render_human
+from checker.report.summary import summary_line
 
 PATH = "demo/2023年度报告.txt"
 

@@ -105,11 +105,27 @@ class CrossFinding(NamedTuple):
     related: tuple[RelatedPlace, ...] = ()
 
 
+class ReportKey(NamedTuple):
+    """Whose report on which year, in which series: what pairs reports (the digest's own)."""
+
+    organisation: str | None
+    year: int | None
+    profile: str | None
+
+    @classmethod
+    def of(cls, digest: Digest) -> ReportKey:
+        return cls(digest.organisation, digest.year, digest.profile)
+
+
 class Corpus(NamedTuple):
     """The digests of a run: ``digests[:inputs]`` are the files linted, the rest the
-    ``--previous`` reports (partners only: they get no findings and share no template)."""
+    ``--previous`` reports (partners only: they get no findings and share no template).
+    ``digests`` may be read from disk when indexed (a run of thousands of reports keeps
+    them there: checker.crossfile), so a kind reads the ``keys`` to pair reports, and a
+    digest only for the reports it compares."""
 
     digests: Sequence[Digest]
+    keys: Sequence[ReportKey]
     inputs: int
 
 

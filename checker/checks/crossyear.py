@@ -385,11 +385,11 @@ def last_years(corpus: Corpus) -> Iterator[tuple[int, int]]:
     corpus (the first such in corpus order: inputs, then --previous). The profile too: an
     organisation's 法治政府建设 report and its 政府信息公开 report are two series."""
     by_key: dict[tuple[str, int, str | None], int] = {}
-    for index, d in enumerate(corpus.digests):
+    for index, d in enumerate(corpus.keys):
         if d.organisation is not None and d.year is not None:
             by_key.setdefault((d.organisation, d.year, d.profile), index)
     for index in range(corpus.inputs):
-        d = corpus.digests[index]
+        d = corpus.keys[index]
         if d.organisation is None or d.year is None:
             continue
         previous = by_key.get((d.organisation, d.year - 1, d.profile))
@@ -618,7 +618,7 @@ MAX_VERIFIED = 64
 
 class _Shared(NamedTuple):
     text: str  # comparable text
-    members: list[tuple[int, Passage]]  # (report, passage), in corpus order
+    members: list[tuple[int, int]]  # (report, its passage's index), in corpus order
 
 
 def check_shared_template(corpus: Corpus, params: Sequence[TemplateParams | None]) -> Iterator[CrossFinding]:
@@ -630,25 +630,24 @@ def check_shared_template(corpus: Corpus, params: Sequence[TemplateParams | None
 def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: TemplateParams) -> Iterator[CrossFinding]:
     from rapidfuzz import fuzz
 
+    keys, digests = corpus.keys, corpus.digests
     groups: dict[str, _Shared] = {}  # identical texts first: one entry each
     for index in range(corpus.inputs):
-        d = corpus.digests[index]
-        if d.organisation is None:
+        if keys[index].organisation is None:
             continue  # "another organisation" needs to know this one
-        for passage in d.passages:
+        for number, passage in enumerate(digests[index].passages):
             text = comparable(passage.text)
             if passage.part in p.parts and len(text) >= p.min_length:
-                groups.setdefault(text, _Shared(text, [])).members.append((index, passage))
+                groups.setdefault(text, _Shared(text, [])).members.append((index, number))
     shared = list(groups.values())
     candidates = _candidates([s.text for s in shared], p)
-    digests = corpus.digests
     # Each text's first paragraph of each organisation, in corpus order: a template used by
     # thousands of one organisation's files is compared once per organisation, not per file.
-    firsts: list[list[tuple[int, Passage]]] = []
+    firsts: list[list[tuple[int, int]]] = []
     for group in shared:
-        first: dict[str | None, tuple[int, Passage]] = {}
+        first: dict[str | None, tuple[int, int]] = {}
         for member in group.members:
-            first.setdefault(digests[member[0]].organisation, member)
+            first.setdefault(keys[member[0]].organisation, member)
         firsts.append(list(first.values()))
 
     measures: dict[int, set[int]] = {}  # a report's measures' pairs, made when first compared
@@ -663,7 +662,7 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
         which one holds the other (龙门街道办事处, 巫山县龙门街道办事处), are one organisation
         written two ways, and a report whose measures are this one's is this report filed
         again under another title."""
-        a, b = digests[report].organisation, digests[other].organisation
+        a, b = keys[report].organisation, keys[other].organisation
         if a is None or b is None or a in b or b in a or fuzz.ratio(a, b) >= p.similarity:
             return False
         mine, theirs = measures_of(report), measures_of(other)
@@ -681,7 +680,7 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
 
     for position, group in enumerate(shared):
         close: list[tuple[int, float]] | None = None  # computed once per text, when asked
-        for report, passage in group.members:
+        for report, number in group.members:
             if params[report] != p:
                 continue
             match = next(((o, q, 100.0) for o, q in firsts[position] if another(report, o)), None)
@@ -693,17 +692,17 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
                 )
             if match is None:
                 continue
-            other, q, score = match
+            other, theirs, score = match
             yield CrossFinding(
                 report,
                 Finding(
-                    passage.place.span,
-                    args={"similarity": f"{score:.0f}%", "organisation": digests[other].organisation},
+                    digests[report].passages[number].place.span,
+                    args={"similarity": f"{score:.0f}%", "organisation": keys[other].organisation},
                 ),
                 (
                     RelatedPlace(
                         other,
-                        q.place,
+                        digests[other].passages[theirs].place,
                         Text("另一单位报告中的同一段", "the same paragraph in another organisation's report"),
                     ),
                 ),

@@ -24,6 +24,8 @@ import functools
 import re
 from collections.abc import Iterator
 
+from checker.load.text import decode_grid
+
 _MAX_RUN = 8  # characters of a run tested after a "?": debris is short, text goes on
 _MAX_SKIPPED = 3  # ASCII punctuation and digits between a "?" and the run it begins
 # Punctuation a report uses: what decoded debris may hold besides characters.
@@ -71,22 +73,10 @@ def _utf8_lead_chars() -> re.Pattern[str]:
     """The characters whose GBK bytes are a UTF-8 lead of three bytes (E2–E9, EF) and a
     continuation byte (80–BF): the first character of every run of such debris (GBK pairs
     the lead with the byte after it, which UTF-8 makes a continuation)."""
-    chars = []
-    for lead in (*range(0xE2, 0xEA), 0xEF):
-        for trail in range(0x80, 0xC0):
-            try:
-                chars.append(bytes((lead, trail)).decode("gbk"))
-            except UnicodeDecodeError:
-                continue
+    chars = sorted(decode_grid("gbk", (*range(0xE2, 0xEA), 0xEF), range(0x80, 0xC0)))
     # The character after it starts with the second continuation byte (80–BF): a rare GBK
     # lead, which keeps the common characters of the first set from being tried at all.
-    seconds = []
-    for lead in range(0x81, 0xC0):
-        for trail in range(0x40, 0xFF):
-            try:
-                seconds.append(bytes((lead, trail)).decode("gbk"))
-            except UnicodeDecodeError:
-                continue
+    seconds = sorted(decode_grid("gbk", range(0x81, 0xC0), range(0x40, 0xFF)))
     return re.compile("[" + re.escape("".join(chars)) + "](?=[" + re.escape("".join(seconds)) + "])")
 
 

@@ -14,6 +14,7 @@ from checker.messages import Lang
 from checker.model import FileResult
 
 if TYPE_CHECKING:
+    from checker.report.parts import Parts
     from checker.ruleset import RuleSet
 
 FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html", "csv", "xlsx")
@@ -21,6 +22,41 @@ FORMATS = ("human", "json", "sarif", "github", "junit", "concise", "html", "csv"
 BINARY_FORMATS = ("xlsx",)
 # The summary sheet: a row per report; counts per code (--statistics) have no place in it.
 SHEET_FORMATS = ("csv", "xlsx")
+
+
+# Written a file at a time (checker.report.parts): a run streams them.
+STREAMED_FORMATS = ("human", "json", "sarif", "github", "junit", "concise")
+
+
+def parts_for(
+    fmt: str, *, ruleset: RuleSet, color: bool, lang: Lang, width: int | None = None, statistics: bool = False
+) -> Parts:
+    """The parts of format ``fmt``; with ``statistics``, the counts per code instead of
+    the findings (a JSON list for ``json``, else a table). Raises ValueError for a format
+    that is not written a file at a time."""
+    if statistics:
+        from checker.report.machine import StatisticsParts
+
+        return StatisticsParts(as_json=fmt == "json", lang=lang)
+    if fmt == "human":
+        from checker.report.parts import HumanParts
+
+        return HumanParts(color=color, lang=lang, width=width)
+    if fmt == "sarif":
+        from checker.report.sarif import SarifParts
+
+        return SarifParts(ruleset, lang)
+    from checker.report import machine
+
+    if fmt == "json":
+        return machine.JsonParts()
+    if fmt == "concise":
+        return machine.ConciseParts(lang)
+    if fmt == "github":
+        return machine.GithubParts()
+    if fmt == "junit":
+        return machine.JunitParts()
+    raise ValueError(f"format {fmt!r} is not written a file at a time")
 
 
 def render(
@@ -37,19 +73,10 @@ def render(
     """Write the report for ``results`` in format ``fmt`` (one of FORMATS) to ``out``;
     ``fail_on`` is each result's lowest failing severity (junit marks only those),
     ``width`` the terminal's (human code frames fit it)."""
-    if fmt == "human":
-        if any(r.diagnostics for r in results):
-            from checker.report.human import render_human
+    if fmt in STREAMED_FORMATS:
+        from checker.report.parts import write_all
 
-            render_human(results, out, color=color, lang=lang, width=width)
-        else:  # a clean run prints one line and never imports rich
-            from checker.report.summary import summary_line
-
-            out.write(summary_line(results, lang) + "\n")
-    elif fmt == "sarif":
-        from checker.report.sarif import render_sarif
-
-        render_sarif(results, out, ruleset=ruleset, lang=lang)
+        write_all(parts_for(fmt, ruleset=ruleset, color=color, lang=lang, width=width), results, out.write, fail_on)
     elif fmt == "html":
         from checker.report.html import render_html
 
@@ -59,18 +86,7 @@ def render(
 
         render_csv(results, out, lang=lang)
     else:
-        from checker.report import machine
-
-        if fmt == "json":
-            machine.render_json(results, out)
-        elif fmt == "github":
-            machine.render_github(results, out)
-        elif fmt == "junit":
-            machine.render_junit(results, out, fail_on)
-        elif fmt == "concise":
-            machine.render_concise(results, out, lang=lang)
-        else:
-            raise ValueError(f"unknown format {fmt!r}")
+        raise ValueError(f"unknown format {fmt!r}")
 
 
 def render_binary(fmt: str, results: Sequence[FileResult], out: IO[bytes], *, lang: Lang) -> None:
@@ -85,10 +101,7 @@ def render_binary(fmt: str, results: Sequence[FileResult], out: IO[bytes], *, la
 def render_statistics(fmt: str, results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
     """Counts per code instead of the findings: a JSON list for ``json``, else a table
     (as Ruff's ``--statistics``: the other machine formats have no place for counts)."""
-    from checker.report import machine
+    from checker.report.machine import StatisticsParts
+    from checker.report.parts import write_all
 
-    if fmt == "json":
-        machine.render_statistics_json(results, out)
-    else:
-        machine.render_statistics_text(results, out, lang=lang)
-
+    write_all(StatisticsParts(as_json=fmt == "json", lang=lang), results, out.write)

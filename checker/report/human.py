@@ -18,16 +18,18 @@ reports contain things like ``字体:[ ]`` that rich markup would otherwise eat.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from rich.cells import cell_len
 
 from checker.messages import Lang
 from checker.model import Diagnostic, FileResult, Label, SourceText, Span
-from checker.report.summary import counts, file_fix, summary_line
+from checker.report.summary import Tally, file_fix, tally_line
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
 Run = tuple[str, "str | None"]  # text and its style (a rich style name), or None
@@ -72,8 +74,8 @@ def _inline(text: str) -> str:
     return _display(" ".join(text.splitlines()))
 
 
-def _summary_style(results: Sequence[FileResult]) -> str:
-    errors, warnings, infos = counts(results)
+def _summary_style(tally: Tally) -> str:
+    errors, warnings, infos = tally.counts()
     if errors:
         return _SEVERITY_STYLE["error"]
     if warnings:
@@ -359,16 +361,32 @@ def render_human(
 ) -> None:
     """Write every diagnostic of ``results`` with code frames, then the summary line;
     ``width``: the terminal's, in cells, which code frame lines are fitted to."""
-    blocks = (
-        _render_diagnostic(diag, result, lang, width)
-        for result in results
-        for diag in sorted(result.diagnostics, key=_order)
-    )
-    summary: Line | None = [(summary_line(results, lang), _summary_style(results))] if show_summary else None
-    if color:
-        _print_rich(blocks, summary, out)
-    else:
-        _write_plain(blocks, summary, out)
+    out.writelines(human_part(result, color=color, lang=lang, width=width) for result in results)
+    if show_summary:
+        out.write(human_summary(Tally.of(results), color=color, lang=lang))
+
+
+def human_part(result: FileResult, *, color: bool, lang: Lang, width: int | None) -> str:
+    """The diagnostics of one file, each with its code frame and a blank line after it."""
+    blocks = [_render_diagnostic(diag, result, lang, width) for diag in sorted(result.diagnostics, key=_order)]
+    if not color:
+        # What a rich Console without colour would write.
+        return "".join("\n".join([_plain(line) for line in lines]) + "\n\n" for lines in blocks)
+    console, out = _rich_console()
+    for lines in blocks:
+        console.print(_text(lines))
+        console.print()
+    return out.getvalue()
+
+
+def human_summary(tally: Tally, *, color: bool, lang: Lang) -> str:
+    """The summary line, coloured by the worst severity found."""
+    line = tally_line(tally, lang)
+    if not color:
+        return line + "\n"
+    console, out = _rich_console()
+    console.print(_text([[(line, _summary_style(tally))]]))
+    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- sinks
@@ -378,19 +396,11 @@ def _plain(line: Line) -> str:
     return "".join([text for text, _ in line])
 
 
-def _write_plain(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
-    """The runs' text, without rich: what a rich Console without colour would write."""
-    # A blank line after each diagnostic.
-    out.writelines("\n".join([_plain(line) for line in lines]) + "\n\n" for lines in blocks)
-    if summary is not None:
-        out.write(_plain(summary) + "\n")
-    out.flush()
-
-
-def _print_rich(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO) -> None:
-    """The runs as ``rich.text.Text``, printed in colour by a rich Console."""
+def _rich_console() -> tuple[Console, io.StringIO]:
+    """A rich Console that prints in colour into the string buffer returned with it."""
     from checker.report.console import console as make_console
 
+    out = io.StringIO()
     console = make_console(
         file=out,
         force_terminal=True,
@@ -404,11 +414,7 @@ def _print_rich(blocks: Iterable[list[Line]], summary: Line | None, out: TextIO)
         width=_CONSOLE_WIDTH,
         legacy_windows=False,
     )
-    for lines in blocks:
-        console.print(_text(lines))
-        console.print()
-    if summary is not None:
-        console.print(_text([summary]))
+    return console, out
 
 
 def _text(lines: list[Line]) -> Text:

@@ -22,8 +22,9 @@ from typing import Any, TextIO
 
 from checker.messages import Lang
 from checker.model import SEVERITY_ORDER, Diagnostic, FileResult
+from checker.report.parts import Lines, write_all
 from checker.report.problem import position, problems
-from checker.report.summary import summary_line
+from checker.report.summary import Tally, tally_line
 
 
 def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
@@ -32,23 +33,30 @@ def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
 
 
 def render_json(results: Sequence[FileResult], out: TextIO) -> None:
+    write_all(JsonParts(), results, out.write)
+
+
+class JsonParts(Lines):
     """One array, a record a line. Each record goes through json's C encoder, which an
     indented dump never uses (json.dump with ``indent`` is the pure-Python encoder, ~6 ×
-    slower, and writes every token on its own), and each file's records are one write."""
-    separator = "[\n"
-    for result in results:
-        encoded = [json.dumps(p.to_json(), ensure_ascii=False) for p in problems(result)]
-        if encoded:
-            out.write(separator + ",\n".join(encoded))
-            separator = ",\n"
-    out.write("[]\n" if separator == "[\n" else "\n]\n")
+    slower, and writes every token on its own)."""
+
+    between = ",\n"
+
+    def head(self, tally: Tally) -> str:
+        return "[\n"
+
+    def part(self, result: FileResult, fail_on: str) -> str:
+        return ",\n".join([json.dumps(p.to_json(), ensure_ascii=False) for p in problems(result)])
+
+    def tail(self, tally: Tally, wrote: bool) -> str:
+        return "\n]\n" if wrote else "[]\n"
 
 
-def _located(results: Sequence[FileResult]) -> Iterator[tuple[Diagnostic, dict[str, int], bool]]:
+def _located(result: FileResult) -> Iterator[tuple[Diagnostic, dict[str, int], bool]]:
     """Each diagnostic with its JSON position and whether it is about the whole file."""
-    for result in results:
-        for diag in result.diagnostics:
-            yield diag, position(result.source, diag.span), result.source is None or diag.span is None
+    for diag in result.diagnostics:
+        yield diag, position(result.source, diag.span), result.source is None or diag.span is None
 
 
 def _one_line(text: str) -> str:
@@ -59,14 +67,26 @@ def _one_line(text: str) -> str:
 
 
 def render_concise(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
+    write_all(ConciseParts(lang), results, out.write)
+
+
+class ConciseParts(Lines):
     """``path:line:col: CODE [severity] message`` per finding, then the summary line
     (the line is the loader's label where it has one: ``report.docx:¶37:12``)."""
-    for result in results:
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def part(self, result: FileResult, fail_on: str) -> str:
+        lines = []
         for diag in result.diagnostics:
             pos = position(result.source, diag.span)
             where = f"{diag.path}:{result.where(pos['line'])}:{pos['column']}"
-            out.write(f"{where}: {diag.code} [{diag.severity}] {_one_line(diag.message)}\n")
-    out.write(summary_line(results, lang) + "\n")
+            lines.append(f"{where}: {diag.code} [{diag.severity}] {_one_line(diag.message)}\n")
+        return "".join(lines)
+
+    def tail(self, tally: Tally, wrote: bool) -> str:
+        return tally_line(tally, self.lang) + "\n"
 
 
 # --------------------------------------------------------------------------- github
@@ -83,14 +103,22 @@ def _escape_property(text: str) -> str:
 
 
 def render_github(results: Sequence[FileResult], out: TextIO) -> None:
+    write_all(GithubParts(), results, out.write)
+
+
+class GithubParts(Lines):
     """GitHub Actions workflow commands (``::error file=…,line=…::message``), one per finding."""
-    for diag, pos, whole_file in _located(results):
-        props = {"file": PurePath(diag.path).as_posix(), "line": pos["line"], "col": pos["column"]}
-        if not whole_file:  # a missing part has no end: GitHub pins it to the file's first line
-            props |= {"endLine": pos["end_line"], "endColumn": pos["end_column"]}
-        props["title"] = f"{diag.code} {diag.name}"
-        joined = ",".join(f"{key}={_escape_property(str(value))}" for key, value in props.items())
-        out.write(f"::{_GITHUB_COMMAND[diag.severity]} {joined}::{_escape_data(diag.message)}\n")
+
+    def part(self, result: FileResult, fail_on: str) -> str:
+        lines = []
+        for diag, pos, whole_file in _located(result):
+            props = {"file": PurePath(diag.path).as_posix(), "line": pos["line"], "col": pos["column"]}
+            if not whole_file:  # a missing part has no end: GitHub pins it to the file's first line
+                props |= {"endLine": pos["end_line"], "endColumn": pos["end_column"]}
+            props["title"] = f"{diag.code} {diag.name}"
+            joined = ",".join(f"{key}={_escape_property(str(value))}" for key, value in props.items())
+            lines.append(f"::{_GITHUB_COMMAND[diag.severity]} {joined}::{_escape_data(diag.message)}\n")
+        return "".join(lines)
 
 
 # --------------------------------------------------------------------------- junit
@@ -107,20 +135,33 @@ def _xml_text(text: str) -> str:
 
 
 def render_junit(results: Sequence[FileResult], out: TextIO, fail_on: Sequence[str] = ()) -> None:
+    write_all(JunitParts(), results, out.write, fail_on)
+
+
+class JunitParts(Lines):
     """JUnit XML (GitLab, Jenkins): a suite per file, a test case per finding, one passing
     test case for a file without findings. A finding fails its test case only at or
-    above its file's ``fail_on`` (aligned with ``results``; default error), as it fails
-    the run: a warning of a passing run is a passing case that carries it in system-out."""
-    import xml.etree.ElementTree as ET
+    above its file's fail-on severity, as it fails the run: a warning of a passing run is a
+    passing case that carries it in system-out. The root's totals come first: the suites
+    wait for the end of the run."""
 
-    root = ET.Element("testsuites", name="govlint")
-    total = failures = 0
-    for index, result in enumerate(results):
+    totals_first = True
+
+    def head(self, tally: Tally) -> str:
+        tests = tally.findings() + tally.clean
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<testsuites name="govlint" tests="{tests}" failures="{tally.failing}" errors="0">\n'
+        )
+
+    def part(self, result: FileResult, fail_on: str) -> str:
+        import xml.etree.ElementTree as ET
+
         path = _xml_text(result.path)
-        lowest = SEVERITY_ORDER[fail_on[index] if fail_on else "error"]
+        lowest = SEVERITY_ORDER[fail_on]
         # Jenkins reads dots in classname as packages: keep the file's extension out of it.
         classname = path.removesuffix(PurePath(path).suffix)
-        suite = ET.SubElement(root, "testsuite", name=path)
+        suite = ET.Element("testsuite", name=path)
         failing = 0
         for diag in result.diagnostics:
             pos = position(result.source, diag.span)
@@ -137,17 +178,15 @@ def render_junit(results: Sequence[FileResult], out: TextIO, fail_on: Sequence[s
                 failure.text = _xml_text("\n".join(details))
             else:
                 ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))
-        cases = len(result.diagnostics) or 1
         if not result.diagnostics:
             ET.SubElement(suite, "testcase", name="govlint", classname=classname, file=path)
+        cases = len(result.diagnostics) or 1
         suite.attrib |= {"tests": str(cases), "failures": str(failing), "errors": "0", "skipped": "0"}
-        total += cases
-        failures += failing
-    root.attrib |= {"tests": str(total), "failures": str(failures), "errors": "0"}
-    ET.indent(root)
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(ET.tostring(root, encoding="unicode"))
-    out.write("\n")
+        ET.indent(suite, level=1)
+        return "  " + ET.tostring(suite, encoding="unicode") + "\n"
+
+    def tail(self, tally: Tally, wrote: bool) -> str:
+        return "</testsuites>\n" if wrote else self.head(tally) + "</testsuites>\n"
 
 
 # --------------------------------------------------------------------------- statistics
@@ -155,26 +194,43 @@ def render_junit(results: Sequence[FileResult], out: TextIO, fail_on: Sequence[s
 
 def statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
     """Findings per code: ``code``, ``name``, ``severity``, ``count``; most frequent first."""
-    rows: dict[str, dict[str, Any]] = {}
-    for result in results:
-        for diag in result.diagnostics:
-            row = rows.setdefault(
-                diag.code, {"code": diag.code, "name": diag.name, "severity": diag.severity, "count": 0}
-            )
-            row["count"] += 1
-    return sorted(rows.values(), key=lambda row: (-row["count"], row["code"]))
+    return _rows(Tally.of(results))
+
+
+def _rows(tally: Tally) -> list[dict[str, Any]]:
+    rows = [
+        {"code": code, "name": name, "severity": severity, "count": count}
+        for code, (name, severity, count) in tally.by_code.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["count"], row["code"]))
 
 
 def render_statistics_json(results: Sequence[FileResult], out: TextIO) -> None:
-    json.dump(statistics(results), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    write_all(StatisticsParts(as_json=True, lang="en"), results, out.write)
 
 
 def render_statistics_text(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
-    """``count  code  severity  name`` in aligned columns, then the summary line."""
-    rows = statistics(results)
-    count_width = max((len(str(row["count"])) for row in rows), default=1)
-    code_width = max((len(row["code"]) for row in rows), default=4)
-    for row in rows:
-        out.write(f"{row['count']:>{count_width}}  {row['code']:<{code_width}}  {row['severity']:<7}  {row['name']}\n")
-    out.write(summary_line(results, lang) + "\n")
+    write_all(StatisticsParts(as_json=False, lang=lang), results, out.write)
+
+
+class StatisticsParts(Lines):
+    """``--statistics``: no finding, only the counts per code at the end — a JSON list, or
+    ``count  code  severity  name`` in aligned columns and the summary line."""
+
+    def __init__(self, *, as_json: bool, lang: Lang) -> None:
+        self.as_json, self.lang = as_json, lang
+
+    def part(self, result: FileResult, fail_on: str) -> str:
+        return ""
+
+    def tail(self, tally: Tally, wrote: bool) -> str:
+        rows = _rows(tally)
+        if self.as_json:
+            return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        count_width = max((len(str(row["count"])) for row in rows), default=1)
+        code_width = max((len(row["code"]) for row in rows), default=4)
+        lines = [
+            f"{row['count']:>{count_width}}  {row['code']:<{code_width}}  {row['severity']:<7}  {row['name']}\n"
+            for row in rows
+        ]
+        return "".join(lines) + tally_line(tally, self.lang) + "\n"

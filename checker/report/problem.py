@@ -180,8 +180,13 @@ def problem(diagnostic: Diagnostic, result: FileResult) -> Problem:
 
 
 def _fix(fix: Fix, source: SourceText) -> ProblemFix:
-    edits = tuple(ProblemEdit(e.replacement, **position(source, Span(e.start, e.end))) for e in fix.edits)
-    return ProblemFix(fix.applicability, fix.message, edits)
+    # A fix may hold hundreds of edits (661 pinyin deletions in one seed): no dict a position.
+    place = source.position
+    edits = []
+    for e in fix.edits:
+        start, end = place(e.start), place(e.end)
+        edits.append(ProblemEdit(e.replacement, start.line, start.column, end.line, end.column))
+    return ProblemFix(fix.applicability, fix.message, tuple(edits))
 
 
 def problems(result: FileResult) -> list[Problem]:

@@ -11,6 +11,7 @@ replacements delete a region and insert the replacement, if any.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Sequence
@@ -19,7 +20,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from checker.model import Diagnostic, FileResult, Fix, Related, Severity, SourceText, Span
-from checker.report.summary import file_fix
+from checker.report.parts import write_all
+from checker.report.summary import Tally, file_fix
 
 if TYPE_CHECKING:
     from checker.rule import Rule
@@ -153,26 +155,54 @@ def _capped_notice(total: int, lang: str) -> str:
 
 
 def sarif_log(results: Sequence[FileResult], *, ruleset: RuleSet, lang: str) -> dict[str, Any]:
-    rule_index = {rule.code: i for i, rule in enumerate(ruleset.rules)}
-    found = [(diag, r.source, file_fix(diag, r)) for r in results for diag in r.diagnostics]
-    version, home = _driver_metadata()
-    driver: dict[str, Any] = {"name": "govlint", "version": version}
-    if home:
-        driver["informationUri"] = home
-    driver["rules"] = [_descriptor(rule, lang) for rule in ruleset.rules]
-    run: dict[str, Any] = {
-        "tool": {"driver": driver},
-        "columnKind": "unicodeCodePoints",
-        "results": [_result(diag, source, fix, rule_index) for diag, source, fix in found[:MAX_RESULTS]],
-    }
-    if len(found) > MAX_RESULTS:
-        run["invocations"] = [{
-            "executionSuccessful": True,
-            "toolExecutionNotifications": [{"level": "warning", "message": {"text": _capped_notice(len(found), lang)}}],
-        }]
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    """The log of ``results`` as a dict (what ``render_sarif`` writes, parsed)."""
+    out = io.StringIO()
+    render_sarif(results, out, ruleset=ruleset, lang=lang)
+    log: dict[str, Any] = json.loads(out.getvalue())
+    return log
 
 
 def render_sarif(results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet, lang: str) -> None:
-    json.dump(sarif_log(results, ruleset=ruleset, lang=lang), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    write_all(SarifParts(ruleset, lang), results, out.write)
+
+
+class SarifParts:
+    """One SARIF log, its run's results a line each (json's C encoder, as ``--format
+    json``), at most MAX_RESULTS of them: GitHub rejects a run with more, so a run that
+    found more says so in a notification."""
+
+    between = ",\n"
+    totals_first = False
+
+    @property
+    def cap(self) -> int:
+        return MAX_RESULTS
+
+    def __init__(self, ruleset: RuleSet, lang: str) -> None:
+        self.ruleset, self.lang = ruleset, lang
+        self._rule_index = {rule.code: i for i, rule in enumerate(ruleset.rules)}
+
+    def head(self, tally: Tally) -> str:
+        version, home = _driver_metadata()
+        driver: dict[str, Any] = {"name": "govlint", "version": version}
+        if home:
+            driver["informationUri"] = home
+        driver["rules"] = [_descriptor(rule, self.lang) for rule in self.ruleset.rules]
+        run = {"tool": {"driver": driver}, "columnKind": "unicodeCodePoints"}
+        opening = json.dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}, ensure_ascii=False)
+        return opening.removesuffix("}]}") + ', "results": [\n'
+
+    def part(self, result: FileResult, fail_on: str) -> str:
+        return ",\n".join([
+            json.dumps(_result(diag, result.source, file_fix(diag, result), self._rule_index), ensure_ascii=False)
+            for diag in result.diagnostics
+        ])  # fmt: skip
+
+    def tail(self, tally: Tally, wrote: bool) -> str:
+        closing = "\n]" if wrote else self.head(tally).removesuffix("\n") + "]"
+        total = tally.findings()
+        if total > MAX_RESULTS:
+            notice = {"level": "warning", "message": {"text": _capped_notice(total, self.lang)}}
+            invocation = {"executionSuccessful": True, "toolExecutionNotifications": [notice]}
+            closing += ', "invocations": ' + json.dumps([invocation], ensure_ascii=False)
+        return closing + "}]}\n"
