@@ -164,6 +164,16 @@ def suppressions(n: int) -> str:
     return TITLE + "".join(f"<!-- govlint-disable-next-line N201 -- 说明{i} -->\n受理案件{i}件。\n" for i in range(n))
 
 
+def suppressed(n: int) -> str:
+    """Next-line comments that each suppress a finding, every fifth with a disable range."""
+    pinyin_range = "<!-- govlint-disable T403 -- 引文 -->\n法(fǎ)治(zhì)政府。\n<!-- govlint-enable T403 -->\n"
+    return TITLE + "".join(
+        f"<!-- govlint-disable-next-line N201 -- 含上年结转 -->\n全年受理案件{i % 50 + 5}件,办结{i % 50 + 9}件。\n"
+        + (pinyin_range if i % 5 == 0 else "")
+        for i in range(n)
+    )
+
+
 def pinyin(n: int) -> str:
     return TITLE + "法(fǎ)治(zhì)政(zhèng)府(fǔ)" * n + "\n"
 
@@ -209,6 +219,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int, str]] = {
     "cell-lines": (cell_lines, 10_000, ".txt"),
     "total-words": (total_words, 50_000, ".txt"),
     "suppressions": (suppressions, 10_000, ".md"),
+    "suppressed": (suppressed, 6_000, ".md"),
     "pinyin": (pinyin, 20_000, ".txt"),
     "traditional": (traditional, 20_000, ".txt"),
 }
