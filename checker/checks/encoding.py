@@ -134,6 +134,10 @@ def _out_of_step(run: str) -> int:
 
 
 def gbk_out_of_step(text: str) -> Iterator[tuple[int, int]]:
+    # Most reports hold neither mark. A pattern starting with a class makes re test every
+    # character against it (~6 ns each); ``in`` finds a character ~20 × faster.
+    if "?" not in text and "\ufffd" not in text:
+        return
     for m in _UNPAIRED.finditer(text):
         # ASCII punctuation or digits after the "?" (“?!笆奈濉” of “！“十四五”): a byte that can
         # be no trail byte is read on its own, and the bytes after it may still be out of step.
