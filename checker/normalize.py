@@ -66,8 +66,11 @@ def normalize(text: str) -> View:
     """Build the matching view of ``text`` (see the module docstring)."""
     traditional, count = _traditional_in(text)
     folded = _fold(text, traditional)
-    # One capturing group around the whole pattern: split gives kept, deleted, kept, …, kept.
-    pieces = PINYIN_ANNOTATION.split(folded)
+    # An annotation holds a tone mark, and most reports none: 24 ``in`` tests (~6 µs) spare
+    # them the split, whose pattern starts with a class that re tests every character
+    # against (~40 µs). One capturing group around the whole pattern: split gives kept,
+    # deleted, kept, …, kept.
+    pieces = PINYIN_ANNOTATION.split(folded) if any(mark in folded for mark in _TONED) else [folded]
     if len(pieces) == 1:
         return View(folded, traditional=traditional, traditional_count=count)
     kept = pieces[::2]
