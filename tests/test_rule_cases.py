@@ -191,6 +191,24 @@ def test_shipped_examples(ruleset: RuleSet, code: str) -> None:
     check_case(ruleset, code, Case(name="example-pass", text=rule.example_pass, fails=False, options=options))
 
 
+def test_a_pattern_needs_what_each_of_its_matches_holds(ruleset: RuleSet) -> None:
+    """``needs`` skips the search of a text without those characters: every match, in every
+    case, example and seed, must hold one, or a match would be lost."""
+    from conftest import SEEDS
+
+    texts = [path.read_text(encoding="utf-8") for path in SEEDS]
+    for path in sorted(CASES_DIR.glob("*.toml")):
+        texts += [case.text for case in load_cases(path).case]
+    texts += [text for rule in ruleset.rules for text in (rule.example_fail, rule.example_pass)]
+    needing = [(r.code, item) for r in ruleset.rules if r.kind == "pattern" for item in r.params.patterns if item.needs]
+    assert needing, "no shipped pattern uses needs: this test tests nothing"
+    for code, item in needing:
+        matches = [m.group() for text in texts for m in item.regex.finditer(text)]
+        assert matches, f"{code}: {item.regex.pattern!r} matches no text here"
+        for match in matches:
+            assert any(char in match for char in item.needs), f"{code}: {match!r} holds none of {item.needs!r}"
+
+
 # --------------------------------------------------------------------------- the runner itself
 
 

@@ -70,6 +70,7 @@ def test_valid_user_rule_compiles() -> None:
             lambda t: t.replace("[rule.params]", '[rule.params]\nfix = "delete-line"\nline_debris = ["S101"]'),
             "field 'params.line_debris': 'S101' is not a pattern rule",
         ),
+        (lambda t: t.replace('regex = "法制政府"', 'find = "gbk-out-of-step", needs = "法"'), "needs goes with regex"),
         (lambda t: t + "\n[[rule]]\ncode = ", "invalid TOML"),
     ],
 )

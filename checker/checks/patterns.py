@@ -33,6 +33,7 @@ class PatternItem(NamedTuple):
     regex: re.Pattern[str] | None  # None: ``find`` finds the matches
     label: Text
     find: Callable[[str], Iterable[tuple[int, int]]] | None = None  # a finder of checker.checks.encoding
+    needs: str = ""  # characters of which every match holds one: a text with none is not searched
 
 
 class PatternParams(NamedTuple):
@@ -134,6 +135,10 @@ def _item_matches(item: PatternItem, text: str) -> Iterator[tuple[int, int]]:
         yield from item.find(text)
         return
     assert item.regex is not None
+    # A pattern that starts with a class makes re test every character against it (~6 ns
+    # each); ``in`` looks for one character ~20 × faster.
+    if item.needs and not any(char in text for char in item.needs):
+        return
     first = item.regex.search(text)  # most patterns match nowhere: no iterator for them
     if first is None:
         return

@@ -16,12 +16,18 @@ class PatternItemModel(Strict):
     # Instead of a regex: a finder of encoding debris that re-encodes the text and tests
     # it (checker.checks.encoding); for target = "original".
     find: Literal["utf8-read-as-gbk", "gbk-out-of-step"] | None = None
+    # Characters of which every match of the regex holds one (a class it cannot match
+    # without): a text holding none of them is not searched. For a regex that starts with
+    # a class, which re tests every character against.
+    needs: str = ""
     label: Bilingual
 
     @model_validator(mode="after")
     def _one_way(self) -> PatternItemModel:
         if (self.regex is None) == (self.find is None):
             raise ValueError("give either regex or find")
+        if self.needs and self.regex is None:
+            raise ValueError("needs goes with regex")
         return self
 
     def item(self) -> PatternItem:
@@ -30,7 +36,7 @@ class PatternItemModel(Strict):
         if self.find is not None:
             return PatternItem(None, self.label.text(), FINDERS[self.find])
         assert self.regex is not None
-        return PatternItem(regex(self.regex), self.label.text())
+        return PatternItem(regex(self.regex), self.label.text(), None, self.needs)
 
 
 class PatternModel(ParamsModel):
