@@ -612,20 +612,20 @@ class Quantity(NamedTuple):
         return self.value * self.scale
 
 
-# quantity; span: marker + number + unit, in the original; number_span; text: the
-# original characters of span; paragraph; sentence: where its sentence starts in the view
-# (one value per sentence of the document, so facts compare it to share a sentence); in_parens
-Where = tuple[Quantity, Span, Span, str, int, int, bool]
+# quantity; span: marker + number + unit, in the original; text: the original characters
+# of span; paragraph; sentence: where its sentence starts in the view (one value per
+# sentence of the document, so facts compare it to share a sentence); in_parens
+Where = tuple[Quantity, Span, str, int, int, bool]
 
 
 class Fact:
     """Where a quantity stands: its original spans and its place in the document.
     Plain classes, not NamedTuples, so that the three kinds share these fields."""
 
-    __slots__ = ("quantity", "span", "number_span", "text", "paragraph", "sentence", "in_parens")
+    __slots__ = ("quantity", "span", "text", "paragraph", "sentence", "in_parens")
 
     def __init__(self, where: Where) -> None:
-        (self.quantity, self.span, self.number_span, self.text, self.paragraph, self.sentence, self.in_parens) = where
+        (self.quantity, self.span, self.text, self.paragraph, self.sentence, self.in_parens) = where
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.text!r}, paragraph={self.paragraph})"
@@ -643,12 +643,11 @@ class CountFact(Fact):
 
 
 class RateFact(Fact):
-    __slots__ = ("name", "name_span")
+    __slots__ = ("name",)
 
-    def __init__(self, where: Where, name: str, name_span: Span) -> None:
+    def __init__(self, where: Where, name: str) -> None:
         super().__init__(where)
         self.name = name
-        self.name_span = name_span
 
 
 class ShareFact(RateFact):
@@ -660,8 +659,8 @@ class ShareFact(RateFact):
 
     __slots__ = ("part", "bases", "names_whole", "bound_to_total")
 
-    def __init__(self, where: Where, name: str, name_span: Span, part: CountFact | None, names_whole: bool) -> None:
-        super().__init__(where, name, name_span)
+    def __init__(self, where: Where, name: str, part: CountFact | None, names_whole: bool) -> None:
+        super().__init__(where, name)
         self.part = part
         self.bases: tuple[CountFact, ...] = ()
         self.names_whole = names_whole
@@ -672,12 +671,11 @@ class ShareFact(RateFact):
 
 
 class ChangeFact(Fact):
-    __slots__ = ("direction", "word_span", "about_rate")
+    __slots__ = ("direction", "about_rate")
 
-    def __init__(self, where: Where, direction: int, word_span: Span, about_rate: str | None) -> None:
+    def __init__(self, where: Where, direction: int, about_rate: str | None) -> None:
         super().__init__(where)
         self.direction = direction  # +1 up, -1 down
-        self.word_span = word_span
         self.about_rate = about_rate  # the rate whose change this is, if any
 
 

@@ -119,7 +119,6 @@ class _Paragraph:
         return (
             q,
             span,
-            view_span(base + q.number_start, base + q.number_end),
             self.source_text[span.start : span.end],
             self.index,
             self.sentence,
@@ -146,7 +145,7 @@ class _Paragraph:
         if q.is_percent:
             self._add_percent(q, gap, gap_start)
         elif q.unit == "百分点":
-            self._add_points(q, gap, gap_start)
+            self._add_points(q, gap)
         elif q.unit in self.vocab.unit_class and not self._a_duration(q) and not self._an_average(q):
             self._add_count(q, gap, gap_start)
 
@@ -162,14 +161,12 @@ class _Paragraph:
         durations = self.vocab.durations
         return durations is not None and durations.match(self.text, q.end - len(q.unit or "")) is not None
 
-    def _add_points(self, q: Quantity, gap: str, gap_start: int) -> None:
+    def _add_points(self, q: Quantity, gap: str) -> None:
         """提高2个百分点: a change of a rate in points."""
         change = self.vocab.change.search(gap) if self.vocab.change is not None else None
         if change:
-            word = change.group(1)
-            word_span = self.span(gap_start + change.start(1), gap_start + change.end(1))
-            direction = -1 if word in self.vocab.down else 1
-            self.items.append(ChangeFact(self.where(q), direction, word_span, self._last_rate_name()))
+            direction = -1 if change.group(1) in self.vocab.down else 1
+            self.items.append(ChangeFact(self.where(q), direction, self._last_rate_name()))
 
     def _last_rate_name(self) -> str | None:
         last = next((i for i in reversed(self.items) if isinstance(i, RateFact)), None)
@@ -190,7 +187,7 @@ class _Paragraph:
         year = prior.group("year")
         rate_year = self._year_before(last.quantity.start) if year is not None else None
         if year is not None and rate_year is not None and rate_year == int(year) - 1:
-            current = RateFact(self.where(q), last.name, last.name_span)
+            current = RateFact(self.where(q), last.name)
             self.items[at] = PriorRateFact(_where_of(last), current)
             self.items.append(current)
             return True
@@ -214,7 +211,7 @@ class _Paragraph:
             return False
         if pending is not None and growth.growth_to.fullmatch(gap):
             prior, name_start, name_end = pending
-            current = RateFact(self.where(q), self.text[name_start:name_end], self.span(name_start, name_end))
+            current = RateFact(self.where(q), self.text[name_start:name_end])
             self.items += [PriorRateFact(self.where(prior), current), current]
             return True
         start = growth.growth_from.search(gap) if any(w in gap for w in growth.from_words) else None
@@ -236,15 +233,7 @@ class _Paragraph:
                 last = self.items[-1]
                 if isinstance(last, RateFact) and last.sentence == self.sentence:
                     about = last.name
-            word = change.group(1)
-            self.items.append(
-                ChangeFact(
-                    self.where(q),
-                    direction=-1 if word in vocab.down else 1,
-                    word_span=self.span(gap_start + change.start(1), gap_start + change.end(1)),
-                    about_rate=about,
-                )
-            )
+            self.items.append(ChangeFact(self.where(q), -1 if change.group(1) in vocab.down else 1, about))
             return
         share = self._share(q, gap, gap_start)
         if share is not None:
@@ -264,7 +253,7 @@ class _Paragraph:
             start, end = self._pending_names.pop(0)
         else:
             return
-        self.items.append(RateFact(self.where(q), name=self.text[start:end], name_span=self.span(start, end)))
+        self.items.append(RateFact(self.where(q), self.text[start:end]))
 
     def _share(self, q: Quantity, gap: str, gap_start: int) -> ShareFact | None:
         """``A件,占比P%`` (the share of the count right before it) or ``维持类占P%`` (of a
@@ -293,9 +282,7 @@ class _Paragraph:
         whole = m.group("whole")
         name_start, name_end = m.start("label") if label else m.start("word"), m.end("whole" if whole else "word")
         name = gap[name_start:name_end]  # 占比, 维持类占, 占全部案件的
-        return ShareFact(
-            self.where(q), name, self.span(gap_start + name_start, gap_start + name_end), part, bool(whole)
-        )
+        return ShareFact(self.where(q), name, part, bool(whole))
 
     def _rate_before(self, text: str) -> str | None:
         m = self.vocab.rate_before.search(text) if self.vocab.rate_before is not None else None
@@ -448,7 +435,7 @@ def _reversed(items: list[Fact]) -> Iterator[tuple[int, Fact]]:
 
 
 def _where_of(fact: Fact) -> Where:
-    return (fact.quantity, fact.span, fact.number_span, fact.text, fact.paragraph, fact.sentence, fact.in_parens)
+    return (fact.quantity, fact.span, fact.text, fact.paragraph, fact.sentence, fact.in_parens)
 
 
 def _split_names(text: str, end: int, rate_before: Ending) -> list[tuple[int, int]]:
