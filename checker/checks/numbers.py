@@ -649,13 +649,12 @@ def check_metric_conflict(doc: Document, params: object, ctx: Context) -> Iterat
     # A sentence (where it starts in the view) → whether it names another period or a subset;
     # asked once per sentence, not per count: one sentence can hold thousands of counts.
     comparative: dict[int, bool] = {}
-    sentences: dict[int, dict[int, str]] = {}  # paragraph → its sentences' texts by start
     for fact in _facts(doc).counts:
         if fact.role is None or len(fact.object) < 2 or fact.unit_class is None or not _exact(fact) or fact.in_parens:
             continue
         compares = comparative.get(fact.sentence)
         if compares is None:
-            text = _sentence_text(doc, fact, sentences)
+            text = _sentence_text(doc, fact)
             compares = comparative[fact.sentence] = any(word in text for word in ctx.vocabulary.comparison)
         if compares:
             continue  # a figure for another period or a subset
@@ -674,14 +673,15 @@ def check_metric_conflict(doc: Document, params: object, ctx: Context) -> Iterat
         )
 
 
-def _sentence_text(doc: Document, fact: CountFact, sentences: dict[int, dict[int, str]]) -> str:
-    """The text of the sentence ``fact`` stands in, looked up by where it starts (each
-    paragraph's sentences are indexed once)."""
+def _sentence_text(doc: Document, fact: CountFact) -> str:
+    """The text of the sentence ``fact`` stands in (it names where the sentence starts),
+    sliced from its paragraph's: no Sentence, with its span, is built for it."""
     paragraph = doc.paragraphs[fact.paragraph]
-    by_start = sentences.get(fact.paragraph)
-    if by_start is None:
-        by_start = sentences[fact.paragraph] = {s.view_start: s.text for s in paragraph.sentences}
-    return by_start.get(fact.sentence, paragraph.text)
+    start, ends = fact.sentence - paragraph.view_start, paragraph.sentence_ends
+    i = bisect.bisect_right(ends, start)  # the sentence that starts at ``start`` ends at ends[i]
+    if i == len(ends) or start != (ends[i - 1] if i else 0):
+        return paragraph.text  # no sentence starts there
+    return paragraph.text[start : ends[i]]
 
 
 # --------------------------------------------------------------------------- N209 counted enumerations
