@@ -10,6 +10,7 @@ knows about the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import re
@@ -46,7 +47,7 @@ from checker.report import (
 from checker.report.summary import summary_line
 from checker.rule import PROFILES, RuleFileError
 from checker.ruleset import RuleSet, load_rules
-from checker.runner import Job, RuleSets, default_jobs, lint_run, plan_jobs
+from checker.runner import Job, RuleSets, default_jobs, lint_run, plan_jobs, sigterm_ends_the_run
 from checker.version import VERSION
 
 if TYPE_CHECKING:
@@ -291,7 +292,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.diff:
         return _diff(jobs, rulesets)
     fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
-    if args.statistics or (args.format in STREAMED_FORMATS and not args.write_baseline):
+    if not args.write_baseline and (args.statistics or args.format in STREAMED_FORMATS):
         status = _stream(args, jobs, previous, rulesets, resolver, baseline, reads_stdin)
         return EXIT_TROUBLE if fix_trouble else status
     # A document built from every result (the review page, the summary sheet) or a baseline.
@@ -334,20 +335,16 @@ def _stream(
     whole = baseline is not None
 
     def run(write: Callable[[str], object]) -> Outcome:
-        return write_report(
-            jobs, rulesets, per_file, write, workers=args.jobs or default_jobs(),
-            results_cache=rulesets.use_cache and not whole, compact=not whole, previous=previous,
-            progress=lambda parts: _with_progress(parts, len(jobs)), also=also,
-        )  # fmt: skip
-
-    if args.output_file is None:
-        outcome = _to_stdout(run)
-    else:
         try:
-            with atomic.open_text(args.output_file) as out:
-                outcome = run(out.write)
-        except OSError as e:
-            raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
+            return write_report(
+                jobs, rulesets, per_file, write, workers=args.jobs or default_jobs(),
+                results_cache=rulesets.use_cache and not whole, compact=not whole, previous=previous,
+                progress=lambda parts: _with_progress(parts, len(jobs)), also=also,
+            )  # fmt: skip
+        except OSError as e:  # not the output's (its writes raise _CommandError): the spool, the digests, a fork
+            raise _CommandError(_say("run-trouble", reason=os_reason(e, _ui))) from None
+
+    outcome = _to_stdout(run) if args.output_file is None else _to_file(args.output_file, run)
     if baseline is not None:
         _note(_say("hidden-by-baseline", count=outcome.hidden, path=args.baseline))
     if outcome.tally.trouble():
@@ -467,7 +464,11 @@ def _with_progress(results: Iterator[_Item], total: int) -> Iterator[_Item]:
     from checker.report.console import console
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console(file=sys.stderr), transient=True) as progress:
+    # The report on a terminal prints above the bar (rich puts its own standard output in
+    # place); to a file or a pipe it goes straight there, never to the bar's stderr.
+    redirect = sys.stdout is not None and sys.stdout.isatty()
+    bar = console(file=sys.stderr)
+    with Progress(*columns, console=bar, transient=True, redirect_stdout=redirect, redirect_stderr=False) as progress:
         task = progress.add_task(_say("progress-linting"), total=total)
         for result in results:
             progress.advance(task)
@@ -484,16 +485,11 @@ def _run_lang(lang: Lang | None, resolver: ConfigResolver) -> Lang:
 def _report(
     args: argparse.Namespace, results: list[FileResult], lang: Lang, ruleset: RuleSet, fail_on: list[str]
 ) -> bool:
-    """Write the report; whether a file could not be rendered (its E002 is shown instead)."""
-    # A report written to a file never has colour codes in it.
-    color = args.output_file is None and sys.stdout is not None and _use_color(args.color, sys.stdout)
-
+    """Write a report made of every result (the review page, the summary sheet); whether a
+    file could not be rendered (its E002 is shown instead)."""
 
     def write(part: Sequence[FileResult], out: io.StringIO) -> None:
-        render(
-            args.format, part, out, ruleset=ruleset, color=color, lang=lang, fail_on=fail_on,
-            width=_terminal_width() if args.output_file is None else None,
-        )
+        render(args.format, part, out, ruleset=ruleset, color=False, lang=lang, fail_on=fail_on)
 
     def write_binary(part: Sequence[FileResult], out: io.BytesIO) -> None:
         render_binary(args.format, part, out, lang=lang)
@@ -898,40 +894,60 @@ def _to_stdout(run: Callable[[Callable[[str], object]], _Result]) -> _Result:
     """``run(write)``, ``write`` printing to standard output (a report as it is made). If
     the reader goes away (`govlint seeds/ | head`) the output ends quietly and the run goes
     on to exit with its own status. Output that cannot be written (a full disk, a closed
-    descriptor, an encoding without Chinese) is trouble. ``sys.stdout`` is looked up at each
-    write: the progress bar puts its own in place while it shows, which prints above it."""
+    descriptor, an encoding without Chinese) is trouble, and ends the run. ``sys.stdout`` is
+    looked up at each write: on a terminal the progress bar puts its own in place while it
+    shows, which prints above the bar."""
     if sys.stdout is None:  # started with descriptor 1 closed (`govlint r.txt >&-`)
         raise _CommandError(_say("stdout-closed"))
     gone = False
 
-    def write(text: str) -> None:
+    def guarded(action: Callable[[], object]) -> None:
         nonlocal gone
         if gone:
             return
         try:
-            sys.stdout.write(text)
+            action()
         except BrokenPipeError:
             _discard_stdout()
             gone = True
+        except UnicodeEncodeError:
+            _discard_stdout()
+            raise _CommandError(_unencodable_stdout()) from None
+        except OSError as e:
+            _discard_stdout()
+            raise _CommandError(_output_trouble(e)) from None
 
-    def flush() -> None:
-        nonlocal gone
+    outcome = run(lambda text: guarded(lambda: sys.stdout.write(text)))
+    guarded(sys.stdout.flush)  # buffered output would meet the closed pipe only at exit
+    return outcome
+
+
+def _to_file(path: Path, run: Callable[[Callable[[str], object]], _Result]) -> _Result:
+    """``run(write)``, ``write`` writing to a temporary file that replaces ``path`` when the
+    run ends (never half a report). SIGTERM ends the run as Ctrl-C does, so that the
+    temporary file goes too; an error of the file itself is trouble, and ends the run."""
+
+    def trouble(e: OSError) -> _CommandError:
+        return _CommandError(_say("cannot-write", path=path, reason=os_reason(e, _ui)))
+
+    with sigterm_ends_the_run(), contextlib.ExitStack() as stack:
         try:
-            sys.stdout.flush()  # buffered output would meet the closed pipe only at exit
-        except BrokenPipeError:
-            _discard_stdout()
-            gone = True
+            out = stack.enter_context(atomic.open_text(path))
+        except OSError as e:
+            raise trouble(e) from None
 
-    try:
+        def write(text: str) -> None:
+            try:
+                out.write(text)
+            except OSError as e:
+                raise trouble(e) from None
+
         outcome = run(write)
-        if not gone:
-            flush()
-    except UnicodeEncodeError:
-        _discard_stdout()
-        raise _CommandError(_unencodable_stdout()) from None
-    except OSError as e:
-        _discard_stdout()
-        raise _CommandError(_output_trouble(e)) from None
+        replace = stack.pop_all()  # the run went well: what is left is to put the file in place
+        try:
+            replace.close()
+        except OSError as e:
+            raise trouble(e) from None
     return outcome
 
 

@@ -38,6 +38,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not-fixable": ("{path} 未改动:只修复 .txt 和 .md 文件", "{path} left as it is: only .txt and .md files are fixed"),
     "not-fixed": ("{path}:未修复:{reason}", "{path}: not fixed: {reason}"),
     "cannot-write": ("无法写入 {path}:{reason}", "cannot write {path}: {reason}"),
+    "run-trouble": (
+        "运行中断:无法保存运行中的临时数据或启动检查进程({reason})",
+        "the run stopped: its temporary files or worker processes failed ({reason})",
+    ),
     "progress-linting": ("检查报告", "linting"),
     "binary-needs-output": (
         "--format {format} 生成的是二进制工作簿,不能输出到终端或管道:请用 -o 指定文件,如 -o 汇总.{format}",

@@ -46,7 +46,7 @@ _CHUNKS_PER_WORKER = 8
 # exhaust the process table): more than the cores only adds memory.
 MAX_WORKERS = 64
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class Job(NamedTuple):
@@ -110,7 +110,7 @@ def plan_jobs(
     return jobs
 
 
-def kept(result: FileResult, job: Job) -> FileResult:
+def as_is(result: FileResult, job: Job) -> FileResult:
     """What :func:`lint_jobs` makes of a file when the caller wants its result itself."""
     return result
 
@@ -119,7 +119,7 @@ _worker_rulesets: dict[tuple[Path, ...], RuleSet] = {}
 _worker_use_cache = True
 _worker_results_cache = False
 _worker_compact = False
-_worker_then: Callable[[FileResult, Job], object] = kept
+_worker_then: Callable[[FileResult, Job], object] = as_is
 
 
 def _init_worker(
@@ -189,15 +189,15 @@ def lint_jobs(
     rulesets: RuleSets,
     *,
     workers: int,
-    then: Callable[[FileResult, Job], T],
+    then: Callable[[FileResult, Job], _T],
     results_cache: bool = False,
     compact: bool = False,
-) -> Iterator[T]:
+) -> Iterator[_T]:
     """``then(result, job)`` of every job, in order: in the worker that linted the file, so
     that what crosses back to this process is what the caller keeps of it (a rendered part
-    rather than the result: checker.streaming), or the result itself (:func:`kept`). With
+    rather than the result: checker.streaming), or the result itself (:func:`as_is`). With
     ``compact`` results keep only the lines their findings point at."""
-    workers = min(workers, MAX_WORKERS, -(-len(jobs) // _CHUNK))  # no worker without a chunk to lint
+    workers = min(workers, MAX_WORKERS, len(jobs))
     if workers <= 1 or len(jobs) < MIN_FILES_PER_POOL:
         for job in jobs:
             result = _lint(job.path, rulesets.get(job.rule_dirs), job.options, results_cache)
@@ -208,7 +208,7 @@ def lint_jobs(
     _worker_rulesets.update(rulesets.loaded)  # forked workers start with the loaded rule sets
     initargs = (rulesets.use_cache, results_cache, compact, then)
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=initargs)  # no process yet
-    with _sigterm_ends_the_run() as sigterm:
+    with sigterm_ends_the_run() as sigterm:
         try:
             # Chunks submitted here rather than by pool.map, whose clean-up cancels the futures
             # that the pool's thread then fails as broken (see _stop_workers). Submitting
@@ -218,7 +218,7 @@ def lint_jobs(
                 size = max(1, min(_CHUNK, -(-len(jobs) // (workers * _CHUNKS_PER_WORKER))))
                 chunks = deque(pool.submit(_lint_chunk, jobs[i : i + size]) for i in range(0, len(jobs), size))
             while chunks:  # each chunk let go once read: a future holds its result as long as it lives
-                yield from cast("list[T]", chunks.popleft().result())
+                yield from cast("list[_T]", chunks.popleft().result())
         except BaseException:  # SIGTERM, Ctrl-C, a closed consumer: no worker may outlive the run
             with sigterm.held():
                 _stop_workers(pool)
@@ -284,14 +284,14 @@ def lint_run(
     digests, their own findings dropped. Holds every result: a run that only writes a
     report streams it instead (checker.streaming)."""
     jobs, earlier_jobs = compared(jobs, previous)
-    linted = lint_jobs(jobs, rulesets, workers=workers, then=kept, results_cache=results_cache, compact=compact)
+    linted = lint_jobs(jobs, rulesets, workers=workers, then=as_is, results_cache=results_cache, compact=compact)
     results = list(progress(linted) if progress is not None else linted)
-    earlier = list(lint_jobs(earlier_jobs, rulesets, workers=1, then=kept, results_cache=results_cache, compact=True))
+    earlier = list(lint_jobs(earlier_jobs, rulesets, workers=1, then=as_is, results_cache=results_cache, compact=True))
     return across_reports(results, [(rulesets.get(job.rule_dirs), job.options) for job in jobs], earlier)
 
 
 @contextmanager
-def _sigterm_ends_the_run() -> Iterator[_SigtermHandler]:
+def sigterm_ends_the_run() -> Iterator[_SigtermHandler]:
     """Install a :class:`_SigtermHandler` for the block. Only the main thread can set a
     handler: elsewhere SIGTERM keeps its own (and the handler yielded is not installed)."""
     handler = _SigtermHandler()
@@ -323,3 +323,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     if result_queue is not None:
         result_queue._writer.close()
     pool.shutdown(wait=False)
+    # Let that thread end before this run does: left running, it races the interpreter's
+    # exit, which closes the descriptors it still reads ("Exception ignored in threading").
+    manager = getattr(pool, "_executor_manager_thread", None)  # not public either
+    if manager is not None:
+        manager.join(timeout=5)

@@ -23,7 +23,7 @@ from checker.messages import Lang
 from checker.model import FileResult
 from checker.report.parts import Parts, PartWriter
 from checker.report.summary import Tally
-from checker.runner import Job, RuleSets, compared, kept, lint_jobs
+from checker.runner import Job, RuleSets, as_is, compared, lint_jobs
 
 if TYPE_CHECKING:
     from checker.baseline import Baseline
@@ -37,7 +37,7 @@ class FilePart(NamedTuple):
     text: str  # its part of the report
     tally: Tally
     hidden: int  # findings the baseline held
-    stored: Stored | None  # its entry for the phase across reports, if it left a digest
+    entry: Stored | None  # its entry for the phase across reports, if it left a digest
 
 
 class Outcome(NamedTuple):
@@ -111,13 +111,13 @@ def write_report(
             writer.add(part.text, part.tally)
             hidden += part.hidden
             if store is not None:
-                store.add(part.stored)
+                store.add(part.entry)
         for result, fail_on in also:
             shown, held = per_file.filtered(result)
             writer.add(*per_file.rendered(shown, fail_on))
             hidden += held
         if store is not None:
-            earlier = lint_jobs(previous, rulesets, workers=1, then=kept, results_cache=results_cache, compact=True)
+            earlier = lint_jobs(previous, rulesets, workers=1, then=as_is, results_cache=results_cache, compact=True)
             for result in earlier:
                 store.add(stored(result))
             hidden += _across(store, jobs, settings, per_file, writer)

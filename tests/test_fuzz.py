@@ -33,7 +33,8 @@ from hypothesis import strategies as st
 from checker.engine import lint_text
 from checker.extract.quantity import find_quantities
 from checker.load import LOADED_SUFFIXES, LoadError, load_path
-from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, render, render_binary, render_statistics
+from checker.report import BINARY_FORMATS, FORMATS, SHEET_FORMATS, parts_for, render, render_binary
+from checker.report.parts import write_all
 from checker.ruleset import RuleSet
 from checker.selection import Options
 from conftest import ROOT
@@ -285,7 +286,8 @@ def test_every_output_format_renders_any_report(ruleset: RuleSet, text: str, suf
             elif fmt == "csv":
                 assert len(list(csv.reader(io.StringIO(out.getvalue().removeprefix("\ufeff"))))) == 2
         if fmt not in SHEET_FORMATS:  # the command line refuses --statistics with a sheet
-            render_statistics(fmt, [result], io.StringIO(), lang="zh")
+            statistics = parts_for(fmt, ruleset=ruleset, color=False, lang="zh", statistics=True)
+            write_all(statistics, [result], io.StringIO().write)
 
 
 # --------------------------------------------------------------------------- regressions

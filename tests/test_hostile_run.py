@@ -497,6 +497,38 @@ def test_sigterm_to_the_main_process_leaves_no_worker(tmp_path: Path) -> None:
             proc.stderr.close()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_sigterm_while_writing_an_output_file_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """-o writes a temporary file beside the output, put in place when the run ends: a run
+    ended by SIGTERM, in one process, takes it away and leaves no output."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(200):
+        (corpus / f"r{i:03}.txt").write_bytes(SEEDS[i % len(SEEDS)].read_bytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "checker.cli", "-j", "1", "--no-cache", "--format", "json",
+         "-o", str(out / "report.json"), str(corpus)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        def writing() -> bool:
+            return proc.poll() is not None or (catches(proc.pid, signal.SIGTERM) and any(out.iterdir()))
+
+        assert wait_until(writing, 300) and proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=300) == 128 + signal.SIGTERM
+        assert proc.stderr is not None and "Traceback" not in proc.stderr.read().decode()
+        assert list(out.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
 # --------------------------------------------------------------------------- item 19: messages
 
 

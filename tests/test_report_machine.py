@@ -25,6 +25,7 @@ from pytest_regressions.file_regression import FileRegressionFixture
 
 from checker.model import Diagnostic, Edit, FileResult, Fix, Label, SourceText, Span
 from checker.report import machine, sarif
+from checker.report.parts import write_all
 from checker.report.problem import problem
 from checker.ruleset import RuleSet
 from conftest import ROOT
@@ -299,7 +300,7 @@ def test_github_annotations_parse_back_to_the_json_positions(
 
 def test_github_escapes_data_and_properties() -> None:
     out = io.StringIO()
-    machine.render_github([one_result(message="100%\r\n完成", path="a,b:c.txt")], out)
+    write_all(machine.GithubParts(), [one_result(message="100%\r\n完成", path="a,b:c.txt")], out.write)
     line = out.getvalue().rstrip("\n")
     assert "\n" not in line and "\r" not in line
     assert "file=a%2Cb%3Ac.txt," in line and line.endswith("::100%25%0D%0A完成")
@@ -332,7 +333,7 @@ def test_junit_parses_back_with_the_right_counts(govlint: Run, records: list[dic
 def test_junit_passing_file_and_control_characters() -> None:
     out = io.StringIO()
     clean = FileResult("clean.txt", SourceText("无问题\n"), [])
-    machine.render_junit([clean, one_result(message="乱码\x0b\x00残留")], out)
+    write_all(machine.JunitParts(), [clean, one_result(message="乱码\x0b\x00残留")], out.write)
     root = ET.fromstring(out.getvalue())  # would raise on a raw control character
     assert (root.get("tests"), root.get("failures")) == ("2", "1")
     passing = root.find("testsuite[@name='clean.txt']")

@@ -35,13 +35,15 @@ ACROSS = {"N210", "S111", "S112", "S113"}
 def test_a_streamed_report_is_the_whole_run_renderers_report(
     fmt: str, jobs: str, ruleset: RuleSet, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The seeds (no finding across reports), streamed by the command, in one process or
-    rendered by the -j workers, read exactly as render() writes them from every result."""
-    main(["--no-cache", "--format", fmt, "-j", jobs, *map(str, SEEDS)])
+    """The seeds twice (enough files for a pool of workers; no finding across reports),
+    streamed by the command, in one process or rendered by the -j workers, read exactly as
+    render() writes them from every result."""
+    files = SEEDS * 2
+    main(["--no-cache", "--format", fmt, "-j", jobs, *map(str, files)])
     streamed = capsys.readouterr().out
-    results = [lint_path(path, ruleset, Options()) for path in SEEDS]
+    results = [lint_path(path, ruleset, Options()) for path in files]
     whole = io.StringIO()
-    shown = [r._replace(path=str(path)) for r, path in zip(results, SEEDS)]
+    shown = [r._replace(path=str(path)) for r, path in zip(results, files)]
     shown = [r._replace(diagnostics=[d._replace(path=r.path) for d in r.diagnostics]) for r in shown]
     render(fmt, shown, whole, ruleset=ruleset, color=False, lang="zh")
     assert streamed == whole.getvalue()
@@ -160,7 +162,7 @@ def test_a_worker_sends_back_its_files_part_not_its_result(ruleset: RuleSet) -> 
     part = per_file(result, Job(SEEDS[0], (), Options(), "error"))
     assert isinstance(part, FilePart) and not any(isinstance(value, FileResult) for value in part)
     assert json.loads("[" + part.text + "]")[0]["path"] == result.path
-    assert part.tally.findings() == len(result.diagnostics) and part.stored is None
+    assert part.tally.findings() == len(result.diagnostics) and part.entry is None
 
 
 def test_a_part_that_cannot_be_rendered_is_that_files_e002(ruleset: RuleSet) -> None:
@@ -176,3 +178,39 @@ def test_a_part_that_cannot_be_rendered_is_that_files_e002(ruleset: RuleSet) -> 
     assert json.loads(text)["code"] == "E002" and tally.trouble()
     clean = FileResult("clean.txt", SourceText("x"), [])
     assert per_file.rendered(clean, "error")[0] == ""
+
+
+def test_junit_gives_each_file_one_suite_with_its_findings_across_reports(capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    files = sorted(str(p) for p in ARCHIVE.glob("*.txt"))
+    main(["--no-cache", "--format", "junit", "--select", ",".join(sorted(ACROSS)), *files])
+    root = ET.fromstring(capsys.readouterr().out.split("\n", 1)[1])
+    suites = root.findall("testsuite")
+    assert [suite.get("name") for suite in suites] == files
+    records = _records(capsys, "--select", ",".join(sorted(ACROSS)), *files)
+    for suite in suites:
+        found = [r for r in records if r["path"] == suite.get("name")]
+        cases = suite.findall("testcase")
+        assert len(cases) == max(1, len(found)) == int(suite.get("tests", ""))
+    assert int(root.get("tests", "")) == sum(int(suite.get("tests", "")) for suite in suites)
+
+
+def test_statistics_with_write_baseline_writes_the_baseline(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    assert main(["--no-cache", "--statistics", "--write-baseline", str(baseline), *map(str, SEEDS)]) == 0
+    assert json.loads(baseline.read_text(encoding="utf-8"))
+
+
+def test_a_temporary_file_that_fails_is_one_line_not_an_output_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    def full(self: DigestStore, entry: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(DigestStore, "add", full)
+    assert main(["--no-cache", "--lang", "en", "--format", "json", *map(str, SEEDS)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "temporary files" in err and "standard output" not in err

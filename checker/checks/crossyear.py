@@ -18,6 +18,7 @@ copies only. Both are imported when a run compares reports, never by a one-file 
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from array import array
@@ -614,6 +615,7 @@ def check_carry_over(corpus: Corpus, params: Sequence[CarryOverParams | None]) -
 # Candidates one paragraph is compared with, at most, in the order of the corpus: a template
 # used by thousands of reports finds another organisation's copy among its first few.
 MAX_VERIFIED = 64
+_MEASURES_HELD = 256
 
 
 class _Shared(NamedTuple):
@@ -650,12 +652,11 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
             first.setdefault(keys[member[0]].organisation, member)
         firsts.append(list(first.values()))
 
-    measures: dict[int, set[int]] = {}  # a report's measures' pairs, made when first compared
-
+    # A report's measures' pairs, made when it is compared: held for the last few reports
+    # only (~100 KB each; every report of a run of thousands may be compared).
+    @functools.lru_cache(maxsize=_MEASURES_HELD)
     def measures_of(report: int) -> set[int]:
-        if report not in measures:
-            measures[report] = held_pairs(digests[report].measures)
-        return measures[report]
+        return held_pairs(digests[report].measures)
 
     def another(report: int, other: int) -> bool:
         """Another organisation's report: names that differ by a character or two, or of

@@ -96,12 +96,3 @@ def render_binary(fmt: str, results: Sequence[FileResult], out: IO[bytes], *, la
     from checker.report.xlsx import render_xlsx  # openpyxl: only when a workbook is asked for
 
     render_xlsx(results, out, lang=lang)
-
-
-def render_statistics(fmt: str, results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
-    """Counts per code instead of the findings: a JSON list for ``json``, else a table
-    (as Ruff's ``--statistics``: the other machine formats have no place for counts)."""
-    from checker.report.machine import StatisticsParts
-    from checker.report.parts import write_all
-
-    write_all(StatisticsParts(as_json=fmt == "json", lang=lang), results, out.write)

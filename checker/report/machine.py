@@ -18,13 +18,16 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import PurePath
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from checker.messages import Lang
 from checker.model import SEVERITY_ORDER, Diagnostic, FileResult
 from checker.report.parts import Lines, write_all
 from checker.report.problem import position, problems
 from checker.report.summary import Tally, tally_line
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 
 def records(results: Sequence[FileResult]) -> list[dict[str, Any]]:
@@ -66,10 +69,6 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------- concise
 
 
-def render_concise(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
-    write_all(ConciseParts(lang), results, out.write)
-
-
 class ConciseParts(Lines):
     """``path:line:col: CODE [severity] message`` per finding, then the summary line
     (the line is the loader's label where it has one: ``report.docx:¶37:12``)."""
@@ -102,10 +101,6 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(results: Sequence[FileResult], out: TextIO) -> None:
-    write_all(GithubParts(), results, out.write)
-
-
 class GithubParts(Lines):
     """GitHub Actions workflow commands (``::error file=…,line=…::message``), one per finding."""
 
@@ -132,10 +127,6 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
-
-
-def render_junit(results: Sequence[FileResult], out: TextIO, fail_on: Sequence[str] = ()) -> None:
-    write_all(JunitParts(), results, out.write, fail_on)
 
 
 class JunitParts(Lines):
@@ -179,22 +170,40 @@ class JunitParts(Lines):
             else:
                 ET.SubElement(case, "system-out").text = _xml_text("\n".join(details))
         if not result.diagnostics:
-            ET.SubElement(suite, "testcase", name="govlint", classname=classname, file=path)
-        cases = len(result.diagnostics) or 1
-        suite.attrib |= {"tests": str(cases), "failures": str(failing), "errors": "0", "skipped": "0"}
-        ET.indent(suite, level=1)
-        return "  " + ET.tostring(suite, encoding="unicode") + "\n"
+            ET.SubElement(suite, "testcase", name=_PASSING, classname=classname, file=path)
+        return _suite_text(suite, failing)
+
+    def join(self, texts: list[str]) -> str:
+        """One suite of a file's test cases: its own and those of the findings added later
+        (the rules across reports); the passing case of a file clean on its own goes."""
+        import xml.etree.ElementTree as ET
+
+        first, *more = [ET.fromstring(text) for text in texts if text]
+        cases = [case for suite in (first, *more) for case in suite.iter("testcase")]
+        found = [case for case in cases if case.get("name") != _PASSING]
+        failing = sum(case.find("failure") is not None for case in found)
+        suite = ET.Element("testsuite", name=first.get("name", ""))
+        suite.extend(found or cases[:1])
+        return _suite_text(suite, failing)
 
     def tail(self, tally: Tally, wrote: bool) -> str:
         return "</testsuites>\n" if wrote else self.head(tally) + "</testsuites>\n"
 
 
+_PASSING = "govlint"  # the name of the one test case of a file without findings
+
+
+def _suite_text(suite: ET.Element, failing: int) -> str:
+    """A suite with its counts, indented as the second level of the report."""
+    import xml.etree.ElementTree as ET
+
+    cases = len(suite.findall("testcase"))
+    suite.attrib |= {"tests": str(cases), "failures": str(failing), "errors": "0", "skipped": "0"}
+    ET.indent(suite, level=1)
+    return "  " + ET.tostring(suite, encoding="unicode") + "\n"
+
+
 # --------------------------------------------------------------------------- statistics
-
-
-def statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
-    """Findings per code: ``code``, ``name``, ``severity``, ``count``; most frequent first."""
-    return _rows(Tally.of(results))
 
 
 def _rows(tally: Tally) -> list[dict[str, Any]]:
@@ -203,14 +212,6 @@ def _rows(tally: Tally) -> list[dict[str, Any]]:
         for code, (name, severity, count) in tally.by_code.items()
     ]
     return sorted(rows, key=lambda row: (-row["count"], row["code"]))
-
-
-def render_statistics_json(results: Sequence[FileResult], out: TextIO) -> None:
-    write_all(StatisticsParts(as_json=True, lang="en"), results, out.write)
-
-
-def render_statistics_text(results: Sequence[FileResult], out: TextIO, *, lang: Lang) -> None:
-    write_all(StatisticsParts(as_json=False, lang=lang), results, out.write)
 
 
 class StatisticsParts(Lines):

@@ -50,6 +50,10 @@ class Parts(Protocol):
         """Written last; the whole report when no part had text (``wrote`` False)."""
         ...
 
+    def join(self, texts: list[str]) -> str:
+        """One file's parts as one: its own, then those of its findings added later."""
+        ...
+
 
 class Lines:
     """The defaults of a format whose parts are lines: no head, nothing between parts, no
@@ -57,13 +61,19 @@ class Lines:
 
     between = ""
     totals_first = False
-    cap: int | None = None
+
+    @property
+    def cap(self) -> int | None:
+        return None
 
     def head(self, tally: Tally) -> str:
         return ""
 
     def tail(self, tally: Tally, wrote: bool) -> str:
         return ""
+
+    def join(self, texts: list[str]) -> str:
+        return self.between.join(text for text in texts if text)
 
 
 class PartWriter:
@@ -105,6 +115,8 @@ class PartWriter:
         while the parts are held."""
         assert self._spool is not None, "parts written as they came cannot take later findings"
         self.tally.add(tally)
+        if tally.findings() and not self._counts[index] and index not in self._later:
+            self.tally.clean -= 1  # a file clean on its own has findings now
         self._later.setdefault(index, []).append((text, tally.findings()))
 
     def close(self) -> None:
@@ -113,10 +125,13 @@ class PartWriter:
             self._spool.seek(0)
             start = 0
             for index, (end, count) in enumerate(zip(self._ends, self._counts)):
-                self._emit(self._spool.read(end - start).decode("utf-8", "surrogatepass"), count)
+                own = self._spool.read(end - start).decode("utf-8", "surrogatepass")
                 start = end
-                for text, later in self._later.get(index, ()):
-                    self._emit(text, later)
+                later = self._later.get(index, [])
+                if later:
+                    own = self.parts.join([own, *(text for text, _ in later)])
+                    count += sum(records for _, records in later)
+                self._emit(own, count)
             self._spool.close()
         self._write(self.parts.tail(self.tally, self._wrote))
 

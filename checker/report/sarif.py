@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from checker.model import Diagnostic, FileResult, Fix, Related, Severity, SourceText, Span
-from checker.report.parts import write_all
+from checker.report.parts import Lines, write_all
 from checker.report.summary import Tally, file_fix
 
 if TYPE_CHECKING:
@@ -166,13 +166,12 @@ def render_sarif(results: Sequence[FileResult], out: TextIO, *, ruleset: RuleSet
     write_all(SarifParts(ruleset, lang), results, out.write)
 
 
-class SarifParts:
+class SarifParts(Lines):
     """One SARIF log, its run's results a line each (json's C encoder, as ``--format
     json``), at most MAX_RESULTS of them: GitHub rejects a run with more, so a run that
     found more says so in a notification."""
 
     between = ",\n"
-    totals_first = False
 
     @property
     def cap(self) -> int:

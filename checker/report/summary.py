@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import NamedTuple
 
 from checker.messages import Lang
 from checker.model import SEVERITY_ORDER, TROUBLE_CODES, Diagnostic, FileResult, Fix
@@ -14,6 +14,14 @@ def file_fix(diag: Diagnostic, result: FileResult) -> Fix | None:
     linted as the text its loader extracted (``locations`` label its lines), which is not
     the file, so every output leaves its fixes out (and ``--fix`` leaves the file alone)."""
     return diag.fix if result.locations is None and result.source is not None else None
+
+
+class CodeCount(NamedTuple):
+    """The findings of one code (``--statistics``), with the severity of the first."""
+
+    name: str
+    severity: str
+    found: int
 
 
 class Tally:
@@ -28,8 +36,7 @@ class Tally:
         self.clean = 0  # files without a finding of their own
         self.failing = 0  # findings at or above their file's fail-on severity
         self.by_severity = dict.fromkeys(("error", "warning", "info"), 0)
-        # code → [name, severity, count]: the severity of its first finding (--statistics)
-        self.by_code: dict[str, list[Any]] = {}
+        self.by_code: dict[str, CodeCount] = {}
 
     @classmethod
     def of(cls, results: Iterable[FileResult], fail_on: str = "error", *, files: bool = True) -> Tally:
@@ -45,7 +52,7 @@ class Tally:
             for diag in result.diagnostics:
                 # An unreadable file is always an error, whatever severity its producer chose.
                 tally.by_severity["error" if diag.code == "E001" else diag.severity] += 1
-                tally.by_code.setdefault(diag.code, [diag.name, diag.severity, 0])[2] += 1
+                tally._count(diag.code, CodeCount(diag.name, diag.severity, 1))
         return tally
 
     def add(self, other: Tally) -> None:
@@ -54,8 +61,12 @@ class Tally:
         self.failing += other.failing
         for severity, count in other.by_severity.items():
             self.by_severity[severity] += count
-        for code, (name, severity, count) in other.by_code.items():
-            self.by_code.setdefault(code, [name, severity, 0])[2] += count
+        for code, counted in other.by_code.items():
+            self._count(code, counted)
+
+    def _count(self, code: str, counted: CodeCount) -> None:
+        known = self.by_code.get(code)
+        self.by_code[code] = counted if known is None else known._replace(found=known.found + counted.found)
 
     def findings(self) -> int:
         return sum(self.by_severity.values())

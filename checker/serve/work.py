@@ -16,7 +16,7 @@ from checker.annotate import AnnotateError, annotate_docx
 from checker.config import ConfigError, ConfigResolver, Overrides, config_from_mapping
 from checker.model import FileResult
 from checker.rule import RuleFileError
-from checker.runner import RuleSets, kept, lint_jobs, plan_jobs
+from checker.runner import RuleSets, as_is, lint_jobs, plan_jobs
 
 
 class Choices(NamedTuple):
@@ -55,7 +55,7 @@ def review(path: Path, shown: str, choices: Choices, annotated: Path) -> Reviewe
         return Reviewed(None, refusal=e.text("zh"))
     except RuleFileError as e:  # the built-in rules: a broken installation
         return Reviewed(None, refusal=str(e))
-    result = _named(next(lint_jobs(jobs, _RULESETS, workers=1, then=kept)), shown)
+    result = _named(next(lint_jobs(jobs, _RULESETS, workers=1, then=as_is)), shown)
     if path.suffix.lower() != ".docx" or result.source is None or result.docx_map is None:
         return Reviewed(result)
     try:
