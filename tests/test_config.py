@@ -373,3 +373,15 @@ def test_no_config_file_no_pydantic_and_a_cached_config_neither(tmp_path: Path) 
     write(tmp_path / "govlint.toml", 'select = ["T"]\n')
     assert "pydantic" in _imported_after_run(tmp_path, cache, "a.txt")  # validated once…
     assert _imported_after_run(tmp_path, cache, "a.txt") == ["tomllib"]  # …then from the cache
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["README.md", "readme", "Changelog.txt", "docs", "DOCS", "doc", "node_modules", "venv", "venv2", "report.txt",
+     "licence.md", "a.docs", "site-packages", "newsletter.txt", "CODE_OF_CONDUCT.md", "authorsX", "报告.docx"],
+)  # fmt: skip
+def test_the_default_exclusion_is_each_default_glob_in_any_case(name: str) -> None:
+    from checker.config import DEFAULT_EXCLUDE, _default_excluded, _glob_matches
+
+    expected = any(_glob_matches(pattern.upper(), name.upper()) for pattern in DEFAULT_EXCLUDE)
+    assert _default_excluded(Path(name)) == expected
