@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 MIN_FILES_PER_POOL = 8
 _CHUNK = 32  # most files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
 # Least chunks per worker: a run ends when the last chunk does, so a few large chunks leave
-# one worker idle while another finishes (200 files in 32s: 4 chunks against 3).
+# one worker idle while another finishes (200 files in chunks of 32: 4 chunks for one worker, 3 for the other).
 _CHUNKS_PER_WORKER = 8
 # Most worker processes a run starts, whatever -j asks (-j 99999999999999999999 would
 # exhaust the process table): more than the cores only adds memory.
