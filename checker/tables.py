@@ -50,6 +50,8 @@ _MIN_SPACED_COLUMNS = 3
 def read_number(text: str) -> tuple[Decimal | None, str | None]:
     """The number a cell states and its unit, or (None, None): blank, "—", "/", words, an
     approximation (约, 余: not a stated value)."""
+    if not text or not (text[0].isdecimal() or text[0] in "+-"):
+        return None, None  # most label cells, without a pattern call (what \d accepts, isdecimal does)
     m = _NUMBER.fullmatch(text)
     if m is None:
         return None, None
@@ -228,9 +230,9 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
         return []
     cells: list[TableCell] = []
     widths = set()  # of the rows that state a number
+    span = view.span_maker()
     for row_index, (number, ranges) in enumerate(block):
-        line_start = source.line_span(number).start
-        row = [_text_cell(row_index, column, a, b, view, number, line_start) for column, (a, b) in enumerate(ranges)]
+        row = _row_cells(row_index, ranges, view.text, span, number, source.line_span(number).start)
         if any(cell.value is not None for cell in row):
             widths.add(len(row))
         cells += row
@@ -243,13 +245,25 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
     return [table]
 
 
-def _text_cell(row: int, column: int, start: int, end: int, view: View, line: int, line_start: int) -> TableCell:
-    """The cell at view range ``[start, end)`` on 1-based ``line``, which starts at original
-    offset ``line_start`` (known once per row: no position is looked up per cell)."""
-    text = view.text[start:end]
-    value, unit = read_number(text)
-    span = view.span(start, end)
-    return TableCell(row, column, text, span, value, unit, f"{line}:{span.start - line_start + 1}")
+def _row_cells(
+    row: int,
+    ranges: Sequence[tuple[int, int]],
+    text: str,
+    span: Callable[[int, int], Span],
+    line: int,
+    line_start: int,
+    first_column: int = 0,
+) -> list[TableCell]:
+    """The cells of ``row`` at view ``ranges`` of ``text`` on 1-based ``line``, which starts
+    at original offset ``line_start`` (known once per row: no position is looked up per
+    cell); ``span``: the view's :meth:`View.span_maker`."""
+    cells = []
+    for column, (start, end) in enumerate(ranges, first_column):
+        cell_text = text[start:end]
+        value, unit = read_number(cell_text)
+        where = span(start, end)
+        cells.append(TableCell(row, column, cell_text, where, value, unit, f"{line}:{where.start - line_start + 1}"))
+    return cells
 
 
 _CELL_LINE_MAX = 16  # a line longer than this is no cell of a copied table
@@ -289,10 +303,12 @@ def _cell_per_line_table(
         return None  # none, or ambiguous
     first, end, width = fits[0]
     cells = []
+    span = view.span_maker()
     for k in range(first, end):
         number, start, text = window[k]
         row, column = divmod(k - first, width)
-        cells.append(_text_cell(row, column, start, start + len(text), view, number, source.line_span(number).start))
+        line_start = source.line_span(number).start
+        cells += _row_cells(row, [(start, start + len(text))], view.text, span, number, line_start, column)
     table = Table(str(window[first][0]), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
     table.header_rows = 1
     table.label_columns = 1

@@ -264,6 +264,8 @@ class RateColumns(NamedTuple):
 
 def rate_columns(table: Table, vocabulary: Vocabulary) -> list[RateColumns]:
     """Each rate column whose definition names count columns of the same group."""
+    if not table.rate_columns:
+        return []  # most tables: the rates' names are not even sorted
     names = sorted(((n, d) for d in vocabulary.rates for n in d.names), key=lambda nd: -len(nd[0]))
     found = []
     for column in table.rate_columns:
