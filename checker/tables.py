@@ -401,26 +401,60 @@ def recognise(table: Table) -> None:
     table.header_rows = max(table.header_rows, _header_rows(table))
     table.label_columns = max(table.label_columns, _label_columns(table))
     table.side_by_side = _side_by_side(table)
-    rows = [(r, table.row_label(r)) for r in table.body_rows()]
-    table.total_rows = tuple(
-        r for r, label in rows if _short(label) and _TOTAL.search(label) and not _PART.search(label)
-    )
-    table.subtotal_rows = tuple(r for r, label in rows if _short(label) and _SUBTOTAL.search(label))
-    table.part_rows = tuple(r for r, label in rows if _PART.search(label))
-    columns = [(c, table.column_label(c)) for c in table.data_columns()]
-    table.rate_columns = tuple(c for c, label in columns if _RATE.search(label) or _mostly_percent(table, c))
-    rates = set(table.rate_columns)
-    table.skipped_columns = tuple(c for c, label in columns if c not in rates and _NOT_A_QUANTITY.search(label))
-    skipped = rates | set(table.skipped_columns)
-    counted = [(c, label) for c, label in columns if c not in skipped]
-    totals = [(c, label) for c, label in counted if _TOTAL.search(label) and not _PART.search(label)]
-    flows = [label for c, label in counted if (c, label) not in totals]
+    _read_row_labels(table)
+    _read_column_labels(table)
+
+
+def _read_row_labels(table: Table) -> None:
+    """Total, subtotal and 其中 rows: each label read once, each pattern tried once."""
+    total_rows: list[int] = []
+    subtotal_rows: list[int] = []
+    part_rows: list[int] = []
+    for r in table.body_rows():
+        label = table.row_label(r)
+        part = _PART.search(label) is not None
+        if part:
+            part_rows.append(r)
+        if _short(label):
+            if not part and _TOTAL.search(label):
+                total_rows.append(r)
+            if _SUBTOTAL.search(label):
+                subtotal_rows.append(r)
+    table.total_rows, table.subtotal_rows, table.part_rows = tuple(total_rows), tuple(subtotal_rows), tuple(part_rows)
+
+
+def _read_column_labels(table: Table) -> None:
+    """Rate columns, columns of no quantity, and of the counted ones the totals, subtotals
+    and 其中 parts: each label read once."""
+    rate_columns: list[int] = []
+    skipped_columns: list[int] = []
+    subtotal_columns: list[int] = []
+    part_columns: list[int] = []
+    totals: list[tuple[int, str]] = []
+    flows: list[str] = []  # the labels of the counted columns that are no totals
+    for c in table.data_columns():
+        label = table.column_label(c)
+        if _RATE.search(label) or _mostly_percent(table, c):
+            rate_columns.append(c)
+            continue
+        if _NOT_A_QUANTITY.search(label):
+            skipped_columns.append(c)
+            continue
+        part = _PART.search(label) is not None
+        if part:
+            part_columns.append(c)
+        if not part and _TOTAL.search(label):
+            totals.append((c, label))
+        else:
+            flows.append(label)
+        if _SUBTOTAL.search(label):
+            subtotal_columns.append(c)
+    table.rate_columns, table.skipped_columns = tuple(rate_columns), tuple(skipped_columns)
     if flows and all(_THIS_YEAR.search(label) for label in flows):
         # 本年新制作 | 本年新公开 | 对外公开总数量: a stock beside this year's flows, not their sum
         totals = [(c, label) for c, label in totals if _THIS_YEAR.search(label)]
     table.total_columns = tuple(c for c, _ in totals)
-    table.subtotal_columns = tuple(c for c, label in counted if _SUBTOTAL.search(label))
-    table.part_columns = tuple(c for c, label in counted if _PART.search(label))
+    table.subtotal_columns, table.part_columns = tuple(subtotal_columns), tuple(part_columns)
 
 
 def _side_by_side(table: Table) -> bool:
