@@ -34,7 +34,7 @@ from checker.engine import StageError, lint_path, read_facts
 from checker.files import display_path, expand_paths
 from checker.load import LoadError, unread_advice
 from checker.messages import ARGPARSE_ZH, Lang, os_reason, say, ui_lang
-from checker.model import SEVERITY_ORDER, TROUBLE_CODES, FileResult
+from checker.model import TROUBLE_CODES, FileResult
 from checker.report import (
     BINARY_FORMATS,
     FORMATS,
@@ -44,7 +44,7 @@ from checker.report import (
     render,
     render_binary,
 )
-from checker.report.summary import summary_line
+from checker.report.summary import Tally, summary_line
 from checker.rule import PROFILES, RuleFileError
 from checker.ruleset import RuleSet, load_rules
 from checker.runner import Job, RuleSets, default_jobs, lint_run, plan_jobs, sigterm_ends_the_run
@@ -249,14 +249,19 @@ def _load(args: argparse.Namespace) -> RuleSet:
 
 
 def _exit_status(results: Sequence[FileResult], fail_on: Sequence[str]) -> int:
-    """2 on trouble; else 1 if a file has a finding at or above its own ``fail_on``
-    (files may have different config files)."""
-    if any(d.code in TROUBLE_CODES for r in results for d in r.diagnostics):
+    """:func:`_tally_status` of ``results``, each failing at its own ``fail_on`` (files may
+    have different config files)."""
+    tally = Tally()
+    for result, level in zip(results, fail_on):
+        tally.add(Tally.of([result], level))
+    return _tally_status(tally)
+
+
+def _tally_status(tally: Tally) -> int:
+    """2 on trouble; else 1 if a finding is at or above its file's fail-on severity."""
+    if tally.trouble():
         return EXIT_TROUBLE
-    failing = any(
-        SEVERITY_ORDER[d.severity] >= SEVERITY_ORDER[level] for r, level in zip(results, fail_on) for d in r.diagnostics
-    )
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if tally.failing else EXIT_OK
 
 
 def _overrides(args: argparse.Namespace) -> Overrides:
@@ -347,9 +352,7 @@ def _stream(
     outcome = _to_stdout(run) if args.output_file is None else _to_file(args.output_file, run)
     if baseline is not None:
         _note(_say("hidden-by-baseline", count=outcome.hidden, path=args.baseline))
-    if outcome.tally.trouble():
-        return EXIT_TROUBLE
-    return EXIT_FINDINGS if outcome.tally.failing else EXIT_OK
+    return _tally_status(outcome.tally)
 
 
 _STDIN = Path("-")
@@ -503,13 +506,12 @@ def _report(
         assert isinstance(content, str)  # a binary format needs -o (_check_output_format)
         _to_stdout(lambda write: write(content))
         return unrendered
+    if isinstance(content, str):
+        _to_file(args.output_file, lambda write: write(content))
+        return unrendered
     try:
-        if isinstance(content, bytes):
-            with atomic.open_binary(args.output_file) as binary_out:
-                binary_out.write(content)
-        else:
-            with atomic.open_text(args.output_file) as out:
-                out.write(content)
+        with atomic.open_binary(args.output_file) as binary_out:
+            binary_out.write(content)
     except OSError as e:
         raise _CommandError(_say("cannot-write", path=args.output_file, reason=os_reason(e, _ui))) from None
     return unrendered
