@@ -195,11 +195,14 @@ def _rule_model(spec: KindSpec) -> type[RuleModel]:
     messages = create_model(f"{title}Messages", __base__=Strict, **variants)
     known = ", ".join(f"{{{a}}}" for a in sorted(spec.args)) or "none"
     message = (str, Field(description=f"The diagnostic; placeholders: {known}"))
+    # A Literal of a name known at run time: a type to pydantic, an object to a type checker
+    # (pydantic ≥ 2.14 types create_model's fields as type forms).
+    kind: Any = Literal.__getitem__(spec.name)
     return create_model(
         f"{title}Rule",
         __base__=RuleModel,
         __doc__=f"A rule of kind {spec.name}.",
-        kind=(Literal.__getitem__(spec.name), ...),
+        kind=(kind, ...),
         params=(params, params_default),
         messages=(messages, {}),
         message=message,
