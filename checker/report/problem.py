@@ -181,12 +181,12 @@ def problem(diagnostic: Diagnostic, result: FileResult) -> Problem:
 
 def _fix(fix: Fix, source: SourceText) -> ProblemFix:
     # A fix may hold hundreds of edits (661 pinyin deletions in one seed): no dict a position.
-    place = source.position
-    edits = []
-    for e in fix.edits:
-        start, end = place(e.start), place(e.end)
-        edits.append(ProblemEdit(e.replacement, start.line, start.column, end.line, end.column))
-    return ProblemFix(fix.applicability, fix.message, tuple(edits))
+    starts = source.line_columns(e.start for e in fix.edits)
+    ends = source.line_columns(e.end for e in fix.edits)
+    edits = tuple(
+        ProblemEdit(e.replacement, *start, *end) for e, start, end in zip(fix.edits, starts, ends, strict=True)
+    )
+    return ProblemFix(fix.applicability, fix.message, edits)
 
 
 def problems(result: FileResult) -> list[Problem]:
