@@ -149,6 +149,9 @@ NOT_A_UNIT: re.Pattern[str] = re.compile(
     "|份额|次日|次全会|张贴|台账|所有|所属|支持|支部|支出"
     "|个意识|个自信|个维护|个全面|个确立|个现代化|个走在|个一百年"
 )
+# The first two characters of each (every word has two or more): a unit that starts none of
+# them, as nearly every unit, needs no match of the alternation.
+_NOT_A_UNIT_STARTS = frozenset(word[:2] for word in NOT_A_UNIT.pattern.split("|"))
 
 _CN_CHARS = "〇零一二两三四五六七八九十百千万亿"
 _CN_FRACTION = r"(?:点[〇零一二三四五六七八九]++)?+"
@@ -400,8 +403,10 @@ def _not_a_quantity(
     end = m.end()
     if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
         return True  # the lower end of a range: 3人-5人
-    if unit and NOT_A_UNIT.match(text, m.start("unit")):
-        return True
+    if unit:
+        unit_start = m.start("unit")
+        if text[unit_start : unit_start + 2] in _NOT_A_UNIT_STARTS and NOT_A_UNIT.match(text, unit_start):
+            return True
     if chinese and not words and ((number in ("一", "二") and unit != "倍") or number in ("零", "〇") or unit == "期"):
         return True  # 一批 二次创业 零件 一期工程; but 增长一倍 is a multiple
     return not chinese and len(number) > 1 and number[0] == "0" and number[1] != "."
