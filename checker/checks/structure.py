@@ -6,6 +6,7 @@ import bisect
 import functools
 import heapq
 import itertools
+import operator
 import re
 from collections.abc import Iterator
 from typing import Generic, NamedTuple, TypeVar
@@ -122,7 +123,8 @@ class _Lines(Generic[T]):
         if self._joined is False:
             texts = self.texts
             joined = "\n".join(texts)
-            starts = list(itertools.accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+            # each start: the lengths before it and a line break after each (map: no Python loop)
+            starts = list(map(operator.add, itertools.accumulate(map(len, texts[:-1]), initial=0), itertools.count()))
             self._joined = (joined, starts) if joined.count("\n") < len(texts) else None
         assert self._joined is not True
         return self._joined
@@ -167,6 +169,10 @@ def _headings_matching(doc: Document, max_level: int, deeper: bool, pattern: re.
     return _matching(doc.derived(("heading lines", max_level, deeper), select), pattern)
 
 
+_TEXT, _VIEW_START = operator.attrgetter("text"), operator.attrgetter("view_start")
+_LAST_CHARACTER = operator.itemgetter(slice(-1, None))
+
+
 # What a pattern reads before its match: an anchor, a boundary, a look-behind, or a
 # possessive or atomic repeat.
 _READS_BEFORE = re.compile(r"(?<!\[)\^|\\[AbB]|\(\?[<>]|[*+?}]\+")
@@ -183,10 +189,9 @@ def _lead_in_candidates(doc: Document, lead_in: re.Pattern[str]) -> Iterator[Par
         return iter(paragraphs)
     if _READS_BEFORE.search(lead_in.pattern):
         return iter(paragraphs)
-    lines = doc.derived("paragraph lines", lambda: _Lines([p.text for p in paragraphs], list(range(len(paragraphs)))))
-    blank_ended = doc.derived(
-        "blank-ended paragraphs", lambda: [i for i, p in enumerate(paragraphs) if p.text[-1:].isspace()]
-    )
+    lines = doc.derived("paragraph lines", lambda: _Lines(list(map(_TEXT, paragraphs)), list(range(len(paragraphs)))))
+    ends_blank = doc.derived("ends blank", lambda: list(map(str.isspace, map(_LAST_CHARACTER, lines.texts))))
+    blank_ended = itertools.compress(itertools.count(), ends_blank)
     return (paragraphs[i] for i, _ in itertools.groupby(heapq.merge(_matching(lines, lead_in), blank_ended)))
 
 
@@ -226,7 +231,11 @@ def _first_mention(doc: Document, pattern: re.Pattern[str]) -> Span | None:
 
 def _paragraph_ends(doc: Document) -> list[int]:
     """Where each paragraph ends in the view, in text order."""
-    return doc.derived("paragraph ends", lambda: [p.view_start + len(p.text) for p in doc.paragraphs])
+    paragraphs = doc.paragraphs
+    return doc.derived(
+        "paragraph ends",
+        lambda: list(map(operator.add, map(_VIEW_START, paragraphs), map(len, map(_TEXT, paragraphs)))),
+    )
 
 
 def _heading_note(doc: Document, params: SectionParams) -> Text | None:
