@@ -2,11 +2,19 @@
 
     python bench/crossyear.py                  # 10 000 reports (5 000 organisations × 2 years)
     python bench/crossyear.py --reports 1000   # a quick look
+    python bench/crossyear.py --shape one-report --reports 2000   # every organisation files one report
+
 
 The archive is built from the seeds: each organisation's report of 2023 and of 2024 is a
 seed under a new title, every line rewritten in part (a fifth of its Han characters
 replaced), so that organisations write differently; a few share a template paragraph
 (S113), a few copy last year's report with new numbers (S112, N210), as an archive does.
+The shape ``one-report`` is the worst case found for the phase across reports: every
+organisation files the same report (one seed under its own title, each paragraph marked as
+its own so that no two texts are identical), so every paragraph is a near copy of thousands
+and every pair of reports is "the same report filed again" (S113 finds nothing, after
+looking). Run it at two sizes: the time with the rules across reports must double, not
+quadruple.
 Both runs are whole processes (``python -m checker.cli --no-cache -o /dev/null DIR``, the
 rule set validated afresh in each), timed in turns by ``farm-bench`` when it is installed
 (wall time, peak memory of the largest process), else by this script's own paired runs.
@@ -92,6 +100,23 @@ def build_archive(directory: Path, reports: int, seed: int = 17) -> int:
     return total
 
 
+def build_one_report(directory: Path, reports: int, seed: int = 17) -> int:
+    """``reports`` organisations' copies of one seed (see the module's docstring); their total bytes."""
+    rng = random.Random(seed)
+    body = _body(SEEDS[1].read_text(encoding="utf-8"))
+    total = 0
+    for index, name in enumerate(organisations(reports, rng)):
+        mark = "".join(PLACES[int(digit)] for digit in f"{index:05d}")
+        marked = (line[:4] + mark + line[4:] if len(line) > 40 else line for line in body)
+        text = "\n".join([f"{name}2023年法治政府建设年度报告", *marked])
+        folder = directory / f"{index // 500:03d}"
+        folder.mkdir(exist_ok=True)
+        (folder / f"{index:05d}.txt").write_text(text, encoding="utf-8")
+        total += len(text.encode("utf-8"))
+    return total
+
+
+SHAPES = {"archive": build_archive, "one-report": build_one_report}
 ACROSS = "N210,S111,S112,S113"
 
 
@@ -140,13 +165,14 @@ def main() -> int:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--shape", choices=SHAPES, default="archive")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="govlint-crossyear-"))
     try:
         archive = work / "archive"
         archive.mkdir()
-        size = build_archive(archive, args.reports)
-        print(f"{args.reports} reports, {size / 1e6:.1f} MB, -j {args.jobs}")
+        size = SHAPES[args.shape](archive, args.reports)
+        print(f"{args.shape}: {args.reports} reports, {size / 1e6:.1f} MB, -j {args.jobs}")
         print(findings(archive))
         with_across, alone = commands(archive, args.jobs)
         timing = farm_bench if shutil.which("farm-bench") else paired

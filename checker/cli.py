@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import re
@@ -288,32 +289,47 @@ def _check(args: argparse.Namespace) -> int:
         raise _CommandError(_say("stdin-no-fix"))
     jobs = plan_jobs([p for p in paths if p != _STDIN], resolver, _overrides(args), rulesets, _note_unread)
     previous = plan_jobs(args.previous, resolver, _overrides(args), rulesets, _note_unread) if args.previous else []
-    if not jobs and not reads_stdin:
-        # Checked here too: with no file, no config's selectors were.
-        check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
-        if not args.allow_empty:
-            raise _CommandError(_say("nothing-to-lint", paths=" ".join(map(str, args.paths))))
-    _refuse_overwriting_inputs([args.output_file, args.write_baseline], [job.path for job in jobs], args.baseline)
-    if args.diff:
-        return _diff(jobs, rulesets)
-    fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
-    if not args.write_baseline and (args.statistics or args.format in STREAMED_FORMATS):
-        status = _stream(args, jobs, previous, rulesets, resolver, baseline, reads_stdin)
-        return EXIT_TROUBLE if fix_trouble else status
-    # A document built from every result (the review page, the summary sheet) or a baseline.
-    results = _lint(args, jobs, rulesets, previous)
-    fail_on = [job.fail_on for job in jobs]
-    if reads_stdin:
-        stdin_result, stdin_fail_on = _lint_stdin(args, resolver, rulesets)
-        results.append(stdin_result)
-        fail_on.append(stdin_fail_on)
-    if args.write_baseline:
-        return _write_baseline(args.write_baseline, results)
-    if baseline is not None:
-        results = _filter_by_baseline(baseline, args.baseline, results)
-    described = rulesets.described(tuple(args.rule_dirs))
-    unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
-    return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
+    # What is alive now (rules, compiled patterns, imported modules) lives for the whole run:
+    # the cycle collector need not walk it again at each full collection, and the -j workers
+    # forked from here share its pages instead of copying them as the collector touches them.
+    with _frozen():
+        if not jobs and not reads_stdin:
+            # Checked here too: with no file, no config's selectors were.
+            check_selectors(None, _overrides(args), rulesets.get(tuple(args.rule_dirs)).by_code)
+            if not args.allow_empty:
+                raise _CommandError(_say("nothing-to-lint", paths=" ".join(map(str, args.paths))))
+        _refuse_overwriting_inputs([args.output_file, args.write_baseline], [job.path for job in jobs], args.baseline)
+        if args.diff:
+            return _diff(jobs, rulesets)
+        fix_trouble = args.fix and _fix(jobs, rulesets, force=args.force)
+        if not args.write_baseline and (args.statistics or args.format in STREAMED_FORMATS):
+            status = _stream(args, jobs, previous, rulesets, resolver, baseline, reads_stdin)
+            return EXIT_TROUBLE if fix_trouble else status
+        # A document built from every result (the review page, the summary sheet) or a baseline.
+        results = _lint(args, jobs, rulesets, previous)
+        fail_on = [job.fail_on for job in jobs]
+        if reads_stdin:
+            stdin_result, stdin_fail_on = _lint_stdin(args, resolver, rulesets)
+            results.append(stdin_result)
+            fail_on.append(stdin_fail_on)
+        if args.write_baseline:
+            return _write_baseline(args.write_baseline, results)
+        if baseline is not None:
+            results = _filter_by_baseline(baseline, args.baseline, results)
+        described = rulesets.described(tuple(args.rule_dirs))
+        unrendered = _report(args, results, _run_lang(args.lang, resolver), described, fail_on)
+        return EXIT_TROUBLE if fix_trouble or unrendered else _exit_status(results, fail_on)
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive now moved out of the cycle collector's reach for the block (gc.freeze),
+    and back after it: main() may run again in the same process (tests, the API's users)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _stream(

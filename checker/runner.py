@@ -39,9 +39,6 @@ if TYPE_CHECKING:
 # usually checks one or two files).
 MIN_FILES_PER_POOL = 8
 _CHUNK = 32  # most files per round trip to a worker: fewer trips, still ~60 chunks per 2 000 files
-# Least chunks per worker: a run ends when the last chunk does, so a few large chunks leave
-# one worker idle while another finishes (200 files in chunks of 32: 4 chunks for one worker, 3 for the other).
-_CHUNKS_PER_WORKER = 8
 # Most worker processes a run starts, whatever -j asks (-j 99999999999999999999 would
 # exhaust the process table): more than the cores only adds memory.
 MAX_WORKERS = 64
@@ -215,8 +212,7 @@ def lint_jobs(
             # starts the workers: a SIGTERM that came while forking (whose callbacks ignore
             # the handler's exception) takes effect once they are all known to the pool.
             with sigterm.held():
-                size = max(1, min(_CHUNK, -(-len(jobs) // (workers * _CHUNKS_PER_WORKER))))
-                chunks = deque(pool.submit(_lint_chunk, jobs[i : i + size]) for i in range(0, len(jobs), size))
+                chunks = deque(pool.submit(_lint_chunk, chunk) for chunk in _chunks(jobs, workers))
             while chunks:  # each chunk let go once read: a future holds its result as long as it lives
                 yield from cast("list[_T]", chunks.popleft().result())
         except BaseException:  # SIGTERM, Ctrl-C, a closed consumer: no worker may outlive the run
@@ -228,6 +224,19 @@ def lint_jobs(
             # interpreter's own clean-up of it (a traceback on stderr).
             with sigterm.held():
                 pool.shutdown(wait=True)
+
+
+def _chunks(jobs: list[Job], workers: int) -> Iterator[list[Job]]:
+    """``jobs`` in chunks for ``workers``, smaller and smaller towards the end (guided
+    self-scheduling): a run ends when its last chunk does, and a large last chunk leaves the
+    other workers idle while one finishes it. Each chunk is a quarter of a worker's share of
+    the jobs left, at most _CHUNK: 1 000 files for 2 workers make 24 chunks of 32, then 30
+    smaller ones down to a file; 200 files make 29 chunks from 25 files down."""
+    start = 0
+    while start < len(jobs):
+        size = min(_CHUNK, -(-(len(jobs) - start) // (workers * 4)))
+        yield jobs[start : start + size]
+        start += size
 
 
 class _SigtermHandler:

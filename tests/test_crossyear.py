@@ -18,7 +18,15 @@ from typing import Any
 import pytest
 
 from checker.checks import Corpus, ReportKey
-from checker.checks.crossyear import check_shared_template, comparable, held_pairs, low_bytes, pair_ids
+from checker.checks.crossyear import (
+    check_shared_template,
+    comparable,
+    held_pairs,
+    low_bytes,
+    pair_ids,
+    pair_mask,
+    pair_mask_numpy,
+)
 from checker.cli import main
 from checker.config import ConfigResolver, Overrides
 from checker.crossfile import across_reports
@@ -260,6 +268,14 @@ def test_the_measures_pairs_hold_what_they_were_given() -> None:
     assert pair_ids("普法平台") <= held
     assert len(pair_ids("依法行政")) == 3 and not pair_ids("依法行政") <= held
     assert comparable("一、智慧 普法,平台!") == "一智慧普法平台"
+
+
+def test_the_measures_masks_hold_the_pairs_the_sets_hold() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "seeds").glob("*.txt"))]
+    for text in [*texts, "", "智", "智慧", "智慧普"]:
+        low = low_bytes(text)
+        expected = sum(1 << pair for pair in held_pairs(low))
+        assert pair_mask(low) == pair_mask_numpy(low) == expected
 
 
 def test_a_run_imports_the_similarity_libraries_only_to_compare(tmp_path: Path) -> None:

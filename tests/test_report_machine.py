@@ -213,6 +213,18 @@ def test_json_fix_edits_are_what_fix_deletes(
         assert "".join(kept) == fix_text(text, path, ruleset, Options())[0]
 
 
+@pytest.mark.parametrize("edits", [0, 1, 3, 4, 40])
+def test_a_records_json_text_is_its_dict_encoded(edits: int) -> None:
+    """The JSON output writes a fix's many edits itself (Problem.json_text): the same text
+    as json.dumps of the record, whatever the replacements and messages hold."""
+    result = one_result()
+    replacements = ["", "“引号”", '"edits": []', "a\\b\n\t", "é"]
+    fix = Fix(tuple(Edit(i, i + 1, replacements[i % 5]) for i in range(edits)), '删除 "edits": []')
+    diagnostic = result.diagnostics[0]._replace(fix=fix if edits else None, message='含 "edits": [] 的消息')
+    record = problem(diagnostic, result._replace(diagnostics=[diagnostic]))
+    assert record.json_text() == json.dumps(record.to_json(), ensure_ascii=False)
+
+
 def test_no_fix_where_the_text_is_not_the_file() -> None:
     """A .docx is linted as the text its loader extracted: its edits cannot be applied to the file."""
     result = one_result()

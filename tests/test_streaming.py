@@ -21,6 +21,7 @@ from checker.report.machine import JsonParts
 from checker.report.parts import PartWriter
 from checker.report.summary import Tally
 from checker.ruleset import RuleSet
+from checker.runner import _chunks
 from checker.selection import Options
 from checker.streaming import FilePart, PerFile
 
@@ -214,3 +215,12 @@ def test_a_temporary_file_that_fails_is_one_line_not_an_output_error(
     assert main(["--no-cache", "--lang", "en", "--format", "json", *map(str, SEEDS)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "temporary files" in err and "standard output" not in err
+
+
+@pytest.mark.parametrize(("files", "workers"), [(1000, 2), (200, 2), (9, 2), (10_000, 4)])
+def test_chunks_keep_the_order_and_shrink_towards_the_end(files: int, workers: int) -> None:
+    jobs: list[Any] = list(range(files))
+    sizes = [len(chunk) for chunk in _chunks(jobs, workers)]
+    assert [job for chunk in _chunks(jobs, workers) for job in chunk] == jobs
+    assert max(sizes) <= 32 and sizes == sorted(sizes, reverse=True)
+    assert sizes[-workers:] == [1] * workers  # no worker waits on another's large last chunk

@@ -50,7 +50,7 @@ class JsonParts(Lines):
         return "[\n"
 
     def part(self, result: FileResult, fail_on: str) -> str:
-        return ",\n".join([json.dumps(p.to_json(), ensure_ascii=False) for p in problems(result)])
+        return ",\n".join([p.json_text() for p in problems(result)])
 
     def tail(self, tally: Tally, wrote: bool) -> str:
         return "\n]\n" if wrote else "[]\n"
