@@ -23,9 +23,12 @@ rows and columns (合计, 总计, 共计, 总数, 总量), subtotals (小计), p
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View
 from checker.normalize import normalize
@@ -122,6 +125,21 @@ def _found(text: str, needles: tuple[str, ...], after_word: bool = False) -> lis
     return found
 
 
+def _first_lines(text: str, needles: tuple[str, ...], limit: int) -> list[int]:
+    """Offsets of ``needles`` in ``text``, the first in each line, in the first ``limit``
+    lines that hold each: what the first ``limit`` lines that hold any need."""
+    found: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        for _ in range(limit):
+            if at == -1:
+                break
+            found.append(at)
+            line_end = text.find("\n", at)
+            at = text.find(needle, line_end + 1) if line_end != -1 else -1
+    return found
+
+
 def _run_end(text: str, at: int) -> int:
     """Where the run of spaces at ``at`` ends."""
     run = _SPACE_RUN.match(text, at)
@@ -132,18 +150,14 @@ def _run_end(text: str, at: int) -> int:
 def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
     text = view.text
     marks = _found(text, _ROW_MARKS, after_word=True)
-    totals = _found(text, _TOTAL_WORDS)
+    totals = _first_lines(text, _TOTAL_WORDS, _MAX_TOTAL_LINES)
     if not marks and not totals:
         return []  # most reports: no table in their text
-    starts = [0]
-    at = text.find("\n")
-    while at != -1:
-        starts.append(at + 1)
-        at = text.find("\n", at + 1)
+    lines = text.split("\n")
+    starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0), itertools.count()))
 
     def line(index: int) -> tuple[int, int, str]:  # line number, view start, text
-        end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
-        return index + 1, starts[index], text[starts[index] : end]
+        return index + 1, starts[index], lines[index]
 
     tables: list[Table] = []
     block: list[_Row] = []
@@ -166,9 +180,23 @@ def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
     if block_kind is not None:
         tables += _block_table(block, block_kind, view, source)
     done = -1  # the last line a one-cell-per-line table took
+    # The lines around each total, read once: the windows of nearby totals overlap.
+    cell_lines: dict[int, _CellLine | None] = {}
+
+    def cell_line(index: int) -> _CellLine | None:
+        if index not in cell_lines:
+            number, start, content = line(index)
+            stripped = content.strip()
+            if len(stripped) > _CELL_LINE_MAX or number in skip:
+                cell_lines[index] = None
+            else:
+                lead = start + len(content) - len(content.lstrip())
+                cell_lines[index] = _CellLine(number, lead, stripped, read_number(stripped)[0] is not None)
+        return cell_lines[index]
+
     for index in sorted({bisect.bisect_right(starts, at) - 1 for at in totals})[:_MAX_TOTAL_LINES]:
         if index > done:
-            found = _cell_per_line_table(line, len(starts), index, skip, view, source)
+            found = _cell_per_line_table(cell_line, len(starts), index, view, source)
             if found is not None:
                 table, done = found
                 tables.append(table)
@@ -274,30 +302,38 @@ _MAX_SLOTS = 1_000_000  # the grid of one table
 _MAX_TEXT_COLUMNS = 64  # a text line cut into more cells is no table row
 
 
+class _CellLine(NamedTuple):
+    """A line short enough to be a cell of a copied table."""
+
+    number: int  # 1-based line number
+    start: int  # view offset of ``text``
+    text: str  # stripped; blank lines vanish in such copies
+    numeric: bool  # the text states a number (read_number)
+
+
 def _cell_per_line_table(
-    line: Callable[[int], tuple[int, int, str]], count: int, total: int, skip: set[int], view: View, source: SourceText
+    cell_line: Callable[[int], _CellLine | None], count: int, total: int, view: View, source: SourceText
 ) -> tuple[Table, int] | None:
     """A table copied from a web page one cell per line, found from the 合计/总计 line at
-    index ``total``, and the index of its last line; None when none fits."""
-    number, start, text = line(total)
-    label = text.strip()
-    if not label or len(label) > _CELL_LINE_MAX or read_number(label)[0] is not None or number in skip:
+    index ``total``, and the index of its last line; None when none fits. ``cell_line``:
+    the line at an index, None when it is too long or in a laid-out table."""
+    label = cell_line(total)
+    if label is None or not label.text or label.numeric:
         return None
     # The run of short lines around it (blank lines vanish in such copies): the table's cells.
-    window: list[tuple[int, int, str]] = []
+    window: list[_CellLine] = []
     for step in (-1, 1):
         index = total + step if step > 0 else total
         while 0 <= index < count and len(window) < _MAX_WINDOW:
-            number, start, text = line(index)
-            stripped = text.strip()
-            if len(stripped) > _CELL_LINE_MAX or number in skip:
+            row = cell_line(index)
+            if row is None:
                 break
-            if stripped:
-                window.append((number, start + len(text) - len(text.lstrip()), stripped))
+            if row.text:
+                window.append(row)
             index += step
         if step < 0:
             window.reverse()
-    at = next(k for k, row in enumerate(window) if row[0] == total + 1)
+    at = next(k for k, row in enumerate(window) if row.number == total + 1)
     fits = [shape for width in range(2, _MAX_COLUMNS + 1) if (shape := _fit(window, at, width)) is not None]
     if len(fits) != 1:
         return None  # none, or ambiguous
@@ -305,17 +341,17 @@ def _cell_per_line_table(
     cells = []
     span = view.span_maker()
     for k in range(first, end):
-        number, start, text = window[k]
-        row, column = divmod(k - first, width)
+        number, start, text, _ = window[k]
+        row_index, column = divmod(k - first, width)
         line_start = source.line_span(number).start
-        cells += _row_cells(row, [(start, start + len(text))], view.text, span, number, line_start, column)
-    table = Table(str(window[first][0]), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
+        cells += _row_cells(row_index, [(start, start + len(text))], view.text, span, number, line_start, column)
+    table = Table(str(window[first].number), "cell-per-line", cells, Span(cells[0].span.start, cells[-1].span.end))
     table.header_rows = 1
     table.label_columns = 1
-    return table, window[end - 1][0] - 1
+    return table, window[end - 1].number - 1
 
 
-def _fit(rows: list[tuple[int, int, str]], total: int, width: int) -> tuple[int, int, int] | None:
+def _fit(rows: list[_CellLine], total: int, width: int) -> tuple[int, int, int] | None:
     """(first line, end, width) of a one-cell-per-line table whose total row starts at
     ``total`` with ``width`` columns: rows of a label and numbers before and after it, a
     header of ``width`` labels before them. None when that does not fit."""
@@ -323,17 +359,10 @@ def _fit(rows: list[tuple[int, int, str]], total: int, width: int) -> tuple[int,
     def data_row(at: int) -> bool:
         if at < 0 or at + width > len(rows):
             return False
-        label = rows[at][2]
-        return (
-            len(label) <= _CELL_LINE_MAX
-            and read_number(label)[0] is None
-            and all(read_number(rows[at + k][2])[0] is not None for k in range(1, width))
-        )
+        return not rows[at].numeric and all(rows[at + k].numeric for k in range(1, width))
 
     def header_row(at: int) -> bool:
-        return at >= 0 and all(
-            len(rows[at + k][2]) <= _CELL_LINE_MAX and read_number(rows[at + k][2])[0] is None for k in range(width)
-        )
+        return at >= 0 and not any(rows[at + k].numeric for k in range(width))
 
     if not data_row(total):
         return None

@@ -7,7 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from checker import tables
 from checker.engine import lint_path
 from checker.load import load_path
 from checker.model import SourceText, Table
@@ -226,3 +229,16 @@ def test_a_text_table_whose_rows_of_numbers_differ_in_width_is_ragged() -> None:
     square = "| 类别 | 复议 | 诉讼 |\n| 收案 | 3 | 2 |\n| 维持 | 2 | 1 |\n"
     assert [table.ragged for table in tables_of(merged)] == [True]
     assert [table.ragged for table in tables_of(square)] == [False]
+
+
+@given(st.lists(st.sampled_from(["合计", "总计", "共计", "12", "甲", "合计合计", ""]), max_size=40), st.integers(1, 5))
+def test_the_first_total_lines_are_those_of_every_total(lines: list[str], limit: int) -> None:
+    """A copied table is looked for from the first lines that name a total: they are found
+    without finding every total of the text (a total word on every line of a long file)."""
+    text = "\n".join(lines)
+
+    def first_lines(offsets: list[int]) -> list[int]:
+        return sorted({text.count("\n", 0, at) for at in offsets})[:limit]
+
+    every = [at for word in tables._TOTAL_WORDS for at in range(len(text)) if text.startswith(word, at)]
+    assert first_lines(tables._first_lines(text, tables._TOTAL_WORDS, limit)) == first_lines(every)

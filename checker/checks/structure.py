@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
+import heapq
+import itertools
+import operator
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.identity import report_identity
-from checker.model import Document, Heading, Span
+from checker.model import Document, Heading, Paragraph, Span
 from checker.numerals import format_numeral
 from checker.parse import HEADING_LEVELS
 
@@ -54,15 +59,13 @@ def find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | None
 
 
 def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | None:
-    for heading in doc.all_headings():
-        if heading.level <= params.max_level and params.heading.search(heading.text):
-            return _heading_part(heading)
+    for heading in _headings_matching(doc, params.max_level, False, params.heading):
+        return _heading_part(heading)
     if params.item_heading is not None:
-        for heading in doc.all_headings():
-            if heading.level > params.max_level and params.item_heading.search(heading.text):
-                part = _heading_part(heading)
-                if params.item_about is None or params.item_about.search(part_body_text(doc, part)):
-                    return part
+        for heading in _headings_matching(doc, params.max_level, True, params.item_heading):
+            part = _heading_part(heading)
+            if params.item_about is None or params.item_about.search(part_body_text(doc, part)):
+                return part
     if params.unclaimed_from:
         others: list[SectionParams] = [ctx.params_by_code[code] for code in params.unclaimed_from]
         for heading in doc.headings:
@@ -71,7 +74,7 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
     if params.lead_in is None:
         return None
     top_starts = [h.span.start for h in doc.headings]
-    for paragraph in doc.paragraphs:
+    for paragraph in _lead_in_candidates(doc, params.lead_in):
         ends = paragraph.sentence_ends
         if not ends:
             continue
@@ -89,10 +92,132 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
     return None
 
 
+# --------------------------------------------------------------------------- searching many lines at once
+
+# A document has thousands of headings or paragraphs at most, and each part's patterns are
+# searched in every one when the part is missing: one search over the texts joined by line
+# breaks finds the same ones, as long as nothing in the pattern can match a line break or
+# tell it from the end of a text (``^`` and ``$`` match at each line once MULTILINE is set;
+# a look-around that meets the break fails as it fails at a text's end). Patterns with
+# anything else (``\s``, ``[^…]``, ``\A``, escapes, inline flags) are searched line by line.
+_NOT_LINE_SAFE = re.compile(r"\\[A-Za-ce-vx-z0-9]|\[\^|\(\?[A-Za-z>-]|[*+?}]\+|[\x00-\x1f]")
+
+T = TypeVar("T")
+# Fewer texts than this are searched one by one: joining them costs more than it saves.
+_JOIN_MIN_TEXTS = 100
+_JOIN_MAX_LENGTH = 32  # the longest average paragraph the lead-ins' search joins
+
+
+class _Lines(Generic[T]):
+    """Texts and the item each came from; the texts joined by line breaks when first asked."""
+
+    __slots__ = ("texts", "items", "_joined")
+
+    def __init__(self, texts: list[str], items: list[T]) -> None:
+        self.texts = texts
+        self.items = items
+        self._joined: tuple[str, list[int]] | bool | None = False  # False: not joined yet
+
+    def joined(self) -> tuple[str, list[int]] | None:
+        """The joined text and where each text starts in it; None when a text holds a line break."""
+        if self._joined is False:
+            texts = self.texts
+            joined = "\n".join(texts)
+            # each start: the lengths before it and a line break after each (map: no Python loop)
+            starts = list(map(operator.add, itertools.accumulate(map(len, texts[:-1]), initial=0), itertools.count()))
+            self._joined = (joined, starts) if joined.count("\n") < len(texts) else None
+        assert self._joined is not True
+        return self._joined
+
+
+@functools.lru_cache(maxsize=256)
+def _per_line(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``pattern`` as it reads texts joined by line breaks; None when it cannot."""
+    if pattern.flags & (re.DOTALL | re.VERBOSE) or _NOT_LINE_SAFE.search(pattern.pattern):
+        return None
+    return re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
+
+
+def _matching(lines: _Lines[T], pattern: re.Pattern[str]) -> Iterator[T]:
+    """The items whose text ``pattern`` matches, in their order: one search for all when it can."""
+    per_line = _per_line(pattern) if len(lines.texts) >= _JOIN_MIN_TEXTS else None
+    joined = lines.joined() if per_line is not None else None
+    if per_line is None or joined is None:
+        yield from (item for text, item in zip(lines.texts, lines.items, strict=True) if pattern.search(text))
+        return
+    text, starts = joined
+    pos = 0
+    while (m := per_line.search(text, pos)) is not None:
+        index = bisect.bisect_right(starts, m.start()) - 1
+        yield lines.items[index]
+        if index + 1 == len(starts):
+            return
+        pos = starts[index + 1]
+
+
+def _headings_matching(doc: Document, max_level: int, deeper: bool, pattern: re.Pattern[str]) -> Iterator[Heading]:
+    """The headings at most ``max_level`` deep (or, ``deeper``, below it) whose text
+    ``pattern`` matches, in text order."""
+    headings = doc.all_headings()
+    if len(headings) < _JOIN_MIN_TEXTS:
+        return (h for h in headings if (h.level > max_level) == deeper and pattern.search(h.text))
+
+    def select() -> _Lines[Heading]:
+        chosen = [h for h in headings if (h.level > max_level) == deeper]
+        return _Lines([h.text for h in chosen], chosen)
+
+    return _matching(doc.derived(("heading lines", max_level, deeper), select), pattern)
+
+
+_TEXT, _VIEW_START = operator.attrgetter("text"), operator.attrgetter("view_start")
+_LAST_CHARACTER = operator.itemgetter(slice(-1, None))
+
+
+# What a pattern reads before its match: an anchor, a boundary, a look-behind, or a
+# possessive or atomic repeat.
+_READS_BEFORE = re.compile(r"(?<!\[)\^|\\[AbB]|\(\?[<>]|[*+?}]\+")
+
+
+def _lead_in_candidates(doc: Document, lead_in: re.Pattern[str]) -> Iterator[Paragraph]:
+    """The paragraphs whose last sentence ``lead_in`` may match, in text order. A paragraph's
+    last sentence runs to its end unless blanks follow it (``Paragraph.sentence_ends``), so a
+    pattern that reads nothing before its match matches the last sentence only if it matches
+    the paragraph: many short paragraphs are searched at once and only those that match split
+    into sentences (a report's paragraphs, long, are split anyway by the rules that read them)."""
+    paragraphs = doc.paragraphs
+    if len(paragraphs) < _JOIN_MIN_TEXTS or len(doc.view.text) > _JOIN_MAX_LENGTH * len(paragraphs):
+        return iter(paragraphs)
+    if _READS_BEFORE.search(lead_in.pattern):
+        return iter(paragraphs)
+    lines = doc.derived("paragraph lines", lambda: _Lines(list(map(_TEXT, paragraphs)), list(range(len(paragraphs)))))
+    ends_blank = doc.derived("ends blank", lambda: list(map(str.isspace, map(_LAST_CHARACTER, lines.texts))))
+    blank_ended = itertools.compress(itertools.count(), ends_blank)
+    return (paragraphs[i] for i, _ in itertools.groupby(heapq.merge(_matching(lines, lead_in), blank_ended)))
+
+
+# Anything a pattern reads around its match: an anchor, a boundary, a look-around, a
+# possessive or atomic repeat. A pattern with none matches a sentence only where it matches
+# the whole view as well.
+_READS_AROUND = re.compile(r"(?<!\[)\^|\$|\\[AZbB]|\(\?[=!<>]|[*+?}]\+")
+
+
 def _first_mention(doc: Document, pattern: re.Pattern[str]) -> Span | None:
     # Each sentence's text sliced from its paragraph's: no Sentence (and no span) is built
-    # for the sentences searched in vain, nearly all of them.
-    for paragraph in doc.paragraphs:
+    # for the sentences searched in vain, nearly all of them. When the pattern reads nothing
+    # around its match, the view is searched first and only the paragraph of each match read.
+    in_view = None if _READS_AROUND.search(pattern.pattern) else pattern
+    paragraphs = doc.paragraphs
+    ends = _paragraph_ends(doc) if in_view is not None else []
+    index = 0
+    while index < len(paragraphs):
+        if in_view is not None:
+            found = in_view.search(doc.view.text, paragraphs[index].view_start)
+            if found is None:
+                return None
+            index = bisect.bisect_left(ends, found.start(), index)
+            if index == len(paragraphs):
+                return None
+        paragraph = paragraphs[index]
         text, start = paragraph.text, 0
         for end in paragraph.sentence_ends:
             m = pattern.search(text[start:end])
@@ -100,7 +225,17 @@ def _first_mention(doc: Document, pattern: re.Pattern[str]) -> Span | None:
                 at = paragraph.view_start + start
                 return doc.view.span(at + m.start(), at + m.end())
             start = end
+        index += 1
     return None
+
+
+def _paragraph_ends(doc: Document) -> list[int]:
+    """Where each paragraph ends in the view, in text order."""
+    paragraphs = doc.paragraphs
+    return doc.derived(
+        "paragraph ends",
+        lambda: list(map(operator.add, map(_VIEW_START, paragraphs), map(len, map(_TEXT, paragraphs)))),
+    )
 
 
 def _heading_note(doc: Document, params: SectionParams) -> Text | None:
