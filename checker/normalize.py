@@ -64,8 +64,7 @@ _FEW_CHARACTERS = 24  # fewer distinct characters to fold than this: replace eac
 
 def normalize(text: str) -> View:
     """Build the matching view of ``text`` (see the module docstring)."""
-    traditional, count = _traditional_in(text)
-    folded = _fold(text, traditional)
+    folded, traditional, count = _fold(text)
     # An annotation holds a tone mark, and most reports none: 24 ``in`` tests (~6 µs) spare
     # them the split, whose pattern starts with a class that re tests every character
     # against (~40 µs). One capturing group around the whole pattern: split gives kept,
@@ -84,50 +83,53 @@ def normalize(text: str) -> View:
     return View("".join(kept), tuple(breakpoints), tuple(breakpoints.values()), traditional, count)
 
 
-def _fold(text: str, traditional: frozenset[str]) -> str:
-    """Steps 1 and 2. ``str.translate`` with a dict costs ~100 ns per character (a failed
+_texts_seen = 0  # by _fold
+
+
+def _fold(text: str) -> tuple[str, frozenset[str], int | None]:
+    """Steps 1 and 2: the folded text, the traditional characters ``text`` holds and how
+    many times they occur (None: not counted).
+
+    Finding them: a class of every character to fold (:func:`_foldable_pattern`) finds them
+    in one scan of ~7 ns a character, and counts them, but takes ~2.7 ms to compile; a set
+    intersection needs no set-up but ~0.2 ms. So the first text of a run (a pre-commit
+    hook's only one) takes the intersection, which does not count them, and later texts
+    the class.
+
+    Replacing them: ``str.translate`` with a dict costs ~100 ns per character (a failed
     lookup for nearly every one); finding the few characters that change and replacing
     each is several times faster. A traditional-script report has hundreds: translate."""
-    present = set(traditional)
-    present.update(_FULL_WIDTH.findall(text))
+    global _texts_seen
+    _texts_seen += 1
+    if _texts_seen == 1:
+        traditional = _traditional_characters().intersection(text)
+        present = set(traditional)
+        present.update(_FULL_WIDTH.findall(text))
+        count = None
+    else:
+        found = _foldable_pattern().findall(text)
+        if not found:
+            return text, frozenset(), 0
+        distinct = set(found)
+        traditional = _traditional_characters().intersection(distinct)
+        # The class holds every astral character: only the table's are folded (and counted).
+        present = {char for char in distinct if char < "\U00010000" or char in traditional}
+        count = len(found) - sum(map(found.count, distinct - traditional)) if traditional else 0
     if not present:
-        return text
+        return text, traditional, count
     table = _matching_table()
     replacements = {} if len(present) >= _FEW_CHARACTERS else {char: chr(table[ord(char)]) for char in present}
     # Many characters (a traditional-script report), or one whose replacement another
     # replacement would map again (OpenCC maps 薴 → 苧 and 苧 → 苎): translate, which maps
     # every character once.
-    if not replacements or not present.isdisjoint(replacements.values()):
-        if _texts_seen > 1 and all(ord(char) <= 0xFFFF for char in present):
-            return text.translate(_matching_list())  # ~2.4 × faster, once the list is built
-        return text.translate(table)
-    for char, replacement in replacements.items():
-        text = text.replace(char, replacement)
-    return text
-
-
-_texts_seen = 0  # by _traditional_in
-
-
-def _traditional_in(text: str) -> tuple[frozenset[str], int | None]:
-    """The characters of ``text`` that the table simplifies, and how many times they occur
-    (None: not counted).
-
-    A class of them (:func:`traditional_pattern`) finds them in ~0.04 ms per report but
-    takes ~2.7 ms to compile; a set intersection needs no set-up but ~0.2 ms. So the first
-    text of a run (a pre-commit hook's only one) takes the intersection, which does not
-    count them, and later texts the class, which does."""
-    global _texts_seen
-    _texts_seen += 1
-    if _texts_seen == 1:
-        return _traditional_characters().intersection(text), None
-    found = traditional_pattern().findall(text)
-    if not found:
-        return frozenset(), 0
-    distinct = set(found)
-    traditional = _traditional_characters().intersection(distinct)
-    others = distinct - traditional  # astral characters the class holds but the table does not
-    return traditional, len(found) - sum(map(found.count, others))
+    if replacements and present.isdisjoint(replacements.values()):
+        for char, replacement in replacements.items():
+            text = text.replace(char, replacement)
+    elif count is not None and all(char < "\U00010000" for char in present):
+        text = text.translate(_matching_list())  # ~2.4 × faster, once the list is built
+    else:
+        text = text.translate(table)
+    return text, traditional, count
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +146,14 @@ def traditional_pattern() -> re.Pattern[str]:
     member of a class one by one, for every character of the text: the 66 astral
     characters of the table made the exact class ~8 × slower."""
     bmp = "".join(sorted(chr(c) for c in traditional_to_simplified() if c <= 0xFFFF))
+    return re.compile("[" + re.escape(bmp) + "\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _foldable_pattern() -> re.Pattern[str]:
+    """:func:`traditional_pattern`'s class with step 1's characters: one scan of the text
+    finds every character to fold (two scans, one for each kind, cost twice as much)."""
+    bmp = "".join(sorted(chr(c) for c in _matching_table() if c <= 0xFFFF))
     return re.compile("[" + re.escape(bmp) + "\U00010000-\U0010ffff]")
 
 
@@ -193,7 +203,7 @@ def _parse_opencc(data_file: Path) -> dict[int, int]:
 def _matching_list() -> list[int]:
     """:func:`_matching_table` for the BMP as a list indexed by code point. str.translate
     reads a list without hashing, but building it takes ~2.5 ms: only from the second
-    text of a run on (as :func:`_traditional_in`), and only for texts without astral
+    text of a run on (as the class of :func:`_fold`), and only for texts without astral
     characters to fold (an index past the list leaves a character as it is)."""
     table = list(range(0x10000))
     for code, replacement in _matching_table().items():

@@ -377,10 +377,17 @@ YEAR = re.compile(r"((?:19|20)(?<!\d..)\d{2})(?=年)")
 # One pattern per century, each starting with it as a literal (the look-behind, no digit
 # before it, comes after): re skips ahead to a literal ~10 × faster than to a class of
 # first characters such as (?:19|20)'s [12].
-_ISO_DATES = tuple(
-    re.compile(rf"({century}(?<!\d..)\d{{2}})[-/.](\d{{1,2}})[-/.](\d{{1,2}})(?!\d)") for century in ("19", "20")
+# Both forms in digits in one pattern, one scan of the text: 2021年3月1日 (groups 2, 3) or
+# 2021-03-01 (groups 4, 5). No match of one form can start inside one of the other (the
+# year follows no digit, and the other form's digits are followed by one or by 年), so one
+# scan finds what a scan per form found.
+_DIGIT_DATES = tuple(
+    re.compile(
+        rf"({century}(?<!\d..)\d{{2}})"
+        r"(?:年(\d{1,2})月(\d{1,2})日|[-/.](\d{1,2})[-/.](\d{1,2})(?!\d))"
+    )
+    for century in ("19", "20")
 )
-_CN_DATES = tuple(re.compile(rf"({century}(?<!\d..)\d{{2}})年(\d{{1,2}})月(\d{{1,2}})日") for century in ("19", "20"))
 # Starts at 年 and looks back for the year: 一二三 are everywhere in a report, 年 far less.
 _HANZI_DATE = re.compile(
     r"年(?<=([〇零一二三四五六七八九]{4})年)([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
@@ -408,11 +415,16 @@ def _dates(lines: list[_Line], view: View) -> list[DateMention]:
     lines with a date get a role."""
     line_starts = [line.start for line in lines]
     found: list[tuple[int, int, int, dt.date, int]] = []  # line index, form, start, date, end
-    for form, patterns in enumerate((_CN_DATES, _ISO_DATES, (_HANZI_DATE,))):
-        for m in (m for pattern in patterns for m in pattern.finditer(view.text)):
-            parts = [int(g) if g.isdigit() else _hanzi_number(g) for g in m.groups()]
-            if None in parts:
-                continue
+    for pattern in (*_DIGIT_DATES, _HANZI_DATE):
+        for m in pattern.finditer(view.text):
+            if pattern is _HANZI_DATE:
+                form, parts = 2, [_hanzi_number(g) for g in m.groups()]
+                if None in parts:
+                    continue
+            else:
+                year, month, day, iso_month, iso_day = m.groups()
+                form = 0 if month is not None else 1  # 2021年3月1日 before 2021-03-01 on a line
+                parts = [int(year), int(month or iso_month), int(day or iso_day)]
             try:
                 date = dt.date(*cast(list[int], parts))  # no None: skipped above
             except ValueError:

@@ -66,10 +66,11 @@ def test_the_parsed_table_is_cached_on_disk(tmp_path: Path, monkeypatch: pytest.
 def test_both_ways_of_finding_traditional_characters_agree(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first text of a run is searched with a set, later ones with a compiled class."""
     monkeypatch.setattr(normalize_module, "_texts_seen", 0)
-    (first, uncounted), (second, count) = normalize_module._traditional_in(text), normalize_module._traditional_in(text)
+    (folded, first, uncounted), (again, second, count) = normalize_module._fold(text), normalize_module._fold(text)
     traditional = [c for c in text if ord(c) in traditional_to_simplified()]
     assert first == second == set(traditional)
     assert (uncounted, count) == (None, len(traditional))
+    assert folded == again
 
 
 def test_every_character_is_folded_once() -> None:
@@ -86,14 +87,14 @@ def test_folding_is_one_translation(text: str) -> None:
 @pytest.mark.parametrize("texts_seen", [1, 2])
 def test_a_traditional_report_folds_the_same_with_both_tables(texts_seen: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """From the second text of a run on, a many-character fold reads a list, not the dict;
-    a text with an astral character to fold keeps the dict (the list covers the BMP)."""
-    monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen)
+    a text with an astral character to fold keeps the dict (the list covers the BMP), and
+    one the table lacks stays (the class holds every one)."""
     text = (Path(__file__).parent.parent / "seeds" / "001_abc1dbf2d171ed56.txt").read_text(encoding="utf-8")
     astral = "".join(chr(c) for c in traditional_to_simplified() if c > 0xFFFF)[:3]
-    for sample in (text, text + astral):
-        traditional, _ = normalize_module._traditional_in(sample)
-        expected = sample.translate(normalize_module._matching_table())
-        assert normalize_module._fold(sample, traditional) == expected
+    for sample in (text, text + astral, text + "\U0001f600（一）"):
+        monkeypatch.setattr(normalize_module, "_texts_seen", texts_seen - 1)
+        folded, _, _ = normalize_module._fold(sample)
+        assert folded == sample.translate(normalize_module._matching_table())
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,9 @@ _YEAR = re.compile(r"(\d{4})年")
 _QIZHONG = re.compile(r"其中")
 _RESPECTIVELY = re.compile(r",?[^,;:。、]{1,12}(?:、[^,;:。、]{1,12})+分别(?:为|是)")
 _NAME_JOINER = re.compile(r"[和与及、]")
-_NAME_LIST = re.compile(rf"(?:{LETTER}|、)+\Z")  # searched up to a given end: \Z is that end
+# Matched on the words before a list's end read backwards: a search for the run that ends
+# there (…+\Z) would try every start before it, each to the end (quadratic in the window).
+_NAME_LIST_BACKWARDS = re.compile(rf"(?:{LETTER}|、)++")
 _JOINER = re.compile(r"\s*[和与及、,]\s*")
 _NAME_CUT = re.compile(r"[的对]")
 _CLAUSE_START = re.compile(r"[,;:。!?()]")
@@ -441,12 +443,12 @@ def _where_of(fact: Fact) -> Where:
 def _split_names(text: str, end: int, rate_before: Ending) -> list[tuple[int, int]]:
     """The (start, end) of each rate name of a list ``A率和B率`` or ``A率、B率`` that ends at
     ``end``; none if a part is not itself a rate (``行政复议和诉讼满意度`` is one name)."""
-    run = _NAME_LIST.search(text, max(0, end - _MAX_GAP), end)
+    run = _NAME_LIST_BACKWARDS.match(text[max(0, end - _MAX_GAP) : end][::-1])
     if run is None:
         return []
     spans: list[tuple[int, int]] = []
-    start = run.start()
-    for m in [*_NAME_JOINER.finditer(text, run.start(), end), None]:
+    start = end - run.end()
+    for m in [*_NAME_JOINER.finditer(text, start, end), None]:
         stop = m.start() if m else end
         if not rate_before.search(text[start:stop]):
             return []

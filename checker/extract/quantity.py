@@ -149,6 +149,9 @@ NOT_A_UNIT: re.Pattern[str] = re.compile(
     "|份额|次日|次全会|张贴|台账|所有|所属|支持|支部|支出"
     "|个意识|个自信|个维护|个全面|个确立|个现代化|个走在|个一百年"
 )
+# The first two characters of each (every word has two or more): a unit that starts none of
+# them, as nearly every unit, needs no match of the alternation.
+_NOT_A_UNIT_STARTS = frozenset(word[:2] for word in NOT_A_UNIT.pattern.split("|"))
 
 _CN_CHARS = "〇零一二两三四五六七八九十百千万亿"
 _CN_FRACTION = r"(?:点[〇零一二三四五六七八九]++)?+"
@@ -169,6 +172,10 @@ NUMBER_CANDIDATE: re.Pattern[str] = re.compile(
     # ... or Chinese, which starts with a digit or 十 (百姓, 千万, 万一 are words).
     rf"|(?<=[^0-9])(?<![{_CN_CHARS}].)[{_CN_CHARS}]*+{_CN_FRACTION})"
     r")"
+    # What may follow a number, as one class: most numerals of a text (进一步, 统一, 十九大)
+    # are followed by none of it, and a class fails them in one test where the groups below
+    # and the units' alternation take one test each.
+    rf"(?=[万亿余多{re.escape(''.join(sorted({unit[0] for unit in UNITS})))}])"
     r"(?P<mult1>[万亿])?+(?P<more>[余多])?+(?P<mult2>[万亿])?+"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))})"
     + _AROUND
@@ -333,16 +340,19 @@ def _prefix(text: str, start: int, previous_end: int) -> str:
 
 def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Quantity | None:
     """The quantity of one candidate, or None when its context says it is not one."""
+    # The groups in one call (~50 a report): number, multiplier, 余/多, multiplier, unit, around.
     words = m.re is PERCENT_IN_WORDS
-    number = m["number"]
-    ns, ne = m.span("number")
+    if words:
+        (number, around), unit, mult1, more, mult2 = m.groups(), None, None, None, None
+    else:
+        number, mult1, more, mult2, unit, around = m.groups()
     if len(number) > _MAX_NUMBER_LENGTH:
         return None
+    ns, ne = m.span(1)
     start = ns - len(prefix)
     if prefix and start > 0 and text[start - 1] in _NOT_A_PREFIX_AFTER.get(prefix, ""):
         prefix = ""
         start = ns
-    unit, mult1, more, mult2 = (None, None, None, None) if words else m.group("unit", "mult1", "more", "mult2")
     chinese = number[0] not in _ARABIC_DIGITS
     if _not_a_quantity(text, m, start, previous_end, number, unit, chinese, words):
         return None
@@ -353,11 +363,17 @@ def _quantity(text: str, m: re.Match[str], prefix: str, previous_end: int) -> Qu
     if parsed is None:
         return None
     value, decimals = parsed
-    scale = 8 if "亿" in (mult1, mult2) else 4 if mult1 or mult2 else 0
+    scale = 8 if "亿" in (mult1, mult2) else 4 if mult else 0
     if value.adjusted() + scale >= MAX_QUANTITY_DIGITS:
         return None
-    value, unit, numeral = _with_multiplier(value, unit, mult, chinese, words)
-    lower, upper, approx = _bounds(value, prefix, more, m["around"])
+    if mult or words or unit == "个百分点":
+        value, unit, numeral = _with_multiplier(value, unit, mult, chinese, words)
+    else:  # most quantities: the value and unit as written
+        numeral = "chinese" if chinese else "arabic"
+    if prefix or more or around:
+        lower, upper, approx = _bounds(value, prefix, more, around)
+    else:  # exact
+        lower, upper, approx = value, value, None
     # Positional: keyword arguments cost twice as much, and reports state ~50 quantities.
     # value, lower, upper, approx, decimals, unit, is_percent, numeral, start, end, number span
     return Quantity(value, lower, upper, approx, decimals, unit, unit == "%", numeral, start, m.end(), ns, ne)
@@ -387,8 +403,10 @@ def _not_a_quantity(
     end = m.end()
     if end + 1 < len(text) and text[end] in _RANGE_JOINERS and text[end + 1] in _NUMERAL_CHARS:
         return True  # the lower end of a range: 3人-5人
-    if unit and NOT_A_UNIT.match(text, m.start("unit")):
-        return True
+    if unit:
+        unit_start = m.start("unit")
+        if text[unit_start : unit_start + 2] in _NOT_A_UNIT_STARTS and NOT_A_UNIT.match(text, unit_start):
+            return True
     if chinese and not words and ((number in ("一", "二") and unit != "倍") or number in ("零", "〇") or unit == "期"):
         return True  # 一批 二次创业 零件 一期工程; but 增长一倍 is a multiple
     return not chinese and len(number) > 1 and number[0] == "0" and number[1] != "."
