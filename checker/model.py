@@ -457,6 +457,9 @@ class Table:
         self.column_count = max((c.column + c.column_span for c in self.cells), default=0)
         grid: list[list[TableCell | None]] = [[None] * self.column_count for _ in range(self.row_count)]
         for cell in self.cells:
+            if cell.row_span == cell.column_span == 1:
+                grid[cell.row][cell.column] = cell  # most cells (every text table's): one slot
+                continue
             for r in range(cell.row, cell.row + cell.row_span):
                 for c in range(cell.column, cell.column + cell.column_span):
                     grid[r][c] = cell
@@ -496,10 +499,16 @@ class Table:
 
     def row_label(self, row: int) -> str:
         """The words labelling ``row``: its label columns' texts, merged cells once."""
+        if self.label_columns == 1:  # most tables: the label is one cell's text
+            cell = self.cell(row, 0)
+            return cell.text if cell is not None else ""
         return _joined(self.cell(row, c) for c in range(self.label_columns))
 
     def column_label(self, column: int) -> str:
         """The words labelling ``column``: its header rows' texts, a merged header once."""
+        if self.header_rows == 1:  # most tables: the label is one cell's text
+            cell = self.cell(0, column)
+            return cell.text if cell is not None else ""
         return _joined(self.cell(r, column) for r in range(self.header_rows))
 
     def body_rows(self) -> range:

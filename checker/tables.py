@@ -239,9 +239,12 @@ def _split(text: str, start: int, separator: str | re.Pattern[str]) -> list[tupl
     cells: list[tuple[int, int]] = []
     at = start
     for piece, gap in zip(pieces, [*gaps, 0]):
-        left = len(piece) - len(piece.lstrip())
-        right = len(piece.rstrip())
-        cells.append((at + left, at + max(left, right)))
+        if piece and not piece[0].isspace() and not piece[-1].isspace():
+            cells.append((at, at + len(piece)))  # most cells: nothing to strip (str.strip strips what isspace is)
+        else:
+            left = len(piece) - len(piece.lstrip())
+            right = len(piece.rstrip())
+            cells.append((at + left, at + max(left, right)))
         at += len(piece) + gap
     return cells
 
@@ -252,9 +255,10 @@ def _block_table(block: list[_Row], kind: TableLayoutKind, view: View, source: S
     if kind == "spaced":
         width = len(block[0][1])
         block = [row for row in block if len(row[1]) == width] if all(len(r[1]) == width for r in block) else []
-    if len(block) < 2 or max(len(row[1]) for row in block) > _MAX_TEXT_COLUMNS:
+    if len(block) < 2:
         return []
-    if len(block) * max(len(row[1]) for row in block) > _MAX_SLOTS:
+    widest = max(len(row[1]) for row in block)
+    if widest > _MAX_TEXT_COLUMNS or len(block) * widest > _MAX_SLOTS:
         return []
     cells: list[TableCell] = []
     widths = set()  # of the rows that state a number
@@ -461,9 +465,11 @@ def _read_column_labels(table: Table) -> None:
     part_columns: list[int] = []
     totals: list[tuple[int, str]] = []
     flows: list[str] = []  # the labels of the counted columns that are no totals
+    # A column of mostly percentages needs one: most tables state none, and skip the count.
+    percents = any(cell.is_percent for cell in table.cells)
     for c in table.data_columns():
         label = table.column_label(c)
-        if _RATE.search(label) or _mostly_percent(table, c):
+        if _RATE.search(label) or (percents and _mostly_percent(table, c)):
             rate_columns.append(c)
             continue
         if _NOT_A_QUANTITY.search(label):

@@ -242,3 +242,23 @@ def test_the_first_total_lines_are_those_of_every_total(lines: list[str], limit:
 
     every = [at for word in tables._TOTAL_WORDS for at in range(len(text)) if text.startswith(word, at)]
     assert first_lines(tables._first_lines(text, tables._TOTAL_WORDS, limit)) == first_lines(every)
+
+
+def test_one_label_cell_is_read_as_the_joined_labels_are() -> None:
+    """``row_label``/``column_label`` read one cell when one column or row labels: a merged
+    cell labels every slot it covers, a blank or missing one labels nothing."""
+    from checker.model import Span, TableCell
+
+    def cell(row: int, column: int, text: str, row_span: int = 1) -> TableCell:
+        return TableCell(row, column, text, Span(0, 0), read_number(text)[0], None, "", row_span)
+
+    cells = [cell(0, 0, ""), cell(0, 1, "件数"), cell(1, 0, "复议", row_span=2), cell(1, 1, "3"), cell(2, 1, "4")]
+    table = Table("1", "docx", [*cells, cell(3, 1, "7")], Span(0, 0))
+    table.header_rows, table.label_columns = 1, 1
+    assert [table.row_label(r) for r in range(4)] == ["", "复议", "复议", ""]
+    assert [table.column_label(c) for c in range(2)] == ["", "件数"]
+
+
+def test_a_column_of_percentages_is_a_rate_column_without_a_rate_word() -> None:
+    (table,) = tables_of("单位\t受理\t结果\n甲\t10\t90%\n乙\t20\t95%\n合计\t30\t93.3%\n")
+    assert table.rate_columns == (2,) and table.total_rows == (3,)

@@ -187,13 +187,17 @@ def total_checks(table: Table) -> Iterator[tuple[bool, list[TotalCheck]]]:
     whether the table can be read only one way there: the total after every other line of
     its kind, no subtotal, no 其中 line."""
     part_rows, grand_rows, sub_rows = set(table.part_rows), table.total_rows, table.subtotal_rows
+    grand_columns, sub_columns = table.total_columns, table.subtotal_columns
+    if not (grand_rows or sub_rows or grand_columns or sub_columns):
+        return  # no total line: nothing to check (its lines need not even be listed)
     body = [r for r in table.body_rows() if r not in part_rows | set(grand_rows)]
     columns = _counted_columns(table)
     plain_rows = bool(body) and not sub_rows and not part_rows and len(grand_rows) == 1
     yield from _line_checks(
         grand_rows, sub_rows, body, columns, plain_rows, lambda row, column: _figure(table, row, column)
     )
-    grand_columns, sub_columns = table.total_columns, table.subtotal_columns
+    if not (grand_columns or sub_columns):
+        return  # most tables total their rows only
     parts = [c for c in columns if c not in set(grand_columns) | set(table.part_columns)]
     plain_columns = bool(parts) and not sub_columns and not table.part_columns and len(grand_columns) == 1
     plain_columns = plain_columns and table.header_rows < 2
