@@ -59,13 +59,15 @@ def find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | None
 
 
 def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | None:
-    for heading in _headings_matching(doc, params.max_level, False, params.heading):
-        return _heading_part(heading)
+    for heading in doc.all_headings():
+        if heading.level <= params.max_level and params.heading.search(heading.text):
+            return _heading_part(heading)
     if params.item_heading is not None:
-        for heading in _headings_matching(doc, params.max_level, True, params.item_heading):
-            part = _heading_part(heading)
-            if params.item_about is None or params.item_about.search(part_body_text(doc, part)):
-                return part
+        for heading in doc.all_headings():
+            if heading.level > params.max_level and params.item_heading.search(heading.text):
+                part = _heading_part(heading)
+                if params.item_about is None or params.item_about.search(part_body_text(doc, part)):
+                    return part
     if params.unclaimed_from:
         others: list[SectionParams] = [ctx.params_by_code[code] for code in params.unclaimed_from]
         for heading in doc.headings:
@@ -94,12 +96,14 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
 
 # --------------------------------------------------------------------------- searching many lines at once
 
-# A document has thousands of headings or paragraphs at most, and each part's patterns are
-# searched in every one when the part is missing: one search over the texts joined by line
-# breaks finds the same ones, as long as nothing in the pattern can match a line break or
-# tell it from the end of a text (``^`` and ``$`` match at each line once MULTILINE is set;
-# a look-around that meets the break fails as it fails at a text's end). Patterns with
+# A missing part's lead-in is looked for in every paragraph: one search over the texts
+# joined by line breaks finds the same ones, as long as nothing in the pattern can match a
+# line break or tell it from the end of a text (``$`` matches at each line once MULTILINE is
+# set; a look-around that meets the break fails as it fails at a text's end). Patterns with
 # anything else (``\s``, ``[^…]``, ``\A``, escapes, inline flags) are searched line by line.
+# Headings are searched one by one: their patterns start with ``^``, which re tries at one
+# place of a heading but, MULTILINE, at every character of the joined text (20 000 一是 items:
+# 0.33 s against 0.01 s).
 _NOT_LINE_SAFE = re.compile(r"\\[A-Za-ce-vx-z0-9]|\[\^|\(\?[A-Za-z>-]|[*+?}]\+|[\x00-\x1f]")
 
 T = TypeVar("T")
@@ -153,20 +157,6 @@ def _matching(lines: _Lines[T], pattern: re.Pattern[str]) -> Iterator[T]:
         if index + 1 == len(starts):
             return
         pos = starts[index + 1]
-
-
-def _headings_matching(doc: Document, max_level: int, deeper: bool, pattern: re.Pattern[str]) -> Iterator[Heading]:
-    """The headings at most ``max_level`` deep (or, ``deeper``, below it) whose text
-    ``pattern`` matches, in text order."""
-    headings = doc.all_headings()
-    if len(headings) < _JOIN_MIN_TEXTS:
-        return (h for h in headings if (h.level > max_level) == deeper and pattern.search(h.text))
-
-    def select() -> _Lines[Heading]:
-        chosen = [h for h in headings if (h.level > max_level) == deeper]
-        return _Lines([h.text for h in chosen], chosen)
-
-    return _matching(doc.derived(("heading lines", max_level, deeper), select), pattern)
 
 
 _TEXT, _VIEW_START = operator.attrgetter("text"), operator.attrgetter("view_start")
