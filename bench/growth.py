@@ -182,6 +182,12 @@ def traditional(n: int) -> str:
     return TITLE + "法治政府建設年度報告，推進嚴格規範公正文明執法。" * n + "\n"
 
 
+def full_width(n: int) -> str:
+    """Every full-width letter, digit and sign, with a traditional character: step 1 of the
+    view folds them all (their count once read the list of them once per distinct one)."""
+    return TITLE + ("".join(map(chr, range(0xFF01, 0xFF5F))) + "們") * n + "\n"
+
+
 def _hanzi(i: int) -> str:
     digits = "零一二三四五六七八九"
     if i < 10:
@@ -222,6 +228,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int, str]] = {
     "suppressed": (suppressed, 6_000, ".md"),
     "pinyin": (pinyin, 20_000, ".txt"),
     "traditional": (traditional, 20_000, ".txt"),
+    "full-width": (full_width, 10_000, ".txt"),
 }
 FLAG_RATIO = 2.5
 FLOOR_MBPS = 1.0
