@@ -694,9 +694,9 @@ def _shared(corpus: Corpus, params: Sequence[TemplateParams | None], p: Template
         if a is None or b is None or a in b or b in a or fuzz.ratio(a, b) >= p.similarity:
             return False
         (mine, my_count), (theirs, their_count) = measures_of(report), measures_of(other)
-        shared = (mine & theirs).bit_count()
-        union = my_count + their_count - shared
-        return not union or shared < p.same_report * union
+        common = (mine & theirs).bit_count()
+        union = my_count + their_count - common
+        return not union or common < p.same_report * union
 
     def first_other(report: int, places: Iterable[tuple[int, int, float]]) -> tuple[int, int, float] | None:
         """The first of ``places`` (report, passage, score) in another organisation's report,
