@@ -92,7 +92,7 @@ def _section_patterns() -> list[re.Pattern[str]]:
 def test_lines_searched_at_once_match_what_each_line_matches(texts: list[str]) -> None:
     """One search over the texts joined by line breaks finds the texts a search of each
     finds, whatever the pattern reads around its match (and with line breaks in a text)."""
-    lines = structure._Lines(texts, list(range(len(texts))))
+    lines = structure._Lines(texts)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(structure, "_JOIN_MIN_TEXTS", 2)  # a report's many headings, in a few
         for pattern in _section_patterns():

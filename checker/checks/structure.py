@@ -9,7 +9,7 @@ import itertools
 import operator
 import re
 from collections.abc import Iterator
-from typing import Generic, NamedTuple, TypeVar
+from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.identity import report_identity
@@ -106,32 +106,31 @@ def _find_part(doc: Document, params: SectionParams, ctx: Context) -> Part | Non
 # 0.33 s against 0.01 s).
 _NOT_LINE_SAFE = re.compile(r"\\[A-Za-ce-vx-z0-9]|\[\^|\(\?[A-Za-z>-]|[*+?}]\+|[\x00-\x1f]")
 
-T = TypeVar("T")
 # Fewer texts than this are searched one by one: joining them costs more than it saves.
 _JOIN_MIN_TEXTS = 100
 _JOIN_MAX_LENGTH = 32  # the longest average paragraph the lead-ins' search joins
 
 
-class _Lines(Generic[T]):
-    """Texts and the item each came from; the texts joined by line breaks when first asked."""
+class _Lines:
+    """Texts, joined by line breaks when first asked."""
 
-    __slots__ = ("texts", "items", "_joined")
+    __slots__ = ("texts", "_joined", "_starts")
 
-    def __init__(self, texts: list[str], items: list[T]) -> None:
+    def __init__(self, texts: list[str]) -> None:
         self.texts = texts
-        self.items = items
-        self._joined: tuple[str, list[int]] | bool | None = False  # False: not joined yet
+        self._joined: str | None = None
+        self._starts: list[int] = []  # where each text starts in the joined text; empty: cannot join
 
     def joined(self) -> tuple[str, list[int]] | None:
         """The joined text and where each text starts in it; None when a text holds a line break."""
-        if self._joined is False:
+        if self._joined is None:
             texts = self.texts
-            joined = "\n".join(texts)
-            # each start: the lengths before it and a line break after each (map: no Python loop)
-            starts = list(map(operator.add, itertools.accumulate(map(len, texts[:-1]), initial=0), itertools.count()))
-            self._joined = (joined, starts) if joined.count("\n") < len(texts) else None
-        assert self._joined is not True
-        return self._joined
+            self._joined = "\n".join(texts)
+            if self._joined.count("\n") < len(texts):
+                # each start: the lengths before it and a line break after each (map: no Python loop)
+                lengths = itertools.accumulate(map(len, texts[:-1]), initial=0)
+                self._starts = list(map(operator.add, lengths, itertools.count()))
+        return (self._joined, self._starts) if self._starts else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -142,18 +141,18 @@ def _per_line(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     return re.compile(pattern.pattern, pattern.flags | re.MULTILINE)
 
 
-def _matching(lines: _Lines[T], pattern: re.Pattern[str]) -> Iterator[T]:
-    """The items whose text ``pattern`` matches, in their order: one search for all when it can."""
+def _matching(lines: _Lines, pattern: re.Pattern[str]) -> Iterator[int]:
+    """The indices of the texts ``pattern`` matches, in order: one search for all when it can."""
     per_line = _per_line(pattern) if len(lines.texts) >= _JOIN_MIN_TEXTS else None
     joined = lines.joined() if per_line is not None else None
     if per_line is None or joined is None:
-        yield from (item for text, item in zip(lines.texts, lines.items, strict=True) if pattern.search(text))
+        yield from (index for index, text in enumerate(lines.texts) if pattern.search(text))
         return
     text, starts = joined
     pos = 0
     while (m := per_line.search(text, pos)) is not None:
         index = bisect.bisect_right(starts, m.start()) - 1
-        yield lines.items[index]
+        yield index
         if index + 1 == len(starts):
             return
         pos = starts[index + 1]
@@ -179,7 +178,7 @@ def _lead_in_candidates(doc: Document, lead_in: re.Pattern[str]) -> Iterator[Par
         return iter(paragraphs)
     if _READS_BEFORE.search(lead_in.pattern):
         return iter(paragraphs)
-    lines = doc.derived("paragraph lines", lambda: _Lines(list(map(_TEXT, paragraphs)), list(range(len(paragraphs)))))
+    lines = doc.derived("paragraph lines", lambda: _Lines(list(map(_TEXT, paragraphs))))
     ends_blank = doc.derived("ends blank", lambda: list(map(str.isspace, map(_LAST_CHARACTER, lines.texts))))
     blank_ended = itertools.compress(itertools.count(), ends_blank)
     return (paragraphs[i] for i, _ in itertools.groupby(heapq.merge(_matching(lines, lead_in), blank_ended)))
