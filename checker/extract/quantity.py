@@ -142,16 +142,17 @@ _UNIT_CLASS: dict[str, str] = {
 
 # Words that begin with a unit character: the number before them counts nothing
 # (12345人民热线, 2021元旦, X次全会) or is a fixed political phrase (四个意识).
-NOT_A_UNIT: re.Pattern[str] = re.compile(
+_NOT_A_UNIT_WORDS = (
     "人民|人大|人口|人才|人社|人防|人身|人力|人事|人文|人居|人员|人工|名单|名称|名义|名录"
     "|条例|条件|条款|元旦|元宵|元素|元年|元月|期间|期限|户籍|户口|户外|家庭|家属|家长"
     "|起诉|起草|起来|起到|起点|宗教|宗旨|场所|场地|场景|处理|处置|处罚|批准|批复|批示"
     "|份额|次日|次全会|张贴|台账|所有|所属|支持|支部|支出"
     "|个意识|个自信|个维护|个全面|个确立|个现代化|个走在|个一百年"
-)
+).split("|")
+NOT_A_UNIT: re.Pattern[str] = re.compile("|".join(map(re.escape, _NOT_A_UNIT_WORDS)))
 # The first two characters of each (every word has two or more): a unit that starts none of
 # them, as nearly every unit, needs no match of the alternation.
-_NOT_A_UNIT_STARTS = frozenset(word[:2] for word in NOT_A_UNIT.pattern.split("|"))
+_NOT_A_UNIT_STARTS = frozenset(word[:2] for word in _NOT_A_UNIT_WORDS)
 
 _CN_CHARS = "〇零一二两三四五六七八九十百千万亿"
 _CN_FRACTION = r"(?:点[〇零一二三四五六七八九]++)?+"
