@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
+import operator
 from array import array
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar, cast
@@ -53,6 +55,12 @@ class Position(NamedTuple):
 
     line: int
     column: int
+
+
+def line_starts(lines: Sequence[str]) -> list[int]:
+    """Where each of ``lines`` starts in ``"\\n".join(lines)``: the lengths before it and a
+    line break after each, summed without a Python loop per line."""
+    return list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0), itertools.count()))
 
 
 class SourceText:

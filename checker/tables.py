@@ -23,14 +23,12 @@ rows and columns (合计, 总计, 共计, 总数, 总量), subtotals (小计), p
 from __future__ import annotations
 
 import bisect
-import itertools
-import operator
 import re
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View
+from checker.model import SourceText, Span, Table, TableCell, TableLayout, TableLayoutKind, View, line_starts
 from checker.normalize import normalize
 
 # A cell that states a number: digits (thousands commas allowed), a short unit after it.
@@ -154,7 +152,7 @@ def _text_tables(view: View, source: SourceText, skip: set[int]) -> list[Table]:
     if not marks and not totals:
         return []  # most reports: no table in their text
     lines = text.split("\n")
-    starts = list(map(operator.add, itertools.accumulate(map(len, lines[:-1]), initial=0), itertools.count()))
+    starts = line_starts(lines)
 
     def line(index: int) -> tuple[int, int, str]:  # line number, view start, text
         return index + 1, starts[index], lines[index]

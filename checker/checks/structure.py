@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from checker.checks import Context, Finding, FindingLabel, KindSpec, Text
 from checker.extract.identity import report_identity
-from checker.model import Document, Heading, Paragraph, Span
+from checker.model import Document, Heading, Paragraph, Span, line_starts
 from checker.numerals import format_numeral
 from checker.parse import HEADING_LEVELS
 
@@ -127,9 +127,7 @@ class _Lines:
             texts = self.texts
             self._joined = "\n".join(texts)
             if self._joined.count("\n") < len(texts):
-                # each start: the lengths before it and a line break after each (map: no Python loop)
-                lengths = itertools.accumulate(map(len, texts[:-1]), initial=0)
-                self._starts = list(map(operator.add, lengths, itertools.count()))
+                self._starts = line_starts(texts)
         return (self._joined, self._starts) if self._starts else None
 
 
